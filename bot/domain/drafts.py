@@ -1,0 +1,22 @@
+"""The kinds of message claimbot drafts (`shared/design.md`, "Draft kinds")."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class DraftKind(StrEnum):
+    INQUIRY = "inquiry"
+    USAGE_HELP = "usage_help"
+    REPLACEMENT = "replacement"
+    REFUND = "refund"
+    DELIVERY_DELAY = "delivery_delay"
+    GIFT_OFFER = "gift_offer"
+    WITHDRAWAL_REQUEST = "withdrawal_request"
+    AMAZON_STATEMENT = "amazon_statement"
+    FOLLOW_UP = "follow_up"
+
+    @property
+    def audience(self) -> str:
+        """Who reads it: the buyer, or Amazon ("Respond to Amazon")."""
+        return "amazon" if self is DraftKind.AMAZON_STATEMENT else "buyer"
