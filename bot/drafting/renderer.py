@@ -1,0 +1,125 @@
+"""Render one draft kind for one buyer language."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from babel import Locale
+from jinja2 import Template, TemplateError
+
+from bot.drafting.environment import build_environment, drafting_locale
+from bot.i18n.catalogs import MESSAGES_DOMAIN, SOURCE_LANGUAGE, Catalogs
+from bot.resources import templates_dir
+
+# The facts a template may use (`shared/design.md`, "Facts keys"); each is optional for the
+# renderer except `order_id`, and a template tests for the optional ones before it uses them.
+FACT_KEYS: Final = (
+    "order_id",
+    "marketplace",
+    "language",
+    "buyer_name",
+    "product",
+    "reason",
+    "fulfillment",
+    "carrier",
+    "tracking_number",
+    "delay_cause",
+    "gift",
+    "store_name",
+    "agent_name",
+    "signature",
+    "order_date",
+)
+REQUIRED_FACTS: Final = ("order_id",)
+_BLANK_LINES = re.compile(r"\n{3,}")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+
+
+class UnknownDraftKindError(LookupError):
+    """No template for that draft kind."""
+
+
+class DraftFactsError(ValueError):
+    """The facts do not fit the draft: an unknown key or a missing required one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    kind: str
+    language: str  # the language the text is in
+    requested_language: str  # the buyer's language; differs when no translation exists yet
+    subject: str
+    body: str
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.language != self.requested_language
+
+
+class Renderer:
+    """Owns the Jinja environment and renders drafts. One per process."""
+
+    def __init__(self, catalogs: Catalogs, templates: Path | None = None) -> None:
+        self.catalogs = catalogs
+        self.templates = templates if templates is not None else templates_dir()
+        self.env = build_environment(self.templates)
+        self._compiled: dict[str, Template] = {}
+        self._locales: dict[str, Locale] = {}
+
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(
+            sorted(p.stem for p in self.templates.glob("*.j2") if not p.name.startswith("_"))
+        )
+
+    def languages(self) -> tuple[str, ...]:
+        return self.catalogs.languages(MESSAGES_DOMAIN)
+
+    def resolve_language(self, requested: str) -> str:
+        """The buyer's language when a catalog exists, else the source language."""
+        return requested if requested in self.languages() else SOURCE_LANGUAGE
+
+    def render(self, kind: str, facts: Mapping[str, object], language: str) -> Draft:
+        template = self._template(kind)
+        unknown = sorted(set(facts) - set(FACT_KEYS))
+        if unknown:
+            raise DraftFactsError("unknown facts: " + ", ".join(unknown))
+        missing = [key for key in REQUIRED_FACTS if not facts.get(key)]
+        if missing:
+            raise DraftFactsError("missing facts: " + ", ".join(missing))
+        used = self.resolve_language(language)
+        variables: dict[str, object] = dict.fromkeys(FACT_KEYS)
+        variables.update(facts)
+        variables["language"] = used
+        with drafting_locale(self.catalogs.get(MESSAGES_DOMAIN, used), self._locale(used)):
+            context = template.new_context(variables)
+            subject = _tidy("".join(template.blocks["subject"](context)))
+            body = _tidy("".join(template.blocks["body"](context)))
+        return Draft(kind, used, language, subject.replace("\n", " "), body)
+
+    def _template(self, kind: str) -> Template:
+        compiled = self._compiled.get(kind)
+        if compiled is None:
+            if kind not in self.kinds():
+                raise UnknownDraftKindError(kind)
+            try:
+                compiled = self.env.get_template(f"{kind}.j2")
+            except TemplateError as exc:  # a broken template we ship is a bug: say which one
+                raise RuntimeError(f"template {kind}.j2 is broken: {exc}") from exc
+            self._compiled[kind] = compiled
+        return compiled
+
+    def _locale(self, language: str) -> Locale:
+        locale = self._locales.get(language)
+        if locale is None:
+            locale = self._locales[language] = Locale.parse(language)
+        return locale
+
+
+def _tidy(text: str) -> str:
+    """Trim trailing spaces and runs of blank lines left by skipped optional sentences."""
+    text = _TRAILING_SPACE.sub("\n", text.strip() + "\n")
+    return _BLANK_LINES.sub("\n\n", text).strip()

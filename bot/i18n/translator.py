@@ -1,0 +1,52 @@
+"""What the agent reads, in the agent's language: gettext plus Babel formatting."""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_time, get_datetime_format
+from babel.units import format_unit
+
+
+@dataclass(frozen=True, slots=True)
+class Translator:
+    """One agent's language. Passed explicitly to whatever produces agent-facing text."""
+
+    language: str
+    translations: gettext.NullTranslations
+    locale: Locale = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "locale", Locale.parse(self.language))
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+    def datetime(self, moment: datetime, time_zone: str = "UTC") -> str:
+        """Date (medium) and time (short, no seconds) in `time_zone`, in the agent's locale's
+        own order, with the zone named: "Dec 1, 2026, 7:44 PM (Europe/Berlin)"."""
+        zone = ZoneInfo(time_zone)
+        local = moment.astimezone(zone)
+        pattern = str(get_datetime_format("medium", locale=self.locale)).replace("'", "")
+        text = pattern.replace("{0}", format_time(local, "short", tzinfo=zone, locale=self.locale))
+        text = text.replace("{1}", format_date(local, "medium", locale=self.locale))
+        return f"{text} ({time_zone})"
+
+    def duration(self, delta: timedelta) -> str:
+        """A span rounded down to the unit a deadline needs: days from 3 days up, then whole
+        hours, then minutes ("71 hours" is clearer than "3 days" when 71 hours are left)."""
+        seconds = int(abs(delta.total_seconds()))
+        if seconds >= 72 * 3600:
+            value, unit = seconds // 86400, "duration-day"
+        elif seconds >= 3600:
+            value, unit = seconds // 3600, "duration-hour"
+        else:
+            value, unit = seconds // 60, "duration-minute"
+        return format_unit(value, unit, length="long", locale=self.locale)
