@@ -1,0 +1,165 @@
+"""Settings from the environment, a `.env` file and an optional `claimbot.toml`.
+
+Precedence, highest first: the process environment, `.env` in the working folder, the TOML file
+(`CLAIMBOT_CONFIG`, default `./claimbot.toml`), built-in defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+DEFAULT_DB: Final = Path("data/claimbot.sqlite3")
+
+
+class SettingsError(ValueError):
+    """A setting has a value claimbot cannot use; the message names the setting."""
+
+
+class Secret:
+    """A value that never shows itself in logs, reprs or tracebacks."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreProfile:
+    """Who the buyer hears from. `signature` goes under the translated closing of each draft."""
+
+    name: str | None = None
+    signature: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    token: Secret | None = None
+    db_path: Path = DEFAULT_DB
+    admins: frozenset[int] = frozenset()
+    api_base_url: str | None = None
+    store: StoreProfile = field(default_factory=StoreProfile)
+    log_level: str | None = None  # None: INFO for the bot, WARNING in the console
+
+    @classmethod
+    def load(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        cwd: Path | None = None,
+    ) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        folder = cwd or Path.cwd()
+        dotenv = folder / ".env"
+        merged = {**read_dotenv(dotenv), **env} if dotenv.is_file() else env
+        config_name = merged.get("CLAIMBOT_CONFIG")
+        config_path = Path(config_name) if config_name else folder / "claimbot.toml"
+        if config_name and not config_path.is_file():
+            raise SettingsError(f"CLAIMBOT_CONFIG: no such file: {config_path}")
+        toml = _read_toml(config_path) if config_path.is_file() else {}
+        return cls.from_values(merged, toml)
+
+    @classmethod
+    def from_values(cls, env: Mapping[str, str], toml: Mapping[str, Any]) -> Settings:
+        def pick(name: str, section: str, key: str) -> str | None:
+            value = env.get(name)
+            if value is not None and value.strip():
+                return value.strip()
+            table = toml.get(section, {})
+            if not isinstance(table, dict):
+                raise SettingsError(f"claimbot.toml: [{section}] must be a table")
+            found = table.get(key)
+            if found is None:
+                return None
+            if isinstance(found, list):
+                return ",".join(str(item) for item in found)
+            return str(found).strip() or None
+
+        token = pick("TELEGRAM_BOT_TOKEN", "telegram", "token")
+        base_url = pick("CLAIMBOT_API_BASE_URL", "telegram", "api_base_url")
+        if base_url is not None and not base_url.startswith(("http://", "https://")):
+            raise SettingsError("CLAIMBOT_API_BASE_URL must start with http:// or https://")
+        log_level = pick("CLAIMBOT_LOG_LEVEL", "logging", "level")
+        log_level = log_level.upper() if log_level else None
+        if log_level not in {None, "DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise SettingsError("CLAIMBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+        return cls(
+            token=Secret(token) if token else None,
+            db_path=Path(pick("CLAIMBOT_DB", "storage", "db") or DEFAULT_DB),
+            admins=parse_admins(pick("CLAIMBOT_ADMINS", "access", "admins") or ""),
+            api_base_url=base_url.rstrip("/") if base_url else None,
+            store=StoreProfile(
+                name=pick("CLAIMBOT_STORE_NAME", "store", "name"),
+                signature=_unescape_newlines(
+                    pick("CLAIMBOT_STORE_SIGNATURE", "store", "signature")
+                ),
+            ),
+            log_level=log_level,
+        )
+
+
+def parse_admins(text: str) -> frozenset[int]:
+    """`"123, 456"` -> {123, 456}. Telegram user ids are positive integers."""
+    ids: set[int] = set()
+    for part in text.replace(";", ",").replace(" ", ",").split(","):
+        if not part:
+            continue
+        if not part.isdigit() or not part.isascii() or int(part) <= 0:
+            raise SettingsError(
+                f"CLAIMBOT_ADMINS: {part[:20]!r} is not a Telegram user id (a positive number)"
+            )
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """`KEY=value` lines; `#` comments, `export ` prefixes and matching quotes allowed."""
+    values: dict[str, str] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        line = line.removeprefix("export ").lstrip()
+        key, sep, value = line.partition("=")
+        key = key.strip()
+        if not sep or not key.isidentifier():
+            raise SettingsError(f"{path.name}, line {number}: expected KEY=value")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        values[key] = value
+    return values
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path.name}: {exc}") from None
+
+
+def _unescape_newlines(value: str | None) -> str | None:
+    # A signature of several lines fits in one environment variable as `Line 1\nLine 2`.
+    return value.replace("\\n", "\n") if value else value

@@ -1,0 +1,98 @@
+"""Numbered schema migrations, applied in order at start, each in its own transaction.
+
+Never edit a migration that has shipped: add the next number instead.
+"""
+
+from __future__ import annotations
+
+from typing import Final, NamedTuple
+
+
+class Migration(NamedTuple):
+    version: int
+    name: str
+    sql: str
+
+
+MIGRATIONS: Final[tuple[Migration, ...]] = (
+    Migration(
+        1,
+        "initial schema",
+        """
+        CREATE TABLE users (
+            id            INTEGER PRIMARY KEY,          -- the Telegram user id
+            role          TEXT NOT NULL CHECK (role IN ('admin', 'lead', 'agent')),
+            origin        TEXT NOT NULL DEFAULT 'telegram'
+                          CHECK (origin IN ('telegram', 'console')),
+            display_name  TEXT,
+            ui_language   TEXT,                         -- NULL: follow the Telegram client
+            active        INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL
+        );
+
+        CREATE TABLE claims (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            order_id        TEXT NOT NULL,
+            marketplace     TEXT NOT NULL,
+            fulfillment     TEXT NOT NULL CHECK (fulfillment IN ('fbm', 'fba')),
+            reason          TEXT NOT NULL CHECK (reason IN ('not_received', 'late_delivery',
+                                'not_as_described', 'defective', 'return_not_refunded',
+                                'return_refused', 'other')),
+            buyer_language  TEXT NOT NULL,
+            buyer_name      TEXT,
+            product         TEXT,
+            carrier         TEXT,
+            tracking_number TEXT,
+            extra_facts     TEXT NOT NULL DEFAULT '{}',  -- JSON object of further facts
+            stage           TEXT NOT NULL,
+            outcome         TEXT,
+            agent_id        INTEGER NOT NULL REFERENCES users (id),
+            notified_at     TEXT NOT NULL,               -- ISO 8601, UTC
+            respond_by      TEXT NOT NULL,
+            created_at      TEXT NOT NULL,
+            updated_at      TEXT NOT NULL,
+            closed_at       TEXT
+        );
+        CREATE INDEX claims_by_agent_open ON claims (agent_id, closed_at, respond_by);
+        CREATE INDEX claims_by_order ON claims (order_id);
+
+        CREATE TABLE drafts (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            claim_id    INTEGER NOT NULL REFERENCES claims (id),
+            kind        TEXT NOT NULL,
+            version     INTEGER NOT NULL CHECK (version >= 1),
+            language    TEXT NOT NULL,
+            subject     TEXT NOT NULL,
+            body        TEXT NOT NULL,
+            source      TEXT NOT NULL CHECK (source IN ('generated', 'edited')),
+            author_id   INTEGER,
+            created_at  TEXT NOT NULL,
+            UNIQUE (claim_id, kind, version)
+        );
+
+        -- The audit trail: append-only. actor_id has no foreign key so that history outlives
+        -- the people in it.
+        CREATE TABLE events (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            claim_id    INTEGER REFERENCES claims (id),
+            draft_id    INTEGER REFERENCES drafts (id),
+            actor_id    INTEGER,
+            kind        TEXT NOT NULL,
+            payload     TEXT NOT NULL DEFAULT '{}',
+            created_at  TEXT NOT NULL
+        );
+        CREATE INDEX events_by_claim ON events (claim_id, id);
+
+        -- python-telegram-bot persistence (conversation states, per-user and per-chat data).
+        CREATE TABLE ptb_conversations (
+            name   TEXT NOT NULL,
+            key    TEXT NOT NULL,                        -- JSON array, the conversation key
+            state  TEXT NOT NULL,                        -- JSON value
+            PRIMARY KEY (name, key)
+        );
+        CREATE TABLE ptb_user_data (user_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+        CREATE TABLE ptb_chat_data (chat_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+        """,
+    ),
+)

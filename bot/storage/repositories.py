@@ -1,0 +1,323 @@
+"""Repositories: parametrised SQL in, domain objects out."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.claims import Claim, ClaimFacts, Fulfillment, Outcome, Reason, Stage
+from bot.domain.deadlines import ensure_utc
+from bot.storage.database import Database
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    LEAD = "lead"
+    AGENT = "agent"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    role: Role
+    origin: str
+    display_name: str | None
+    ui_language: str | None
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRecord:
+    id: int
+    claim_id: int
+    kind: str
+    version: int
+    language: str
+    subject: str
+    body: str
+    source: str
+    author_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    id: int
+    claim_id: int | None
+    draft_id: int | None
+    actor_id: int | None
+    kind: str
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+def iso(moment: datetime) -> str:
+    """Times are stored as ISO 8601 in UTC, to the second: sortable as text."""
+    return ensure_utc(moment).isoformat(timespec="seconds")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+class UserRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, user_id: int) -> User | None:
+        row = await self.db.fetchone("SELECT * FROM users WHERE id = ?", (user_id,))
+        return _user(row) if row is not None else None
+
+    async def bootstrap_admin(
+        self, user_id: int, now: datetime, *, origin: str = "telegram"
+    ) -> None:
+        """Make `user_id` an active admin, creating the row if needed (CLAIMBOT_ADMINS)."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO users (id, role, origin, active, created_at, updated_at)"
+                " VALUES (?, 'admin', ?, 1, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET role = 'admin', active = 1,"
+                " updated_at = excluded.updated_at"
+                " WHERE users.role != 'admin' OR users.active = 0",
+                (user_id, origin, iso(now), iso(now)),
+            )
+
+    async def add(
+        self,
+        user_id: int,
+        role: Role,
+        now: datetime,
+        *,
+        display_name: str | None = None,
+        origin: str = "telegram",
+    ) -> User:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO users (id, role, origin, display_name, active, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)",
+                (user_id, role.value, origin, display_name, iso(now), iso(now)),
+            )
+        return User(user_id, role, origin, display_name, None, True)
+
+    async def set_display_name(self, user_id: int, name: str, now: datetime) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE users SET display_name = ?, updated_at = ? WHERE id = ?"
+                " AND display_name IS NOT ?",
+                (name, iso(now), user_id, name),
+            )
+
+
+class ClaimRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def insert(
+        self,
+        tx: aiosqlite.Connection,
+        facts: ClaimFacts,
+        *,
+        agent_id: int,
+        stage: Stage,
+        respond_by: datetime,
+        now: datetime,
+    ) -> Claim:
+        cursor = await tx.execute(
+            "INSERT INTO claims (order_id, marketplace, fulfillment, reason, buyer_language,"
+            " buyer_name, product, carrier, tracking_number, extra_facts, stage, agent_id,"
+            " notified_at, respond_by, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                facts.order_id,
+                facts.marketplace,
+                facts.fulfillment.value,
+                facts.reason.value,
+                facts.buyer_language,
+                facts.buyer_name,
+                facts.product,
+                facts.carrier,
+                facts.tracking_number,
+                json.dumps(facts.extra, ensure_ascii=False, sort_keys=True),
+                stage.value,
+                agent_id,
+                iso(facts.notified_at),
+                iso(respond_by),
+                iso(now),
+                iso(now),
+            ),
+        )
+        claim_id = cursor.lastrowid
+        if claim_id is None:  # pragma: no cover - sqlite always reports it for an INSERT
+            raise RuntimeError("claim insert returned no row id")
+        return Claim(claim_id, agent_id, facts, stage, respond_by, now)
+
+    async def get(self, claim_id: int) -> Claim | None:
+        row = await self.db.fetchone("SELECT * FROM claims WHERE id = ?", (claim_id,))
+        return _claim(row) if row is not None else None
+
+    async def open_for_agent(self, agent_id: int) -> list[Claim]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM claims WHERE agent_id = ? AND closed_at IS NULL ORDER BY respond_by",
+            (agent_id,),
+        )
+        return [_claim(row) for row in rows]
+
+    async def count(self) -> int:
+        row = await self.db.fetchone("SELECT COUNT(*) FROM claims")
+        return int(row[0]) if row is not None else 0
+
+
+class DraftRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add_version(
+        self,
+        tx: aiosqlite.Connection,
+        *,
+        claim_id: int,
+        kind: str,
+        language: str,
+        subject: str,
+        body: str,
+        source: str,
+        author_id: int | None,
+        now: datetime,
+    ) -> DraftRecord:
+        """Store the next version of (claim, kind); versions start at 1 and never change."""
+        async with tx.execute(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM drafts WHERE claim_id = ? AND kind = ?",
+            (claim_id, kind),
+        ) as cursor:
+            row = await cursor.fetchone()
+        version = int(row[0]) if row is not None else 1
+        cursor = await tx.execute(
+            "INSERT INTO drafts (claim_id, kind, version, language, subject, body, source,"
+            " author_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (claim_id, kind, version, language, subject, body, source, author_id, iso(now)),
+        )
+        draft_id = cursor.lastrowid
+        if draft_id is None:  # pragma: no cover
+            raise RuntimeError("draft insert returned no row id")
+        return DraftRecord(
+            draft_id, claim_id, kind, version, language, subject, body, source, author_id, now
+        )
+
+    async def for_claim(self, claim_id: int) -> list[DraftRecord]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM drafts WHERE claim_id = ? ORDER BY kind, version", (claim_id,)
+        )
+        return [_draft(row) for row in rows]
+
+
+class EventRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def record(
+        self,
+        tx: aiosqlite.Connection,
+        kind: str,
+        *,
+        actor_id: int | None,
+        now: datetime,
+        claim_id: int | None = None,
+        draft_id: int | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
+        await tx.execute(
+            "INSERT INTO events (claim_id, draft_id, actor_id, kind, payload, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                claim_id,
+                draft_id,
+                actor_id,
+                kind,
+                json.dumps(payload or {}, ensure_ascii=False, sort_keys=True),
+                iso(now),
+            ),
+        )
+
+    async def for_claim(self, claim_id: int) -> list[EventRecord]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM events WHERE claim_id = ? ORDER BY id", (claim_id,)
+        )
+        return [
+            EventRecord(
+                row["id"],
+                row["claim_id"],
+                row["draft_id"],
+                row["actor_id"],
+                row["kind"],
+                json.loads(row["payload"]),
+                parse_iso(row["created_at"]),
+            )
+            for row in rows
+        ]
+
+
+class Storage:
+    """The repositories over one database, for the composition root to hand around."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.users = UserRepository(db)
+        self.claims = ClaimRepository(db)
+        self.drafts = DraftRepository(db)
+        self.events = EventRepository(db)
+
+
+def _user(row: aiosqlite.Row) -> User:
+    return User(
+        id=row["id"],
+        role=Role(row["role"]),
+        origin=row["origin"],
+        display_name=row["display_name"],
+        ui_language=row["ui_language"],
+        active=bool(row["active"]),
+    )
+
+
+def _claim(row: aiosqlite.Row) -> Claim:
+    facts = ClaimFacts(
+        order_id=row["order_id"],
+        marketplace=row["marketplace"],
+        fulfillment=Fulfillment(row["fulfillment"]),
+        reason=Reason(row["reason"]),
+        buyer_language=row["buyer_language"],
+        notified_at=parse_iso(row["notified_at"]),
+        buyer_name=row["buyer_name"],
+        product=row["product"],
+        carrier=row["carrier"],
+        tracking_number=row["tracking_number"],
+        extra=json.loads(row["extra_facts"]),
+    )
+    return Claim(
+        id=row["id"],
+        agent_id=row["agent_id"],
+        facts=facts,
+        stage=Stage(row["stage"]),
+        respond_by=parse_iso(row["respond_by"]),
+        created_at=parse_iso(row["created_at"]),
+        outcome=Outcome(row["outcome"]) if row["outcome"] is not None else None,
+    )
+
+
+def _draft(row: aiosqlite.Row) -> DraftRecord:
+    return DraftRecord(
+        id=row["id"],
+        claim_id=row["claim_id"],
+        kind=row["kind"],
+        version=row["version"],
+        language=row["language"],
+        subject=row["subject"],
+        body=row["body"],
+        source=row["source"],
+        author_id=row["author_id"],
+        created_at=parse_iso(row["created_at"]),
+    )
