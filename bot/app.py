@@ -1,0 +1,157 @@
+"""The composition root: `build_application(settings, request=None)`.
+
+Nothing is built at import time. Storage is opened in `post_init` (the persistence opens it
+earlier if python-telegram-bot asks for conversations first) and closed in `post_shutdown`.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import BotCommand
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.request import BaseRequest
+from telegram.warnings import PTBUserWarning
+
+from bot import handlers
+from bot.domain.text import N_
+from bot.drafting.renderer import Renderer
+from bot.handlers.context import CONTEXT_TYPES, BotData, Channel, ClaimContext, Services
+from bot.i18n.catalogs import BOT_DOMAIN, Catalogs
+from bot.settings import Settings
+from bot.storage.database import Database
+from bot.storage.persistence import SQLitePersistence
+from bot.storage.repositories import Storage
+from bot.transport import OFFLINE_TOKEN
+
+log = logging.getLogger(__name__)
+
+ClaimApplication = Application[Any, ClaimContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+
+# The user id of the console's local admin (created on first console start, console only).
+CONSOLE_ADMIN_ID = 1
+
+# The intake conversation mixes typed answers and buttons, so it tracks per chat, not per
+# message; python-telegram-bot warns about exactly that combination. Expected; silence only it.
+warnings.filterwarnings(
+    "ignore",
+    message=r"If 'per_message=False', 'CallbackQueryHandler' will not be tracked",
+    category=PTBUserWarning,
+)
+
+COMMANDS = (
+    ("new", N_("Open a claim")),
+    ("help", N_("All commands")),
+    ("cancel", N_("Stop what you are doing")),
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_application(
+    settings: Settings,
+    request: BaseRequest | None = None,
+    *,
+    channel: Channel = "telegram",
+    clock: Callable[[], datetime] = utc_now,
+    catalogs: Catalogs | None = None,
+    persistence_interval: float = 5,
+) -> ClaimApplication:
+    """Wire the bot. `request` replaces the network (console, tests); `clock` the time."""
+    catalogs = catalogs or Catalogs()
+    catalogs.preload()
+    db = Database(settings.db_path)
+    services = Services(
+        settings=settings,
+        storage=Storage(db),
+        catalogs=catalogs,
+        renderer=Renderer(catalogs),
+        clock=clock,
+        channel=channel,
+    )
+    token = settings.token.reveal() if settings.token is not None else OFFLINE_TOKEN
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .context_types(CONTEXT_TYPES)
+        .persistence(SQLitePersistence(db, update_interval=persistence_interval))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if settings.api_base_url:
+        builder = builder.base_url(f"{settings.api_base_url}/bot").base_file_url(
+            f"{settings.api_base_url}/file/bot"
+        )
+    if channel == "telegram" and request is None:
+        # Telegram's flood limits; the offline transport has none.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    application: ClaimApplication = builder.build()
+    application.bot_data.services = services
+    handlers.register(application)
+    return application
+
+
+def services_of(application: ClaimApplication) -> Services:
+    services = application.bot_data.services
+    if services is None:
+        raise RuntimeError("application was not built by build_application")
+    return services
+
+
+async def _post_init(application: ClaimApplication) -> None:
+    services = services_of(application)
+    await services.storage.db.open()
+    now = services.clock()
+    for admin_id in sorted(services.settings.admins):
+        await services.storage.users.bootstrap_admin(admin_id, now)
+    if services.channel == "console":
+        await services.storage.users.bootstrap_admin(CONSOLE_ADMIN_ID, now, origin="console")
+    await _set_commands(application, services)
+    log.info(
+        "claimbot ready on %s: %d admin(s) from settings, database %s",
+        services.channel,
+        len(services.settings.admins),
+        services.settings.db_path,
+    )
+
+
+async def _set_commands(application: ClaimApplication, services: Services) -> None:
+    """The command menu Telegram clients show, in every agent UI language."""
+    for language in services.catalogs.languages(BOT_DOMAIN):
+        tr = services.translator(language)
+        commands = [BotCommand(name, tr.gettext(text)) for name, text in COMMANDS]
+        code = language.split("_", 1)[0]  # Telegram wants ISO 639-1: zh_Hans -> zh
+        await application.bot.set_my_commands(
+            commands, language_code=None if language == "en" else code
+        )
+
+
+async def _post_shutdown(application: ClaimApplication) -> None:
+    await services_of(application).storage.db.close()
+
+
+@asynccontextmanager
+async def running(application: ClaimApplication) -> AsyncIterator[ClaimApplication]:
+    """Run the application without an updater (console, tests): what `run_polling` does around
+    polling, in the same order, so persistence loads, flushes and storage closes the same way."""
+    try:
+        await application.initialize()
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        yield application
+    finally:
+        if application.running:
+            await application.stop()
+        await application.shutdown()  # a no-op if initialize() never finished
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)

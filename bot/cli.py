@@ -1,0 +1,101 @@
+"""The command line: `claimbot run` and `claimbot console` (`python -m bot` is the same)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from telegram import Update
+
+from bot import __version__
+from bot.console import main_console, terminal_language
+from bot.i18n.catalogs import BOT_DOMAIN, SOURCE_LANGUAGE, Catalogs
+from bot.i18n.translator import Translator
+from bot.settings import Secret, Settings, SettingsError
+
+log = logging.getLogger("bot")
+
+
+class RedactSecrets(logging.Filter):
+    """Last line of defence: no log line ever carries the bot token."""
+
+    def __init__(self, secrets: Sequence[Secret]) -> None:
+        super().__init__()
+        self.secrets = [s.reveal() for s in secrets if s.reveal()]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            message = record.getMessage()
+            if any(secret in message for secret in self.secrets):
+                for secret in self.secrets:
+                    message = message.replace(secret, "********")
+                record.msg, record.args = message, None
+        return True
+
+
+def configure_logging(settings: Settings, default_level: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactSecrets([settings.token] if settings.token else []))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level or default_level)
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def operator_translator(catalogs: Catalogs) -> Translator:
+    language = terminal_language() or SOURCE_LANGUAGE
+    if language not in catalogs.languages(BOT_DOMAIN):
+        language = SOURCE_LANGUAGE
+    return Translator(language, catalogs.get(BOT_DOMAIN, language))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="claimbot", description="A-to-Z claim assistant for Amazon sellers' support teams."
+    )
+    parser.add_argument("--version", action="version", version=f"claimbot {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="the Telegram bot; the console when no token is set")
+    commands.add_parser("console", help="the bot in this terminal, on the local database")
+    args = parser.parse_args(argv)
+
+    catalogs = Catalogs()
+    tr = operator_translator(catalogs)
+    try:
+        settings = Settings.load()
+    except SettingsError as error:
+        print(
+            tr.gettext("claimbot: configuration error: %(error)s") % {"error": error},
+            file=sys.stderr,
+        )
+        return 2
+    console = args.command == "console" or settings.token is None
+    configure_logging(settings, "WARNING" if console else "INFO")
+
+    if console:
+        if args.command == "run":
+            print(
+                tr.gettext(
+                    "No TELEGRAM_BOT_TOKEN is set: starting the offline console chat"
+                    " instead (database %(db)s)."
+                )
+                % {"db": settings.db_path},
+                file=sys.stderr,
+            )
+        return main_console(settings, tr)
+    return run_telegram(settings)
+
+
+def run_telegram(settings: Settings) -> int:
+    from bot.app import build_application  # noqa: PLC0415 - keeps `--help` fast
+
+    application = build_application(settings)
+    log.info("starting long polling")
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0

@@ -1,0 +1,70 @@
+"""Small helpers handlers share: replying to messages and button presses alike."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import MessageLimit
+from telegram.error import BadRequest
+from telegram.ext import filters
+
+MAX_TEXT: Final = MessageLimit.MAX_TEXT_LENGTH
+# New messages only: an edited old answer must not be taken as a new one.
+NEW_MESSAGE: Final = filters.UpdateType.MESSAGE
+
+
+async def send(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message | None:
+    """Send `text` to the update's chat as plain text (never parsed as Markdown or HTML), in
+    pieces if it is longer than Telegram allows; the keyboard goes with the last piece."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    pieces = split_text(text)
+    sent: Message | None = None
+    for number, piece in enumerate(pieces, start=1):
+        sent = await chat.send_message(
+            piece, reply_markup=markup if number == len(pieces) else None
+        )
+    return sent
+
+
+async def answer_button(update: Update, text: str | None = None, *, alert: bool = False) -> None:
+    """Acknowledge a button press (Telegram shows a spinner until this is sent)."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=alert)
+
+
+async def close_keyboard(update: Update, replacement_text: str | None = None) -> None:
+    """Take the keyboard off the pressed message, optionally showing the choice made."""
+    query = update.callback_query
+    if query is None or query.message is None or not isinstance(query.message, Message):
+        return
+    try:
+        if replacement_text is not None:
+            await query.message.edit_text(replacement_text, reply_markup=None)
+        else:
+            await query.message.edit_reply_markup(reply_markup=None)
+    except BadRequest:
+        # Already edited or too old to edit: the keyboard is gone or harmless either way.
+        return
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split at paragraph, then line, then space boundaries into pieces of at most `limit`
+    characters; the pieces joined give back the text exactly."""
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        end = limit
+        for sep in ("\n\n", "\n", " "):
+            found = rest.rfind(sep, 0, limit - len(sep) + 1)
+            if found > 0:
+                end = found + len(sep)
+                break
+        pieces.append(rest[:end])
+        rest = rest[end:]
+    pieces.append(rest)
+    return pieces

@@ -1,0 +1,88 @@
+"""The typed context every handler receives, and the services it reaches through it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+
+from bot.drafting.renderer import Renderer
+from bot.i18n.catalogs import BOT_DOMAIN, SOURCE_LANGUAGE, Catalogs
+from bot.i18n.locales import normalize_language
+from bot.i18n.translator import Translator
+from bot.settings import Settings
+from bot.storage.repositories import Storage, User
+
+Channel = Literal["telegram", "console"]
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Everything a handler may use, built once by the composition root (bot/app.py)."""
+
+    settings: Settings
+    storage: Storage
+    catalogs: Catalogs
+    renderer: Renderer
+    clock: Callable[[], datetime]
+    channel: Channel
+
+    def translator(self, language: str | None) -> Translator:
+        """The agent UI in `language` when the `bot` catalog has it, else English."""
+        code = normalize_language(language)
+        if code not in self.catalogs.languages(BOT_DOMAIN):
+            code = SOURCE_LANGUAGE
+        return Translator(code, self.catalogs.get(BOT_DOMAIN, code))
+
+
+class BotData:
+    """`application.bot_data`: holds the services; never persisted."""
+
+    __slots__ = ("services",)
+
+    def __init__(self) -> None:
+        self.services: Services | None = None
+
+
+class ClaimContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """Adds the acting user and their translator, set by the access guard for each update."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self.actor: User | None = None
+        self._tr: Translator | None = None
+
+    @property
+    def services(self) -> Services:
+        services = self.bot_data.services
+        if services is None:
+            raise RuntimeError("services are not attached; build the app with build_application")
+        return services
+
+    @property
+    def tr(self) -> Translator:
+        if self._tr is None:
+            self._tr = self.services.translator(None)
+        return self._tr
+
+    @tr.setter
+    def tr(self, value: Translator) -> None:
+        self._tr = value
+
+    def require_actor(self) -> User:
+        if self.actor is None:
+            raise RuntimeError("handler ran without the access guard")
+        return self.actor
+
+
+CONTEXT_TYPES: ContextTypes[ClaimContext, dict[Any, Any], dict[Any, Any], BotData] = ContextTypes(
+    context=ClaimContext, bot_data=BotData, user_data=dict, chat_data=dict
+)

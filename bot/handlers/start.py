@@ -1,0 +1,46 @@
+"""/start, /help and /cancel outside a conversation."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.handlers.common import send
+from bot.handlers.context import ClaimContext
+from bot.views.labels import ROLES
+
+
+async def start(update: Update, context: ClaimContext) -> None:
+    _ = context.tr.gettext
+    actor = context.require_actor()
+    text = "\n\n".join(
+        [
+            _("Welcome to claimbot. You are signed in as %(role)s.")
+            % {"role": _(ROLES[actor.role])},
+            _(
+                "I walk you through each A-to-Z Guarantee claim: find the cause, plan, handle the"
+                " problem, get the claim closed. I also write the messages to the buyer for you."
+            ),
+            _("Stay calm and do not refund before you have talked to the buyer."),
+            _("Send /new to open a claim, or /help for all commands."),
+        ]
+    )
+    await send(update, text)
+
+
+async def help_command(update: Update, context: ClaimContext) -> None:
+    _ = context.tr.gettext
+    text = "\n".join(
+        [
+            _("Commands:"),
+            _("/new - open a claim: a few questions, then the plan and the first message"),
+            _("/cancel - stop what you are doing; nothing half-done is saved"),
+            _("/help - this list"),
+            "",
+            _("Answer a question by tapping a button or by typing the answer."),
+        ]
+    )
+    await send(update, text)
+
+
+async def cancel_outside(update: Update, context: ClaimContext) -> None:
+    await send(update, context.tr.gettext("There is nothing to cancel."))

@@ -1,0 +1,84 @@
+"""Opening a claim: the end of intake."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.claims import Claim, ClaimFacts
+from bot.domain.deadlines import respond_by
+from bot.domain.playbook import STAGE_AFTER_INTAKE, Plan, plan_for
+from bot.drafting.facts import draft_facts
+from bot.drafting.renderer import Draft, Renderer
+from bot.settings import StoreProfile
+from bot.storage.repositories import DraftRecord, Storage, User
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedClaim:
+    claim: Claim
+    plan: Plan
+    draft: Draft
+    draft_record: DraftRecord
+
+
+async def open_claim(
+    storage: Storage,
+    renderer: Renderer,
+    store: StoreProfile,
+    *,
+    actor: User,
+    facts: ClaimFacts,
+    now: datetime,
+) -> OpenedClaim:
+    """Store the claim with its first draft and their audit events, all or nothing."""
+    plan = plan_for(facts.reason, facts.fulfillment)
+    kind = plan.first_draft
+    # Render before writing: a template problem must not leave a claim without its draft.
+    draft = renderer.render(
+        kind.value,
+        draft_facts(facts, store, agent_name=actor.display_name),
+        facts.buyer_language,
+    )
+    async with storage.db.transaction() as tx:
+        claim = await storage.claims.insert(
+            tx,
+            facts,
+            agent_id=actor.id,
+            stage=STAGE_AFTER_INTAKE,
+            respond_by=respond_by(facts.notified_at),
+            now=now,
+        )
+        await storage.events.record(
+            tx,
+            "claim_opened",
+            actor_id=actor.id,
+            claim_id=claim.id,
+            now=now,
+            payload={
+                "marketplace": facts.marketplace,
+                "fulfillment": facts.fulfillment.value,
+                "reason": facts.reason.value,
+            },
+        )
+        record = await storage.drafts.add_version(
+            tx,
+            claim_id=claim.id,
+            kind=draft.kind,
+            language=draft.language,
+            subject=draft.subject,
+            body=draft.body,
+            source="generated",
+            author_id=actor.id,
+            now=now,
+        )
+        await storage.events.record(
+            tx,
+            "draft_generated",
+            actor_id=actor.id,
+            claim_id=claim.id,
+            draft_id=record.id,
+            now=now,
+            payload={"kind": draft.kind, "version": record.version, "language": draft.language},
+        )
+    return OpenedClaim(claim, plan, draft, record)
