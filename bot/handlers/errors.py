@@ -24,8 +24,12 @@ async def on_error(update: object, context: ClaimContext) -> None:
     )
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
-        else:
-            await update.effective_chat.send_message(text)
+            # Stop the button's spinner; harmless if the handler had answered it already.
+            await update.callback_query.answer()
+    except TelegramError:
+        pass
+    try:
+        # A message, not a button alert: the button may already have been answered.
+        await update.effective_chat.send_message(text)
     except TelegramError:
         log.warning("could not tell the user about the error in update %s", update_id)

@@ -211,10 +211,6 @@ async def language_answer(update: Update, context: ClaimContext) -> str | int:
             "languages": ", ".join(BUYER_LANGUAGES),
         }
         return await _ask(update, context, LANGUAGE, hint)
-    await _settle(
-        update,
-        _("Buyer language: %(language)s") % {"language": language_name(language, context.tr)},
-    )
     services = context.services
     now = services.clock()
     facts = ClaimFacts(
@@ -234,6 +230,11 @@ async def language_answer(update: Update, context: ClaimContext) -> str | int:
         now=now,
     )
     context.user_data.pop("intake", None)  # type: ignore[union-attr]
+    # Only now take the keyboard away: had opening failed, the agent could press again.
+    await _settle(
+        update,
+        _("Buyer language: %(language)s") % {"language": language_name(language, context.tr)},
+    )
     summary = claim_summary(
         context.tr, opened.claim, opened.plan, current_step="contact_buyer", now=now
     )
