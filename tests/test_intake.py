@@ -1,0 +1,249 @@
+"""The /new intake end to end through the real Application, including restarts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain.claims import ClaimFacts, Fulfillment, Reason
+from bot.drafting.facts import draft_facts
+from tests.conftest import ADMIN, START, Chat, alerts, texts
+
+ORDER = "303-1234567-7654321"
+
+
+async def walk_to_language(chat: Chat, order: str = ORDER) -> None:
+    await chat.send("/new")
+    await chat.send(order)
+    await chat.press("DE · Germany")
+    await chat.press("Seller-shipped (FBM)")
+    await chat.press("Damaged or defective")
+
+
+async def test_whole_intake_by_buttons_ends_in_plan_and_german_draft(bot: Any) -> None:
+    async with bot() as chat:
+        first = await chat.send("/new")
+        assert texts(first) == [
+            "Which order is the claim about? Send the Amazon order id, for example"
+            " 123-1234567-1234567."
+        ]
+        asked = await chat.send(f"  {ORDER} ")
+        assert texts(asked)[0].startswith("Which marketplace?")
+        keyboard = asked[-1].params["reply_markup"]["inline_keyboard"]
+        assert sum(len(row) for row in keyboard) == 23
+
+        calls = await chat.press("DE · Germany")
+        assert [c.method for c in calls] == [
+            "answerCallbackQuery",
+            "editMessageText",
+            "sendMessage",
+        ]
+        assert calls[1].params["text"] == "Marketplace: Germany (DE)"
+        assert "reply_markup" not in calls[1].params  # the answered keyboard is gone
+        assert texts(calls) == ["Who shipped the order?"]
+
+        await chat.press("Seller-shipped (FBM)")
+        calls = await chat.press("Damaged or defective")
+        assert texts(calls)[0].startswith(
+            "Which language does the buyer write in? Default for DE: German."
+        )
+        calls = await chat.press("German")
+
+        summary, header, body = texts(calls, ADMIN)
+        assert summary.startswith(f"Claim #1 opened for order {ORDER}.")
+        assert "Reason: Damaged or defective" in summary
+        assert "Respond to Amazon by Nov 5, 2026, 10:30\u202fAM (Europe/Berlin)." in summary
+        assert "\n3 days left.\n" in summary
+        assert "Plan (step 2 of 7):" in summary
+        assert "→ 2. Contact the buyer" in summary
+        assert "⚠ Do not refund yet." in summary
+        assert "Draft: First contact: apology and question, version 1, in German." in header
+        assert f"Subject: Ihre Bestellung {ORDER}: Es tut uns leid" in header
+
+        facts = ClaimFacts(ORDER, "DE", Fulfillment.FBM, Reason.DEFECTIVE, "de", START)
+        expected = chat.services.renderer.render(
+            "inquiry", draft_facts(facts, chat.services.settings.store), "de"
+        )
+        assert body == expected.body
+        assert body.startswith("Guten Tag,\n\nes tut uns sehr leid")
+        assert body.endswith("Mit freundlichen Grüßen\nIhr Acme Home-Team")
+
+        storage = chat.services.storage
+        claim = await storage.claims.get(1)
+        assert claim is not None
+        assert (claim.facts.order_id, claim.facts.marketplace, claim.facts.buyer_language) == (
+            ORDER,
+            "DE",
+            "de",
+        )
+        assert claim.agent_id == ADMIN
+        drafts = await storage.drafts.for_claim(1)
+        assert [(d.kind, d.version, d.source, d.language) for d in drafts] == [
+            ("inquiry", 1, "generated", "de")
+        ]
+        events = await storage.events.for_claim(1)
+        assert [e.kind for e in events] == ["claim_opened", "draft_generated"]
+        assert events[1].draft_id == drafts[0].id
+        assert "intake" not in chat.app.user_data[ADMIN]
+
+
+async def test_typed_answers_are_accepted(bot: Any) -> None:
+    async with bot() as chat:
+        await chat.send("/new")
+        await chat.send("202-7654321-1234567")
+        assert texts(await chat.send("www.Amazon.co.uk")) == ["Who shipped the order?"]
+        assert texts(await chat.send("FBA"))[0] == "What does the buyer say is wrong?"
+        await chat.press("Item not received")
+        calls = await chat.send("en-GB")
+        summary = texts(calls)[0]
+        assert "Marketplace: United Kingdom (UK)" in summary
+        assert "Fulfilment: Fulfilled by Amazon (FBA)" in summary
+        assert "Amazon fulfilled this order: do not refund it yourself." in summary
+        assert "Buyer language: English" in summary
+        assert texts(calls)[2].startswith("Hello,\n\nWe are sorry that your order 202-7654321")
+
+
+async def test_restart_in_the_middle_resumes_at_the_same_question(bot: Any) -> None:
+    async with bot() as chat:
+        await chat.send("/new")
+        await chat.send(ORDER)
+        await chat.press("DE · Germany")
+        api = chat.api
+    # The process ends (graceful shutdown flushes persistence) and starts again.
+    async with bot(api=api) as chat:
+        calls = await chat.feed(
+            chat.factory.message(
+                chat.user(ADMIN),
+                sticker={
+                    "file_id": "x",
+                    "file_unique_id": "y",
+                    "width": 1,
+                    "height": 1,
+                    "is_animated": False,
+                    "is_video": False,
+                    "type": "regular",
+                },
+            )
+        )
+        assert texts(calls) == ["I can only read text here.\n\nWho shipped the order?"]
+        await chat.press("Seller-shipped (FBM)")
+        await chat.press("Delivered late")
+        calls = await chat.press("German")
+        assert texts(calls)[0].startswith(f"Claim #1 opened for order {ORDER}.")
+        assert "⚠ The gift is unconditional goodwill." in texts(calls)[0]
+
+
+async def test_restart_before_the_first_answer_keeps_waiting_for_the_order_id(bot: Any) -> None:
+    async with bot() as chat:
+        await chat.send("/new")
+    async with bot() as chat:
+        calls = await chat.send("not an id")
+        assert texts(calls)[0].startswith("“not an id” is not an Amazon order id")
+
+
+async def test_malformed_order_id_is_asked_again_with_a_hint(bot: Any) -> None:
+    async with bot() as chat:
+        await chat.send("/new")
+        calls = await chat.send("303-123456-7654321")
+        assert texts(calls) == [
+            "“303-123456-7654321” is not an Amazon order id: it has three groups of 3, 7 and 7"
+            " digits.\n\nWhich order is the claim about? Send the Amazon order id, for example"
+            " 123-1234567-1234567."
+        ]
+        huge = "9" * 10_000
+        calls = await chat.send(huge)
+        assert texts(calls)[0].startswith("That is far too long for an order id.")
+        assert huge[:100] not in texts(calls)[0]
+        long_text = "x" * 150
+        calls = await chat.send(long_text)
+        assert "“" + "x" * 39 + "…”" in texts(calls)[0]  # echoed, but cut short
+        assert texts(await chat.send(ORDER))[0].startswith("Which marketplace?")
+
+
+async def test_unknown_marketplace_and_forged_buttons_are_refused(bot: Any) -> None:
+    async with bot() as chat:
+        await chat.send("/new")
+        await chat.send(ORDER)
+        calls = await chat.send("Atlantis")
+        assert texts(calls)[0].startswith(
+            "I do not know the marketplace “Atlantis”.\n\nWhich marketplace?"
+        )
+        calls = await chat.press_data("mp:ZZ")
+        assert alerts(calls) == ["That button is not valid any more."]
+        assert texts(calls)[0].startswith("I do not know the marketplace “ZZ”.")
+        await chat.press("FR · France")
+        await chat.press("Seller-shipped (FBM)")
+        calls = await chat.press_data("rs:refund_now")
+        assert alerts(calls) == ["That button is not valid any more."]
+        assert texts(calls)[0].startswith("Please choose the reason with a button.")
+        # A button of an earlier question, pressed now, changes nothing.
+        calls = await chat.press_data("mp:DE")
+        assert alerts(calls) == ["That button belongs to an earlier question."]
+        assert texts(calls) == []
+        await chat.press("Not as described")
+        calls = await chat.send("xx-yy")
+        assert texts(calls)[0].startswith("I cannot write to buyers in “xx-yy”.")
+        calls = await chat.press("French")
+        header = texts(calls)[1]
+        # No French catalog yet: the agent is told, in plain words, before copying.
+        assert "There is no French translation of this message yet: it is in English." in header
+        assert (await chat.services.storage.claims.get(1)) is not None
+
+
+async def test_buttons_after_the_end_are_no_longer_active(bot: Any) -> None:
+    async with bot() as chat:
+        await walk_to_language(chat)
+        message = chat.last_keyboard()
+        await chat.press("German")
+        calls = await chat.press_data("lang:de", message)
+        assert alerts(calls) == ["This button is no longer active. Send /new to start a claim."]
+        assert await chat.services.storage.claims.count() == 1
+
+
+async def test_cancel_stops_the_intake_and_saves_nothing(bot: Any) -> None:
+    async with bot() as chat:
+        await chat.send("/new")
+        await chat.send(ORDER)
+        assert texts(await chat.send("/cancel")) == ["Claim intake cancelled. Nothing was saved."]
+        assert texts(await chat.send("/cancel")) == ["There is nothing to cancel."]
+        assert texts(await chat.send(ORDER)) == [
+            "I did not understand that. Send /new to open a claim or /help."
+        ]
+        assert await chat.services.storage.claims.count() == 0
+
+
+async def test_new_during_intake_starts_over(bot: Any) -> None:
+    async with bot() as chat:
+        await chat.send("/new")
+        await chat.send(ORDER)
+        calls = await chat.send("/new")
+        assert texts(calls)[0].startswith("Which order is the claim about?")
+        assert chat.app.user_data[ADMIN]["intake"].keys() == {"started_at", "step"}
+
+
+async def test_help_works_in_the_middle_of_the_intake(bot: Any) -> None:
+    async with bot() as chat:
+        await chat.send("/new")
+        assert texts(await chat.send("/help"))[0].startswith("Commands:")
+        assert texts(await chat.send(ORDER))[0].startswith("Which marketplace?")
+
+
+async def test_edited_messages_are_not_taken_as_answers(bot: Any) -> None:
+    async with bot() as chat:
+        await chat.send("/new")
+        calls = await chat.feed(chat.factory.edited_message(chat.user(ADMIN), ORDER))
+        assert calls == []
+        assert chat.app.user_data[ADMIN]["intake"].get("order_id") is None
+
+
+async def test_two_agents_intakes_do_not_mix(bot: Any) -> None:
+    async with bot() as chat:
+        await chat.services.storage.users.bootstrap_admin(43, START)
+        await chat.send("/new", user_id=ADMIN)
+        await chat.send("/new", user_id=43)
+        await chat.send(ORDER, user_id=ADMIN)
+        await chat.send("111-1111111-1111111", user_id=43)
+        await chat.press("JP · Japan", user_id=43)
+        await chat.press("DE · Germany", user_id=ADMIN)
+        assert chat.app.user_data[ADMIN]["intake"]["marketplace"] == "DE"
+        assert chat.app.user_data[43]["intake"]["order_id"] == "111-1111111-1111111"
+        assert chat.app.user_data[43]["intake"]["marketplace"] == "JP"
