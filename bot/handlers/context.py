@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -29,13 +29,18 @@ class Services:
     renderer: Renderer
     clock: Callable[[], datetime]
     channel: Channel
+    _translators: dict[str, Translator] = field(default_factory=dict, repr=False)
 
     def translator(self, language: str | None) -> Translator:
         """The agent UI in `language` when the `bot` catalog has it, else English."""
         code = normalize_language(language)
-        if code not in self.catalogs.languages(BOT_DOMAIN):
+        if code is None or code not in self.catalogs.languages(BOT_DOMAIN):
             code = SOURCE_LANGUAGE
-        return Translator(code, self.catalogs.get(BOT_DOMAIN, code))
+        translator = self._translators.get(code)
+        if translator is None:
+            translator = Translator(code, self.catalogs.get(BOT_DOMAIN, code))
+            self._translators[code] = translator
+        return translator
 
 
 class BotData:

@@ -23,6 +23,7 @@ class Catalogs:
     def __init__(self, root: Path | None = None) -> None:
         self.root = root if root is not None else locales_dir()
         self._cache: dict[tuple[str, str], gettext.NullTranslations] = {}
+        self._languages: dict[str, tuple[str, ...]] = {}
 
     def languages(self, domain: str) -> tuple[str, ...]:
         """The source language plus every language with a catalog for `domain`, sorted."""
