@@ -30,8 +30,8 @@ console: $(VENV)/.installed
 test: $(VENV)/.installed-dev lint typecheck i18n-check pytest
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check bot tests
-	$(BIN)/ruff format --check bot tests
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff format --check bot tests bench
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
@@ -40,7 +40,7 @@ pytest: $(VENV)/.installed-dev
 	$(BIN)/pytest -q
 
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m bot.bench
+	$(BIN)/python bench/bench.py
 
 # Translation workflow: extract msgids into the .pot templates, merge them into every .po,
 # check that every catalog is complete (no untranslated or fuzzy entry, placeholders intact).

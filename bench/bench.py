@@ -1,0 +1,165 @@
+"""`make bench`: claimbot's cost per update against bare python-telegram-bot, in one run.
+
+Both run on the same offline Bot API in the same process:
+- baseline: a bare Application with one echo handler, fed N text messages;
+- claimbot: AGENTS agents each taking one claim through the whole /new intake (6 updates each:
+  /new, order id, marketplace, fulfilment and reason buttons, language), interleaved, on a real
+  SQLite file, ending in the plan and the rendered German draft;
+- drafting: the inquiry draft rendered warm in every language with a catalog.
+Prints a table, then one `name=value` line per figure. Ratios, not absolute times, are the
+figures to compare across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+from bot.app import build_application, running, services_of
+from bot.drafting.renderer import Renderer
+from bot.i18n.catalogs import Catalogs
+from bot.settings import Settings, StoreProfile
+from bot.transport import OFFLINE_TOKEN, OfflineBotApi, UpdateFactory
+
+
+async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_chat is not None and update.effective_message is not None:
+        await update.effective_chat.send_message(update.effective_message.text or "?")
+
+
+async def baseline(n: int) -> list[float]:
+    api = OfflineBotApi()
+    app = ApplicationBuilder().token(OFFLINE_TOKEN).request(api).get_updates_request(api).build()
+    app.add_handler(MessageHandler(filters.TEXT, _echo))
+    factory = UpdateFactory()
+    timings: list[float] = []
+    async with app:
+        for i in range(n):
+            data = factory.message(factory.user(10_000 + i % 200), f"hello {i}")
+            start = time.perf_counter()
+            await app.process_update(Update.de_json(data, app.bot))
+            timings.append(time.perf_counter() - start)
+    return timings
+
+
+async def claimbot(agents: int, folder: Path) -> tuple[list[float], int]:
+    admins = frozenset(range(20_000, 20_000 + agents))
+    settings = Settings(
+        db_path=folder / "bench.sqlite3", admins=admins, store=StoreProfile(name="Acme Home")
+    )
+    api = OfflineBotApi()
+    app = build_application(settings, api, persistence_interval=3600)
+    factory = UpdateFactory()
+    timings: list[float] = []
+
+    def keyboard_of(chat_id: int) -> dict[str, Any]:
+        for call in reversed(api.calls):
+            if call.method == "sendMessage" and call.result["chat"]["id"] == chat_id:
+                current = api.message(chat_id, call.result["message_id"])
+                if current and current.get("reply_markup"):
+                    return current
+        raise RuntimeError("no keyboard")
+
+    async def step(agent: int, kind: str, value: str) -> None:
+        user = factory.user(agent)
+        if kind == "text":
+            data = factory.message(user, value)
+        else:
+            data = factory.callback(user, keyboard_of(agent), value)
+        start = time.perf_counter()
+        await app.process_update(Update.de_json(data, app.bot))
+        timings.append(time.perf_counter() - start)
+
+    script = [
+        ("text", "/new"),
+        ("text", "ORDER"),
+        ("button", "mp:DE"),
+        ("button", "ff:fbm"),
+        ("button", "rs:defective"),
+        ("button", "lang:de"),
+    ]
+    async with running(app):
+        for kind, value in script:  # interleaved: every agent does step k before step k+1
+            for offset, agent in enumerate(sorted(admins)):
+                text = (
+                    f"{300 + offset % 600:03d}-{offset:07d}-1234567" if value == "ORDER" else value
+                )
+                await step(agent, kind, text)
+        claims = await services_of(app).storage.claims.count()
+    return timings, claims
+
+
+def render_rate(seconds: float) -> tuple[float, int]:
+    renderer = Renderer(Catalogs())
+    facts = {
+        "order_id": "303-1234567-7654321",
+        "buyer_name": "Anna Schmidt",
+        "product": "Wasserkocher",
+        "reason": "defective",
+        "store_name": "Acme Home",
+    }
+    languages = renderer.languages()
+    for language in languages:  # warm: templates compiled, catalogs loaded
+        renderer.render("inquiry", facts, language)
+    count = 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for language in languages:
+            renderer.render("inquiry", facts, language)
+            count += 1
+    return count / (time.perf_counter() - start), len(languages)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def main_async(agents: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as folder:
+        claim_times, claims = await claimbot(agents, Path(folder))
+    if claims != agents:
+        raise SystemExit(f"bench: expected {agents} claims, got {claims}")
+    base_times = await baseline(len(claim_times))
+    base_per = statistics.fmean(base_times)
+    claim_per = statistics.fmean(claim_times)
+    rate, _languages = render_rate(1.0)
+    return {
+        "baseline_updates_per_s": 1 / base_per,
+        "claimbot_updates_per_s": 1 / claim_per,
+        "overhead_ratio": claim_per / base_per,
+        "p50_ms": pct(claim_times, 0.50) * 1000,
+        "p99_ms": pct(claim_times, 0.99) * 1000,
+        "render_per_s": rate,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "updates": float(len(claim_times)),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--agents", type=int, default=int(os.environ.get("BENCH_AGENTS", "200")))
+    args = parser.parse_args()
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    figures = asyncio.run(main_async(args.agents))
+    print(f"{'figure':<26}{'value':>14}")
+    for name, value in figures.items():
+        print(f"{name:<26}{value:>14.2f}")
+    for name, value in figures.items():
+        print(f"{name}={value:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
