@@ -1,0 +1,95 @@
+"""The command line as a newcomer runs it: `claimbot run` without a token is the console."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = "/start\n/new\n303-1234567-7654321\n7\n1\n4\n1\n"
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "CLAIMBOT_"))}
+    env.update(PTB_TIMEDELTA="1", LANG="C.UTF-8", **extra)
+    return env
+
+
+def test_run_without_a_token_starts_the_console_on_the_embedded_database(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        input=SCRIPT,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_env(),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "No TELEGRAM_BOT_TOKEN is set: starting the offline console chat instead" in done.stderr
+    assert "Traceback" not in done.stderr
+    out = done.stdout
+    assert "Claim #1 opened for order 303-1234567-7654321." in out
+    assert "Plan (step 2 of 7):" in out
+    assert "⚠ Do not refund yet." in out
+    assert "Subject: Ihre Bestellung 303-1234567-7654321: Es tut uns leid" in out
+    assert "bot> Guten Tag,\n\nes tut uns sehr leid" in out
+
+    database = tmp_path / "data" / "claimbot.sqlite3"
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT order_id, buyer_language FROM claims").fetchall() == [
+            ("303-1234567-7654321", "de")
+        ]
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    conn.close()
+
+
+def test_console_resumes_an_unfinished_intake_after_a_restart(tmp_path: Path) -> None:
+    first = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        input="/new\n303-1234567-7654321\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_env(),
+        timeout=60,
+        check=False,
+    )
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.rstrip().endswith("[22] SG · Singapore   [23] ZA · South Africa")
+    second = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        input="amazon.fr\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_env(),
+        timeout=60,
+        check=False,
+    )
+    assert second.returncode == 0, second.stderr
+    assert "bot> Who shipped the order?" in second.stdout
+
+
+def test_version_and_usage() -> None:
+    version = subprocess.run(
+        [sys.executable, "-m", "bot", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert version.returncode == 0
+    assert version.stdout.startswith("claimbot ")
+    usage = subprocess.run(
+        [sys.executable, "-m", "bot", "fly"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert usage.returncode == 2
+    assert "invalid choice: 'fly'" in usage.stderr
