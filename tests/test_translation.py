@@ -1,0 +1,147 @@
+"""The translation layer: language codes, catalogs from .po, the agent's formats, the check."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.i18n import BOT_DOMAIN, MESSAGES_DOMAIN, Catalogs, Translator, normalize_language
+from bot.i18n.check import check_all, placeholders
+from bot.resources import locales_dir
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [("de", "de"), ("de-AT", "de"), ("en_GB", "en"), ("zh-hans", "zh_Hans"), ("zh-CN", "zh_Hans"),
+     ("zh", "zh_Hans"), ("pt-br", "pt_BR"), ("PT", "pt_BR"), (None, None), ("", None),
+     ("../etc", None), ("de;drop", None), ("x" * 30, None)],
+)  # fmt: skip
+def test_language_tags(tag: str | None, expected: str | None) -> None:
+    assert normalize_language(tag) == expected
+
+
+def test_languages_per_domain() -> None:
+    catalogs = Catalogs()
+    assert catalogs.languages(BOT_DOMAIN) == ("en", "zh_Hans")
+    assert catalogs.languages(MESSAGES_DOMAIN) == ("de", "en")
+
+
+def test_catalog_is_loaded_once() -> None:
+    catalogs = Catalogs()
+    assert catalogs.get(BOT_DOMAIN, "zh_Hans") is catalogs.get(BOT_DOMAIN, "zh_Hans")
+    assert catalogs.get(BOT_DOMAIN, "zh_Hans").gettext("Other") == "其他"
+    assert catalogs.get(BOT_DOMAIN, "xx").gettext("Other") == "Other"
+
+
+PO = """\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+msgid "Reviewed"
+msgstr "Geprüft"
+
+#, fuzzy
+msgid "Guessed"
+msgstr "Geraten"
+"""
+
+
+def test_fuzzy_entries_never_reach_anyone(tmp_path: Path) -> None:
+    folder = tmp_path / "de" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "messages.po").write_text(PO, encoding="utf-8")
+    translations = Catalogs(tmp_path).get(MESSAGES_DOMAIN, "de")
+    assert translations.gettext("Reviewed") == "Geprüft"
+    assert translations.gettext("Guessed") == "Guessed"
+
+
+@pytest.mark.parametrize(
+    ("language", "moment", "duration"),
+    [
+        ("en", "Dec 1, 2026, 7:05\u202fPM (Europe/Berlin)", "71 hours"),
+        ("de", "01.12.2026, 19:05 (Europe/Berlin)", "71 Stunden"),
+        ("zh_Hans", "2026年12月1日 19:05 (Europe/Berlin)", "71小时"),
+    ],
+)
+def test_agent_formats(language: str, moment: str, duration: str) -> None:
+    tr = Translator(language, Catalogs().get(BOT_DOMAIN, language))
+    assert tr.datetime(datetime(2026, 12, 1, 18, 5, 59, tzinfo=UTC), "Europe/Berlin") == moment
+    assert tr.duration(timedelta(hours=71, minutes=59)) == duration
+
+
+def test_durations_pick_the_unit_a_deadline_needs() -> None:
+    tr = Translator("en", Catalogs().get(BOT_DOMAIN, "en"))
+    assert tr.duration(timedelta(days=4, hours=5)) == "4 days"
+    assert tr.duration(timedelta(hours=72)) == "3 days"
+    assert tr.duration(timedelta(hours=1)) == "1 hour"
+    assert tr.duration(timedelta(minutes=59, seconds=59)) == "59 minutes"
+    assert tr.duration(timedelta(hours=-2)) == "2 hours"
+
+
+def test_placeholders_are_compared_by_name() -> None:
+    assert placeholders("%(b)s and %(a)s, {c} %d") == sorted(["%(a)", "%(b)", "{c}", "%d"])
+
+
+def test_committed_catalogs_are_complete_and_current() -> None:
+    locales = locales_dir()
+    assert check_all(locales, locales.parent) == []
+
+
+@pytest.fixture
+def locales_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "locales"
+    shutil.copytree(locales_dir(), copy)
+    return copy
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_check_finds_an_untranslated_entry(locales_copy: Path) -> None:
+    _edit(locales_copy / "de/LC_MESSAGES/messages.po", 'msgstr "Guten Tag,"', 'msgstr ""')
+    assert check_all(locales_copy, None) == ["de/LC_MESSAGES/messages.po: untranslated 'Hello,'"]
+
+
+def test_check_finds_a_fuzzy_entry(locales_copy: Path) -> None:
+    _edit(locales_copy / "de/LC_MESSAGES/messages.po", 'msgid "Hello,"', '#, fuzzy\nmsgid "Hello,"')
+    assert check_all(locales_copy, None) == ["de/LC_MESSAGES/messages.po: fuzzy 'Hello,'"]
+
+
+def test_check_finds_a_missing_entry(locales_copy: Path) -> None:
+    _edit(
+        locales_copy / "messages.pot",
+        'msgid "Hello,"',
+        'msgid "Hi there,"\nmsgstr ""\n\nmsgid "Hello,"',
+    )
+    assert check_all(locales_copy, None) == [
+        "de/LC_MESSAGES/messages.po: missing 'Hi there,' (run make i18n-update)"
+    ]
+
+
+def test_check_finds_a_broken_placeholder(locales_copy: Path) -> None:
+    _edit(
+        locales_copy / "zh_Hans/LC_MESSAGES/bot.po",
+        'msgstr "站点：%(marketplace)s"',
+        'msgstr "站点：%(market)s"',
+    )
+    (problem,) = check_all(locales_copy, None)
+    assert problem.startswith("zh_Hans/LC_MESSAGES/bot.po: placeholders of 'Marketplace: %(marke")
+
+
+def test_check_finds_a_stale_template(locales_copy: Path, tmp_path: Path) -> None:
+    root = locales_dir().parent
+    source = tmp_path / "source"
+    shutil.copytree(root / "bot", source / "bot")
+    shutil.copytree(root / "templates", source / "templates")
+    shutil.copy(root / "babel.cfg", source / "babel.cfg")
+    _edit(source / "templates/messages/_common.j2", "Kind regards,", "Best regards,")
+    problems = check_all(locales_copy, source)
+    assert "messages.pot: out of date, sources have 'Best regards,'" in problems
+    assert "messages.pot: out of date, sources no longer have 'Kind regards,'" in problems
