@@ -36,13 +36,6 @@ ClaimApplication = Application[Any, ClaimContext, dict[Any, Any], dict[Any, Any]
 # The user id of the console's local admin (created on first console start, console only).
 CONSOLE_ADMIN_ID = 1
 
-# The intake conversation mixes typed answers and buttons, so it tracks per chat, not per
-# message; python-telegram-bot warns about exactly that combination. Expected; silence only it.
-warnings.filterwarnings(
-    "ignore",
-    message=r"If 'per_message=False', 'CallbackQueryHandler' will not be tracked",
-    category=PTBUserWarning,
-)
 
 COMMANDS = (
     ("new", N_("Open a claim")),
@@ -65,6 +58,14 @@ def build_application(
     persistence_interval: float = 5,
 ) -> ClaimApplication:
     """Wire the bot. `request` replaces the network (console, tests); `clock` the time."""
+    # The intake conversation mixes typed answers and buttons, so it tracks per chat, not per
+    # message; python-telegram-bot warns about exactly that combination. Expected: silence it,
+    # and only it.
+    warnings.filterwarnings(
+        "ignore",
+        message=r"If 'per_message=False', 'CallbackQueryHandler' will not be tracked",
+        category=PTBUserWarning,
+    )
     catalogs = catalogs or Catalogs()
     catalogs.preload()
     db = Database(settings.db_path)

@@ -44,7 +44,7 @@ class Console:
         if chat_id != self.user_id:
             # The bot wrote to someone else (a lead, say): show who, like a second window.
             self.say(self.tr.gettext("[to user %(user_id)s]") % {"user_id": chat_id})
-        prefix = "bot (edited)>" if call.method == "editMessageText" else "bot>"
+        prefix = self.tr.gettext("bot (edited)>") if call.method == "editMessageText" else "bot>"
         self.say(f"{prefix} {message['text']}")
         rows = message.get("reply_markup", {}).get("inline_keyboard", [])
         if rows:
@@ -67,8 +67,9 @@ class Console:
         print(text, file=self.out, flush=True)
 
     # -- what the person types ------------------------------------------------------------------
-    def update_for(self, line: str) -> dict[str, Any] | None:
-        """The update a typed line stands for; `None` for console commands (handled here)."""
+    def update_for(self, line: str) -> dict[str, Any]:
+        """The update a typed line stands for: a button press for a button's number, else a
+        message."""
         user = self.factory.user(
             self.user_id,
             self.language_code,
@@ -132,8 +133,7 @@ async def run_console(settings: Settings, stdin: TextIO, out: TextIO, tr: Transl
             if not line.strip():
                 continue
             data = console.update_for(line)
-            if data is not None:
-                await application.process_update(Update.de_json(data, application.bot))
+            await application.process_update(Update.de_json(data, application.bot))
     return 0
 
 
