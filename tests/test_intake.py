@@ -247,3 +247,17 @@ async def test_two_agents_intakes_do_not_mix(bot: Any) -> None:
         assert chat.app.user_data[ADMIN]["intake"]["marketplace"] == "DE"
         assert chat.app.user_data[43]["intake"]["order_id"] == "111-1111111-1111111"
         assert chat.app.user_data[43]["intake"]["marketplace"] == "JP"
+
+
+async def test_lost_answers_start_the_intake_over_instead_of_failing(bot: Any) -> None:
+    async with bot() as chat:
+        await walk_to_language(chat)
+        del chat.app.user_data[ADMIN]["intake"]["reason"]  # as if lost in a crash
+        calls = await chat.press("German")
+        assert texts(calls) == [
+            "I lost track of your earlier answers for this claim, sorry. Let us start it again.",
+            "Which order is the claim about? Send the Amazon order id, for example"
+            " 123-1234567-1234567.",
+        ]
+        assert await chat.services.storage.claims.count() == 0
+        assert texts(await chat.send(ORDER))[0].startswith("Which marketplace?")

@@ -89,6 +89,8 @@ async def _ask(update: Update, context: ClaimContext, step: str, hint: str | Non
             ]
         )
     else:
+        if not _answers_intact(intake):
+            return await _start_over(update, context)
         market = MARKETPLACES[intake[MARKETPLACE]]
         question = _(
             "Which language does the buyer write in? Default for %(marketplace)s:"
@@ -201,6 +203,8 @@ async def reason_answer(update: Update, context: ClaimContext) -> str:
 async def language_answer(update: Update, context: ClaimContext) -> str | int:
     _ = context.tr.gettext
     intake = _intake(context)
+    if not _answers_intact(intake):
+        return await _start_over(update, context)
     choice = _button_value(update, LANGUAGE_BUTTON)
     raw = choice if choice is not None else _text(update)
     language = normalize_language(raw)
@@ -274,6 +278,30 @@ async def earlier_button(update: Update, context: ClaimContext) -> None:
 
 
 # --- Helpers -----------------------------------------------------------------------------------
+def _answers_intact(intake: dict[str, Any]) -> bool:
+    """Whether the stored answers before the language question are all there and valid (they
+    could be lost if the process died between saving the state and saving the answers)."""
+    try:
+        datetime.fromisoformat(intake["started_at"])
+        parse_order_id(intake[ORDER_ID])
+        Fulfillment(intake[FULFILLMENT])
+        Reason(intake[REASON])
+    except (KeyError, TypeError, ValueError):
+        return False
+    return intake.get(MARKETPLACE) in MARKETPLACES
+
+
+async def _start_over(update: Update, context: ClaimContext) -> str:
+    await answer_button(update)
+    await send(
+        update,
+        context.tr.gettext(
+            "I lost track of your earlier answers for this claim, sorry. Let us start it again."
+        ),
+    )
+    return await new_claim(update, context)
+
+
 def _button_value(update: Update, prefix: str) -> str | None:
     query = update.callback_query
     if query is None or not isinstance(query.data, str) or not query.data.startswith(prefix):
