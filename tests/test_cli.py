@@ -17,17 +17,24 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-def test_run_without_a_token_starts_the_console_on_the_embedded_database(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        input=SCRIPT,
+def claimbot(
+    *args: str, stdin: str = "", cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` as a newcomer runs it: no token, no claimbot settings."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
         capture_output=True,
         text=True,
-        cwd=tmp_path,
+        cwd=cwd,
         env=_env(),
         timeout=60,
         check=False,
     )
+
+
+def test_run_without_a_token_starts_the_console_on_the_embedded_database(tmp_path: Path) -> None:
+    done = claimbot("run", stdin=SCRIPT, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "No TELEGRAM_BOT_TOKEN is set: starting the offline console chat instead" in done.stderr
     assert "Traceback" not in done.stderr
@@ -48,48 +55,18 @@ def test_run_without_a_token_starts_the_console_on_the_embedded_database(tmp_pat
 
 
 def test_console_resumes_an_unfinished_intake_after_a_restart(tmp_path: Path) -> None:
-    first = subprocess.run(
-        [sys.executable, "-m", "bot", "console"],
-        input="/new\n303-1234567-7654321\n",
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=_env(),
-        timeout=60,
-        check=False,
-    )
+    first = claimbot("console", stdin="/new\n303-1234567-7654321\n", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert first.stdout.rstrip().endswith("[22] SG · Singapore   [23] ZA · South Africa")
-    second = subprocess.run(
-        [sys.executable, "-m", "bot", "console"],
-        input="amazon.fr\n",
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=_env(),
-        timeout=60,
-        check=False,
-    )
+    second = claimbot("console", stdin="amazon.fr\n", cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert "bot> Who shipped the order?" in second.stdout
 
 
 def test_version_and_usage() -> None:
-    version = subprocess.run(
-        [sys.executable, "-m", "bot", "--version"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    version = claimbot("--version")
     assert version.returncode == 0
     assert version.stdout.startswith("claimbot ")
-    usage = subprocess.run(
-        [sys.executable, "-m", "bot", "fly"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    usage = claimbot("fly")
     assert usage.returncode == 2
     assert "invalid choice: 'fly'" in usage.stderr
