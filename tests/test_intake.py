@@ -58,6 +58,7 @@ async def test_whole_intake_by_buttons_ends_in_plan_and_german_draft(bot: Any) -
         assert "⚠ Do not refund yet." in summary
         assert "Draft: First contact: apology and question, version 1, in German." in header
         assert f"Subject: Ihre Bestellung {ORDER}: Es tut uns leid" in header
+        assert "\nMessaging rules: nothing to fix.\n" in header
 
         facts = ClaimFacts(ORDER, "DE", Fulfillment.FBM, Reason.DEFECTIVE, "de", START)
         expected = chat.services.renderer.render(
@@ -186,6 +187,7 @@ async def test_unknown_marketplace_and_forged_buttons_are_refused(bot: Any) -> N
         header = texts(calls)[1]
         # No French catalog yet: the agent is told, in plain words, before copying.
         assert "There is no French translation of this message yet: it is in English." in header
+        assert "⚠ The message does not seem to be in the buyer's language. (“en”)" in header
         assert (await chat.services.storage.claims.get(1)) is not None
 
 

@@ -251,7 +251,15 @@ async def language_answer(update: Update, context: ClaimContext) -> str | int:
             " is older, the real deadline is earlier."
         ),
     )
-    await send(update, draft_header(context.tr, opened.draft, version=opened.draft_record.version))
+    await send(
+        update,
+        draft_header(
+            context.tr,
+            opened.draft,
+            version=opened.draft_record.version,
+            findings=opened.findings,
+        ),
+    )
     await send(update, opened.draft.body)
     return ConversationHandler.END
 

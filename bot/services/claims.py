@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.claims import Claim, ClaimFacts
+from bot.domain.compliance import Finding, lint
 from bot.domain.deadlines import respond_by
 from bot.domain.playbook import STAGE_AFTER_INTAKE, Plan, plan_for
 from bot.drafting.facts import draft_facts
@@ -20,6 +21,7 @@ class OpenedClaim:
     plan: Plan
     draft: Draft
     draft_record: DraftRecord
+    findings: tuple[Finding, ...]
 
 
 async def open_claim(
@@ -81,4 +83,7 @@ async def open_claim(
             now=now,
             payload={"kind": draft.kind, "version": record.version, "language": draft.language},
         )
-    return OpenedClaim(claim, plan, draft, record)
+    findings = lint(
+        f"{draft.subject}\n\n{draft.body}", language=facts.buyer_language, order_id=facts.order_id
+    )
+    return OpenedClaim(claim, plan, draft, record, tuple(findings))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.domain.claims import Claim
+from bot.domain.compliance import Finding, Severity
 from bot.domain.deadlines import Urgency, urgency
 from bot.domain.drafts import DraftKind
 from bot.domain.marketplaces import MARKETPLACES
@@ -63,8 +65,11 @@ def deadline_line(tr: Translator, deadline: datetime, now: datetime) -> str:
     return _("%(time)s left.") % left
 
 
-def draft_header(tr: Translator, draft: Draft, *, version: int) -> str:
-    """What precedes the copyable draft body: kind, language, subject, fallback notice."""
+def draft_header(
+    tr: Translator, draft: Draft, *, version: int, findings: Sequence[Finding] = ()
+) -> str:
+    """What precedes the copyable draft body: kind, language, subject, fallback notice, and
+    the compliance findings."""
     _ = tr.gettext
     lines = [
         _("Draft: %(kind)s, version %(version)s, in %(language)s.")
@@ -83,5 +88,19 @@ def draft_header(tr: Translator, draft: Draft, *, version: int) -> str:
             % {"language": language_name(draft.requested_language, tr)}
         )
     lines.append(_("Subject: %(subject)s") % {"subject": draft.subject})
+    lines.extend(findings_lines(tr, findings))
     lines.append(_("The message for the buyer follows; copy it as it is."))
     return "\n".join(lines)
+
+
+def findings_lines(tr: Translator, findings: Sequence[Finding]) -> list[str]:
+    """The messaging-rule check, in the agent's language: blocks first, then cautions."""
+    _ = tr.gettext
+    if not findings:
+        return [_("Messaging rules: nothing to fix.")]
+    lines = [_("Messaging rules:")]
+    for finding in sorted(findings, key=lambda f: f.severity is not Severity.BLOCK):
+        mark = "⛔" if finding.severity is Severity.BLOCK else "⚠"
+        detail = f" (“{finding.excerpt}”)" if finding.excerpt else ""
+        lines.append(f"{mark} {_(finding.message)}{detail}")
+    return lines

@@ -1,0 +1,471 @@
+"""The messaging rules of `shared/domain.md` as a lint for any text sent to a buyer.
+
+Every rule has a stable id, a severity and an English message (an `N_` msgid, translated where
+it is shown). `block` findings break Amazon's hard rules: such a text must not be sent.
+`warn` findings are cautions the agent should read. Word lists cover the twelve buyer languages
+claimbot writes in: en de fr it es nl sv pl tr pt_BR ja ar.
+
+The checks are deliberately conservative about ordinary support vocabulary: tracking numbers,
+order ids, dates and prices are not phone numbers; "thank you for your feedback" is not a review
+request; an amazon.* link is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
+
+from bot.domain.text import N_
+
+MAX_LENGTH: Final = 2000
+
+
+class Severity(StrEnum):
+    BLOCK = "block"
+    WARN = "warn"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: Severity
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message: str  # the rule's English message (a msgid)
+    excerpt: str  # the offending fragment, for the agent to find it
+
+
+def _rules(*rules: Rule) -> MappingProxyType[str, Rule]:
+    return MappingProxyType({rule.id: rule for rule in rules})
+
+
+B, W = Severity.BLOCK, Severity.WARN
+RULES: Final = _rules(
+    Rule("email", B, N_("E-mail addresses are not allowed in messages to buyers.")),
+    Rule(
+        "phone",
+        B,
+        N_(
+            "Phone numbers are not allowed (only a carrier's or manufacturer's when really needed)."
+        ),
+    ),
+    Rule("html", B, N_("HTML is not allowed: send plain text.")),
+    Rule("link", B, N_("Links are not allowed, except Amazon's own.")),
+    Rule("emoji", B, N_("Emoji and pictographs are not allowed.")),
+    Rule(
+        "marketing",
+        B,
+        N_("No marketing: no coupons, promo codes, discounts on future orders or cross-selling."),
+    ),
+    Rule(
+        "review_incentive", B, N_("Never offer anything in connection with a review or feedback.")
+    ),
+    Rule(
+        "feedback_removal", B, N_("Never ask the buyer to remove or change feedback or a review.")
+    ),
+    Rule("length", B, N_("The message is longer than Amazon's 2,000 characters.")),
+    Rule("placeholder", B, N_("The text still has a placeholder to fill in.")),
+    Rule(
+        "review_request",
+        W,
+        N_(
+            "Asking for a (positive) review in a claim conversation looks"
+            " like pressure; leave reviews to Amazon's own request."
+        ),
+    ),
+    Rule("language", W, N_("The message does not seem to be in the buyer's language.")),
+    Rule("order_id", W, N_("The message does not mention the order id.")),
+    Rule(
+        "coupling",
+        W,
+        N_(
+            "A gift or refund and the request to withdraw the claim are in one"
+            " message: it can read as a conditional offer. Send them as two"
+            " messages."
+        ),
+    ),
+)
+
+
+# --- Patterns that need no language --------------------------------------------------------------
+_EMAIL = re.compile(
+    r"[\w.%+-]+\s*[@＠]\s*[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}"
+    r"|[\w.+-]+\s*[\[(]\s*at\s*[\])]\s*[\w-]+\s*[\[(]\s*dot\s*[\])]\s*[A-Za-z]{2,}",
+    re.IGNORECASE,
+)
+_HTML = re.compile(
+    r"<\s*/?\s*[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?\s*>|&(?:[A-Za-z]{2,8}|#\d{2,6}|#x[0-9A-Fa-f]{2,5});"
+)
+_TLDS = (
+    "com|net|org|info|biz|shop|store|online|site|io|co|me|ly|eu|de|fr|it|es|nl|be|se|pl|tr|jp|"
+    "uk|ie|ae|sa|eg|in|au|sg|za|br|mx|ca|at|ch|cn|ru|us|tv|app|link"
+)
+_URL = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>()\"']+"
+    rf"|\b(?:[A-Za-z0-9-]+\.)+(?:{_TLDS})\b(?:/[^\s<>()\"']*)?",
+    re.IGNORECASE,
+)
+_AMAZON_HOST = re.compile(r"^(?:[\w-]+\.)*(?:amazon|amzn)\.[a-z.]{2,}$", re.IGNORECASE)
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U00002b00-\U00002bff\U0001f1e6-\U0001f1ff"
+    "\u231a\u231b\u23e9-\u23f3\u23f8-\u23fa\u25aa\u25ab\u25b6\u25c0\u25fb-\u25fe"
+    "\u2934\u2935\u3030\u303d\u3297\u3299\ufe0f]"
+)
+_PLACEHOLDER = re.compile(
+    r"\{\{|\}\}|\{%|%\}|%\([A-Za-z_]+\)[sd]|\{[a-z_]+\}"
+    r"|\[(?:[A-Z][A-Z _]{2,}|name|order|buyer|product|tracking)\]"
+    r"|<(?:name|order|buyer|product|tracking)[^<>]*>|\bXXX+\b|\bTODO\b|\bTBD\b|_{3,}"
+)
+_ORDER_ID = re.compile(r"(?<![0-9])[0-9]{3}-[0-9]{7}-[0-9]{7}(?![0-9])")
+# A phone number: international form, or an area code in brackets.
+_PHONE_SHAPE = re.compile(
+    r"(?<![\w+])\+\s?\d{1,3}(?:[\s().-]*\d){6,13}(?!\d)"
+    r"|\(\d{2,5}\)\s?\d{2,5}[\s-]?\d{2,6}"
+)
+_DIGIT_RUN = re.compile(r"\+?\d[\d\s()./-]{4,}\d")
+_SENTENCE = re.compile(r"[^.!?。！？؟\n]+[.!?。！？؟]*")
+
+
+def _words(*groups: str) -> tuple[str, ...]:
+    """Lower-case phrases, given as `|`-separated strings per language."""
+    return tuple(w.strip().lower() for group in groups for w in group.split("|") if w.strip())
+
+
+# --- Word lists, per language (en de fr it es nl sv pl tr pt ja ar) -----------------------------
+_PHONE_WORDS = _words(
+    "phone|telephone|tel.|tel:|call us|call me|mobile:|whatsapp|hotline|cell:",
+    "telefon|tel.|telefonnummer|rufen sie uns|anrufen unter|handy|hotline|mobil:",
+    "téléphone|tél|appelez-nous|appelez nous|portable|joignable au",
+    "telefono|tel.|chiamateci|chiamarci|cellulare|numero verde",
+    "teléfono|tel.|llámenos|llamarnos|móvil|celular|whatsapp",
+    "telefoon|tel.|bel ons|bellen naar|mobiel",
+    "telefon|tel.|ring oss|ringa oss|mobil:",
+    "telefon|tel.|zadzwoń|zadzwonić|komórk|infolinia",
+    "telefon|tel.|arayın|arayabilirsiniz|cep:|whatsapp",
+    "telefone|tel.|ligue para|ligar para|celular|whatsapp",
+    "電話|携帯|tel：|でんわ|ライン",
+    "هاتف|اتصل|اتصلوا|جوال|الجوال|واتساب|رقم الهاتف",
+)
+_MARKETING = _words(
+    "promo code|promotion code|promotional code|coupon|discount code|voucher code|% off|off your"
+    " next|next purchase|our other products|other products from our|visit our store|visit our"
+    " shop|our store|our shop|follow us|newsletter|special offer|check out our|use code|use the"
+    " code",
+    "gutscheincode|rabattcode|aktionscode|promo-code|promocode|coupon|% rabatt|rabatt auf ihre"
+    " nächste|nächsten einkauf|nächste bestellung|unsere anderen produkte|unseren shop|unserem"
+    " shop|besuchen sie unseren|folgen sie uns|newsletter|sonderangebot|mit dem code",
+    "code promo|code de réduction|coupon|bon de réduction|% de réduction|prochaine commande|"
+    "prochain achat|nos autres produits|notre boutique|visitez notre|suivez-nous|newsletter|"
+    "offre spéciale|utilisez le code|avec le code",
+    "codice promozionale|codice sconto|coupon|buono sconto|% di sconto|prossimo acquisto|"
+    "prossimo ordine|altri nostri prodotti|nostri altri prodotti|il nostro negozio|visitate il"
+    " nostro|seguiteci|newsletter|offerta speciale|usa il codice|utilizzi il codice",
+    "código promocional|código de descuento|cupón|% de descuento|próxima compra|próximo pedido|"
+    "nuestros otros productos|nuestra tienda|visite nuestra|síganos|boletín|oferta especial|"
+    "use el código|utilice el código|con el código",
+    "kortingscode|promotiecode|coupon|% korting|volgende aankoop|volgende bestelling|onze andere"
+    " producten|onze winkel|bezoek onze|volg ons|nieuwsbrief|speciale aanbieding|met de code|"
+    "gebruik de code",
+    "rabattkod|kampanjkod|kupong|% rabatt|nästa köp|nästa beställning|våra andra produkter|vår"
+    " butik|besök vår|följ oss|nyhetsbrev|specialerbjudande|använd koden|med koden",
+    "kod rabatowy|kod promocyjny|kupon|% zniżki|% rabatu|następny zakup|następne zamówienie|"
+    "kolejne zamówienie|kolejny zakup|nasze inne produkty|naszego sklepu|naszym sklepie|"
+    "obserwuj nas|newsletter|oferta specjalna|użyj kodu|z kodem",
+    "indirim kodu|promosyon kodu|kupon|% indirim|bir sonraki alışveriş|sonraki siparişiniz|"
+    "diğer ürünlerimiz|mağazamız|bizi takip edin|bülten|özel teklif|özel fırsat|kodunu kullan",
+    "código promocional|cupom|código de desconto|% de desconto|próxima compra|próximo pedido|"
+    "nossos outros produtos|nossa loja|visite nossa|siga-nos|newsletter|oferta especial|"
+    "use o código|com o código",
+    "クーポン|割引コード|プロモーションコード|%オフ|％オフ|%off|次回のご購入|次回ご注文|次回のご注文|"
+    "他の商品|当店の他|ショップをご覧|フォローして|メルマガ|メールマガジン|特別セール|コードを入力|"
+    "コードをご利用",
+    "كود خصم|كود الخصم|رمز ترويجي|رمز الخصم|قسيمة|كوبون|% خصم|مشترياتك القادمة|طلبك القادم|"
+    "منتجاتنا الأخرى|متجرنا|تابعونا|النشرة الإخبارية|عرض خاص|استخدم الكود|استخدم الرمز",
+)
+# Phrases that ask for a review or a good one (not innocent uses like "your feedback").
+_REVIEW_ASK = _words(
+    "leave a review|leave us a review|leave feedback|leave us feedback|leave positive|positive"
+    " review|positive feedback|good review|5-star|5 star|five-star|five star|write a review|"
+    "rate us|leave a rating|good rating",
+    "bewertung abgeben|bewertung hinterlassen|positive bewertung|gute bewertung|5 sterne|"
+    "fünf sterne|5-sterne|rezension schreiben|bewerten sie uns|positives feedback",
+    "laisser un avis|laissez un avis|laissiez un avis|avis positif|bon avis|5 étoiles|"
+    "cinq étoiles|évaluation positive|commentaire positif|notez-nous",
+    "lasciare una recensione|lasciate una recensione|lasci una recensione|recensione positiva|"
+    "5 stelle|cinque stelle|valutazione positiva|feedback positivo",
+    "dejar una reseña|deje una reseña|dejarnos una reseña|reseña positiva|valoración positiva|"
+    "5 estrellas|cinco estrellas|opinión positiva|buena valoración|calificación positiva",
+    "review achterlaten|beoordeling achterlaten|positieve review|positieve beoordeling|"
+    "5 sterren|vijf sterren|goede beoordeling",
+    "lämna en recension|positiv recension|positivt omdöme|5 stjärnor|fem stjärnor|bra betyg|"
+    "lämna ett omdöme",
+    "wystawić opinię|wystawienie opinii|pozytywną opinię|pozytywna opinia|pozytywnej opinii|"
+    "5 gwiazdek|pięć gwiazdek|dobrą ocenę|zostawić opinię",
+    "yorum bırak|olumlu yorum|olumlu değerlendirme|5 yıldız|beş yıldız|iyi puan",
+    "deixar uma avaliação|deixe uma avaliação|avaliação positiva|5 estrelas|cinco estrelas|"
+    "comentário positivo|boa avaliação",
+    "レビューを書|レビューを投稿|レビューをいただ|レビューをお願い|高評価|星5|★5|5つ星|良い評価|"
+    "評価をいただ|評価をお願い",
+    "تقييم إيجابي|تقييمًا إيجابيًا|تقييما إيجابيا|5 نجوم|خمس نجوم|اترك تقييم|ترك تقييم|"
+    "مراجعة إيجابية",
+)
+_INCENTIVE = _words(
+    "free|gift|refund|discount|reward|in exchange|in return|bonus|voucher|gift card|for leaving",
+    "gratis|kostenlos|geschenk|erstatt|rabatt|gutschein|belohnung|im gegenzug|als dankeschön",
+    "gratuit|cadeau|rembours|réduction|en échange|récompense|bon d'achat",
+    "gratis|gratuit|regalo|rimbors|sconto|in cambio|omaggio|buono",
+    "gratis|regalo|reembols|descuento|a cambio|recompensa|obsequio",
+    "gratis|cadeau|terugbetal|korting|in ruil|beloning|vergoed",
+    "gratis|gåva|present|återbetal|rabatt|i utbyte|belöning",
+    "gratis|darmow|prezent|zwrot|rabat|zniżk|w zamian|nagrod",
+    "ücretsiz|bedava|hediye|iade|indirim|karşılığında|ödül",
+    "grátis|gratuito|presente|brinde|reembols|desconto|em troca|recompensa",
+    "無料|プレゼント|返金|割引|代わりに|お礼として|特典|ギフト",
+    "مجان|هدية|استرداد|خصم|مقابل|مكافأة",
+)
+_REMOVE_ACTION = _words(
+    "remov|delet|revis|take down|change your|update your|modify|edit your|withdraw your|amend",
+    "entfern|lösch|ändern|zurückzieh|zurückzuzieh|anpass|korrigier",
+    "supprim|retir|modifi|changer",
+    "rimuov|rimoss|elimin|modific|cambiare|ritirare",
+    "elimin|quitar|borrar|modific|cambiar|retirar",
+    "verwijder|aanpass|wijzig|intrek|in te trekken",
+    "ta bort|ändra|radera|återkalla",
+    "usun|zmieni|zmian|edytow|wycofa",
+    "kaldır|sil|değiştir|güncelle|geri çek",
+    "remov|exclu|apag|alter|mudar|retirar",
+    "削除|取り下げ|変更|修正|取り消",
+    "حذف|إزالة|ازالة|تغيير|تعديل|سحب",
+)
+_FEEDBACK_OBJECT = _words(
+    "feedback|review|rating",
+    "bewertung|rezension|feedback",
+    "avis|évaluation|commentaire",
+    "recensione|feedback|valutazione",
+    "reseña|valoración|opinión|comentario|calificación",
+    "review|beoordeling|recensie|feedback",
+    "recension|omdöme|betyg|feedback",
+    "opini|recenzj|ocen|komentarz",
+    "yorum|değerlendirme|puan",
+    "avaliação|comentário|opinião",
+    "レビュー|評価|フィードバック",
+    "التقييم|تقييم|المراجعة|مراجعة",
+)
+_GIFT_OR_REFUND = _words(
+    "gift|goodwill|voucher|refund|reimburse",
+    "geschenk|gutschein|kulanz|erstatt",
+    "cadeau|geste commercial|bon d'achat|rembours",
+    "regalo|omaggio|buono|rimbors",
+    "regalo|obsequio|detalle|reembols",
+    "cadeau|tegoedbon|terugbetal|vergoed",
+    "gåva|present|presentkort|återbetal",
+    "prezent|upomin|bon|zwrot",
+    "hediye|iade",
+    "presente|brinde|vale|reembols",
+    "プレゼント|ギフト|粗品|返金",
+    "هدية|قسيمة|استرداد",
+)
+_WITHDRAWAL = _words(
+    "withdraw the claim|withdraw your claim|withdraw the a-to-z|withdraw your a-to-z|close the"
+    " claim|cancel the claim|cancel your claim",
+    "antrag zurückzuziehen|antrag zurückziehen|garantieantrag zurück|anspruch zurückzuziehen|"
+    "anspruch zurückziehen|antrag zurücknehmen",
+    "retirer votre réclamation|retirer la réclamation|annuler votre réclamation|retirer votre"
+    " demande",
+    "ritirare il reclamo|ritirare la richiesta|ritirare la sua richiesta|annullare il reclamo",
+    "retirar su reclamación|retirar la reclamación|cancelar la reclamación|retirar su reclamo",
+    "claim in te trekken|claim intrekken|verzoek in te trekken",
+    "återkalla ditt krav|återkalla ert krav|återkalla anspråket|dra tillbaka ditt krav|dra"
+    " tillbaka ert krav|dra tillbaka anspråket",
+    "wycofać roszczenie|wycofanie roszczenia|wycofać reklamację|wycofanie reklamacji",
+    "talebinizi geri çek|talebi geri çek|talebinizi iptal",
+    "retirar a reclamação|retirar sua reclamação|cancelar a reclamação|cancelar sua reclamação",
+    "申請を取り下げ|申請の取り下げ|請求を取り下げ|保証申請を取り下げ",
+    "سحب المطالبة|سحب مطالبتك|إلغاء المطالبة",
+)
+
+# Frequent short words per Latin-script language, for a rough language check.
+_STOPWORDS: Final = MappingProxyType(
+    {
+        "en": set(
+            "the and you your we our to of for is are with this that please have will".split()
+        ),
+        "de": set(
+            "der die das und sie ihre ihr wir uns ist sind mit für bitte nicht eine den".split()
+        ),
+        "fr": set("le la les et vous votre nous est sont avec pour que une des pas merci".split()),
+        "it": set("il la che di e per con non sono una gli della lei grazie suo".split()),
+        "es": set("el la los las y usted su que de para con es una por gracias".split()),
+        "nl": set("de het een en u uw wij we is zijn met voor niet van dank".split()),
+        "sv": set("och att det är vi du din er för med inte som på tack".split()),
+        "pl": set("i w na że się z nie jest do pan pani dla dziękujemy".split()),
+        "tr": set("ve bir bu için ile siz size sizin çok olarak teşekkür ederiz".split()),
+        "pt": set("o a os as e você seu sua que de para com não uma obrigado".split()),
+    }
+)
+_KANA = re.compile("[\u3040-\u30ff]")
+_CJK = re.compile("[\u4e00-\u9fff]")
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def detect_language(text: str) -> str | None:  # noqa: PLR0911 - one exit per script rule
+    """A rough guess among the buyer languages (`pt` for Portuguese), or None when unsure."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 20:
+        return None
+    if len(_KANA.findall(text)) >= 5:
+        return "ja"
+    if len(_ARABIC.findall(text)) > len(letters) / 2:
+        return "ar"
+    if len(_CJK.findall(text)) > len(letters) / 2:
+        return "zh"
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < 8:
+        return None
+    scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
+    best = max(scores, key=lambda lang: scores[lang])
+    ranked = sorted(scores.values(), reverse=True)
+    if ranked[0] < 3 or ranked[0] < 1.5 * ranked[1]:
+        return None
+    return best
+
+
+# --- The lint ------------------------------------------------------------------------------------
+def lint(text: str, *, language: str | None = None, order_id: str | None = None) -> list[Finding]:  # noqa: PLR0912 - a branch per rule
+    """Every finding for `text`, in rule order. `language` is the buyer's (enables the language
+    check); `order_id`, when given, must appear in the text."""
+    found: list[Finding] = []
+
+    def add(rule_id: str, excerpt: str) -> None:
+        rule = RULES[rule_id]
+        found.append(Finding(rule.id, rule.severity, rule.message, _short(excerpt)))
+
+    lowered = text.lower()
+    emails = list(_EMAIL.finditer(text))
+    if emails:
+        add("email", emails[0].group(0))
+    without_emails = _EMAIL.sub(" ", text)
+    phone = _find_phone(without_emails)
+    if phone:
+        add("phone", phone)
+    if match := _HTML.search(text):
+        add("html", match.group(0))
+    if link := _foreign_link(without_emails):
+        add("link", link)
+    if match := _EMOJI.search(text):
+        add("emoji", match.group(0))
+    if phrase := _first(lowered, _MARKETING):
+        add("marketing", phrase)
+    incentive, asked = _review_findings(lowered)
+    if incentive:
+        add("review_incentive", incentive)
+    if removal := _near(lowered, _REMOVE_ACTION, _FEEDBACK_OBJECT, 40):
+        add("feedback_removal", removal)
+    if len(text) > MAX_LENGTH:
+        add("length", f"{len(text)} > {MAX_LENGTH}")
+    if match := _PLACEHOLDER.search(text):
+        add("placeholder", match.group(0))
+    if asked and not incentive:
+        add("review_request", asked)
+    if language is not None:
+        expected = "pt" if language == "pt_BR" else language.split("_", 1)[0]
+        detected = detect_language(text)
+        if detected is not None and detected != expected:
+            add("language", detected)
+    ids = _ORDER_ID.findall(text)
+    if (order_id is not None and order_id not in ids) or (order_id is None and not ids):
+        add("order_id", order_id or "")
+    if (gift := _first(lowered, _GIFT_OR_REFUND)) and _first(lowered, _WITHDRAWAL):
+        add("coupling", gift)
+    return found
+
+
+def has_block(findings: Iterable[Finding]) -> bool:
+    return any(f.severity is Severity.BLOCK for f in findings)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _first(lowered: str, phrases: Sequence[str]) -> str | None:
+    for phrase in phrases:
+        if phrase in lowered:
+            return phrase
+    return None
+
+
+def _positions(lowered: str, phrases: Sequence[str]) -> Iterator[tuple[int, str]]:
+    for phrase in phrases:
+        start = lowered.find(phrase)
+        while start >= 0:
+            yield start, phrase
+            start = lowered.find(phrase, start + 1)
+
+
+def _sentences(text: str) -> list[str]:
+    return [m.group(0) for m in _SENTENCE.finditer(text)]
+
+
+def _near(lowered: str, first: Sequence[str], second: Sequence[str], distance: int) -> str | None:
+    """A phrase of `first` within `distance` characters of one of `second`, same sentence."""
+    for sentence in _sentences(lowered):
+        a = list(_positions(sentence, first))
+        if not a:
+            continue
+        for pos_b, phrase_b in _positions(sentence, second):
+            for pos_a, phrase_a in a:
+                if abs(pos_a - pos_b) <= distance:
+                    lo, hi = min(pos_a, pos_b), max(pos_a + len(phrase_a), pos_b + len(phrase_b))
+                    return sentence[lo:hi]
+    return None
+
+
+def _review_findings(lowered: str) -> tuple[str | None, str | None]:
+    """(a sentence tying an incentive to a review, a review request), each or None."""
+    asked: str | None = None
+    for sentence in _sentences(lowered):
+        request = _first(sentence, _REVIEW_ASK)
+        if request is None:
+            continue
+        if _first(sentence, _INCENTIVE):
+            return sentence.strip(), request
+        asked = asked or request
+    return None, asked
+
+
+def _find_phone(text: str) -> str | None:
+    if match := _PHONE_SHAPE.search(text):
+        return match.group(0)
+    lowered = text.lower()
+    for position, word in _positions(lowered, _PHONE_WORDS):
+        window = text[position + len(word) : position + len(word) + 30]
+        digits = _DIGIT_RUN.search(window)
+        if (
+            digits
+            and sum(c.isdigit() for c in digits.group(0)) >= 6
+            and not _ORDER_ID.search(window[digits.start() : digits.end() + 1])
+        ):
+            return text[position : position + len(word) + digits.end()]
+    return None
+
+
+def _foreign_link(text: str) -> str | None:
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(".,;:!?")
+        host = re.sub(r"^(?:https?://)?", "", url, flags=re.IGNORECASE).split("/", 1)[0]
+        host = host.split(":", 1)[0].lower().removeprefix("www.")
+        if not _AMAZON_HOST.match(host):
+            return url
+    return None

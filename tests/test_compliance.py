@@ -1,0 +1,167 @@
+"""The messaging-rule lint: each rule in several languages, and what it must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.compliance import RULES, Severity, detect_language, has_block, lint
+from bot.drafting import Renderer
+from bot.i18n import Catalogs
+
+ORDER = "303-1234567-7654321"
+
+
+def rules_of(text: str, **kwargs: str) -> set[str]:
+    return {f.rule for f in lint(text, **kwargs)} - {"order_id"}
+
+
+def test_every_rule_has_a_stable_id_a_severity_and_a_message() -> None:
+    assert set(RULES) == {
+        "email", "phone", "html", "link", "emoji", "marketing", "review_incentive",
+        "feedback_removal", "length", "placeholder", "review_request", "language", "order_id",
+        "coupling",
+    }  # fmt: skip
+    assert {r.id for r in RULES.values() if r.severity is Severity.WARN} == {
+        "review_request", "language", "order_id", "coupling"
+    }  # fmt: skip
+    assert all(r.message.endswith(".") for r in RULES.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Write to us at service@acme-home.de any time.", "email"),
+        ("Écrivez-nous : contact＠boutique.fr", "email"),
+        ("Mail: help [at] acme [dot] com", "email"),
+        ("Rufen Sie uns an: +49 30 12345678", "phone"),
+        ("Llámenos al 912 345 678, por favor.", "phone"),
+        ("お電話は 03-1234-5678 までお願いします。", "phone"),
+        ("يمكنكم الاتصال على الجوال 0501234567", "phone"),
+        ("Bel ons op (020) 123 4567.", "phone"),
+        ("Please see <a href='x'>this page</a>.", "html"),
+        ("Best regards,&nbsp;Acme", "html"),
+        ("The manual is at https://acme-home.com/manual.pdf", "link"),
+        ("Details auf www.acme-shop.de/hilfe", "link"),
+        ("Instrukcja: acmehome.pl/instrukcja", "link"),
+        ("Thank you so much 😊", "emoji"),
+        ("Merci ★ pour votre patience", "emoji"),
+        ("Use code SAVE10 for 10% off your next order.", "marketing"),
+        ("Mit dem Gutscheincode DANKE5 sparen Sie beim nächsten Einkauf.", "marketing"),
+        ("Ecco un codice sconto per il suo prossimo acquisto.", "marketing"),
+        ("Bizi takip edin, diğer ürünlerimize de göz atın.", "marketing"),
+        ("次回のご購入に使えるクーポンをお送りします。", "marketing"),
+        ("If you leave a 5-star review, we will refund you in full.", "review_incentive"),
+        ("Für eine positive Bewertung schenken wir Ihnen einen Gutschein.", "review_incentive"),
+        ("Si vous laissez un avis positif, nous vous offrons un cadeau.", "review_incentive"),
+        ("Jeśli wystawi Pani pozytywną opinię, otrzyma Pani zwrot 10 zł.", "review_incentive"),
+        ("高評価のレビューをいただければ、返金いたします。", "review_incentive"),
+        ("Could you please remove the negative feedback?", "feedback_removal"),
+        ("Wir bitten Sie, Ihre Bewertung zu löschen.", "feedback_removal"),
+        ("¿Podría eliminar su valoración negativa?", "feedback_removal"),
+        ("Zou u uw beoordeling willen aanpassen?", "feedback_removal"),
+        ("評価を削除していただけますか。", "feedback_removal"),
+        ("نرجو منكم حذف التقييم السلبي.", "feedback_removal"),
+        ("Dear {{ buyer_name }},", "placeholder"),
+        ("Hello [BUYER NAME], thanks.", "placeholder"),
+        ("Tracking: XXX", "placeholder"),
+        ("We would love a positive review from you.", "review_request"),
+        ("Wir würden uns über 5 Sterne freuen.", "review_request"),
+    ],
+)
+def test_each_rule_fires(text: str, rule: str) -> None:
+    assert rule in rules_of(f"{text} {ORDER}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Your order {ORDER} left our warehouse with DHL, tracking 00340434161094042557.",
+        "Ihre Sendung wurde am 12.11.2026 zugestellt; der Betrag von 29,99 € wurde erstattet.",
+        "Le colis Colissimo 6A12345678901 est arrivé le 2026/11/12.",
+        "Thank you for your feedback on the problem; we reviewed your case and will refund you.",
+        "The shirt is 100% cotton; error code E4 means the filter is blocked.",
+        "You can see the order at https://www.amazon.de/gp/css/order-history and amazon.co.uk.",
+        "La garantie du fabricant couvre ce défaut ; son service client vous aidera.",
+        "Grazie per la sua recensione del problema: ci scusiamo per il ritardo.",
+        "ご注文番号 303-1234567-7654321 の商品は2026年11月12日にヤマト運輸で発送しました。",
+        "نعتذر عن التأخير، وقد تم شحن طلبكم رقم 303-1234567-7654321 مع أرامكس.",
+        "Model WK-2, serial 4007123456789, firmware 2.1.0.",
+        "Please call the carrier's free number printed on the delivery notice.",
+        "We changed the item yesterday; thanks again for the feedback.",
+    ],
+)
+def test_ordinary_support_text_has_no_block(text: str) -> None:
+    findings = lint(text)
+    assert not has_block(findings), findings
+
+
+def test_length_limit() -> None:
+    assert "length" not in rules_of("a" * 2000)
+    assert "length" in rules_of("a" * 2001)
+
+
+def test_order_id_must_be_the_claims() -> None:
+    assert "order_id" in {f.rule for f in lint("Hello, thanks.")}
+    assert "order_id" not in {f.rule for f in lint(f"Order {ORDER}.")}
+    other = {f.rule for f in lint("Order 111-1111111-1111111.", order_id=ORDER)}
+    assert "order_id" in other
+
+
+def test_gift_and_withdrawal_in_one_message_is_a_caution() -> None:
+    coupled = (
+        f"As a small gift we will send you a voucher. If you are satisfied, please withdraw the"
+        f" claim for order {ORDER}."
+    )
+    assert {f.rule: f.severity for f in lint(coupled)} == {"coupling": Severity.WARN}
+    assert not lint(f"If you are satisfied, please withdraw the claim for order {ORDER}.")
+    german = (
+        f"Als Dankeschön erstatten wir Ihnen die Versandkosten. Wenn das Problem gelöst ist, "
+        f"bitten wir Sie, Ihren Antrag zurückzuziehen. Bestellung {ORDER}."
+    )
+    assert rules_of(german) == {"coupling"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Thank you for your patience. We are sorry that your parcel is late and we will"
+         " send it again with the fastest service.", "en"),
+        ("Vielen Dank für Ihre Geduld. Es tut uns leid, dass die Sendung verspätet ist, und"
+         " wir schicken sie Ihnen bitte noch einmal mit dem schnellsten Versand.", "de"),
+        ("Merci pour votre patience. Nous sommes désolés que le colis soit en retard et nous"
+         " vous le renvoyons avec le service le plus rapide.", "fr"),
+        ("Gracias por su paciencia. Sentimos que su paquete llegue tarde y se lo enviaremos de"
+         " nuevo con el servicio más rápido que tenemos para usted.", "es"),
+        ("ご不便をおかけして申し訳ございません。商品を再送いたしますので、今しばらくお待ちください。",
+         "ja"),
+        ("نعتذر عن التأخير في وصول طلبكم، وسنقوم بإرسال المنتج مرة أخرى بأسرع وسيلة شحن ممكنة.",
+         "ar"),
+    ],
+)  # fmt: skip
+def test_language_detection(text: str, language: str) -> None:
+    assert detect_language(text) == language
+    assert "language" not in rules_of(text, language=language)
+    other = "de" if language != "de" else "fr"
+    assert "language" in rules_of(text, language=other)
+
+
+def test_short_texts_are_not_judged_for_language() -> None:
+    assert detect_language("OK, danke!") is None
+    assert "language" not in rules_of("OK", language="ja")
+
+
+def test_every_draft_claimbot_produces_has_no_block() -> None:
+    renderer = Renderer(Catalogs())
+    full = {
+        "order_id": ORDER, "buyer_name": "Anna Schmidt", "product": "Wasserkocher WK-2",
+        "carrier": "DHL", "tracking_number": "00340434161094042557", "store_name": "Acme Home",
+        "agent_name": "Li Wei",
+    }  # fmt: skip
+    for kind in renderer.kinds():
+        for language in renderer.languages():
+            for reason in (None, "not_received", "defective", "return_refused", "other"):
+                draft = renderer.render(kind, {**full, "reason": reason}, language)
+                findings = lint(
+                    f"{draft.subject}\n\n{draft.body}", language=language, order_id=ORDER
+                )
+                assert findings == [], (kind, language, reason, findings)
