@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from telegram import Update
 
-from bot import __version__
+from bot import __version__, cli_drafts
 from bot.console import main_console, terminal_language
 from bot.i18n.catalogs import BOT_DOMAIN, SOURCE_LANGUAGE, Catalogs
 from bot.i18n.translator import Translator
@@ -63,10 +63,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="the Telegram bot; the console when no token is set")
     commands.add_parser("console", help="the bot in this terminal, on the local database")
+    render = commands.add_parser("render", help="one draft, from a JSON file of facts")
+    render.add_argument("kind", help="the draft kind, see `claimbot templates`")
+    render.add_argument("--facts", required=True, help="a JSON object of facts, or - for stdin")
+    render.add_argument("--lang", help="the buyer's language (default: facts, then marketplace)")
+    render.add_argument("--format", choices=("text", "json"), default="text")
+    linter = commands.add_parser("lint", help="check a text against Amazon's messaging rules")
+    linter.add_argument("file", nargs="?", default="-", help="a text file, or - for stdin")
+    linter.add_argument("--lang", help="the buyer's language, to check the text is in it")
+    linter.add_argument("--order-id", help="the order id the text must mention")
+    linter.add_argument("--format", choices=("text", "json"), default="text")
+    commands.add_parser("templates", help="the draft kinds and their languages")
     args = parser.parse_args(argv)
 
     catalogs = Catalogs()
     tr = operator_translator(catalogs)
+    if args.command == "templates":
+        return cli_drafts.templates_command()
+    if args.command == "lint":
+        return cli_drafts.lint_command(args.file, args.lang, args.order_id, args.format, tr=tr)
     try:
         settings = Settings.load()
     except SettingsError as error:
@@ -75,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.command == "render":
+        return cli_drafts.render(
+            args.kind, args.facts, args.lang, args.format, tr=tr, store=settings.store
+        )
     console = args.command == "console" or settings.token is None
     configure_logging(settings, "WARNING" if console else "INFO")
 
