@@ -55,13 +55,13 @@ def test_store_profile_signs_rendered_drafts(
 ) -> None:
     monkeypatch.setenv("CLAIMBOT_STORE_NAME", "Acme Home")
     assert main(["render", "inquiry", "--facts", facts_file(tmp_path), "--lang", "de"]) == 0
-    assert capsys.readouterr().out.endswith("Mit freundlichen Grüßen\nIhr Acme Home-Team\n")
+    assert capsys.readouterr().out.endswith("Mit freundlichen Grüßen\nIhr Team von Acme Home\n")
 
 
 @pytest.mark.parametrize(
     ("args", "content", "message"),
     [
-        (["nope"], {"order_id": ORDER}, 'unknown kind "nope"; kinds: inquiry'),
+        (["nope"], {"order_id": ORDER}, 'unknown kind "nope"; kinds: amazon_statement,'),
         (["inquiry"], {"order_id": ORDER, "coupon": "X"}, "unknown facts keys: coupon; known:"),
         (["inquiry", "--lang", "xx"], {"order_id": ORDER}, 'unknown language "xx"'),
         (["inquiry"], {"buyer_name": "Anna"}, "missing facts: order_id"),
@@ -118,4 +118,10 @@ def test_lint_exit_codes_and_json(
 
 def test_templates_lists_kinds_and_languages(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["templates"]) == 0
-    assert capsys.readouterr().out == "inquiry: de, en\n"
+    assert capsys.readouterr().out.splitlines() == [
+        f"{kind}: de, en"
+        for kind in (
+            "amazon_statement", "delivery_delay", "follow_up", "gift_offer", "inquiry",
+            "refund", "replacement", "usage_help", "withdrawal_request",
+        )
+    ]  # fmt: skip

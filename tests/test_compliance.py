@@ -155,13 +155,29 @@ def test_every_draft_claimbot_produces_has_no_block() -> None:
     full = {
         "order_id": ORDER, "buyer_name": "Anna Schmidt", "product": "Wasserkocher WK-2",
         "carrier": "DHL", "tracking_number": "00340434161094042557", "store_name": "Acme Home",
-        "agent_name": "Li Wei",
+        "agent_name": "Li Wei", "delay_cause": "customs", "gift": "zwei Ersatzfilter",
+        "usage_steps": "1. Deckel abnehmen.\n2. Filter einsetzen.", "refund_amount": "29.99",
+        "currency": "EUR", "contacted_on": "2026-11-20", "delivery_date": "2026-11-18",
     }  # fmt: skip
     for kind in renderer.kinds():
         for language in renderer.languages():
-            for reason in (None, "not_received", "defective", "return_refused", "other"):
-                draft = renderer.render(kind, {**full, "reason": reason}, language)
-                findings = lint(
-                    f"{draft.subject}\n\n{draft.body}", language=language, order_id=ORDER
-                )
-                assert findings == [], (kind, language, reason, findings)
+            for reason in (None, "not_received", "defective", "return_not_refunded", "other"):
+                for fulfillment in ("fbm", "fba"):
+                    facts = {**full, "reason": reason, "fulfillment": fulfillment}
+                    draft = renderer.render(kind, facts, language)
+                    findings = lint(
+                        f"{draft.subject}\n\n{draft.body}", language=language, order_id=ORDER
+                    )
+                    # Only the one-message delivery variant couples gift and withdrawal, on
+                    # purpose; gift_offer + withdrawal_request is the split variant.
+                    expected = ["coupling"] if kind == "delivery_delay" else []
+                    assert [f.rule for f in findings] == expected, (kind, language, findings)
+
+
+@pytest.mark.parametrize(
+    ("kind", "placeholder"), [("usage_help", "[STEPS]"), ("gift_offer", "[GIFT]")]
+)
+def test_drafts_missing_what_only_the_agent_knows_are_blocked(kind: str, placeholder: str) -> None:
+    draft = Renderer(Catalogs()).render(kind, {"order_id": ORDER}, "en")
+    findings = lint(f"{draft.subject}\n\n{draft.body}", language="en", order_id=ORDER)
+    assert [(f.rule, f.excerpt) for f in findings] == [("placeholder", placeholder)]

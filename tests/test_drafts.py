@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from babel import Locale
 
+from bot.domain.drafts import DraftKind
 from bot.drafting import DraftFactsError, Renderer, UnknownDraftKindError
 from bot.drafting.environment import drafting_locale
 from bot.i18n import MESSAGES_DOMAIN, Catalogs
@@ -70,7 +71,7 @@ Nach Ihrer Antwort melden wir uns innerhalb eines Tages bei Ihnen.
 
 Mit freundlichen Grüßen
 Li Wei
-Ihr Acme Home-Team"""
+Ihr Team von Acme Home"""
 
 
 @pytest.mark.parametrize(
@@ -122,7 +123,7 @@ def test_every_reason_renders_cleanly(
 
 
 def test_every_kind_in_every_language(renderer: Renderer) -> None:
-    assert renderer.kinds() == ("inquiry",)
+    assert renderer.kinds() == tuple(sorted(k.value for k in DraftKind))
     assert renderer.languages() == ("de", "en")
     for kind in renderer.kinds():
         for language in renderer.languages():

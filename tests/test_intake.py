@@ -66,7 +66,7 @@ async def test_whole_intake_by_buttons_ends_in_plan_and_german_draft(bot: Any) -
         )
         assert body == expected.body
         assert body.startswith("Guten Tag,\n\nes tut uns sehr leid")
-        assert body.endswith("Mit freundlichen Grüßen\nIhr Acme Home-Team")
+        assert body.endswith("Mit freundlichen Grüßen\nIhr Team von Acme Home")
 
         storage = chat.services.storage
         claim = await storage.claims.get(1)

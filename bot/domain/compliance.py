@@ -274,23 +274,35 @@ _GIFT_OR_REFUND = _words(
     "プレゼント|ギフト|粗品|返金",
     "هدية|قسيمة|استرداد",
 )
-_WITHDRAWAL = _words(
-    "withdraw the claim|withdraw your claim|withdraw the a-to-z|withdraw your a-to-z|close the"
-    " claim|cancel the claim|cancel your claim",
-    "antrag zurückzuziehen|antrag zurückziehen|garantieantrag zurück|anspruch zurückzuziehen|"
-    "anspruch zurückziehen|antrag zurücknehmen",
-    "retirer votre réclamation|retirer la réclamation|annuler votre réclamation|retirer votre"
-    " demande",
-    "ritirare il reclamo|ritirare la richiesta|ritirare la sua richiesta|annullare il reclamo",
-    "retirar su reclamación|retirar la reclamación|cancelar la reclamación|retirar su reclamo",
-    "claim in te trekken|claim intrekken|verzoek in te trekken",
-    "återkalla ditt krav|återkalla ert krav|återkalla anspråket|dra tillbaka ditt krav|dra"
-    " tillbaka ert krav|dra tillbaka anspråket",
-    "wycofać roszczenie|wycofanie roszczenia|wycofać reklamację|wycofanie reklamacji",
-    "talebinizi geri çek|talebi geri çek|talebinizi iptal",
-    "retirar a reclamação|retirar sua reclamação|cancelar a reclamação|cancelar sua reclamação",
-    "申請を取り下げ|申請の取り下げ|請求を取り下げ|保証申請を取り下げ",
-    "سحب المطالبة|سحب مطالبتك|إلغاء المطالبة",
+# The request to withdraw the claim: a withdraw verb near a claim noun (German and Dutch put the
+# verb far from its noun: "Ihren Antrag auf die A-bis-z-Garantie zurückziehen").
+_WITHDRAW_VERB = _words(
+    "withdraw|cancel",
+    "zurückzieh|zurückzuzieh|zurücknehm|zurückzunehm",
+    "retirer|annuler",
+    "ritirare|ritiri|annullare",
+    "retirar|retire|cancelar",
+    "intrekken|in te trekken|trekt",
+    "återkalla|dra tillbaka",
+    "wycofa",
+    "geri çek|iptal",
+    "retirar|cancelar",
+    "取り下げ|取消",
+    "سحب|إلغاء",
+)
+_CLAIM_NOUN = _words(
+    "claim",
+    "antrag|anspruch|reklamation",
+    "réclamation|demande|litige",
+    "reclamo|richiesta|pratica",
+    "reclamación|reclamo|solicitud",
+    "claim|verzoek",
+    "krav|anspråk|ärende",
+    "roszczeni|reklamacj|wniosek",
+    "talep",
+    "reclamação|solicitação",
+    "申請|請求|クレーム",
+    "المطالبة|مطالبت|مطالبة",
 )
 
 # Frequent short words per Latin-script language, for a rough language check.
@@ -385,7 +397,9 @@ def lint(text: str, *, language: str | None = None, order_id: str | None = None)
     ids = _ORDER_ID.findall(text)
     if (order_id is not None and order_id not in ids) or (order_id is None and not ids):
         add("order_id", order_id or "")
-    if (gift := _first(lowered, _GIFT_OR_REFUND)) and _first(lowered, _WITHDRAWAL):
+    if (gift := _first(lowered, _GIFT_OR_REFUND)) and _near(
+        lowered, _WITHDRAW_VERB, _CLAIM_NOUN, 60
+    ):
         add("coupling", gift)
     return found
 

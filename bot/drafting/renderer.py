@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Final
 
 from babel import Locale
 from jinja2 import Template, TemplateError
 
+from bot.domain.marketplaces import MARKETPLACES
 from bot.drafting.environment import build_environment, drafting_locale
 from bot.i18n.catalogs import MESSAGES_DOMAIN, SOURCE_LANGUAGE, Catalogs
 from bot.resources import templates_dir
@@ -33,8 +36,20 @@ FACT_KEYS: Final = (
     "agent_name",
     "signature",
     "order_date",
+    # Added for the full set of kinds; see the README's facts table.
+    "currency",
+    "usage_steps",
+    "refund_amount",
+    "contacted_on",
+    "delivery_date",
+    "contact_summary",
+    "concession",
+    "proposal",
 )
 REQUIRED_FACTS: Final = ("order_id",)
+DATE_FACTS: Final = ("order_date", "contacted_on", "delivery_date")
+DELAY_CAUSES: Final = ("carrier_delay", "customs", "weather", "address_issue", "lost", "stuck")
+MAX_FACT_LENGTH: Final = 1500
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
@@ -92,7 +107,7 @@ class Renderer:
             raise DraftFactsError("missing facts: " + ", ".join(missing))
         used = self.resolve_language(language)
         variables: dict[str, object] = dict.fromkeys(FACT_KEYS)
-        variables.update(facts)
+        variables.update(_checked(facts))
         variables["language"] = used
         with drafting_locale(self.catalogs.get(MESSAGES_DOMAIN, used), self._locale(used)):
             context = template.new_context(variables)
@@ -117,6 +132,40 @@ class Renderer:
         if locale is None:
             locale = self._locales[language] = Locale.parse(language)
         return locale
+
+
+def _checked(facts: Mapping[str, object]) -> dict[str, object]:
+    """Facts as templates need them: dates parsed, amounts exact, closed lists enforced, the
+    currency taken from the marketplace when not given. Raises DraftFactsError."""
+    values = dict(facts)
+    for key, value in facts.items():
+        if isinstance(value, str) and len(value) > MAX_FACT_LENGTH:
+            raise DraftFactsError(f"{key} is longer than {MAX_FACT_LENGTH} characters")
+    for key in DATE_FACTS:
+        value = values.get(key)
+        if isinstance(value, str) and value:
+            try:
+                values[key] = date.fromisoformat(value[:10])
+            except ValueError:
+                raise DraftFactsError(f"{key} must be a date like 2026-11-28") from None
+        elif value is not None and not isinstance(value, date):
+            raise DraftFactsError(f"{key} must be a date like 2026-11-28")
+    amount = values.get("refund_amount")
+    if amount is not None and amount != "":
+        try:
+            exact = Decimal(str(amount))
+        except InvalidOperation:
+            raise DraftFactsError("refund_amount must be a number") from None
+        if not exact.is_finite() or exact <= 0:
+            raise DraftFactsError("refund_amount must be a positive number")
+        values["refund_amount"] = exact
+    cause = values.get("delay_cause")
+    if cause and cause not in DELAY_CAUSES:
+        raise DraftFactsError("delay_cause must be one of " + ", ".join(DELAY_CAUSES))
+    if not values.get("currency") and isinstance(values.get("marketplace"), str):
+        market = MARKETPLACES.get(str(values["marketplace"]).upper())
+        values["currency"] = market.currency if market else None
+    return values
 
 
 def _tidy(text: str) -> str:
