@@ -5,7 +5,8 @@ Both run on the same offline Bot API in the same process:
 - claimbot: AGENTS agents each taking one claim through the whole /new intake (6 updates each:
   /new, order id, marketplace, fulfilment and reason buttons, language), interleaved, on a real
   SQLite file, ending in the plan and the rendered German draft;
-- drafting: the inquiry draft rendered warm in every language with a catalog.
+- drafting: every draft kind rendered warm in every language with a catalog, and the
+  compliance lint run over those drafts.
 Prints a table, then one `name=value` line per figure. Ratios, not absolute times, are the
 figures to compare across machines.
 """
@@ -27,6 +28,7 @@ from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bot.app import build_application, running, services_of
+from bot.domain.compliance import lint
 from bot.drafting.renderer import Renderer
 from bot.i18n.catalogs import Catalogs
 from bot.settings import Settings, StoreProfile
@@ -121,6 +123,32 @@ def render_rate(seconds: float) -> tuple[float, int]:
     return count / (time.perf_counter() - start), len(languages)
 
 
+def lint_rate(seconds: float) -> float:
+    """Lints per second over every golden draft (all kinds, all languages), warm."""
+    renderer = Renderer(Catalogs())
+    facts = {
+        "order_id": "303-1234567-7654321",
+        "buyer_name": "Anna Schmidt",
+        "product": "Wasserkocher",
+        "reason": "defective",
+        "store_name": "Acme Home",
+        "gift": "zwei Ersatzfilter",
+        "usage_steps": "1. Deckel abnehmen.",
+    }
+    texts = [
+        (renderer.render(kind, facts, language).body, language)
+        for kind in renderer.kinds()
+        for language in renderer.languages()
+    ]
+    count = 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for text, language in texts:
+            lint(text, language=language, order_id="303-1234567-7654321")
+            count += 1
+    return count / (time.perf_counter() - start)
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -135,6 +163,7 @@ async def main_async(agents: int) -> dict[str, float]:
     base_per = statistics.fmean(base_times)
     claim_per = statistics.fmean(claim_times)
     rate, _languages = render_rate(1.0)
+    lints = lint_rate(1.0)
     return {
         "baseline_updates_per_s": 1 / base_per,
         "claimbot_updates_per_s": 1 / claim_per,
@@ -142,6 +171,7 @@ async def main_async(agents: int) -> dict[str, float]:
         "p50_ms": pct(claim_times, 0.50) * 1000,
         "p99_ms": pct(claim_times, 0.99) * 1000,
         "render_per_s": rate,
+        "lint_per_s": lints,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "updates": float(len(claim_times)),
     }
