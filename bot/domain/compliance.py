@@ -528,6 +528,11 @@ def _review_findings(
     return None, _span(lowered, asks[0])
 
 
+def _last_run(text: str) -> re.Match[str] | None:
+    runs = list(_DIGIT_RUN.finditer(text))
+    return runs[-1] if runs else None
+
+
 def _find_phone(text: str, words: list[tuple[int, int]] | None) -> str | None:
     """A phone number in `text`. `words`: where phone words stand in it (None: find them)."""
     if ("+" in text or "(" in text) and (match := _PHONE_SHAPE.search(text)):
@@ -535,14 +540,17 @@ def _find_phone(text: str, words: list[tuple[int, int]] | None) -> str | None:
     if words is None:
         words = _LEXICON.scan(text.lower()).get("phone", [])
     for start, end in words:
-        window = text[end : end + 30]
-        digits = _DIGIT_RUN.search(window)
-        if (
-            digits
-            and sum(c.isdigit() for c in digits.group(0)) >= 6
-            and not _ORDER_ID.search(window[digits.start() : digits.end() + 1])
-        ):
-            return text[start : end + digits.end()]
+        # The number follows the word ("Tel. 030 1234567") or, in Turkish or Japanese word
+        # order, precedes it ("0212 123 45 67 numaralı telefondan").
+        after = text[end : end + 30]
+        before = text[max(0, start - 30) : start]
+        for window, digits in ((after, _DIGIT_RUN.search(after)), (before, _last_run(before))):
+            if (
+                digits
+                and sum(c.isdigit() for c in digits.group(0)) >= 6
+                and not _ORDER_ID.search(window[max(0, digits.start() - 1) : digits.end() + 1])
+            ):
+                return digits.group(0)
     return None
 
 
