@@ -88,6 +88,8 @@ def test_each_rule_fires(text: str, rule: str) -> None:
         "Model WK-2, serial 4007123456789, firmware 2.1.0.",
         "Please call the carrier's free number printed on the delivery notice.",
         "We changed the item yesterday; thanks again for the feedback.",
+        "We reviewed the alternatives with the carrier and found a faster route.",
+        "Silikon kapak %100 güvenlidir; yorumunuz için teşekkür ederiz.",
     ],
 )
 def test_ordinary_support_text_has_no_block(text: str) -> None:
@@ -105,6 +107,19 @@ def test_order_id_must_be_the_claims() -> None:
     assert "order_id" not in {f.rule for f in lint(f"Order {ORDER}.")}
     other = {f.rule for f in lint("Order 111-1111111-1111111.", order_id=ORDER)}
     assert "order_id" in other
+
+
+def test_short_words_inside_longer_ones_do_not_count() -> None:
+    # "bon" (a Polish voucher) inside "Bonjour", "buono" (Italian "good") on its own.
+    text = (
+        f"Bonjour, si vous estimez que nous avons résolu le problème, merci de retirer votre"
+        f" réclamation pour la commande {ORDER}."
+    )
+    assert rules_of(text) == set()
+    assert (
+        rules_of(f"Il prodotto è buono; se è soddisfatto, può ritirare il reclamo. {ORDER}")
+        == set()
+    )
 
 
 def test_gift_and_withdrawal_in_one_message_is_a_caution() -> None:

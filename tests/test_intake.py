@@ -171,7 +171,7 @@ async def test_unknown_marketplace_and_forged_buttons_are_refused(bot: Any) -> N
         calls = await chat.press_data("mp:ZZ")
         assert alerts(calls) == ["That button is not valid any more."]
         assert texts(calls)[0].startswith("I do not know the marketplace “ZZ”.")
-        await chat.press("FR · France")
+        await chat.press("IN · India")
         await chat.press("Seller-shipped (FBM)")
         calls = await chat.press_data("rs:refund_now")
         assert alerts(calls) == ["That button is not valid any more."]
@@ -183,10 +183,10 @@ async def test_unknown_marketplace_and_forged_buttons_are_refused(bot: Any) -> N
         await chat.press("Not as described")
         calls = await chat.send("xx-yy")
         assert texts(calls)[0].startswith("I cannot write to buyers in “xx-yy”.")
-        calls = await chat.press("French")
+        calls = await chat.press("Hindi")
         header = texts(calls)[1]
-        # No French catalog yet: the agent is told, in plain words, before copying.
-        assert "There is no French translation of this message yet: it is in English." in header
+        # No Hindi catalog: the agent is told, in plain words, before copying.
+        assert "There is no Hindi translation of this message yet: it is in English." in header
         assert "⚠ The message does not seem to be in the buyer's language. (“en”)" in header
         assert (await chat.services.storage.claims.get(1)) is not None
 

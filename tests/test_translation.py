@@ -26,7 +26,7 @@ def test_language_tags(tag: str | None, expected: str | None) -> None:
 def test_languages_per_domain() -> None:
     catalogs = Catalogs()
     assert catalogs.languages(BOT_DOMAIN) == ("en", "zh_Hans")
-    assert catalogs.languages(MESSAGES_DOMAIN) == ("de", "en")
+    assert catalogs.languages(MESSAGES_DOMAIN) == ("de", "en", "fr")
 
 
 def test_catalog_is_loaded_once() -> None:
@@ -120,9 +120,13 @@ def test_check_finds_a_missing_entry(locales_copy: Path) -> None:
         'msgid "Hello,"',
         'msgid "Hi there,"\nmsgstr ""\n\nmsgid "Hello,"',
     )
-    assert check_all(locales_copy, None) == [
-        "de/LC_MESSAGES/messages.po: missing 'Hi there,' (run make i18n-update)"
+    problems = check_all(locales_copy, None)
+    buyer_catalogs = sorted(locales_copy.glob("*/LC_MESSAGES/messages.po"))
+    assert problems == [
+        f"{path.relative_to(locales_copy)}: missing 'Hi there,' (run make i18n-update)"
+        for path in buyer_catalogs
     ]
+    assert "de/LC_MESSAGES/messages.po: missing 'Hi there,' (run make i18n-update)" in problems
 
 
 def test_check_finds_a_broken_placeholder(locales_copy: Path) -> None:
