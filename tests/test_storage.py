@@ -235,7 +235,7 @@ async def test_a_failed_statement_rolls_back_the_whole_transaction(storage: Stor
     await storage.users.add(AGENT, Role.AGENT, NOW)
     with pytest.raises(sqlite3.IntegrityError):
         async with storage.db.transaction() as tx:
-            await storage.users.db.conn.execute(
+            await tx.execute(
                 "UPDATE users SET display_name = 'half done' WHERE id = ?", (AGENT,)
             )
             await tx.execute(
