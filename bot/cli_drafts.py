@@ -90,7 +90,13 @@ def render(
                 % {"keys": ", ".join(unknown), "known": ", ".join(FACT_KEYS)}
             )
         chosen = _language(language, facts, tr)
-        values = {"store_name": store.name, "signature": store.signature, **facts}
+        market = str(facts.get("marketplace", "")).upper()
+        values = {
+            "store_name": store.name,
+            "signature": store.signature,
+            "gift": store.gifts.get(market),
+            **facts,
+        }
         values.pop("language", None)
         draft = renderer.render(kind, values, chosen)
     except UsageError as error:

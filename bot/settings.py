@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from bot.domain.marketplaces import MARKETPLACES
+
 DEFAULT_DB: Final = Path("data/claimbot.sqlite3")
 
 
@@ -49,6 +51,9 @@ class StoreProfile:
 
     name: str | None = None
     signature: str | None = None
+    # The goodwill gift offered for seller-shipped delays, per marketplace code, written in
+    # that marketplace's buyer language ("zwei Ersatzfilter" for DE).
+    gifts: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +117,29 @@ class Settings:
                 signature=_unescape_newlines(
                     pick("CLAIMBOT_STORE_SIGNATURE", "store", "signature")
                 ),
+                gifts=_gifts(toml),
             ),
             log_level=log_level,
         )
+
+
+def _gifts(toml: Mapping[str, Any]) -> dict[str, str]:
+    """`[store.gifts]` in claimbot.toml: `DE = "zwei Ersatzfilter"`, one line per marketplace."""
+    store = toml.get("store", {})
+    table = store.get("gifts", {}) if isinstance(store, dict) else {}
+    if not isinstance(table, dict):
+        raise SettingsError("claimbot.toml: [store.gifts] must be a table of marketplace = text")
+    gifts: dict[str, str] = {}
+    for code, text in table.items():
+        marketplace = str(code).upper()
+        if marketplace not in MARKETPLACES:
+            raise SettingsError(f"claimbot.toml: [store.gifts] {code!r} is not a marketplace code")
+        if not isinstance(text, str) or not text.strip() or len(text) > 200:
+            raise SettingsError(
+                f"claimbot.toml: [store.gifts] {code} must be a short text (1-200 characters)"
+            )
+        gifts[marketplace] = text.strip()
+    return gifts
 
 
 def parse_admins(text: str) -> frozenset[int]:

@@ -128,3 +128,16 @@ def test_templates_lists_kinds_and_languages(capsys: pytest.CaptureFixture[str])
             "refund", "replacement", "usage_help", "withdrawal_request",
         )
     ]  # fmt: skip
+
+
+def test_the_stores_gift_for_the_marketplace_is_offered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "claimbot.toml").write_text(
+        '[store.gifts]\nDE = "zwei Ersatzfilter"\n', encoding="utf-8"
+    )
+    path = facts_file(tmp_path, marketplace="DE")
+    assert main(["render", "gift_offer", "--facts", path]) == 0
+    captured = capsys.readouterr()
+    assert "möchten wir Ihnen zwei Ersatzfilter schicken" in captured.out
+    assert "Messaging rules: nothing to fix." in captured.err

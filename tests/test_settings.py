@@ -119,3 +119,22 @@ def test_cli_reports_a_configuration_error_in_one_line(
         "claimbot: configuration error: CLAIMBOT_ADMINS: 'not-a-number' is not a Telegram user"
         " id (a positive number)"
     ]
+
+
+def test_gifts_per_marketplace_come_from_the_toml(tmp_path: Path) -> None:
+    (tmp_path / "claimbot.toml").write_text(
+        '[store.gifts]\nDE = "zwei Ersatzfilter"\nfr = "deux filtres de rechange"\n',
+        encoding="utf-8",
+    )
+    gifts = Settings.load({}, cwd=tmp_path).store.gifts
+    assert gifts == {"DE": "zwei Ersatzfilter", "FR": "deux filtres de rechange"}
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [('XX = "a gift"', "'XX' is not a marketplace code"), ('DE = ""', "must be a short text")],
+)
+def test_bad_gifts_are_named(tmp_path: Path, table: str, message: str) -> None:
+    (tmp_path / "claimbot.toml").write_text(f"[store.gifts]\n{table}\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=message):
+        Settings.load({}, cwd=tmp_path)

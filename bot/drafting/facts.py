@@ -18,6 +18,7 @@ def draft_facts(
         "fulfillment": facts.fulfillment.value,
         "carrier": facts.carrier,
         "tracking_number": facts.tracking_number,
+        "gift": store.gifts.get(facts.marketplace),
         "store_name": store.name,
         "signature": store.signature,
         "agent_name": agent_name,
