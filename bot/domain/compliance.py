@@ -306,7 +306,7 @@ _CLAIM_NOUN = _words(
     "claim|verzoek",
     "krav|anspråk|ärende",
     "roszczeni|reklamacj|wniosek",
-    "talep",
+    "talep|taleb",  # Turkish: talep -> talebiniz
     "reclamação|solicitação",
     "申請|請求|クレーム",
     "المطالبة|مطالبت|مطالبة",
