@@ -372,9 +372,7 @@ def test_fbm_delivery_plans_explain_gift_and_ask_to_withdraw(reason: Reason) -> 
 
 
 @pytest.mark.parametrize(("reason", "fulfillment"), ALL_PLANS)
-def test_every_plan_ends_by_recording_the_outcome(
-    reason: Reason, fulfillment: Fulfillment
-) -> None:
+def test_every_plan_ends_by_recording_the_outcome(reason: Reason, fulfillment: Fulfillment) -> None:
     plan = plan_for(reason, fulfillment)
     assert plan.steps[-1].id == "record_outcome"
     assert DraftKind.AMAZON_STATEMENT in plan.draft_kinds

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import AsyncIterator
@@ -235,9 +237,7 @@ async def test_a_failed_statement_rolls_back_the_whole_transaction(storage: Stor
     await storage.users.add(AGENT, Role.AGENT, NOW)
     with pytest.raises(sqlite3.IntegrityError):
         async with storage.db.transaction() as tx:
-            await tx.execute(
-                "UPDATE users SET display_name = 'half done' WHERE id = ?", (AGENT,)
-            )
+            await tx.execute("UPDATE users SET display_name = 'half done' WHERE id = ?", (AGENT,))
             await tx.execute(
                 "INSERT INTO users (id, role, created_at, updated_at) VALUES (?, 'nobody', ?, ?)",
                 (AGENT + 1, "2026-03-02T10:15:00+00:00", "2026-03-02T10:15:00+00:00"),
@@ -610,3 +610,47 @@ async def test_persisted_data_survives_closing_and_reopening(db_path: Path) -> N
         assert await second.integrity_check() == "ok"
     finally:
         await second.close()
+
+
+async def test_a_failed_commit_does_not_wedge_the_database(db: Database) -> None:
+    # A deferred foreign key fails at COMMIT, as a full disk would: the transaction must end.
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.transaction() as tx:
+            await tx.execute("PRAGMA defer_foreign_keys = ON")
+            await tx.execute(
+                "INSERT INTO drafts (claim_id, kind, version, language, subject, body, source,"
+                " created_at) VALUES (999, 'k', 1, 'en', 's', 'b', 'generated', 'x')"
+            )
+    assert not db.conn.in_transaction
+    async with db.transaction() as tx:
+        await tx.execute("SELECT 1")
+
+
+async def test_reads_do_not_see_uncommitted_writes(storage: Storage) -> None:
+    inside, go = asyncio.Event(), asyncio.Event()
+
+    async def writer() -> None:
+        with contextlib.suppress(RuntimeError):
+            async with storage.db.transaction() as tx:
+                await tx.execute(
+                    "INSERT INTO users (id, role, created_at, updated_at)"
+                    " VALUES (5, 'admin', 'x', 'x')"
+                )
+                inside.set()
+                await go.wait()
+                raise RuntimeError("roll back")
+
+    task = asyncio.create_task(writer())
+    await inside.wait()
+    reader = asyncio.create_task(storage.users.get(5))
+    await asyncio.sleep(0.01)
+    assert not reader.done()  # the read waits for the transaction to end
+    go.set()
+    await task
+    assert await reader is None  # and then sees only what was committed
+
+
+async def test_reading_outside_the_transaction_from_inside_it_is_refused(db: Database) -> None:
+    async with db.transaction():
+        with pytest.raises(RuntimeError, match="read through its connection"):
+            await db.fetchone("SELECT 1")

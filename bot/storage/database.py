@@ -22,14 +22,16 @@ Params = Sequence[Any] | dict[str, Any]
 class Database:
     """The SQLite file: opened once, migrated at open, written by one writer at a time.
 
-    Reads may run at any time (WAL lets them see the last committed state); every write goes
-    through `transaction()`, which holds a lock for the whole `BEGIN IMMEDIATE ... COMMIT`.
+    Every write goes through `transaction()`, which holds a lock for the whole
+    `BEGIN IMMEDIATE ... COMMIT`. There is one connection, so reads take the same lock: a read
+    never sees a transaction that is still open (and may yet roll back).
     """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._conn: aiosqlite.Connection | None = None
-        self._write_lock = asyncio.Lock()
+        self._lock = asyncio.Lock()  # one statement sequence at a time: a write, or a read
+        self._owner: asyncio.Task[object] | None = None  # the task inside transaction()
         self._open_lock = asyncio.Lock()
 
     @property
@@ -70,25 +72,40 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction: committed when the block ends, rolled back if it raises."""
-        async with self._write_lock:
+        """A write transaction: committed when the block ends, rolled back if the block or the
+        commit itself raises (a failed COMMIT must not leave the connection inside it)."""
+        async with self._lock:
             conn = self.conn
-            await conn.execute("BEGIN IMMEDIATE")
+            self._owner = asyncio.current_task()
             try:
-                yield conn
-            except BaseException:
-                await conn.rollback()
-                raise
-            await conn.commit()
+                await conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    await conn.commit()
+                except BaseException:
+                    if conn.in_transaction:
+                        await conn.rollback()
+                    raise
+            finally:
+                self._owner = None
 
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cursor:
+        async with self._reading(), self.conn.execute(sql, params) as cursor:
             row: aiosqlite.Row | None = await cursor.fetchone()
             return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, params) as cursor:
+        async with self._reading(), self.conn.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
+
+    @asynccontextmanager
+    async def _reading(self) -> AsyncIterator[None]:
+        """Reads wait for an open write transaction to end: the one connection would otherwise
+        show another task's uncommitted (and maybe rolled back) rows."""
+        if self._owner is not None and self._owner is asyncio.current_task():
+            raise RuntimeError("inside a transaction, read through its connection (tx)")
+        async with self._lock:
+            yield
 
     async def schema_version(self) -> int:
         row = await self.fetchone("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
