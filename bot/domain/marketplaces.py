@@ -88,7 +88,7 @@ class UnknownMarketplaceError(ValueError):
 def parse_marketplace(text: str) -> Marketplace:
     """Find the marketplace an agent typed: `DE`, ` de `, `amazon.de`, `Amazon.co.uk`, `GB`."""
     key = text.strip().upper()
-    if len(key) > 40:
+    if len(key) > 40 or not text.strip().isascii():  # "ſe".upper() is "SE": no lookalikes
         raise UnknownMarketplaceError(text[:40])
     for prefix in ("WWW.", "AMAZON."):
         key = key.removeprefix(prefix)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 _ORDER_ID = re.compile(r"([0-9]{3})-([0-9]{7})-([0-9]{7})")
-_ORDER_ID_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{3})-([0-9]{7})-([0-9]{7})(?![0-9])")
+# Not preceded or followed by a digit of any script: "٣303-..." is not an order id.
+_ORDER_ID_IN_TEXT = re.compile(r"(?<!\d)([0-9]{3})-([0-9]{7})-([0-9]{7})(?!\d)")
 # Agents paste ids copied from e-mails and Seller Central: allow spaces, dashes of other kinds
 # (en dash, non-breaking hyphen...) and full-width digits, then insist on the exact shape.
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—−－", "-"))

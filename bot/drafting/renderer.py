@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from types import MappingProxyType
 from typing import Final
 
 from babel import Locale
@@ -47,6 +48,8 @@ FACT_KEYS: Final = (
     "proposal",
 )
 REQUIRED_FACTS: Final = ("order_id",)
+# Kinds that must not guess: the statement to Amazon says who shipped the order.
+REQUIRED_BY_KIND: Final = MappingProxyType({"amazon_statement": ("order_id", "fulfillment")})
 DATE_FACTS: Final = ("order_date", "contacted_on", "delivery_date")
 DELAY_CAUSES: Final = ("carrier_delay", "customs", "weather", "address_issue", "lost", "stuck")
 MAX_FACT_LENGTH: Final = 1500
@@ -102,7 +105,7 @@ class Renderer:
         unknown = sorted(set(facts) - set(FACT_KEYS))
         if unknown:
             raise DraftFactsError("unknown facts: " + ", ".join(unknown))
-        missing = [key for key in REQUIRED_FACTS if not facts.get(key)]
+        missing = [key for key in REQUIRED_BY_KIND.get(kind, REQUIRED_FACTS) if not facts.get(key)]
         if missing:
             raise DraftFactsError("missing facts: " + ", ".join(missing))
         used = self.resolve_language(language)
@@ -142,30 +145,45 @@ def _checked(facts: Mapping[str, object]) -> dict[str, object]:
         if isinstance(value, str) and len(value) > MAX_FACT_LENGTH:
             raise DraftFactsError(f"{key} is longer than {MAX_FACT_LENGTH} characters")
     for key in DATE_FACTS:
-        value = values.get(key)
-        if isinstance(value, str) and value:
-            try:
-                values[key] = date.fromisoformat(value[:10])
-            except ValueError:
-                raise DraftFactsError(f"{key} must be a date like 2026-11-28") from None
-        elif value is not None and not isinstance(value, date):
-            raise DraftFactsError(f"{key} must be a date like 2026-11-28")
-    amount = values.get("refund_amount")
-    if amount is not None and amount != "":
-        try:
-            exact = Decimal(str(amount))
-        except InvalidOperation:
-            raise DraftFactsError("refund_amount must be a number") from None
-        if not exact.is_finite() or exact <= 0:
-            raise DraftFactsError("refund_amount must be a positive number")
-        values["refund_amount"] = exact
+        values[key] = _date(key, values.get(key))
+    values["refund_amount"] = _amount(values.get("refund_amount"))
+    if values.get("fulfillment") not in (None, "", "fbm", "fba"):
+        raise DraftFactsError("fulfillment must be fbm or fba")
     cause = values.get("delay_cause")
     if cause and cause not in DELAY_CAUSES:
         raise DraftFactsError("delay_cause must be one of " + ", ".join(DELAY_CAUSES))
     if not values.get("currency") and isinstance(values.get("marketplace"), str):
         market = MARKETPLACES.get(str(values["marketplace"]).upper())
         values["currency"] = market.currency if market else None
+    if values["refund_amount"] is not None and not values.get("currency"):
+        # Without a currency the amount cannot be shown, and "the full amount" would be untrue.
+        raise DraftFactsError("refund_amount needs a currency or a marketplace")
     return values
+
+
+def _date(key: str, value: object) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            pass
+    raise DraftFactsError(f"{key} must be a date like 2026-11-28")
+
+
+def _amount(value: object) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        exact = Decimal(str(value))
+    except InvalidOperation:
+        raise DraftFactsError("refund_amount must be a number") from None
+    if not exact.is_finite() or exact <= 0:
+        raise DraftFactsError("refund_amount must be a positive number")
+    return exact
 
 
 def _tidy(text: str) -> str:

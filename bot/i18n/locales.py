@@ -15,6 +15,11 @@ _SPECIAL: Final = MappingProxyType(
         "zh_hans_cn": "zh_Hans",
         "pt": "pt_BR",
         "pt_br": "pt_BR",
+        "pt_pt": "pt_PT",
+        "zh_hant": "zh_Hant",
+        "zh_tw": "zh_Hant",
+        "zh_hk": "zh_Hant",
+        "zh_hant_tw": "zh_Hant",
     }
 )
 
@@ -32,4 +37,8 @@ def normalize_language(tag: str | None) -> str | None:
         return None
     if key in _SPECIAL:
         return _SPECIAL[key]
-    return key.split("_", 1)[0]
+    primary = key.split("_", 1)[0]
+    # A language is two or three letters (ISO 639-1/-2); anything else is not a language tag.
+    if not (2 <= len(primary) <= 3 and primary.isalpha()):
+        return None
+    return primary

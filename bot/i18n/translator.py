@@ -11,6 +11,8 @@ from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format
 from babel.units import format_unit
 
+from bot.domain.deadlines import ensure_utc
+
 
 @dataclass(frozen=True, slots=True)
 class Translator:
@@ -33,7 +35,7 @@ class Translator:
         """Date (medium) and time (short, no seconds) in `time_zone`, in the agent's locale's
         own order, with the zone named: "Dec 1, 2026, 7:44 PM (Europe/Berlin)"."""
         zone = ZoneInfo(time_zone)
-        local = moment.astimezone(zone)
+        local = ensure_utc(moment).astimezone(zone)  # a naive time is a bug: refuse it
         pattern = str(get_datetime_format("medium", locale=self.locale)).replace("'", "")
         text = pattern.replace("{0}", format_time(local, "short", tzinfo=zone, locale=self.locale))
         text = text.replace("{1}", format_date(local, "medium", locale=self.locale))
