@@ -90,6 +90,8 @@ def test_each_rule_fires(text: str, rule: str) -> None:
         "We changed the item yesterday; thanks again for the feedback.",
         "We reviewed the alternatives with the carrier and found a faster route.",
         "Silikon kapak %100 güvenlidir; yorumunuz için teşekkür ederiz.",
+        "Você pode acompanhar o pacote com o código de rastreamento AA123456789BR.",
+        "Puede seguir el envío con el código de seguimiento 1234567890123.",
     ],
 )
 def test_ordinary_support_text_has_no_block(text: str) -> None:

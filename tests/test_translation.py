@@ -26,7 +26,7 @@ def test_language_tags(tag: str | None, expected: str | None) -> None:
 def test_languages_per_domain() -> None:
     catalogs = Catalogs()
     assert catalogs.languages(BOT_DOMAIN) == ("en", "zh_Hans")
-    assert catalogs.languages(MESSAGES_DOMAIN) == ("de", "en", "es", "fr", "nl", "pl", "sv", "tr")
+    assert catalogs.languages(MESSAGES_DOMAIN) == ("de", "en", "es", "fr", "nl", "pl", "pt_BR", "sv", "tr")
 
 
 def test_catalog_is_loaded_once() -> None:

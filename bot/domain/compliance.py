@@ -165,32 +165,33 @@ _MARKETING = _words(
     "promo code|promotion code|promotional code|coupon|discount code|voucher code|% off|off your"
     " next|next purchase|our other products|other products from our|visit our store|visit our"
     " shop|our store|our shop|follow us|newsletter|special offer|check out our|use code|use the"
-    " code",
+    " code at checkout|use the promo",
     "gutscheincode|rabattcode|aktionscode|promo-code|promocode|coupon|% rabatt|rabatt auf ihre"
     " nächste|nächsten einkauf|nächste bestellung|unsere anderen produkte|unseren shop|unserem"
-    " shop|besuchen sie unseren|folgen sie uns|newsletter|sonderangebot|mit dem code",
+    " shop|besuchen sie unseren|folgen sie uns|newsletter|sonderangebot|mit dem gutscheincode|"
+    "mit dem rabattcode",
     "code promo|code de réduction|coupon|bon de réduction|% de réduction|prochaine commande|"
     "prochain achat|nos autres produits|notre boutique|visitez notre|suivez-nous|newsletter|"
-    "offre spéciale|utilisez le code|avec le code",
+    "offre spéciale|utilisez le code promo|avec le code promo",
     "codice promozionale|codice sconto|coupon|buono sconto|% di sconto|prossimo acquisto|"
     "prossimo ordine|altri nostri prodotti|nostri altri prodotti|il nostro negozio|visitate il"
-    " nostro|seguiteci|newsletter|offerta speciale|usa il codice|utilizzi il codice",
+    " nostro|seguiteci|newsletter|offerta speciale|codice promozionale",
     "código promocional|código de descuento|cupón|% de descuento|próxima compra|próximo pedido|"
     "nuestros otros productos|nuestra tienda|visite nuestra|síganos|boletín|oferta especial|"
-    "use el código|utilice el código|con el código",
+    "use el código promocional|con el código promocional|con el código de descuento",
     "kortingscode|promotiecode|coupon|% korting|volgende aankoop|volgende bestelling|onze andere"
-    " producten|onze winkel|bezoek onze|volg ons|nieuwsbrief|speciale aanbieding|met de code|"
-    "gebruik de code",
+    " producten|onze winkel|bezoek onze|volg ons|nieuwsbrief|speciale aanbieding|"
+    "met de kortingscode|gebruik de kortingscode",
     "rabattkod|kampanjkod|kupong|% rabatt|nästa köp|nästa beställning|våra andra produkter|vår"
-    " butik|besök vår|följ oss|nyhetsbrev|specialerbjudande|använd koden|med koden",
+    " butik|besök vår|följ oss|nyhetsbrev|specialerbjudande|använd rabattkoden|med rabattkoden",
     "kod rabatowy|kod promocyjny|kupon|% zniżki|% rabatu|następny zakup|następne zamówienie|"
     "kolejne zamówienie|kolejny zakup|nasze inne produkty|naszego sklepu|naszym sklepie|"
-    "obserwuj nas|newsletter|oferta specjalna|użyj kodu|z kodem",
+    "obserwuj nas|newsletter|oferta specjalna|użyj kodu rabatowego|z kodem rabatowym",
     "indirim kodu|promosyon kodu|kupon|% indirim|bir sonraki alışveriş|sonraki siparişiniz|"
     "diğer ürünlerimiz|mağazamız|bizi takip edin|bülten|özel teklif|özel fırsat|kodunu kullan",
     "código promocional|cupom|código de desconto|% de desconto|próxima compra|próximo pedido|"
     "nossos outros produtos|nossa loja|visite nossa|siga-nos|newsletter|oferta especial|"
-    "use o código|com o código",
+    "use o código promocional|com o código promocional|com o código de desconto",
     "クーポン|割引コード|プロモーションコード|%オフ|％オフ|%off|次回のご購入|次回ご注文|次回のご注文|"
     "他の商品|当店の他|ショップをご覧|フォローして|メルマガ|メールマガジン|特別セール|コードを入力|"
     "コードをご利用",
