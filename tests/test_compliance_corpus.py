@@ -1,4 +1,8 @@
-"""The lint measured on a corpus of realistic support messages in the twelve buyer languages.
+"""The lint measured on corpora of realistic support messages in the twelve buyer languages.
+
+Two corpora: `compliance_corpus.json`, written alongside the rules, and `lint_corpus.json`,
+written independently by another session without seeing the rules (measured at precision 0.905
+and recall 0.896 on first contact; the misses were fixed in the rules, not in the labels).
 
 Each item lists the hard rules it breaks. Precision and recall are counted per (text, rule): a
 rule reported but not listed is a false positive, a listed rule not reported a false negative.
@@ -16,18 +20,22 @@ import pytest
 
 from bot.domain.compliance import RULES, Severity, lint
 
-CORPUS = Path(__file__).parent / "data" / "compliance_corpus.json"
+DATA = Path(__file__).parent / "data"
+CORPORA = ["compliance_corpus.json", "lint_corpus.json"]
 LANGUAGES = {"en", "de", "fr", "it", "es", "nl", "sv", "pl", "tr", "pt_BR", "ja", "ar"}
 BLOCK_RULES = {r.id for r in RULES.values() if r.severity is Severity.BLOCK}
 
 
-def _load() -> list[dict[str, object]]:
-    items: list[dict[str, object]] = json.loads(CORPUS.read_text(encoding="utf-8"))
+def _load(name: str | None = None) -> list[dict[str, object]]:
+    items: list[dict[str, object]] = []
+    for corpus in [name] if name else CORPORA:
+        items.extend(json.loads((DATA / corpus).read_text(encoding="utf-8")))
     return items
 
 
-def test_corpus_covers_every_language_with_clean_and_violating_texts() -> None:
-    items = _load()
+@pytest.mark.parametrize("name", CORPORA)
+def test_corpus_covers_every_language_with_clean_and_violating_texts(name: str) -> None:
+    items = _load(name)
     counts = Counter((item["language"], bool(item["violations"])) for item in items)
     assert {language for language, _ in counts} == LANGUAGES
     for language in LANGUAGES:
@@ -40,10 +48,11 @@ def test_corpus_covers_every_language_with_clean_and_violating_texts() -> None:
     assert listed >= BLOCK_RULES - {"length", "placeholder"}
 
 
-def test_precision_and_recall_on_the_corpus() -> None:
+@pytest.mark.parametrize("name", CORPORA)
+def test_precision_and_recall_on_the_corpus(name: str) -> None:
     true_positive = false_positive = false_negative = 0
     misses: list[str] = []
-    for item in _load():
+    for item in _load(name):
         text = str(item["text"])
         expected = set(item["violations"])  # type: ignore[call-overload]
         found = {f.rule for f in lint(text) if f.severity is Severity.BLOCK}
