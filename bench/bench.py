@@ -134,6 +134,7 @@ def lint_rate(seconds: float) -> float:
         "store_name": "Acme Home",
         "gift": "zwei Ersatzfilter",
         "usage_steps": "1. Deckel abnehmen.",
+        "fulfillment": "fbm",
     }
     texts = [
         (renderer.render(kind, facts, language).body, language)
@@ -154,7 +155,7 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def main_async(agents: int) -> dict[str, float]:
+async def main_async(agents: int, seconds: float = 1.0) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         claim_times, claims = await claimbot(agents, Path(folder))
     if claims != agents:
@@ -162,8 +163,8 @@ async def main_async(agents: int) -> dict[str, float]:
     base_times = await baseline(len(claim_times))
     base_per = statistics.fmean(base_times)
     claim_per = statistics.fmean(claim_times)
-    rate, _languages = render_rate(1.0)
-    lints = lint_rate(1.0)
+    rate, _languages = render_rate(seconds)
+    lints = lint_rate(seconds)
     return {
         "baseline_updates_per_s": 1 / base_per,
         "claimbot_updates_per_s": 1 / claim_per,
@@ -180,9 +181,10 @@ async def main_async(agents: int) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--agents", type=int, default=int(os.environ.get("BENCH_AGENTS", "200")))
+    parser.add_argument("--seconds", type=float, default=1.0, help="per throughput figure")
     args = parser.parse_args()
     os.environ.setdefault("PTB_TIMEDELTA", "1")
-    figures = asyncio.run(main_async(args.agents))
+    figures = asyncio.run(main_async(args.agents, args.seconds))
     print(f"{'figure':<26}{'value':>14}")
     for name, value in figures.items():
         print(f"{name:<26}{value:>14.2f}")

@@ -70,3 +70,16 @@ def test_version_and_usage() -> None:
     usage = claimbot("fly")
     assert usage.returncode == 2
     assert "invalid choice: 'fly'" in usage.stderr
+
+
+def test_bench_runs_and_prints_one_figure_per_line() -> None:
+    """`make bench` itself must keep working; its figures are not judged here."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, str(root / "bench" / "bench.py"), "--agents", "3", "--seconds", "0.05"],
+        capture_output=True, text=True, env=_env(), timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    figures = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
+    assert set(figures) >= {"overhead_ratio", "p50_ms", "p99_ms", "render_per_s", "lint_per_s"}
+    assert all(float(value) > 0 for value in figures.values())

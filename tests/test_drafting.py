@@ -505,3 +505,10 @@ def test_statement_needs_to_know_who_shipped(renderer: Renderer) -> None:
         renderer.render("amazon_statement", {"order_id": ORDER}, "en")
     with pytest.raises(DraftFactsError, match="fulfillment must be fbm or fba"):
         renderer.render("amazon_statement", {"order_id": ORDER, "fulfillment": "amazon"}, "en")
+
+
+def test_a_lost_parcel_is_not_followed_by_its_tracking_number(renderer: Renderer) -> None:
+    facts = {"order_id": ORDER, "delay_cause": "lost", "carrier": "DHL", "tracking_number": "0034"}
+    body = renderer.render("gift_offer", {**facts, "gift": "two filters"}, "en").body
+    assert "lost track of the parcel" in body
+    assert "tracking number" not in body

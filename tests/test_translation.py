@@ -26,7 +26,9 @@ def test_language_tags(tag: str | None, expected: str | None) -> None:
 def test_languages_per_domain() -> None:
     catalogs = Catalogs()
     assert catalogs.languages(BOT_DOMAIN) == ("en", "zh_Hans")
-    assert catalogs.languages(MESSAGES_DOMAIN) == ("de", "en", "es", "fr", "nl", "pl", "pt_BR", "sv", "tr")
+    assert catalogs.languages(MESSAGES_DOMAIN) == (
+        "de", "en", "es", "fr", "it", "nl", "pl", "pt_BR", "sv", "tr"
+    )  # fmt: skip
 
 
 def test_catalog_is_loaded_once() -> None:
@@ -149,3 +151,12 @@ def test_check_finds_a_stale_template(locales_copy: Path, tmp_path: Path) -> Non
     problems = check_all(locales_copy, source)
     assert "messages.pot: out of date, sources have 'Best regards,'" in problems
     assert "messages.pot: out of date, sources no longer have 'Kind regards,'" in problems
+
+
+def test_the_language_list_is_read_from_disk_once(locales_copy: Path) -> None:
+    catalogs = Catalogs(locales_copy)
+    before = catalogs.languages(MESSAGES_DOMAIN)
+    (locales_copy / "xx" / "LC_MESSAGES").mkdir(parents=True)
+    (locales_copy / "xx" / "LC_MESSAGES" / "messages.po").write_text("", encoding="utf-8")
+    assert catalogs.languages(MESSAGES_DOMAIN) == before  # cached: asked on every update
+    assert "xx" in Catalogs(locales_copy).languages(MESSAGES_DOMAIN)

@@ -137,8 +137,11 @@ _PHONE_SHAPE = re.compile(
     r"(?<![\w+])\+\s?\d{1,3}(?:[\s().-]*\d){6,13}(?!\d)"
     r"|\(\d{2,5}\)\s?\d{2,5}[\s-]?\d{2,6}"
 )
+# A national number: a leading 0, groups joined by '-' or a space, 9 to 12 digits in all
+# ("020-1234567", "03-1234-5678", "0212 555 12 34"); checked for its digit count after.
+_NATIONAL_PHONE = re.compile(r"(?<![\w.-])0\d{1,4}(?:[ -]\d{2,8}){1,4}(?![\w-])")
 _DIGIT_RUN = re.compile(r"\+?\d[\d\s()./-]{4,}\d")
-_SENTENCE_END = re.compile(r"[.!?。！？؟\n]")
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[。！？؟\n]")  # not the dot of 59.90
 
 
 def _words(*groups: str) -> frozenset[str]:
@@ -150,53 +153,56 @@ def _words(*groups: str) -> frozenset[str]:
 _PHONE_WORDS = _words(
     "phone|telephone|tel.|tel:|call us|call me|mobile:|whatsapp|hotline|cell:",
     "telefon|tel.|telefonnummer|rufen sie uns|anrufen unter|handy|hotline|mobil:",
-    "téléphone|tél|appelez-nous|appelez nous|portable|joignable au",
+    "téléphone|tél.|tél :|tél:|appelez-nous|appelez nous|portable|joignable au",
     "telefono|tel.|chiamateci|chiamarci|cellulare|numero verde",
     "teléfono|tel.|llámenos|llamarnos|móvil|celular|whatsapp",
-    "telefoon|tel.|bel ons|bellen naar|mobiel",
+    "telefoon|tel.|bel ons|bellen naar|bellen op|bel op|mobiel",
     "telefon|tel.|ring oss|ringa oss|mobil:",
     "telefon|tel.|zadzwoń|zadzwonić|komórk|infolinia",
-    "telefon|tel.|arayın|arayabilirsiniz|cep:|whatsapp",
+    "telefon|tel.|arayın|arayabilirsiniz|cep:|whatsapp|numaralı hat|hattımız",
     "telefone|tel.|ligue para|ligar para|celular|whatsapp",
     "電話|携帯|tel：|でんわ|ライン",
-    "هاتف|اتصل|اتصلوا|جوال|الجوال|واتساب|رقم الهاتف",
+    "هاتف|اتصل|اتصلوا|الاتصال|جوال|الجوال|واتساب|رقم الهاتف|على الرقم",
 )
 _MARKETING = _words(
     "promo code|promotion code|promotional code|coupon|discount code|voucher code|% off|off your"
     " next|next purchase|our other products|other products from our|visit our store|visit our"
-    " shop|our store|our shop|follow us|newsletter|special offer|check out our|use code|use the"
+    " shop|follow us|newsletter|special offer|check out our|use code|use the"
     " code at checkout|use the promo",
     "gutscheincode|rabattcode|aktionscode|promo-code|promocode|coupon|% rabatt|rabatt auf ihre"
-    " nächste|nächsten einkauf|nächste bestellung|unsere anderen produkte|unseren shop|unserem"
-    " shop|besuchen sie unseren|folgen sie uns|newsletter|sonderangebot|mit dem gutscheincode|"
+    " nächste|nächsten einkauf|nächste bestellung|unsere anderen produkte|besuchen sie unseren|"
+    "folgen sie uns|newsletter|sonderangebot|mit dem gutscheincode|"
     "mit dem rabattcode",
     "code promo|code de réduction|coupon|bon de réduction|% de réduction|prochaine commande|"
-    "prochain achat|nos autres produits|notre boutique|visitez notre|suivez-nous|newsletter|"
+    "prochain achat|nos autres produits|visitez notre|suivez-nous|newsletter|"
     "offre spéciale|utilisez le code promo|avec le code promo",
     "codice promozionale|codice sconto|coupon|buono sconto|% di sconto|prossimo acquisto|"
-    "prossimo ordine|altri nostri prodotti|nostri altri prodotti|il nostro negozio|visitate il"
-    " nostro|seguiteci|newsletter|offerta speciale|codice promozionale",
+    "prossimo ordine|altri nostri prodotti|nostri altri prodotti|visitate il"
+    " nostro|visitare il nostro negozio|seguiteci|seguirci su|newsletter|offerta speciale|"
+    "codice promozionale",
     "código promocional|código de descuento|cupón|% de descuento|próxima compra|próximo pedido|"
-    "nuestros otros productos|nuestra tienda|visite nuestra|síganos|boletín|oferta especial|"
+    "nuestros otros productos|visite nuestra|síganos|boletín|oferta especial|"
     "use el código promocional|con el código promocional|con el código de descuento",
     "kortingscode|promotiecode|coupon|% korting|volgende aankoop|volgende bestelling|onze andere"
-    " producten|onze winkel|bezoek onze|volg ons|nieuwsbrief|speciale aanbieding|"
+    " producten|bezoek onze|volg ons|nieuwsbrief|speciale aanbieding|"
     "met de kortingscode|gebruik de kortingscode",
-    "rabattkod|kampanjkod|kupong|% rabatt|nästa köp|nästa beställning|våra andra produkter|vår"
-    " butik|besök vår|följ oss|nyhetsbrev|specialerbjudande|använd rabattkoden|med rabattkoden",
+    "rabattkod|kampanjkod|kupong|% rabatt|nästa köp|nästa beställning|våra andra produkter|"
+    "besök vår|följ oss|nyhetsbrev|specialerbjudande|använd rabattkoden|med rabattkoden",
     "kod rabatowy|kod promocyjny|kupon|% zniżki|% rabatu|następny zakup|następne zamówienie|"
-    "kolejne zamówienie|kolejny zakup|nasze inne produkty|naszego sklepu|naszym sklepie|"
+    "kolejne zamówienie|kolejny zakup|nasze inne produkty|zapraszamy do naszego sklepu|"
     "obserwuj nas|newsletter|oferta specjalna|użyj kodu rabatowego|z kodem rabatowym",
     "indirim kodu|promosyon kodu|kupon|% indirim|bir sonraki alışveriş|sonraki siparişiniz|"
-    "diğer ürünlerimiz|mağazamız|bizi takip edin|bülten|özel teklif|özel fırsat|kodunu kullan",
+    "diğer ürünlerimiz|mağazamızı ziyaret|bizi takip edin|bülten|özel teklif|özel fırsat|"
+    "kodunu kullan",
     "código promocional|cupom|código de desconto|% de desconto|próxima compra|próximo pedido|"
-    "nossos outros produtos|nossa loja|visite nossa|siga-nos|newsletter|oferta especial|"
+    "nossos outros produtos|visite nossa|siga-nos|newsletter|oferta especial|"
     "use o código promocional|com o código promocional|com o código de desconto",
     "クーポン|割引コード|プロモーションコード|%オフ|％オフ|%off|次回のご購入|次回ご注文|次回のご注文|"
     "他の商品|当店の他|ショップをご覧|フォローして|メルマガ|メールマガジン|特別セール|コードを入力|"
     "コードをご利用",
     "كود خصم|كود الخصم|رمز ترويجي|رمز الخصم|قسيمة|كوبون|% خصم|مشترياتك القادمة|طلبك القادم|"
-    "منتجاتنا الأخرى|متجرنا|تابعونا|النشرة الإخبارية|عرض خاص|استخدم الكود|استخدم الرمز",
+    "منتجاتنا الأخرى|تفضلوا بزيارة متجرنا|تابعونا|متابعتنا على|النشرة الإخبارية|عرض خاص|"
+    "استخدم الكود|استخدم الرمز|باستخدام الرمز|باستخدام الكود|طلبكم القادم|طلبك القادم",
 )
 # Phrases that ask for a review or a good one (not innocent uses like "your feedback").
 _REVIEW_ASK = _words(
@@ -230,12 +236,13 @@ _INCENTIVE = _words(
     "gratis|kostenlos|geschenk|erstatt|rabatt|gutschein|belohnung|im gegenzug|als dankeschön",
     "gratuit|cadeau|rembours|réduction|en échange|récompense|bon d'achat",
     "gratis|gratuit|regalo|rimbors|sconto|in cambio|omaggio|buono regalo|buono sconto",
-    "gratis|regalo|reembols|descuento|a cambio|recompensa|obsequio",
+    "gratis|regal|reembols|descuento|a cambio|recompensa|obsequio",
     "gratis|cadeau|terugbetal|korting|in ruil|beloning|vergoed",
     "gratis|gåva|en present|presentkort|återbetal|rabatt|i utbyte|belöning",
-    "gratis|darmow|prezent|zwrot|rabat|zniżk|w zamian|nagrod",
+    "gratis|darmow|prezent|zwrot|zwróci|zwrócimy|rabat|zniżk|w zamian|nagrod",
     "ücretsiz|bedava|hediye|iade|indirim|karşılığında|ödül",
-    "grátis|gratuito|presente|brinde|reembols|desconto|em troca|recompensa",
+    "grátis|gratuito|presente|brinde|reembols|desconto|em troca|recompensa|devolver|"
+    "devolvemos|devolveremos",
     "無料|プレゼント|返金|割引|代わりに|お礼として|特典|ギフト",
     "مجان|هدية|استرداد|خصم|مقابل|مكافأة",
 )
@@ -263,7 +270,7 @@ _FEEDBACK_OBJECT = _words(
     "review|beoordeling|recensie|feedback",
     "recension|omdöme|betyg|feedback",
     "opini|recenzj|ocen|komentarz",
-    "yorum|değerlendirme|puan",
+    "yorum|değerlendirme|puan|geri bildirim",
     "avaliação|comentário|opinião",
     "レビュー|評価|フィードバック",
     "التقييم|تقييم|المراجعة|مراجعة",
@@ -373,10 +380,8 @@ _STOPWORD_LIST: Final = sorted(set().union(*_STOPWORDS.values()))
 _STOPWORD_LANGUAGES: Final = tuple(
     tuple(lang for lang, stop in _STOPWORDS.items() if word in stop) for word in _STOPWORD_LIST
 )
-# Whole words only: each stop word is searched with a space on either side, in a copy of the text
-# where punctuation and line breaks became spaces.
+# Whole words only: each stop word is searched with a space on either side.
 _STOPWORD_AUTOMATON: Final = AhoCorasick([f" {w} " for w in _STOPWORD_LIST])
-_TO_SPACE: Final = str.maketrans(dict.fromkeys(".,;:!?()[]\"'«»„“”‚‘’-–—¿¡…\n\r\t/", " "))
 _KANA = re.compile("[\u3040-\u30ff]")
 _CJK = re.compile("[\u4e00-\u9fff]")
 _ARABIC = re.compile("[\u0600-\u06ff]")
@@ -403,7 +408,9 @@ def detect_language(text: str, lowered: str | None = None) -> str | None:  # noq
     if len(words) < 8:
         return None
     scores = dict.fromkeys(_STOPWORDS, 0)
-    spaced = f" {lowered.translate(_TO_SPACE)} "
+    # Function words are almost always followed by a space, so no punctuation clean-up is
+    # needed (translate() over non-ASCII text cost more than the rest of the lint).
+    spaced = " " + " ".join(words) + " "
     for index, _start, _end in _STOPWORD_AUTOMATON.find_matches_as_indexes(
         spaced, overlapping=True
     ):
@@ -450,6 +457,11 @@ def lint(text: str, *, language: str | None = None, order_id: str | None = None)
         add("review_incentive", incentive)
     if removal := _near(lowered, hits, "remove_action", "feedback_object", distance=40, ends=ends):
         add("feedback_removal", removal)
+        # Something offered in the same sentence as the removal request is a review incentive.
+        if not incentive and (
+            bought := _near(lowered, hits, "incentive", "feedback_object", distance=160, ends=ends)
+        ):
+            add("review_incentive", bought)
     if len(text) > MAX_LENGTH:
         add("length", f"{len(text)} > {MAX_LENGTH}")
     maybe_placeholder = any(marker in lowered for marker in _PLACEHOLDER_MARKERS)
@@ -541,6 +553,14 @@ def _find_phone(text: str, words: list[tuple[int, int]] | None) -> str | None:
         return match.group(0)
     if words is None:
         words = _LEXICON.scan(text.lower()).get("phone", [])
+    if not words:
+        return None
+    # With a phone word anywhere, a national number is a phone number wherever it stands
+    # ("サポートセンター（03-1234-5678）" can be far from "お電話").
+    for national in _NATIONAL_PHONE.finditer(text):
+        count = sum(c.isdigit() for c in national.group(0))
+        if 9 <= count <= 12 and not _ORDER_ID.fullmatch(national.group(0)):
+            return national.group(0)
     for start, end in words:
         # The number follows the word ("Tel. 030 1234567") or, in Turkish or Japanese word
         # order, precedes it ("0212 123 45 67 numaralı telefondan").

@@ -26,9 +26,13 @@ class Catalogs:
         self._languages: dict[str, tuple[str, ...]] = {}
 
     def languages(self, domain: str) -> tuple[str, ...]:
-        """The source language plus every language with a catalog for `domain`, sorted."""
-        found = {path.parent.parent.name for path in self.root.glob(f"*/LC_MESSAGES/{domain}.po")}
-        return tuple(sorted(found | {SOURCE_LANGUAGE}))
+        """The source language plus every language with a catalog for `domain`, sorted.
+        Read from disk once per domain: it is asked on every update and every render."""
+        known = self._languages.get(domain)
+        if known is None:
+            found = {p.parent.parent.name for p in self.root.glob(f"*/LC_MESSAGES/{domain}.po")}
+            known = self._languages[domain] = tuple(sorted(found | {SOURCE_LANGUAGE}))
+        return known
 
     def get(self, domain: str, language: str) -> gettext.NullTranslations:
         """The translations for (domain, language); untranslated text falls back to English."""
