@@ -94,7 +94,8 @@ def render(
         values = {
             "store_name": store.name,
             "signature": store.signature,
-            "gift": store.gifts.get(market),
+            "gift": gift.description if (gift := store.gifts.get(market)) else None,
+            "gift_value": gift.value if gift else None,
             **facts,
         }
         values.pop("language", None)

@@ -10,6 +10,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Final
 
@@ -46,6 +47,15 @@ class Secret:
 
 
 @dataclass(frozen=True, slots=True)
+class Gift:
+    """A goodwill gift: what it is, in the buyer's language, and optionally its value in the
+    marketplace's currency."""
+
+    description: str
+    value: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StoreProfile:
     """Who the buyer hears from. `signature` goes under the translated closing of each draft."""
 
@@ -53,7 +63,7 @@ class StoreProfile:
     signature: str | None = None
     # The goodwill gift offered for seller-shipped delays, per marketplace code, written in
     # that marketplace's buyer language ("zwei Ersatzfilter" for DE).
-    gifts: Mapping[str, str] = field(default_factory=dict)
+    gifts: Mapping[str, Gift] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,22 +133,36 @@ class Settings:
         )
 
 
-def _gifts(toml: Mapping[str, Any]) -> dict[str, str]:
-    """`[store.gifts]` in claimbot.toml: `DE = "zwei Ersatzfilter"`, one line per marketplace."""
+def _gifts(toml: Mapping[str, Any]) -> dict[str, Gift]:
+    """`[store.gifts]` in claimbot.toml, one line per marketplace: `DE = "zwei Ersatzfilter"`
+    or `DE = { description = "zwei Ersatzfilter", value = 5 }` (value in local currency)."""
     store = toml.get("store", {})
     table = store.get("gifts", {}) if isinstance(store, dict) else {}
     if not isinstance(table, dict):
         raise SettingsError("claimbot.toml: [store.gifts] must be a table of marketplace = text")
-    gifts: dict[str, str] = {}
-    for code, text in table.items():
+    gifts: dict[str, Gift] = {}
+    for code, entry in table.items():
         marketplace = str(code).upper()
         if marketplace not in MARKETPLACES:
             raise SettingsError(f"claimbot.toml: [store.gifts] {code!r} is not a marketplace code")
+        text, value = (
+            (entry.get("description"), entry.get("value"))
+            if isinstance(entry, dict)
+            else (entry, None)
+        )
         if not isinstance(text, str) or not text.strip() or len(text) > 200:
             raise SettingsError(
                 f"claimbot.toml: [store.gifts] {code} must be a short text (1-200 characters)"
             )
-        gifts[marketplace] = text.strip()
+        amount: Decimal | None = None
+        if value is not None:
+            try:
+                amount = Decimal(str(value))
+            except InvalidOperation:
+                amount = None
+            if amount is None or not amount.is_finite() or amount <= 0:
+                raise SettingsError(f"claimbot.toml: [store.gifts] {code} value must be > 0")
+        gifts[marketplace] = Gift(text.strip(), amount)
     return gifts
 
 

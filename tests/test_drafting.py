@@ -179,6 +179,7 @@ SAMPLE_FACTS: dict[str, object] = {
     "currency": "EUR",
     "usage_steps": "Hold the power button for 5 seconds.\nPress start.",
     "refund_amount": "19.99",
+    "gift_value": "5",
     "contacted_on": "2026-11-20",
     "delivery_date": "2026-11-05",
     "contact_summary": "We wrote to the buyer on 20 November.",
@@ -512,3 +513,11 @@ def test_a_lost_parcel_is_not_followed_by_its_tracking_number(renderer: Renderer
     body = renderer.render("gift_offer", {**facts, "gift": "two filters"}, "en").body
     assert "lost track of the parcel" in body
     assert "tracking number" not in body
+
+
+def test_the_gift_can_carry_its_value(renderer: Renderer) -> None:
+    facts = {"order_id": ORDER, "gift": "two spare filters", "gift_value": "5", "marketplace": "UK"}
+    body = renderer.render("gift_offer", facts, "en").body
+    assert "we would like to send you two spare filters, worth £5.00." in body
+    with pytest.raises(DraftFactsError, match="gift_value needs a currency"):
+        renderer.render("gift_offer", {"order_id": ORDER, "gift": "x", "gift_value": "5"}, "en")

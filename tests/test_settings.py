@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from bot.cli import RedactSecrets, main
-from bot.settings import DEFAULT_DB, Secret, Settings, SettingsError, parse_admins, read_dotenv
+from bot.settings import (
+    DEFAULT_DB,
+    Gift,
+    Secret,
+    Settings,
+    SettingsError,
+    parse_admins,
+    read_dotenv,
+)
 
 TOKEN = "123456:AAE-secret-token-value"
 
@@ -127,12 +136,23 @@ def test_gifts_per_marketplace_come_from_the_toml(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     gifts = Settings.load({}, cwd=tmp_path).store.gifts
-    assert gifts == {"DE": "zwei Ersatzfilter", "FR": "deux filtres de rechange"}
+    assert gifts == {"DE": Gift("zwei Ersatzfilter"), "FR": Gift("deux filtres de rechange")}
+
+
+def test_a_gift_may_carry_its_value(tmp_path: Path) -> None:
+    (tmp_path / "claimbot.toml").write_text(
+        '[store.gifts]\nDE = { description = "ein Gutschein", value = 5 }\n', encoding="utf-8"
+    )
+    assert Settings.load({}, cwd=tmp_path).store.gifts == {"DE": Gift("ein Gutschein", Decimal(5))}
 
 
 @pytest.mark.parametrize(
     ("table", "message"),
-    [('XX = "a gift"', "'XX' is not a marketplace code"), ('DE = ""', "must be a short text")],
+    [
+        ('XX = "a gift"', "'XX' is not a marketplace code"),
+        ('DE = ""', "must be a short text"),
+        ('DE = { description = "x", value = -1 }', "value must be > 0"),
+    ],
 )
 def test_bad_gifts_are_named(tmp_path: Path, table: str, message: str) -> None:
     (tmp_path / "claimbot.toml").write_text(f"[store.gifts]\n{table}\n", encoding="utf-8")

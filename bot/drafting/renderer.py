@@ -41,6 +41,7 @@ FACT_KEYS: Final = (
     "currency",
     "usage_steps",
     "refund_amount",
+    "gift_value",
     "contacted_on",
     "delivery_date",
     "contact_summary",
@@ -146,7 +147,8 @@ def _checked(facts: Mapping[str, object]) -> dict[str, object]:
             raise DraftFactsError(f"{key} is longer than {MAX_FACT_LENGTH} characters")
     for key in DATE_FACTS:
         values[key] = _date(key, values.get(key))
-    values["refund_amount"] = _amount(values.get("refund_amount"))
+    values["refund_amount"] = _amount("refund_amount", values.get("refund_amount"))
+    values["gift_value"] = _amount("gift_value", values.get("gift_value"))
     if values.get("fulfillment") not in (None, "", "fbm", "fba"):
         raise DraftFactsError("fulfillment must be fbm or fba")
     cause = values.get("delay_cause")
@@ -155,9 +157,10 @@ def _checked(facts: Mapping[str, object]) -> dict[str, object]:
     if not values.get("currency") and isinstance(values.get("marketplace"), str):
         market = MARKETPLACES.get(str(values["marketplace"]).upper())
         values["currency"] = market.currency if market else None
-    if values["refund_amount"] is not None and not values.get("currency"):
-        # Without a currency the amount cannot be shown, and "the full amount" would be untrue.
-        raise DraftFactsError("refund_amount needs a currency or a marketplace")
+    for key in ("refund_amount", "gift_value"):
+        if values[key] is not None and not values.get("currency"):
+            # Without a currency the amount cannot be shown ("the full amount" would be untrue).
+            raise DraftFactsError(f"{key} needs a currency or a marketplace")
     return values
 
 
@@ -174,15 +177,15 @@ def _date(key: str, value: object) -> date | None:
     raise DraftFactsError(f"{key} must be a date like 2026-11-28")
 
 
-def _amount(value: object) -> Decimal | None:
+def _amount(key: str, value: object) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
         exact = Decimal(str(value))
     except InvalidOperation:
-        raise DraftFactsError("refund_amount must be a number") from None
+        raise DraftFactsError(f"{key} must be a number") from None
     if not exact.is_finite() or exact <= 0:
-        raise DraftFactsError("refund_amount must be a positive number")
+        raise DraftFactsError(f"{key} must be a positive number")
     return exact
 
 
