@@ -521,3 +521,10 @@ def test_the_gift_can_carry_its_value(renderer: Renderer) -> None:
     assert "we would like to send you two spare filters, worth £5.00." in body
     with pytest.raises(DraftFactsError, match="gift_value needs a currency"):
         renderer.render("gift_offer", {"order_id": ORDER, "gift": "x", "gift_value": "5"}, "en")
+
+
+def test_japanese_sentences_are_not_separated_by_spaces(renderer: Renderer) -> None:
+    facts = {"order_id": ORDER, "delay_cause": "customs", "tracking_number": "1234", "gift": "x"}
+    body = renderer.render("delivery_delay", facts, "ja").body
+    assert "。 " not in body
+    assert "。" in body

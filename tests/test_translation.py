@@ -27,7 +27,7 @@ def test_languages_per_domain() -> None:
     catalogs = Catalogs()
     assert catalogs.languages(BOT_DOMAIN) == ("en", "zh_Hans")
     assert catalogs.languages(MESSAGES_DOMAIN) == (
-        "de", "en", "es", "fr", "it", "nl", "pl", "pt_BR", "sv", "tr"
+        "ar", "de", "en", "es", "fr", "it", "ja", "nl", "pl", "pt_BR", "sv", "tr"
     )  # fmt: skip
 
 

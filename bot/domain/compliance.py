@@ -161,7 +161,7 @@ _PHONE_WORDS = _words(
     "telefon|tel.|zadzwoń|zadzwonić|komórk|infolinia",
     "telefon|tel.|arayın|arayabilirsiniz|cep:|whatsapp|numaralı hat|hattımız",
     "telefone|tel.|ligue para|ligar para|celular|whatsapp",
-    "電話|携帯|tel：|でんわ|ライン",
+    "電話|携帯|tel：|でんわ|line：|ライン：",
     "هاتف|اتصل|اتصلوا|الاتصال|جوال|الجوال|واتساب|رقم الهاتف|على الرقم",
 )
 _MARKETING = _words(

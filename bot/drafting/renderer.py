@@ -55,6 +55,7 @@ DATE_FACTS: Final = ("order_date", "contacted_on", "delivery_date")
 DELAY_CAUSES: Final = ("carrier_delay", "customs", "weather", "address_issue", "lost", "stuck")
 MAX_FACT_LENGTH: Final = 1500
 _BLANK_LINES = re.compile(r"\n{3,}")
+_CJK_SPACE = re.compile(r"([。、！？）」』])[ ]+(?=\S)")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
@@ -117,6 +118,9 @@ class Renderer:
             context = template.new_context(variables)
             subject = _tidy("".join(template.blocks["subject"](context)))
             body = _tidy("".join(template.blocks["body"](context)))
+        if used == "ja":
+            # Templates join the sentences of a paragraph with a space; Japanese does not.
+            body = _CJK_SPACE.sub(r"\1", body)
         return Draft(kind, used, language, subject.replace("\n", " "), body)
 
     def _template(self, kind: str) -> Template:
