@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from bot.domain.compliance import Finding, has_block, lint
 from bot.domain.marketplaces import BUYER_LANGUAGES, MARKETPLACES
+from bot.drafting.facts import store_facts
 from bot.drafting.renderer import FACT_KEYS, DraftFactsError, Renderer, UnknownDraftKindError
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.locales import normalize_language
@@ -91,13 +92,7 @@ def render(
             )
         chosen = _language(language, facts, tr)
         market = str(facts.get("marketplace", "")).upper()
-        values = {
-            "store_name": store.name,
-            "signature": store.signature,
-            "gift": gift.description if (gift := store.gifts.get(market)) else None,
-            "gift_value": gift.value if gift else None,
-            **facts,
-        }
+        values = {**store_facts(store, market), **facts}
         values.pop("language", None)
         draft = renderer.render(kind, values, chosen)
     except UsageError as error:
@@ -115,7 +110,7 @@ def render(
         print(f"claimbot render: {error}", file=err)
         return 2
     findings = lint(
-        f"{draft.subject}\n\n{draft.body}",
+        draft.text,
         language=draft.requested_language,
         order_id=str(values.get("order_id")),
     )
@@ -134,7 +129,7 @@ def render(
         )
         out.write("\n")
     else:
-        out.write(f"{draft.subject}\n\n{draft.body}\n")
+        out.write(draft.text + "\n")
         if draft.is_fallback:
             print(
                 tr.gettext(

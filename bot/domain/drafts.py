@@ -15,8 +15,3 @@ class DraftKind(StrEnum):
     WITHDRAWAL_REQUEST = "withdrawal_request"
     AMAZON_STATEMENT = "amazon_statement"
     FOLLOW_UP = "follow_up"
-
-    @property
-    def audience(self) -> str:
-        """Who reads it: the buyer, or Amazon ("Respond to Amazon")."""
-        return "amazon" if self is DraftKind.AMAZON_STATEMENT else "buyer"

@@ -18,10 +18,18 @@ def draft_facts(
         "fulfillment": facts.fulfillment.value,
         "carrier": facts.carrier,
         "tracking_number": facts.tracking_number,
-        "gift": gift.description if (gift := store.gifts.get(facts.marketplace)) else None,
-        "gift_value": gift.value if gift else None,
-        "store_name": store.name,
-        "signature": store.signature,
         "agent_name": agent_name,
+        **store_facts(store, facts.marketplace),
     }
     return values
+
+
+def store_facts(store: StoreProfile, marketplace: str) -> dict[str, object]:
+    """What the store profile contributes: the sign-off and the gift for the marketplace."""
+    gift = store.gifts.get(marketplace)
+    return {
+        "store_name": store.name,
+        "signature": store.signature,
+        "gift": gift.description if gift else None,
+        "gift_value": gift.value if gift else None,
+    }

@@ -76,6 +76,11 @@ class Draft:
     body: str
 
     @property
+    def text(self) -> str:
+        """Subject and body as one text: what the lint reads and what the CLI prints."""
+        return f"{self.subject}\n\n{self.body}"
+
+    @property
     def is_fallback(self) -> bool:
         return self.language != self.requested_language
 

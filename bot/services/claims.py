@@ -83,7 +83,5 @@ async def open_claim(
             now=now,
             payload={"kind": draft.kind, "version": record.version, "language": draft.language},
         )
-    findings = lint(
-        f"{draft.subject}\n\n{draft.body}", language=facts.buyer_language, order_id=facts.order_id
-    )
+    findings = lint(draft.text, language=facts.buyer_language, order_id=facts.order_id)
     return OpenedClaim(claim, plan, draft, record, tuple(findings))
