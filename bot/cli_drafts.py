@@ -107,7 +107,7 @@ def render(
         )
         return 2
     except DraftFactsError as error:
-        print(f"claimbot render: {error}", file=err)
+        print(f"claimbot render: {tr.gettext(error.msgid) % error.params}", file=err)
         return 2
     findings = lint(
         draft.text,

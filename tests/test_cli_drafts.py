@@ -141,3 +141,12 @@ def test_the_stores_gift_for_the_marketplace_is_offered(
     captured = capsys.readouterr()
     assert "möchten wir Ihnen zwei Ersatzfilter schicken" in captured.out
     assert "Messaging rules: nothing to fix." in captured.err
+
+
+def test_facts_errors_are_translated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    path = facts_file(tmp_path, refund_amount="abc", currency="EUR")
+    assert main(["render", "refund", "--facts", path]) == 2
+    assert capsys.readouterr().err.strip() == "claimbot render: refund_amount 必须是数字"

@@ -15,6 +15,7 @@ from babel import Locale
 from jinja2 import Template, TemplateError
 
 from bot.domain.marketplaces import MARKETPLACES
+from bot.domain.text import N_
 from bot.drafting.environment import build_environment, drafting_locale
 from bot.i18n.catalogs import MESSAGES_DOMAIN, SOURCE_LANGUAGE, Catalogs
 from bot.resources import templates_dir
@@ -64,7 +65,13 @@ class UnknownDraftKindError(LookupError):
 
 
 class DraftFactsError(ValueError):
-    """The facts do not fit the draft: an unknown key or a missing required one."""
+    """The facts do not fit the draft. `msgid` and `params` let the caller translate the
+    message (str() of the error is the English text)."""
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        super().__init__(msgid % params)
+        self.msgid = msgid
+        self.params = params
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,10 +118,10 @@ class Renderer:
         template = self._template(kind)
         unknown = sorted(set(facts) - set(FACT_KEYS))
         if unknown:
-            raise DraftFactsError("unknown facts: " + ", ".join(unknown))
+            raise DraftFactsError(N_("unknown facts: %(keys)s"), keys=", ".join(unknown))
         missing = [key for key in REQUIRED_BY_KIND.get(kind, REQUIRED_FACTS) if not facts.get(key)]
         if missing:
-            raise DraftFactsError("missing facts: " + ", ".join(missing))
+            raise DraftFactsError(N_("missing facts: %(keys)s"), keys=", ".join(missing))
         used = self.resolve_language(language)
         variables: dict[str, object] = dict.fromkeys(FACT_KEYS)
         variables.update(_checked(facts))
@@ -153,23 +160,27 @@ def _checked(facts: Mapping[str, object]) -> dict[str, object]:
     values = dict(facts)
     for key, value in facts.items():
         if isinstance(value, str) and len(value) > MAX_FACT_LENGTH:
-            raise DraftFactsError(f"{key} is longer than {MAX_FACT_LENGTH} characters")
+            raise DraftFactsError(
+                N_("%(key)s is longer than %(limit)s characters"), key=key, limit=MAX_FACT_LENGTH
+            )
     for key in DATE_FACTS:
         values[key] = _date(key, values.get(key))
     values["refund_amount"] = _amount("refund_amount", values.get("refund_amount"))
     values["gift_value"] = _amount("gift_value", values.get("gift_value"))
     if values.get("fulfillment") not in (None, "", "fbm", "fba"):
-        raise DraftFactsError("fulfillment must be fbm or fba")
+        raise DraftFactsError(N_("fulfillment must be fbm or fba"))
     cause = values.get("delay_cause")
     if cause and cause not in DELAY_CAUSES:
-        raise DraftFactsError("delay_cause must be one of " + ", ".join(DELAY_CAUSES))
+        raise DraftFactsError(
+            N_("delay_cause must be one of %(causes)s"), causes=", ".join(DELAY_CAUSES)
+        )
     if not values.get("currency") and isinstance(values.get("marketplace"), str):
         market = MARKETPLACES.get(str(values["marketplace"]).upper())
         values["currency"] = market.currency if market else None
     for key in ("refund_amount", "gift_value"):
         if values[key] is not None and not values.get("currency"):
             # Without a currency the amount cannot be shown ("the full amount" would be untrue).
-            raise DraftFactsError(f"{key} needs a currency or a marketplace")
+            raise DraftFactsError(N_("%(key)s needs a currency or a marketplace"), key=key)
     return values
 
 
@@ -183,7 +194,7 @@ def _date(key: str, value: object) -> date | None:
             return date.fromisoformat(value[:10])
         except ValueError:
             pass
-    raise DraftFactsError(f"{key} must be a date like 2026-11-28")
+    raise DraftFactsError(N_("%(key)s must be a date like 2026-11-28"), key=key)
 
 
 def _amount(key: str, value: object) -> Decimal | None:
@@ -192,9 +203,9 @@ def _amount(key: str, value: object) -> Decimal | None:
     try:
         exact = Decimal(str(value))
     except InvalidOperation:
-        raise DraftFactsError(f"{key} must be a number") from None
+        raise DraftFactsError(N_("%(key)s must be a number"), key=key) from None
     if not exact.is_finite() or exact <= 0:
-        raise DraftFactsError(f"{key} must be a positive number")
+        raise DraftFactsError(N_("%(key)s must be a positive number"), key=key)
     return exact
 
 
