@@ -65,6 +65,24 @@ class Outcome(StrEnum):
         return self in (Outcome.GRANTED_SELLER_FUNDED, Outcome.CLOSED_BY_REFUND)
 
 
+class Cause(StrEnum):
+    """What the buyer's reply shows the problem really is (`shared/domain.md`, step 3)."""
+
+    USAGE = "usage"  # the buyer does not know how to use it
+    DEFECTIVE = "defective"  # the item really is defective
+    DELIVERY = "delivery"  # late, lost or stuck on the way (seller-shipped)
+    OTHER = "other"
+
+
+class Evidence(StrEnum):
+    """What the statement to Amazon should carry; the agent ticks each off."""
+
+    CARRIER = "carrier"
+    TRACKING = "tracking"
+    DELIVERY = "delivery"  # the carrier's delivery confirmation
+    CONTACT = "contact"  # the communication with the buyer so far
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimFacts:
     """What an agent knows about a claim at intake. Optional facts are `None` when unknown."""
@@ -93,3 +111,15 @@ class Claim:
     respond_by: datetime
     created_at: datetime
     outcome: Outcome | None = None
+    step: str = "contact_buyer"
+    revision: int = 1
+    contacted_at: datetime | None = None
+    last_contact_at: datetime | None = None
+    replied_at: datetime | None = None
+    cause: Cause | None = None
+    evidence: frozenset[Evidence] = frozenset()
+    closed_at: datetime | None = None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None

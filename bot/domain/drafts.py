@@ -15,3 +15,9 @@ class DraftKind(StrEnum):
     WITHDRAWAL_REQUEST = "withdrawal_request"
     AMAZON_STATEMENT = "amazon_statement"
     FOLLOW_UP = "follow_up"
+    # Written by the agent for a cause no template covers; linted like the others.
+    FREE = "free"
+
+    @property
+    def templated(self) -> bool:
+        return self is not DraftKind.FREE

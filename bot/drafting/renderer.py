@@ -14,6 +14,7 @@ from typing import Final
 from babel import Locale
 from jinja2 import Template, TemplateError
 
+from bot.domain.fields import DELAY_CAUSES
 from bot.domain.marketplaces import MARKETPLACES
 from bot.domain.text import N_
 from bot.drafting.environment import build_environment, drafting_locale
@@ -53,7 +54,6 @@ REQUIRED_FACTS: Final = ("order_id",)
 # Kinds that must not guess: the statement to Amazon says who shipped the order.
 REQUIRED_BY_KIND: Final = MappingProxyType({"amazon_statement": ("order_id", "fulfillment")})
 DATE_FACTS: Final = ("order_date", "contacted_on", "delivery_date")
-DELAY_CAUSES: Final = ("carrier_delay", "customs", "weather", "address_issue", "lost", "stuck")
 MAX_FACT_LENGTH: Final = 1500
 _BLANK_LINES = re.compile(r"\n{3,}")
 _CJK_SPACE = re.compile(r"([。、！？）」』])[ ]+(?=\S)")

@@ -95,4 +95,35 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         CREATE TABLE ptb_chat_data (chat_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
         """,
     ),
+    Migration(
+        2,
+        "claim journey",
+        """
+        -- Where the claim stands in its plan, and what has happened with the buyer so far.
+        -- `revision` grows with every change: buttons carry it, so a button of a card that
+        -- has since changed is recognised as stale.
+        ALTER TABLE claims ADD COLUMN step TEXT NOT NULL DEFAULT 'contact_buyer';
+        ALTER TABLE claims ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE claims ADD COLUMN contacted_at TEXT;     -- first message to the buyer sent
+        ALTER TABLE claims ADD COLUMN last_contact_at TEXT;  -- latest message to the buyer sent
+        ALTER TABLE claims ADD COLUMN replied_at TEXT;       -- the buyer answered
+        ALTER TABLE claims ADD COLUMN cause TEXT
+            CHECK (cause IN ('usage', 'defective', 'delivery', 'other'));
+        ALTER TABLE claims ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]';  -- JSON list
+
+        ALTER TABLE drafts ADD COLUMN sent_at TEXT;
+
+        -- A question the bot asked about a claim and is waiting for a typed answer to (the
+        -- buyer's reply, a fact, an edited draft). Kept here rather than in memory so that
+        -- it survives a restart the moment it is asked.
+        CREATE TABLE pending_inputs (
+            user_id     INTEGER PRIMARY KEY,
+            claim_id    INTEGER NOT NULL REFERENCES claims (id),
+            field       TEXT NOT NULL,
+            draft_id    INTEGER REFERENCES drafts (id),
+            revision    INTEGER NOT NULL,
+            created_at  TEXT NOT NULL
+        );
+        """,
+    ),
 )

@@ -10,7 +10,16 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain.claims import Claim, ClaimFacts, Fulfillment, Outcome, Reason, Stage
+from bot.domain.claims import (
+    Cause,
+    Claim,
+    ClaimFacts,
+    Evidence,
+    Fulfillment,
+    Outcome,
+    Reason,
+    Stage,
+)
 from bot.domain.deadlines import ensure_utc
 from bot.storage.database import Database
 
@@ -43,6 +52,26 @@ class DraftRecord:
     source: str
     author_id: int | None
     created_at: datetime
+    sent_at: datetime | None = None
+
+    @property
+    def text(self) -> str:
+        return f"{self.subject}\n\n{self.body}" if self.subject else self.body
+
+
+@dataclass(frozen=True, slots=True)
+class PendingInput:
+    """A typed answer the bot waits for from `user_id` about a claim."""
+
+    user_id: int
+    claim_id: int
+    field: str
+    draft_id: int | None
+    revision: int
+
+
+class StaleClaimError(RuntimeError):
+    """The claim changed (or closed) since the revision the caller acted on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +132,14 @@ class UserRepository:
                 (user_id, role.value, origin, display_name, iso(now), iso(now)),
             )
         return User(user_id, role, origin, display_name, None, True)
+
+    async def set_ui_language(self, user_id: int, language: str | None, now: datetime) -> None:
+        """`None` follows the Telegram client's language again."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE users SET ui_language = ?, updated_at = ? WHERE id = ?",
+                (language, iso(now), user_id),
+            )
 
     async def set_display_name(self, user_id: int, name: str, now: datetime) -> None:
         async with self.db.transaction() as tx:
@@ -167,6 +204,40 @@ class ClaimRepository:
         )
         return [_claim(row) for row in rows]
 
+    async def update(
+        self, tx: aiosqlite.Connection, claim: Claim, now: datetime, **changes: object
+    ) -> None:
+        """Apply `changes` (column -> value) if the claim is still at `claim.revision`, and
+        move it to the next revision; raise `StaleClaimError` if someone changed it first."""
+        unknown = set(changes) - _UPDATABLE
+        if unknown:
+            raise ValueError(f"not updatable: {sorted(unknown)}")
+        columns = sorted(changes)
+        assignments = "".join(f"{column} = ?, " for column in columns)
+        values = [_column_value(changes[column]) for column in columns]
+        cursor = await tx.execute(
+            f"UPDATE claims SET {assignments}revision = revision + 1, updated_at = ?"  # noqa: S608
+            " WHERE id = ? AND revision = ? AND closed_at IS NULL",
+            (*values, iso(now), claim.id, claim.revision),
+        )
+        if cursor.rowcount != 1:
+            raise StaleClaimError(claim.id)
+
+    async def open_count_for_agent(self, agent_id: int) -> int:
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM claims WHERE agent_id = ? AND closed_at IS NULL", (agent_id,)
+        )
+        return int(row[0]) if row is not None else 0
+
+    async def open_page_for_agent(self, agent_id: int, *, offset: int, limit: int) -> list[Claim]:
+        """Open claims, most urgent (earliest deadline) first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM claims WHERE agent_id = ? AND closed_at IS NULL"
+            " ORDER BY respond_by, id LIMIT ? OFFSET ?",
+            (agent_id, limit, offset),
+        )
+        return [_claim(row) for row in rows]
+
     async def count(self) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) FROM claims")
         return int(row[0]) if row is not None else 0
@@ -213,6 +284,68 @@ class DraftRepository:
             "SELECT * FROM drafts WHERE claim_id = ? ORDER BY kind, version", (claim_id,)
         )
         return [_draft(row) for row in rows]
+
+    async def get(self, draft_id: int) -> DraftRecord | None:
+        row = await self.db.fetchone("SELECT * FROM drafts WHERE id = ?", (draft_id,))
+        return _draft(row) if row is not None else None
+
+    async def latest(self, claim_id: int, kind: str) -> DraftRecord | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM drafts WHERE claim_id = ? AND kind = ? ORDER BY version DESC LIMIT 1",
+            (claim_id, kind),
+        )
+        return _draft(row) if row is not None else None
+
+    async def latest_generated(self, claim_id: int, kind: str) -> DraftRecord | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM drafts WHERE claim_id = ? AND kind = ? AND source = 'generated'"
+            " ORDER BY version DESC LIMIT 1",
+            (claim_id, kind),
+        )
+        return _draft(row) if row is not None else None
+
+    async def mark_sent(self, tx: aiosqlite.Connection, draft_id: int, now: datetime) -> None:
+        await tx.execute("UPDATE drafts SET sent_at = ? WHERE id = ?", (iso(now), draft_id))
+
+
+class PendingInputRepository:
+    """At most one awaited answer per person: asking a new question replaces the old one."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def set(self, pending: PendingInput, now: datetime) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO pending_inputs (user_id, claim_id, field, draft_id, revision,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+                " claim_id = excluded.claim_id, field = excluded.field,"
+                " draft_id = excluded.draft_id, revision = excluded.revision,"
+                " created_at = excluded.created_at",
+                (
+                    pending.user_id,
+                    pending.claim_id,
+                    pending.field,
+                    pending.draft_id,
+                    pending.revision,
+                    iso(now),
+                ),
+            )
+
+    async def get(self, user_id: int) -> PendingInput | None:
+        row = await self.db.fetchone("SELECT * FROM pending_inputs WHERE user_id = ?", (user_id,))
+        if row is None:
+            return None
+        return PendingInput(
+            row["user_id"], row["claim_id"], row["field"], row["draft_id"], row["revision"]
+        )
+
+    async def clear(self, user_id: int, tx: aiosqlite.Connection | None = None) -> None:
+        if tx is not None:
+            await tx.execute("DELETE FROM pending_inputs WHERE user_id = ?", (user_id,))
+            return
+        async with self.db.transaction() as own:
+            await own.execute("DELETE FROM pending_inputs WHERE user_id = ?", (user_id,))
 
 
 class EventRepository:
@@ -270,6 +403,7 @@ class Storage:
         self.claims = ClaimRepository(db)
         self.drafts = DraftRepository(db)
         self.events = EventRepository(db)
+        self.pending = PendingInputRepository(db)
 
 
 def _user(row: aiosqlite.Row) -> User:
@@ -305,7 +439,58 @@ def _claim(row: aiosqlite.Row) -> Claim:
         respond_by=parse_iso(row["respond_by"]),
         created_at=parse_iso(row["created_at"]),
         outcome=Outcome(row["outcome"]) if row["outcome"] is not None else None,
+        step=row["step"],
+        revision=row["revision"],
+        contacted_at=_maybe_time(row["contacted_at"]),
+        last_contact_at=_maybe_time(row["last_contact_at"]),
+        replied_at=_maybe_time(row["replied_at"]),
+        cause=Cause(row["cause"]) if row["cause"] is not None else None,
+        evidence=frozenset(Evidence(item) for item in json.loads(row["evidence"])),
+        closed_at=_maybe_time(row["closed_at"]),
     )
+
+
+_UPDATABLE: frozenset[str] = frozenset(
+    {
+        "marketplace",
+        "fulfillment",
+        "reason",
+        "buyer_language",
+        "buyer_name",
+        "product",
+        "carrier",
+        "tracking_number",
+        "extra_facts",
+        "stage",
+        "step",
+        "contacted_at",
+        "last_contact_at",
+        "replied_at",
+        "cause",
+        "evidence",
+        "outcome",
+        "closed_at",
+        "notified_at",
+        "respond_by",
+    }
+)
+
+
+def _column_value(value: object) -> object:
+    """Domain values as SQLite stores them."""
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, (frozenset, set)):
+        return json.dumps(sorted(str(item) for item in value))
+    return value
+
+
+def _maybe_time(text: str | None) -> datetime | None:
+    return parse_iso(text) if text is not None else None
 
 
 def _draft(row: aiosqlite.Row) -> DraftRecord:
@@ -320,4 +505,5 @@ def _draft(row: aiosqlite.Row) -> DraftRecord:
         source=row["source"],
         author_id=row["author_id"],
         created_at=parse_iso(row["created_at"]),
+        sent_at=_maybe_time(row["sent_at"]),
     )

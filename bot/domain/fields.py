@@ -1,0 +1,137 @@
+"""The facts of a claim an agent types in, and how each typed answer is checked.
+
+A field is either a column of the claim (buyer name, product, carrier, tracking number) or a key
+of its `extra` facts (what the buyer said, the usage steps, the delivery date...). `parse_field`
+turns the agent's text into the stored value or raises `FieldError` with a msgid the chat
+translates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
+
+from bot.domain.text import N_
+
+
+class FieldType(StrEnum):
+    LINE = "line"  # one short line: a name, a carrier
+    TEXT = "text"  # free text: the buyer's words, usage steps
+    DATE = "date"
+    AMOUNT = "amount"
+    CODE = "code"  # a tracking number
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    type: FieldType
+    limit: int
+    column: bool  # a claims column; otherwise a key of extra facts
+
+
+def _f(name: str, kind: FieldType, limit: int, *, column: bool = False) -> Field:
+    return Field(name, kind, limit, column)
+
+
+FIELDS: Final = MappingProxyType(
+    {
+        f.name: f
+        for f in (
+            _f("buyer_name", FieldType.LINE, 80, column=True),
+            _f("product", FieldType.LINE, 200, column=True),
+            _f("carrier", FieldType.LINE, 80, column=True),
+            _f("tracking_number", FieldType.CODE, 60, column=True),
+            _f("buyer_said", FieldType.TEXT, 1500),
+            _f("buyer_reply", FieldType.TEXT, 1500),
+            _f("usage_steps", FieldType.TEXT, 1500),
+            _f("delivery_date", FieldType.DATE, 40),
+            _f("contact_summary", FieldType.TEXT, 1000),
+            _f("concession", FieldType.TEXT, 500),
+            _f("proposal", FieldType.TEXT, 500),
+            _f("claim_amount", FieldType.AMOUNT, 20),
+        )
+    }
+)
+# Facts shown and editable from the claim card's facts menu, in this order.
+EDITABLE: Final = (
+    "buyer_name",
+    "product",
+    "carrier",
+    "tracking_number",
+    "delivery_date",
+    "claim_amount",
+    "buyer_said",
+    "contact_summary",
+    "concession",
+    "proposal",
+)
+DELAY_CAUSES: Final = ("carrier_delay", "customs", "weather", "address_issue", "lost", "stuck")
+
+_DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]*")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class FieldError(ValueError):
+    """A typed answer that does not fit the field; `msgid` % `params` says why."""
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        super().__init__(msgid % params if params else msgid)
+        self.msgid = msgid
+        self.params = params
+
+
+def parse_field(name: str, text: str) -> str:
+    """The value to store for `name` (always text: dates ISO, amounts plain decimals)."""
+    field = FIELDS.get(name)
+    if field is None:
+        raise FieldError(N_("That is not something I can store."))
+    value = _CONTROL.sub("", text).strip()
+    if field.type is not FieldType.TEXT:
+        value = " ".join(value.split())
+    if not value:
+        raise FieldError(N_("That message was empty."))
+    if len(value) > field.limit:
+        raise FieldError(
+            N_("That is too long: at most %(limit)s characters, please."), limit=field.limit
+        )
+    if field.type is FieldType.DATE:
+        return _parse_date(value).isoformat()
+    if field.type is FieldType.AMOUNT:
+        return _parse_amount(value)
+    if field.type is FieldType.CODE and not _CODE.fullmatch(value):
+        raise FieldError(N_("A tracking number has only letters, digits, spaces and dashes."))
+    return value
+
+
+def _parse_date(value: str) -> date:
+    dotted = _DOTTED_DATE.fullmatch(value)
+    iso = _ISO_DATE.fullmatch(value)
+    try:
+        if iso:
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if dotted:
+            return date(int(dotted[3]), int(dotted[2]), int(dotted[1]))
+    except ValueError:
+        pass
+    raise FieldError(N_("Please send a date like 2026-11-28 or 28.11.2026."))
+
+
+def _parse_amount(value: str) -> str:
+    cleaned = value.replace(" ", "").replace("\u00a0", "")
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        amount = Decimal(0)
+    if not amount.is_finite() or amount <= 0 or amount >= Decimal(10) ** 9:
+        raise FieldError(N_("Please send the amount as a number, like 49.90."))
+    return format(amount.normalize(), "f")

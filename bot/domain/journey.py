@@ -1,0 +1,178 @@
+"""Where a claim stands in its plan and what the agent can do next: the rules of the journey.
+
+Pure functions over a `Claim`: the chat layer asks them which steps, drafts and choices to offer,
+and the service layer asks them where a claim goes after an action. Nothing here reads a clock;
+`now` is always passed in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import MappingProxyType
+from typing import Final
+
+from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Stage
+from bot.domain.deadlines import APPEAL_WINDOW, BUYER_ANSWER_WINDOW
+from bot.domain.drafts import DraftKind
+from bot.domain.playbook import Plan, Step, plan_for
+
+# The step a new claim starts at: its cause is known from intake, the buyer contact is next.
+FIRST_STEP: Final = "contact_buyer"
+FOLLOW_UP_AFTER: Final = BUYER_ANSWER_WINDOW
+
+STAGE_OF_STEP: Final = MappingProxyType(
+    {
+        "find_cause": Stage.NEW,
+        "contact_buyer": Stage.CONTACTING_BUYER,
+        "await_reply": Stage.AWAITING_REPLY,
+        "check_return": Stage.HANDLING,
+        "handle_product": Stage.HANDLING,
+        "explain_delivery": Stage.HANDLING,
+        "refund_return": Stage.HANDLING,
+        "accept_return": Stage.HANDLING,
+        "request_withdrawal": Stage.AWAITING_WITHDRAWAL,
+        "respond_to_amazon": Stage.AWAITING_AMAZON,
+        "amazon_fulfilled": Stage.AWAITING_AMAZON,
+        "record_outcome": Stage.AWAITING_AMAZON,
+    }
+)
+
+# What to prepare once the buyer's reply shows the cause (`shared/domain.md`, step 3 and 4).
+DRAFTS_FOR_CAUSE: Final = MappingProxyType(
+    {
+        Cause.USAGE: (DraftKind.USAGE_HELP,),
+        Cause.DEFECTIVE: (DraftKind.REPLACEMENT, DraftKind.REFUND),
+        Cause.DELIVERY: (DraftKind.DELIVERY_DELAY, DraftKind.GIFT_OFFER),
+        Cause.OTHER: (DraftKind.FREE,),
+    }
+)
+
+# Messages that go to the buyer (marking one sent records contact); the statement goes to Amazon.
+TO_AMAZON: Final = frozenset({DraftKind.AMAZON_STATEMENT})
+
+
+class JourneyError(ValueError):
+    """An action that does not fit the claim as it stands (a stale or forged request)."""
+
+
+def plan_of(claim: Claim) -> Plan:
+    return plan_for(claim.facts.reason, claim.facts.fulfillment)
+
+
+def current_step(claim: Claim) -> Step:
+    plan = plan_of(claim)
+    return plan.steps[step_index(claim)]
+
+
+def step_index(claim: Claim) -> int:
+    """The position of the claim's step in its plan. A step the plan does not have (the facts
+    changed the plan) maps to the buyer contact, which every plan has."""
+    plan = plan_of(claim)
+    try:
+        return plan.step_index(claim.step)
+    except KeyError:
+        return plan.step_index(FIRST_STEP)
+
+
+def stage_of(step_id: str, outcome: Outcome | None) -> Stage:
+    if outcome is not None:
+        return Stage.CLOSED
+    return STAGE_OF_STEP.get(step_id, Stage.HANDLING)
+
+
+def next_step(claim: Claim) -> str | None:
+    plan = plan_of(claim)
+    index = step_index(claim)
+    return plan.steps[index + 1].id if index + 1 < len(plan.steps) else None
+
+
+def previous_step(claim: Claim) -> str | None:
+    """One step back. Step 1 (find the cause) is the intake itself: facts are changed with
+    the facts editor, so going back stops at step 2."""
+    index = step_index(claim)
+    return plan_of(claim).steps[index - 1].id if index > 1 else None
+
+
+def causes_for(claim: Claim) -> tuple[Cause, ...]:
+    """The causes an agent may pick from the buyer's reply. A delivery problem is the seller's
+    to explain only when the seller shipped the order."""
+    if claim.facts.fulfillment is Fulfillment.FBA:
+        return (Cause.USAGE, Cause.DEFECTIVE, Cause.OTHER)
+    return (Cause.USAGE, Cause.DEFECTIVE, Cause.DELIVERY, Cause.OTHER)
+
+
+def needs_cause(claim: Claim) -> bool:
+    """Whether the current step waits for the agent to say what the buyer's reply showed."""
+    return current_step(claim).id == "handle_product" and claim.cause is None
+
+
+def step_drafts(claim: Claim) -> tuple[DraftKind, ...]:
+    """The drafts the current step is for (the product step: those that fit the cause)."""
+    step = current_step(claim)
+    if step.id == "handle_product":
+        return DRAFTS_FOR_CAUSE[claim.cause] if claim.cause is not None else ()
+    return step.drafts
+
+
+def follow_up_due(claim: Claim) -> datetime | None:
+    """When a follow-up becomes due: 24 hours after the latest message to the buyer, while no
+    reply is recorded. `None` when there is nothing to follow up."""
+    if claim.replied_at is not None or claim.last_contact_at is None or claim.is_closed:
+        return None
+    return claim.last_contact_at + FOLLOW_UP_AFTER
+
+
+def follow_up_ready(claim: Claim, now: datetime) -> bool:
+    due = follow_up_due(claim)
+    return due is not None and now >= due
+
+
+def offered_drafts(claim: Claim, now: datetime) -> tuple[DraftKind, ...]:
+    """`step_drafts`, with the follow-up only once it is due."""
+    step = current_step(claim)
+    if step.id == "await_reply":
+        return (DraftKind.FOLLOW_UP,) if follow_up_ready(claim, now) else ()
+    return step_drafts(claim)
+
+
+def needs_refund_guard(claim: Claim) -> bool:
+    """A refund with no recorded buyer contact: the panic refund that loses the claim."""
+    return claim.contacted_at is None and claim.replied_at is None
+
+
+def step_after_sent(claim: Claim, kind: DraftKind) -> str:
+    """Where the claim goes once a draft of `kind` is sent. A draft the current step offers
+    completes the step; the one-message delivery variant already asks for the withdrawal, so
+    it completes that step too. Anything else (a draft from the full list) leaves it."""
+    plan = plan_of(claim)
+    step = current_step(claim)
+    if kind not in (step_drafts(claim) or step.drafts):
+        return step.id
+    if step.id == "await_reply" or kind is DraftKind.FOLLOW_UP:
+        return step.id  # a follow-up keeps waiting for the reply
+    index = plan.step_index(step.id)
+    following = list(plan.steps[index + 1 :])
+    if kind is DraftKind.DELIVERY_DELAY and following and following[0].id == "request_withdrawal":
+        following.pop(0)
+    return following[0].id if following else step.id
+
+
+def step_after_reply(claim: Claim) -> str:
+    """The buyer answered: from waiting (or still contacting) on to acting on the answer."""
+    plan = plan_of(claim)
+    for step in plan.steps[step_index(claim) :]:
+        if step.id in ("await_reply", "contact_buyer"):
+            continue
+        return step.id
+    return claim.step
+
+
+def evidence_missing(claim: Claim) -> tuple[Evidence, ...]:
+    return tuple(item for item in Evidence if item not in claim.evidence)
+
+
+def appeal_until(claim: Claim) -> datetime | None:
+    """A granted, seller-funded claim can be appealed for 30 days after it closed."""
+    if claim.outcome is Outcome.GRANTED_SELLER_FUNDED and claim.closed_at is not None:
+        return claim.closed_at + APPEAL_WINDOW
+    return None
