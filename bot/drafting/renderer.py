@@ -55,8 +55,9 @@ REQUIRED_FACTS: Final = ("order_id",)
 REQUIRED_BY_KIND: Final = MappingProxyType({"amazon_statement": ("order_id", "fulfillment")})
 DATE_FACTS: Final = ("order_date", "contacted_on", "delivery_date")
 MAX_FACT_LENGTH: Final = 1500
+NO_SENTENCE_SPACE: Final = frozenset({"ja", "zh_Hans"})
 _BLANK_LINES = re.compile(r"\n{3,}")
-_CJK_SPACE = re.compile(r"([。、！？）」』])[ ]+(?=\S)")
+_CJK_SPACE = re.compile(r"([。、！？）」』：；”])[ ]+(?=\S)")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
@@ -130,8 +131,9 @@ class Renderer:
             context = template.new_context(variables)
             subject = _tidy("".join(template.blocks["subject"](context)))
             body = _tidy("".join(template.blocks["body"](context)))
-        if used == "ja":
-            # Templates join the sentences of a paragraph with a space; Japanese does not.
+        if used in NO_SENTENCE_SPACE:
+            # Templates join the sentences of a paragraph with a space; Japanese and Chinese
+            # do not.
             body = _CJK_SPACE.sub(r"\1", body)
         return Draft(kind, used, language, subject.replace("\n", " "), body)
 
