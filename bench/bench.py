@@ -2,9 +2,10 @@
 
 Both run on the same offline Bot API in the same process:
 - baseline: a bare Application with one echo handler, fed N text messages;
-- claimbot: AGENTS agents each taking one claim through the whole /new intake (6 updates each:
-  /new, order id, marketplace, fulfilment and reason buttons, language), interleaved, on a real
-  SQLite file, ending in the plan and the rendered German draft;
+- claimbot: AGENTS agents each taking one claim through the /new intake and on into the journey
+  (13 updates each: /new, order id, marketplace, fulfilment, reason and language buttons, open;
+  mark the first message sent, "buyer replied", the reply, the cause, the replacement draft,
+  mark it sent), interleaved, on a real SQLite file;
 - drafting: every draft kind rendered warm in every language with a catalog, and the
   compliance lint run over those drafts.
 Prints a table, then one `name=value` line per figure. Ratios, not absolute times, are the
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import resource
 import statistics
 import sys
@@ -65,20 +67,25 @@ async def claimbot(agents: int, folder: Path) -> tuple[list[float], int]:
     factory = UpdateFactory()
     timings: list[float] = []
 
-    def keyboard_of(chat_id: int) -> dict[str, Any]:
+    def button(chat_id: int, pattern: str) -> tuple[dict[str, Any], str]:
+        """The newest message with a button whose data matches `pattern`, and that data."""
+        wanted = re.compile(pattern)
         for call in reversed(api.calls):
             if call.method == "sendMessage" and call.result["chat"]["id"] == chat_id:
                 current = api.message(chat_id, call.result["message_id"])
-                if current and current.get("reply_markup"):
-                    return current
-        raise RuntimeError("no keyboard")
+                for row in (current or {}).get("reply_markup", {}).get("inline_keyboard", []):
+                    for item in row:
+                        if wanted.fullmatch(item["callback_data"]):
+                            return current or {}, item["callback_data"]
+        raise RuntimeError(f"no button {pattern}")
 
     async def step(agent: int, kind: str, value: str) -> None:
         user = factory.user(agent)
         if kind == "text":
             data = factory.message(user, value)
         else:
-            data = factory.callback(user, keyboard_of(agent), value)
+            message, pressed = button(agent, value)
+            data = factory.callback(user, message, pressed)
         start = time.perf_counter()
         await app.process_update(Update.de_json(data, app.bot))
         timings.append(time.perf_counter() - start)
@@ -90,6 +97,14 @@ async def claimbot(agents: int, folder: Path) -> tuple[list[float], int]:
         ("button", "ff:fbm"),
         ("button", "rs:defective"),
         ("button", "lang:de"),
+        ("button", "dt:open"),
+        # The journey: first message sent, the buyer answers, a replacement is offered and sent.
+        ("button", r"c:\d+:\d+:sent:\d+"),
+        ("button", r"c:\d+:\d+:reply"),
+        ("text", "Das Gerät schaltet sich nach einer Minute aus."),
+        ("button", r"c:\d+:\d+:cause:defective"),
+        ("button", r"c:\d+:\d+:draft:replacement"),
+        ("button", r"c:\d+:\d+:sent:\d+"),
     ]
     async with running(app):
         for kind, value in script:  # interleaved: every agent does step k before step k+1

@@ -23,6 +23,7 @@ from bot.domain.text import N_
 from bot.drafting.renderer import Renderer
 from bot.handlers.context import CONTEXT_TYPES, BotData, Channel, ClaimContext, Services
 from bot.i18n.catalogs import BOT_DOMAIN, Catalogs
+from bot.services.journey import Journey
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.persistence import SQLitePersistence
@@ -39,6 +40,8 @@ CONSOLE_ADMIN_ID = 1
 
 COMMANDS = (
     ("new", N_("Open a claim")),
+    ("claims", N_("Your open claims, most urgent first")),
+    ("lang", N_("The language I use with you")),
     ("help", N_("All commands")),
     ("cancel", N_("Stop what you are doing")),
 )
@@ -69,13 +72,16 @@ def build_application(
     catalogs = catalogs or Catalogs()
     catalogs.preload()
     db = Database(settings.db_path)
+    storage = Storage(db)
+    renderer = Renderer(catalogs)
     services = Services(
         settings=settings,
-        storage=Storage(db),
+        storage=storage,
         catalogs=catalogs,
-        renderer=Renderer(catalogs),
+        renderer=renderer,
         clock=clock,
         channel=channel,
+        journey=Journey(storage, renderer, settings.store, clock),
     )
     token = settings.token.reveal() if settings.token is not None else OFFLINE_TOKEN
     builder = (

@@ -19,6 +19,16 @@ from bot.settings import Settings, StoreProfile
 from bot.transport import ApiCall, OfflineBotApi, UpdateFactory
 
 ADMIN = 42
+# A sticker message's payload: media where the bot expects text.
+STICKER = {
+    "file_id": "x",
+    "file_unique_id": "y",
+    "width": 1,
+    "height": 1,
+    "is_animated": False,
+    "is_video": False,
+    "type": "regular",
+}
 START = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
 
@@ -68,16 +78,36 @@ class Chat:
     async def press(
         self, label: str, user_id: int = ADMIN, language_code: str | None = "en"
     ) -> list[ApiCall]:
-        """Press the button labelled `label` on the newest keyboard in the user's chat."""
+        """Press the button labelled `label` on the newest keyboard in the user's chat that
+        has one (a draft's buttons come after the card's, and both stay usable)."""
+        for message in self.keyboards(user_id):
+            for row in message["reply_markup"]["inline_keyboard"]:
+                for button in row:
+                    if button["text"] == label:
+                        return await self.press_data(
+                            button["callback_data"], message, user_id, language_code
+                        )
         message = self.last_keyboard(user_id)
-        for row in message["reply_markup"]["inline_keyboard"]:
-            for button in row:
-                if button["text"] == label:
-                    return await self.press_data(
-                        button["callback_data"], message, user_id, language_code
-                    )
         labels = [b["text"] for r in message["reply_markup"]["inline_keyboard"] for b in r]
-        raise AssertionError(f"no button {label!r} on the last keyboard: {labels}")
+        raise AssertionError(f"no button {label!r} on any keyboard; the last has: {labels}")
+
+    def keyboards(self, chat_id: int = ADMIN) -> list[dict[str, Any]]:
+        """Every message in the chat that still has a keyboard, newest first."""
+        found: list[dict[str, Any]] = []
+        seen: set[int] = set()
+        for call in reversed(self.api.calls):
+            if call.method == "sendMessage" and call.result["chat"]["id"] == chat_id:
+                message_id = call.result["message_id"]
+                current = self.api.message(chat_id, message_id)
+                if message_id not in seen and current and current.get("reply_markup"):
+                    seen.add(message_id)
+                    found.append(current)
+        return found
+
+    def labels(self, chat_id: int = ADMIN) -> list[str]:
+        """The button labels of the newest keyboard."""
+        message = self.last_keyboard(chat_id)
+        return [b["text"] for r in message["reply_markup"]["inline_keyboard"] for b in r]
 
     async def press_data(
         self,

@@ -73,8 +73,9 @@ async def test_a_failing_step_is_reported_to_the_user_and_nothing_is_half_saved(
         await chat.press("DE · Germany")
         await chat.press("Seller-shipped (FBM)")
         await chat.press("Damaged or defective")
+        await chat.press("German")
         monkeypatch.setattr(Renderer, "render", broken)
-        calls = await chat.press("German")
+        calls = await chat.press("Open the claim ▸")
         assert texts(calls)[-1] == (
             "Sorry, something went wrong on our side. What you had already confirmed is saved;"
             " please try the last step again, or send /cancel."
@@ -83,13 +84,13 @@ async def test_a_failing_step_is_reported_to_the_user_and_nothing_is_half_saved(
         assert await chat.services.storage.claims.count() == 0
         # The answers so far survive: fixing the cause and pressing again opens the claim.
         monkeypatch.undo()
-        calls = await chat.press("German")
+        calls = await chat.press("Open the claim ▸")
         assert texts(calls)[0].startswith("Claim #1 opened")
 
 
 async def test_console_script_runs_the_whole_intake(settings: Settings) -> None:
     script = io.StringIO(
-        "/start\n/new\n303-1234567-7654321\n7\n1\n4\n1\n:as 999\n/start\n:as 1\n/help\n"
+        "/start\n/new\n303-1234567-7654321\n7\n1\n4\n1\n7\n1\n:as 999\n/start\n:as 1\n/help\n"
     )
     out = io.StringIO()
     catalogs = Catalogs()
@@ -101,6 +102,10 @@ async def test_console_script_runs_the_whole_intake(settings: Settings) -> None:
     assert "bot (edited)> Marketplace: Germany (DE)" in text
     assert "Plan (step 2 of 7):" in text
     assert "bot> Guten Tag,\n\nes tut uns sehr leid" in text
+    assert "bot> What it says, in English (for you, not for sending):" in text
+    assert "[1] ✓ Mark as sent" in text
+    assert "bot> Marked as sent: First contact: apology and question, version 1." in text
+    assert "→ 3. Wait for the buyer's reply" in text
     assert "Now acting as user 999." in text
     assert "they will need your user id: 999." in text
     assert text.rstrip().endswith("Answer a question by tapping a button or by typing the answer.")

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-SCRIPT = "/start\n/new\n303-1234567-7654321\n7\n1\n4\n1\n"
+SCRIPT = "/start\n/new\n303-1234567-7654321\n7\n1\n4\n1\n7\n"
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -57,7 +57,8 @@ def test_run_without_a_token_starts_the_console_on_the_embedded_database(tmp_pat
 def test_console_resumes_an_unfinished_intake_after_a_restart(tmp_path: Path) -> None:
     first = claimbot("console", stdin="/new\n303-1234567-7654321\n", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.rstrip().endswith("[22] SG · Singapore   [23] ZA · South Africa")
+    tail = "[22] SG · Singapore   [23] ZA · South Africa\n     [24] ◂ Back"
+    assert first.stdout.rstrip().endswith(tail)
     second = claimbot("console", stdin="amazon.fr\n", cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert "bot> Who shipped the order?" in second.stdout

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.domain.claims import ClaimFacts, Fulfillment, Reason
 from bot.drafting.facts import draft_facts
-from tests.conftest import ADMIN, START, Chat, alerts, texts
+from tests.conftest import ADMIN, START, STICKER, Chat, alerts, texts
 
 ORDER = "303-1234567-7654321"
 
@@ -24,12 +24,12 @@ async def test_whole_intake_by_buttons_ends_in_plan_and_german_draft(bot: Any) -
         first = await chat.send("/new")
         assert texts(first) == [
             "Which order is the claim about? Send the Amazon order id, for example"
-            " 123-1234567-1234567."
+            " 123-1234567-1234567, or paste Amazon's whole claim notification."
         ]
         asked = await chat.send(f"  {ORDER} ")
         assert texts(asked)[0].startswith("Which marketplace?")
         keyboard = asked[-1].params["reply_markup"]["inline_keyboard"]
-        assert sum(len(row) for row in keyboard) == 23
+        assert sum(len(row) for row in keyboard) == 23 + 1  # and ◂ Back
 
         calls = await chat.press("DE · Germany")
         assert [c.method for c in calls] == [
@@ -47,16 +47,24 @@ async def test_whole_intake_by_buttons_ends_in_plan_and_german_draft(bot: Any) -
             "Which language does the buyer write in? Default for DE: German."
         )
         calls = await chat.press("German")
+        (details,) = texts(calls)
+        assert details.startswith(
+            f"Order {ORDER} · DE · Seller-shipped (FBM) · Damaged or defective · German\n\n"
+            "Anything else you know? All optional"
+        )
+        calls = await chat.press("Open the claim ▸")
 
-        summary, header, body = texts(calls, ADMIN)
-        assert summary.startswith(f"Claim #1 opened for order {ORDER}.")
-        assert "Reason: Damaged or defective" in summary
+        note, summary, header, body, preview = texts(calls, ADMIN)
+        assert note.startswith(f"Claim #1 opened for order {ORDER}.\nThe deadline counts 72")
+        assert summary.startswith(f"Claim #1 · order {ORDER}\n")
+        assert "Germany (DE) · Seller-shipped (FBM) · Damaged or defective · German" in summary
         assert "Respond to Amazon by Nov 5, 2026, 10:30\u202fAM (Europe/Berlin)." in summary
         assert "\n3 days left.\n" in summary
         assert "Plan (step 2 of 7):" in summary
         assert "→ 2. Contact the buyer" in summary
         assert "⚠ Do not refund yet." in summary
-        assert "Draft: First contact: apology and question, version 1, in German." in header
+        assert "· First contact: apology and question, version 1, in German." in header
+        assert preview.startswith("What it says, in English (for you, not for sending):")
         assert f"Subject: Ihre Bestellung {ORDER}: Es tut uns leid" in header
         assert "\nMessaging rules: nothing to fix.\n" in header
 
@@ -94,13 +102,15 @@ async def test_typed_answers_are_accepted(bot: Any) -> None:
         assert texts(await chat.send("www.Amazon.co.uk")) == ["Who shipped the order?"]
         assert texts(await chat.send("FBA"))[0] == "What does the buyer say is wrong?"
         await chat.press("Item not received")
-        calls = await chat.send("en-GB")
-        summary = texts(calls)[0]
-        assert "Marketplace: United Kingdom (UK)" in summary
-        assert "Fulfilment: Fulfilled by Amazon (FBA)" in summary
+        await chat.send("en-GB")
+        calls = await chat.press("Open the claim ▸")
+        summary = texts(calls)[1]
+        assert "United Kingdom (UK) · Fulfilled by Amazon (FBA) · Item not received" in summary
         assert "Amazon fulfilled this order: do not refund it yourself." in summary
-        assert "Buyer language: English" in summary
-        assert texts(calls)[2].startswith("Hello,\n\nWe are sorry that your order 202-7654321")
+        assert summary.splitlines()[1].endswith(" · English")
+        # English buyer, English agent: no preview, the text is what the agent reads.
+        assert texts(calls)[3].startswith("Hello,\n\nWe are sorry that your order 202-7654321")
+        assert len(texts(calls)) == 4
 
 
 async def test_restart_in_the_middle_resumes_at_the_same_question(bot: Any) -> None:
@@ -114,23 +124,16 @@ async def test_restart_in_the_middle_resumes_at_the_same_question(bot: Any) -> N
         calls = await chat.feed(
             chat.factory.message(
                 chat.user(ADMIN),
-                sticker={
-                    "file_id": "x",
-                    "file_unique_id": "y",
-                    "width": 1,
-                    "height": 1,
-                    "is_animated": False,
-                    "is_video": False,
-                    "type": "regular",
-                },
+                sticker=STICKER,
             )
         )
         assert texts(calls) == ["I can only read text here.\n\nWho shipped the order?"]
         await chat.press("Seller-shipped (FBM)")
         await chat.press("Delivered late")
-        calls = await chat.press("German")
+        await chat.press("German")
+        calls = await chat.press("Open the claim ▸")
         assert texts(calls)[0].startswith(f"Claim #1 opened for order {ORDER}.")
-        assert "⚠ The gift is unconditional goodwill." in texts(calls)[0]
+        assert "⚠ The gift is unconditional goodwill." in texts(calls)[1]
 
 
 async def test_restart_before_the_first_answer_keeps_waiting_for_the_order_id(bot: Any) -> None:
@@ -148,11 +151,11 @@ async def test_malformed_order_id_is_asked_again_with_a_hint(bot: Any) -> None:
         assert texts(calls) == [
             "“303-123456-7654321” is not an Amazon order id: it has three groups of 3, 7 and 7"
             " digits.\n\nWhich order is the claim about? Send the Amazon order id, for example"
-            " 123-1234567-1234567."
+            " 123-1234567-1234567, or paste Amazon's whole claim notification."
         ]
         huge = "9" * 10_000
         calls = await chat.send(huge)
-        assert texts(calls)[0].startswith("That is far too long for an order id.")
+        assert texts(calls)[0].startswith("That is far too long for an order id, and I found no")
         assert huge[:100] not in texts(calls)[0]
         long_text = "x" * 150
         calls = await chat.send(long_text)
@@ -183,8 +186,9 @@ async def test_unknown_marketplace_and_forged_buttons_are_refused(bot: Any) -> N
         await chat.press("Not as described")
         calls = await chat.send("xx-yy")
         assert texts(calls)[0].startswith("I cannot write to buyers in “xx-yy”.")
-        calls = await chat.press("Hindi")
-        header = texts(calls)[1]
+        await chat.press("Hindi")
+        calls = await chat.press("Open the claim ▸")
+        header = texts(calls)[2]
         # No Hindi catalog: the agent is told, in plain words, before copying.
         assert "There is no Hindi translation of this message yet: it is in English." in header
         assert "⚠ The message does not seem to be in the buyer's language. (“en”)" in header
@@ -196,7 +200,11 @@ async def test_buttons_after_the_end_are_no_longer_active(bot: Any) -> None:
         await walk_to_language(chat)
         message = chat.last_keyboard()
         await chat.press("German")
+        details = chat.last_keyboard()
+        await chat.press("Open the claim ▸")
         calls = await chat.press_data("lang:de", message)
+        assert alerts(calls) == ["This button is no longer active. Send /new to start a claim."]
+        calls = await chat.press_data("dt:open", details)
         assert alerts(calls) == ["This button is no longer active. Send /new to start a claim."]
         assert await chat.services.storage.claims.count() == 1
 
@@ -259,7 +267,105 @@ async def test_lost_answers_start_the_intake_over_instead_of_failing(bot: Any) -
         assert texts(calls) == [
             "I lost track of your earlier answers for this claim, sorry. Let us start it again.",
             "Which order is the claim about? Send the Amazon order id, for example"
-            " 123-1234567-1234567.",
+            " 123-1234567-1234567, or paste Amazon's whole claim notification.",
         ]
         assert await chat.services.storage.claims.count() == 0
         assert texts(await chat.send(ORDER))[0].startswith("Which marketplace?")
+
+
+US_NOTICE = """Subject: A-to-Z Guarantee claim filed for order 112-4455667-1234567
+
+Dear Seller,
+
+A buyer has filed an A-to-Z Guarantee claim for the order below.
+
+Order ID: 112-4455667-1234567
+Claim reason: Item not received
+Claim amount: $45.99
+Claim filed on: November 1, 2026
+Please respond by: November 4, 2026
+
+To respond, go to Seller Central (sellercentral.amazon.com) > Performance > A-to-Z Guarantee
+Claims. If you do not respond by the date above, Amazon may decide the claim in the buyer's
+favour.
+
+Sincerely,
+Amazon Services
+"""
+
+
+async def test_a_pasted_notice_fills_what_it_says_and_the_rest_is_asked(bot: Any) -> None:
+    async with bot() as chat:
+        await chat.send("/new")
+        calls = await chat.send(US_NOTICE)
+        understood, question = texts(calls)
+        assert understood.splitlines() == [
+            "From the notice I understood:",
+            "• Order: 112-4455667-1234567",
+            "• Marketplace: United States (US)",
+            "• Reason: Item not received",
+            "• Claim amount: $45.99",
+            "• Filed on: Nov 1, 2026",
+            "• Respond by: Nov 4, 2026",
+            "I ask for the rest. Tap Back on a question to correct an answer I took from it.",
+        ]
+        assert question == "Who shipped the order?"
+        # Back shows the marketplace question, to correct what the notice said.
+        calls = await chat.press("◂ Back")
+        assert texts(calls)[0].startswith("Which marketplace?")
+        await chat.press("US · United States")
+        await chat.press("Seller-shipped (FBM)")
+        await chat.press("English")
+        calls = await chat.press("Open the claim ▸")
+        note, card = texts(calls)[:2]
+        assert note.endswith("The deadline comes from Amazon's notice.")
+        # Filed Nov 1 (00:00 in Los Angeles) + 72 hours is earlier than the end of Nov 4, so it
+        # wins; daylight saving time ends that night, hence 11 PM.
+        assert "Respond to Amazon by Nov 3, 2026, 11:00\u202fPM (America/Los_Angeles)." in card
+        assert "Claim amount: $45.99" in card
+        stored = await chat.services.storage.claims.get(1)
+        assert stored is not None
+        assert stored.facts.extra == {"claim_amount": "45.99", "claim_currency": "USD"}
+
+
+async def test_a_notice_naming_two_orders_asks_which_one(bot: Any) -> None:
+    async with bot() as chat:
+        await chat.send("/new")
+        text = (
+            "Claim for order 112-4455667-1234567. Reason: Item not received.\n"
+            "Related order: 112-9999999-7654321"
+        )
+        calls = await chat.send(text)
+        assert "It names several orders: tap the one this claim is about." in texts(calls)[0]
+        assert chat.labels() == ["112-4455667-1234567", "112-9999999-7654321"]
+        calls = await chat.press("112-9999999-7654321")
+        assert texts(calls)[0].startswith("Which marketplace?")
+        assert chat.app.user_data[ADMIN]["intake"]["order_id"] == "112-9999999-7654321"
+        calls = await chat.press_data("oid:7", chat.keyboards()[-1])
+        assert alerts(calls) == ["That button belongs to an earlier question."]
+
+
+async def test_optional_details_are_checked_and_reach_the_claim(bot: Any) -> None:
+    async with bot() as chat:
+        await walk_to_language(chat)
+        await chat.press("German")
+        calls = await chat.press("+ Tracking number")
+        assert texts(calls) == ["Send the tracking number."]
+        calls = await chat.send("<b>123</b>")
+        assert texts(calls)[0].startswith(
+            "A tracking number has only letters, digits, spaces and dashes."
+        )
+        api = chat.api
+    async with bot(api=api) as chat:  # a restart while the detail is asked
+        await chat.send("00340434161234567890")
+        await chat.press("+ Buyer name")
+        await chat.send("Anna Schmidt")
+        calls = await chat.send("hello")  # text where buttons are expected
+        assert texts(calls)[0].startswith("Tap a button: add a detail, or open the claim.")
+        assert "✓ Buyer name: Anna Schmidt" in chat.labels()
+        calls = await chat.press("Open the claim ▸")
+        assert "Buyer name: Anna Schmidt" in texts(calls)[1]
+        assert texts(calls)[3].startswith("Guten Tag Anna Schmidt,")
+        stored = await chat.services.storage.claims.get(1)
+        assert stored is not None
+        assert stored.facts.tracking_number == "00340434161234567890"

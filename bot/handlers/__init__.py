@@ -11,9 +11,10 @@ from telegram.ext import (
     CommandHandler,
     MessageHandler,
     TypeHandler,
+    filters,
 )
 
-from bot.handlers import access, errors, fallback, intake, start
+from bot.handlers import access, claims, errors, fallback, intake, language, start
 from bot.handlers.common import NEW_MESSAGE
 
 
@@ -27,7 +28,15 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CommandHandler("start", start.start, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("help", start.help_command, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("cancel", start.cancel_outside, filters=NEW_MESSAGE))
-    # 3. whatever is left: old or forged buttons, unknown commands, stray text and media.
+    application.add_handler(CommandHandler("claims", claims.claims_command, filters=NEW_MESSAGE))
+    application.add_handler(CommandHandler("lang", language.lang_command, filters=NEW_MESSAGE))
+    # 3. buttons of claim cards, the claim list and the language menu;
+    application.add_handler(CallbackQueryHandler(claims.claim_button, pattern=r"^c:"))
+    application.add_handler(CallbackQueryHandler(claims.list_button, pattern=r"^l:"))
+    application.add_handler(CallbackQueryHandler(language.lang_button, pattern=r"^ui:"))
+    # 4. text and media: the answer to a question a card asked, else stray input;
+    application.add_handler(MessageHandler(NEW_MESSAGE & ~filters.COMMAND, claims.text_message))
+    # 5. whatever is left: old or forged buttons, unknown commands.
     application.add_handler(CallbackQueryHandler(fallback.stale_button))
     application.add_handler(MessageHandler(NEW_MESSAGE, fallback.unknown_input))
     application.add_error_handler(errors.on_error)

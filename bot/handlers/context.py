@@ -13,6 +13,7 @@ from bot.drafting.renderer import Renderer
 from bot.i18n.catalogs import BOT_DOMAIN, SOURCE_LANGUAGE, Catalogs
 from bot.i18n.locales import normalize_language
 from bot.i18n.translator import Translator
+from bot.services.journey import Journey
 from bot.settings import Settings
 from bot.storage.repositories import Storage, User
 
@@ -29,6 +30,7 @@ class Services:
     renderer: Renderer
     clock: Callable[[], datetime]
     channel: Channel
+    journey: Journey
     _translators: dict[str, Translator] = field(default_factory=dict, repr=False)
 
     def translator(self, language: str | None) -> Translator:

@@ -1,16 +1,21 @@
-"""/new: the intake conversation. Order id -> marketplace -> fulfilment -> reason -> buyer
-language, then the claim is opened and the agent gets the plan and the first buyer draft.
+"""/new: the intake conversation.
 
-Answers may be typed or given by button. Each answer is validated by the domain parsers; a bad
-one gets a precise re-ask and the conversation stays on the same question. The partial answers
-live in `user_data["intake"]` and the state in the persisted ConversationHandler, so a restart
-resumes at the same question.
+Order id (or the pasted Amazon notice) -> marketplace -> fulfilment -> reason -> buyer language
+-> optional details (buyer name, product, carrier, tracking, what the buyer said before) -> the
+claim is opened, its card shown and the first buyer draft prepared.
+
+Only what is still unknown is asked: a pasted notice fills the order id, and where it says so
+the marketplace, reason, amount and dates. Answers may be typed or given by button; each is
+validated by the domain parsers and a bad one is re-asked with a hint. Every question has a
+Back button. The partial answers live in `user_data["intake"]` and the state in the persisted
+ConversationHandler, so a restart resumes at the same question.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -23,32 +28,51 @@ from telegram.ext import (
 )
 
 from bot.domain.claims import ClaimFacts, Fulfillment, Reason
+from bot.domain.deadlines import RESPOND_WINDOW
+from bot.domain.fields import FieldError, parse_field
 from bot.domain.marketplaces import (
     BUYER_LANGUAGES,
     MARKETPLACES,
     UnknownMarketplaceError,
     parse_marketplace,
 )
+from bot.domain.notices import Notice, looks_like_notice, parse_notice
 from bot.domain.orders import BAD_SHAPE, EMPTY, TOO_LONG, OrderIdError, parse_order_id
+from bot.handlers.claims import send_draft, show_card
 from bot.handlers.common import NEW_MESSAGE, answer_button, close_keyboard, send
 from bot.handlers.context import ClaimContext
 from bot.i18n.locales import normalize_language
 from bot.services.claims import open_claim
-from bot.views.claims import claim_summary, draft_header
-from bot.views.labels import FULFILLMENTS, REASONS, language_name, marketplace_name
+from bot.services.journey import PreparedDraft
+from bot.views.card import money, quote
+from bot.views.labels import (
+    FIELD_PROMPTS,
+    FIELDS,
+    FULFILLMENTS,
+    REASONS,
+    language_name,
+    marketplace_name,
+)
 
 ORDER_ID: Final = "order_id"
 MARKETPLACE: Final = "marketplace"
 FULFILLMENT: Final = "fulfillment"
 REASON: Final = "reason"
 LANGUAGE: Final = "language"
-STEPS: Final = (ORDER_ID, MARKETPLACE, FULFILLMENT, REASON, LANGUAGE)
+DETAILS: Final = "details"
+DETAIL_VALUE: Final = "detail_value"
+STEPS: Final = (ORDER_ID, MARKETPLACE, FULFILLMENT, REASON, LANGUAGE, DETAILS)
+OPTIONAL: Final = ("buyer_name", "product", "carrier", "tracking_number", "buyer_said")
 
 # Button data: a short prefix per question and the value; both checked again on arrival.
+ORDER_BUTTON: Final = "oid:"
 MARKETPLACE_BUTTON: Final = "mp:"
 FULFILLMENT_BUTTON: Final = "ff:"
 REASON_BUTTON: Final = "rs:"
 LANGUAGE_BUTTON: Final = "lang:"
+DETAIL_BUTTON: Final = "dt:"
+BACK_BUTTON: Final = "ib:"
+OPEN: Final = "open"
 MAX_ECHO: Final = 40
 
 
@@ -57,40 +81,46 @@ def _intake(context: ClaimContext) -> dict[str, Any]:
     return data
 
 
+def _back_row(context: ClaimContext, step: str) -> list[InlineKeyboardButton]:
+    return [
+        InlineKeyboardButton("◂ " + context.tr.gettext("Back"), callback_data=BACK_BUTTON + step)
+    ]
+
+
 # --- Questions ---------------------------------------------------------------------------------
 async def _ask(update: Update, context: ClaimContext, step: str, hint: str | None = None) -> str:
     """Ask the question for `step` (after `hint`, when re-asking) and return the state."""
     _ = context.tr.gettext
     intake = _intake(context)
+    if step in (LANGUAGE, DETAILS) and not _answers_intact(intake):
+        return await _start_over(update, context)
     intake["step"] = step
-    markup: InlineKeyboardMarkup | None = None
+    rows: list[list[InlineKeyboardButton]] = []
     if step == ORDER_ID:
         question = _(
             "Which order is the claim about? Send the Amazon order id, for example"
-            " 123-1234567-1234567."
+            " 123-1234567-1234567, or paste Amazon's whole claim notification."
         )
+        ids = intake.get("order_ids") or []
+        rows = [
+            [InlineKeyboardButton(i, callback_data=f"{ORDER_BUTTON}{n}")] for n, i in enumerate(ids)
+        ]
     elif step == MARKETPLACE:
         question = _("Which marketplace? Tap it, or type its code or domain (DE, amazon.co.uk).")
-        markup = _marketplace_keyboard(context)
+        rows = _marketplace_rows(context)
     elif step == FULFILLMENT:
         question = _("Who shipped the order?")
-        markup = InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(_(label), callback_data=FULFILLMENT_BUTTON + f.value)]
-                for f, label in FULFILLMENTS.items()
-            ]
-        )
+        rows = [
+            [InlineKeyboardButton(_(label), callback_data=FULFILLMENT_BUTTON + f.value)]
+            for f, label in FULFILLMENTS.items()
+        ]
     elif step == REASON:
         question = _("What does the buyer say is wrong?")
-        markup = InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(_(label), callback_data=REASON_BUTTON + r.value)]
-                for r, label in REASONS.items()
-            ]
-        )
-    else:
-        if not _answers_intact(intake):
-            return await _start_over(update, context)
+        rows = [
+            [InlineKeyboardButton(_(label), callback_data=REASON_BUTTON + r.value)]
+            for r, label in REASONS.items()
+        ]
+    elif step == LANGUAGE:
         market = MARKETPLACES[intake[MARKETPLACE]]
         question = _(
             "Which language does the buyer write in? Default for %(marketplace)s:"
@@ -99,22 +129,27 @@ async def _ask(update: Update, context: ClaimContext, step: str, hint: str | Non
             "marketplace": market.code,
             "language": language_name(market.default_language, context.tr),
         }
-        markup = InlineKeyboardMarkup(
+        rows = [
             [
-                [
-                    InlineKeyboardButton(
-                        language_name(code, context.tr), callback_data=LANGUAGE_BUTTON + code
-                    )
-                    for code in market.languages
-                ]
+                InlineKeyboardButton(
+                    language_name(code, context.tr), callback_data=LANGUAGE_BUTTON + code
+                )
+                for code in market.languages
             ]
-        )
+        ]
+    else:
+        question, rows = _details_screen(context)
+        text = f"{hint}\n\n{question}" if hint else question
+        await send(update, text, InlineKeyboardMarkup(rows))
+        return DETAILS
+    if step != ORDER_ID:
+        rows.append(_back_row(context, step))
     text = f"{hint}\n\n{question}" if hint else question
-    await send(update, text, markup)
+    await send(update, text, InlineKeyboardMarkup(rows) if rows else None)
     return step
 
 
-def _marketplace_keyboard(context: ClaimContext) -> InlineKeyboardMarkup:
+def _marketplace_rows(context: ClaimContext) -> list[list[InlineKeyboardButton]]:
     buttons = [
         InlineKeyboardButton(
             f"{code} · {marketplace_name(code, context.tr)}",
@@ -122,34 +157,151 @@ def _marketplace_keyboard(context: ClaimContext) -> InlineKeyboardMarkup:
         )
         for code in MARKETPLACES
     ]
-    return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
+    return [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+
+
+def _details_screen(context: ClaimContext) -> tuple[str, list[list[InlineKeyboardButton]]]:
+    _ = context.tr.gettext
+    intake = _intake(context)
+    details: dict[str, str] = intake.get("details", {})
+    lines = [
+        _("Order %(order_id)s · %(marketplace)s · %(fulfillment)s · %(reason)s · %(language)s")
+        % {
+            "order_id": intake[ORDER_ID],
+            "marketplace": intake[MARKETPLACE],
+            "fulfillment": _(FULFILLMENTS[Fulfillment(intake[FULFILLMENT])]),
+            "reason": _(REASONS[Reason(intake[REASON])]),
+            "language": language_name(intake[LANGUAGE], context.tr),
+        },
+        "",
+        _(
+            "Anything else you know? All optional: tap to add, or open the claim now. You can"
+            " add facts later from the claim card too."
+        ),
+    ]
+    rows = []
+    for name in OPTIONAL:
+        value = details.get(name)
+        label = _(FIELDS[name]) + (f": {quote(value, 24)}" if value else "")
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    ("✓ " if value else "+ ") + label, callback_data=DETAIL_BUTTON + name
+                )
+            ]
+        )
+    rows.append(
+        [
+            InlineKeyboardButton("◂ " + _("Back"), callback_data=BACK_BUTTON + DETAILS),
+            InlineKeyboardButton(_("Open the claim") + " ▸", callback_data=DETAIL_BUTTON + OPEN),
+        ]
+    )
+    return "\n".join(lines), rows
 
 
 # --- Entry -------------------------------------------------------------------------------------
 async def new_claim(update: Update, context: ClaimContext) -> str:
-    # Until the notice itself can be read, the claim clock starts when the agent opens it here.
+    # A question a claim card asked is dropped: the agent has moved on to a new claim.
+    await context.services.storage.pending.clear(context.require_actor().id)
+    # Without a notice, the claim clock starts when the agent opens the claim here.
     context.user_data["intake"] = {"started_at": context.services.clock().isoformat()}  # type: ignore[index]
     return await _ask(update, context, ORDER_ID)
+
+
+async def _advance(update: Update, context: ClaimContext) -> str:
+    """Ask the first question still unanswered."""
+    intake = _intake(context)
+    for step in (ORDER_ID, MARKETPLACE, FULFILLMENT, REASON, LANGUAGE):
+        if not intake.get(step):
+            return await _ask(update, context, step)
+    return await _ask(update, context, DETAILS)
 
 
 # --- Answers -----------------------------------------------------------------------------------
 async def order_id_answer(update: Update, context: ClaimContext) -> str:
     _ = context.tr.gettext
-    text = update.effective_message.text if update.effective_message else None
+    intake = _intake(context)
+    choice = _button_value(update, ORDER_BUTTON)
+    if choice is not None:
+        ids = intake.get("order_ids") or []
+        if not choice.isdigit() or int(choice) >= len(ids):
+            await answer_button(update, _("That button is not valid any more."), alert=True)
+            return await _ask(update, context, ORDER_ID)
+        intake[ORDER_ID] = ids[int(choice)]
+        intake.pop("order_ids", None)
+        await _settle(update, _("Order: %(order_id)s") % {"order_id": intake[ORDER_ID]})
+        return await _advance(update, context)
+    text = _text(update)
+    if looks_like_notice(text):
+        return await _read_notice(update, context, parse_notice(text))
     try:
-        order_id = parse_order_id(text or "")
+        order_id = parse_order_id(text)
     except OrderIdError as error:
         hints = {
             EMPTY: _("That message was empty."),
-            TOO_LONG: _("That is far too long for an order id."),
+            TOO_LONG: _(
+                "That is far too long for an order id, and I found no order id in it to read"
+                " as a claim notification."
+            ),
             BAD_SHAPE: _(
                 "“%(text)s” is not an Amazon order id: it has three groups of 3, 7 and 7 digits."
             )
-            % {"text": _echo(text or "")},
+            % {"text": _echo(text)},
         }
         return await _ask(update, context, ORDER_ID, hints[error.reason])
-    _intake(context)[ORDER_ID] = order_id
-    return await _ask(update, context, MARKETPLACE)
+    intake[ORDER_ID] = order_id
+    return await _advance(update, context)
+
+
+async def _read_notice(update: Update, context: ClaimContext, notice: Notice) -> str:
+    """Take what the pasted notice says, show it, and ask for the rest."""
+    _ = context.tr.gettext
+    intake = _intake(context)
+    details: dict[str, str] = intake.setdefault("details", {})
+    understood: list[str] = []
+    if len(notice.order_ids) == 1:
+        intake[ORDER_ID] = notice.order_ids[0]
+        understood.append(_("Order: %(order_id)s") % {"order_id": notice.order_ids[0]})
+    elif notice.order_ids:
+        intake["order_ids"] = list(notice.order_ids[:5])
+    code = notice.marketplace
+    if code is not None and code in MARKETPLACES:
+        intake[MARKETPLACE] = code
+        understood.append(
+            _("Marketplace: %(marketplace)s")
+            % {"marketplace": f"{marketplace_name(code, context.tr)} ({code})"}
+        )
+    if notice.reason is not None:
+        intake[REASON] = notice.reason.value
+        understood.append(_("Reason: %(reason)s") % {"reason": _(REASONS[notice.reason])})
+    if notice.amount is not None and notice.currency:
+        details["claim_amount"] = format(notice.amount, "f")
+        details["claim_currency"] = notice.currency
+        understood.append(
+            _("Claim amount: %(amount)s")
+            % {"amount": money(context.tr, details["claim_amount"], notice.currency)}
+        )
+    if notice.filed_on is not None:
+        intake["filed_on"] = notice.filed_on.isoformat()
+        understood.append(_("Filed on: %(date)s") % {"date": context.tr.date(notice.filed_on)})
+    if notice.respond_by is not None:
+        intake["respond_by"] = notice.respond_by.isoformat()
+        understood.append(_("Respond by: %(date)s") % {"date": context.tr.date(notice.respond_by)})
+    if not understood and not notice.order_ids:
+        return await _ask(
+            update,
+            context,
+            ORDER_ID,
+            _("I could not find an order id in that text."),
+        )
+    lines = [_("From the notice I understood:"), *(f"• {line}" for line in understood)]
+    if len(notice.order_ids) > 1:
+        lines.append(_("It names several orders: tap the one this claim is about."))
+    lines.append(
+        _("I ask for the rest. Tap Back on a question to correct an answer I took from it.")
+    )
+    await send(update, "\n".join(lines))
+    return await _advance(update, context)
 
 
 async def marketplace_answer(update: Update, context: ClaimContext) -> str:
@@ -164,13 +316,16 @@ async def marketplace_answer(update: Update, context: ClaimContext) -> str:
             await answer_button(update, _("That button is not valid any more."), alert=True)
         hint = _("I do not know the marketplace “%(text)s”.") % {"text": _echo(raw)}
         return await _ask(update, context, MARKETPLACE, hint)
-    _intake(context)[MARKETPLACE] = market.code
+    intake = _intake(context)
+    if intake.get(MARKETPLACE) != market.code:
+        intake.pop(LANGUAGE, None)  # the buyer language default depends on the marketplace
+    intake[MARKETPLACE] = market.code
     await _settle(
         update,
         _("Marketplace: %(marketplace)s")
         % {"marketplace": f"{marketplace_name(market.code, context.tr)} ({market.code})"},
     )
-    return await _ask(update, context, FULFILLMENT)
+    return await _advance(update, context)
 
 
 async def fulfillment_answer(update: Update, context: ClaimContext) -> str:
@@ -185,7 +340,7 @@ async def fulfillment_answer(update: Update, context: ClaimContext) -> str:
     await _settle(
         update, _("Shipped by: %(fulfillment)s") % {"fulfillment": _(FULFILLMENTS[fulfillment])}
     )
-    return await _ask(update, context, REASON)
+    return await _advance(update, context)
 
 
 async def reason_answer(update: Update, context: ClaimContext) -> str:
@@ -197,10 +352,10 @@ async def reason_answer(update: Update, context: ClaimContext) -> str:
     reason = Reason(choice)
     _intake(context)[REASON] = reason.value
     await _settle(update, _("Reason: %(reason)s") % {"reason": _(REASONS[reason])})
-    return await _ask(update, context, LANGUAGE)
+    return await _advance(update, context)
 
 
-async def language_answer(update: Update, context: ClaimContext) -> str | int:
+async def language_answer(update: Update, context: ClaimContext) -> str:
     _ = context.tr.gettext
     intake = _intake(context)
     if not _answers_intact(intake):
@@ -215,15 +370,95 @@ async def language_answer(update: Update, context: ClaimContext) -> str | int:
             "languages": ", ".join(BUYER_LANGUAGES),
         }
         return await _ask(update, context, LANGUAGE, hint)
+    intake[LANGUAGE] = language
+    await _settle(
+        update,
+        _("Buyer language: %(language)s") % {"language": language_name(language, context.tr)},
+    )
+    return await _advance(update, context)
+
+
+async def details_button(update: Update, context: ClaimContext) -> str | int:
+    _ = context.tr.gettext
+    choice = _button_value(update, DETAIL_BUTTON)
+    if choice == OPEN:
+        return await _open(update, context)
+    if choice not in OPTIONAL:
+        await answer_button(update, _("That button is not valid any more."), alert=True)
+        return await _ask(update, context, DETAILS)
+    await answer_button(update)
+    intake = _intake(context)
+    intake["field"] = choice
+    intake["step"] = DETAIL_VALUE
+    await send(
+        update,
+        _(FIELD_PROMPTS[choice]),
+        InlineKeyboardMarkup([_back_row(context, DETAIL_VALUE)]),
+    )
+    return DETAIL_VALUE
+
+
+async def detail_value_answer(update: Update, context: ClaimContext) -> str:
+    _ = context.tr.gettext
+    intake = _intake(context)
+    name = intake.get("field")
+    if name not in OPTIONAL:
+        return await _ask(update, context, DETAILS)
+    try:
+        value = parse_field(name, _text(update))
+    except FieldError as error:
+        await send(
+            update,
+            _(error.msgid) % error.params + "\n\n" + _(FIELD_PROMPTS[name]),
+            InlineKeyboardMarkup([_back_row(context, DETAIL_VALUE)]),
+        )
+        return DETAIL_VALUE
+    intake.setdefault("details", {})[name] = value
+    intake.pop("field", None)
+    return await _ask(update, context, DETAILS)
+
+
+async def back_button(update: Update, context: ClaimContext) -> str:
+    """◂ Back: the question before the one the button belongs to."""
+    choice = _button_value(update, BACK_BUTTON)
+    intake = _intake(context)
+    if choice != intake.get("step"):
+        await earlier_button(update, context)
+        return str(intake.get("step", ORDER_ID))
+    await answer_button(update)
+    await close_keyboard(update)
+    if choice == DETAIL_VALUE:
+        intake.pop("field", None)
+        return await _ask(update, context, DETAILS)
+    index = STEPS.index(choice) if choice in STEPS else 1
+    return await _ask(update, context, STEPS[max(0, index - 1)])
+
+
+async def _open(update: Update, context: ClaimContext) -> int | str:
+    _ = context.tr.gettext
+    intake = _intake(context)
+    if not _answers_intact(intake) or intake.get(LANGUAGE) not in BUYER_LANGUAGES:
+        return await _start_over(update, context)
     services = context.services
     now = services.clock()
+    details: dict[str, str] = intake.get("details", {})
+    market = MARKETPLACES[intake[MARKETPLACE]]
+    notified_at, deadline = _clock(intake, market.time_zone)
+    extra = {
+        k: details[k] for k in ("buyer_said", "claim_amount", "claim_currency") if details.get(k)
+    }
     facts = ClaimFacts(
         order_id=intake[ORDER_ID],
-        marketplace=intake[MARKETPLACE],
+        marketplace=market.code,
         fulfillment=Fulfillment(intake[FULFILLMENT]),
         reason=Reason(intake[REASON]),
-        buyer_language=language,
-        notified_at=datetime.fromisoformat(intake["started_at"]),
+        buyer_language=intake[LANGUAGE],
+        notified_at=notified_at,
+        buyer_name=details.get("buyer_name"),
+        product=details.get("product"),
+        carrier=details.get("carrier"),
+        tracking_number=details.get("tracking_number"),
+        extra=extra,
     )
     opened = await open_claim(
         services.storage,
@@ -232,36 +467,55 @@ async def language_answer(update: Update, context: ClaimContext) -> str | int:
         actor=context.require_actor(),
         facts=facts,
         now=now,
+        deadline=deadline,
     )
     context.user_data.pop("intake", None)  # type: ignore[union-attr]
     # Only now take the keyboard away: had opening failed, the agent could press again.
-    await _settle(
-        update,
-        _("Buyer language: %(language)s") % {"language": language_name(language, context.tr)},
-    )
-    summary = claim_summary(
-        context.tr, opened.claim, opened.plan, current_step="contact_buyer", now=now
-    )
+    await answer_button(update)
+    await close_keyboard(update)
+    if "respond_by" in intake or "filed_on" in intake:
+        note = _("The deadline comes from Amazon's notice.")
+    else:
+        note = _(
+            "The deadline counts 72 hours from when you started this claim here. If Amazon's"
+            " notice is older, the real deadline is earlier."
+        )
     await send(
         update,
-        summary
-        + "\n\n"
-        + _(
-            "The deadline counts 72 hours from when you started this claim here. If Amazon's notice"
-            " is older, the real deadline is earlier."
-        ),
+        _("Claim #%(number)s opened for order %(order_id)s.")
+        % {"number": opened.claim.id, "order_id": opened.claim.facts.order_id}
+        + "\n"
+        + note,
     )
-    await send(
+    await show_card(update, context, opened.claim, replace_pressed=False)
+    await send_draft(
         update,
-        draft_header(
-            context.tr,
-            opened.draft,
-            version=opened.draft_record.version,
-            findings=opened.findings,
+        context,
+        PreparedDraft(
+            opened.claim, opened.draft_record, opened.findings, opened.draft.is_fallback, None
         ),
     )
-    await send(update, opened.draft.body)
     return ConversationHandler.END
+
+
+def _clock(intake: dict[str, Any], time_zone: str) -> tuple[datetime, datetime | None]:
+    """When Amazon notified, and the deadline when the notice gives one. Of the two deadlines
+    a notice can imply (filed + 72 hours, the end of the respond-by day), the earlier wins."""
+    zone = ZoneInfo(time_zone)
+    started = datetime.fromisoformat(intake["started_at"])
+    notified = started
+    candidates: list[datetime] = []
+    if intake.get("filed_on"):
+        filed = datetime.combine(date.fromisoformat(intake["filed_on"]), time(0), zone)
+        notified = min(filed.astimezone(UTC), started)
+        candidates.append(notified + RESPOND_WINDOW)
+    if intake.get("respond_by"):
+        day = date.fromisoformat(intake["respond_by"])
+        end = datetime.combine(day + timedelta(days=1), time(0), zone) - timedelta(seconds=1)
+        candidates.append(end.astimezone(UTC))
+        if not intake.get("filed_on"):
+            notified = min(started, end.astimezone(UTC) - RESPOND_WINDOW)
+    return notified, (min(candidates) if candidates else None)
 
 
 # --- Cancel and wrong kinds of input ---------------------------------------------------------
@@ -273,9 +527,18 @@ async def cancel(update: Update, context: ClaimContext) -> int:
 
 async def not_text(update: Update, context: ClaimContext) -> str:
     """A sticker, photo, voice note... where a typed answer or a button is expected."""
-    step = _intake(context).get("step", ORDER_ID)
+    intake = _intake(context)
+    step = intake.get("step", ORDER_ID)
     hint = context.tr.gettext("I can only read text here.")
+    if step == DETAIL_VALUE:
+        return await _ask(update, context, DETAILS, hint)
     return await _ask(update, context, step if step in STEPS else ORDER_ID, hint)
+
+
+async def typed_details(update: Update, context: ClaimContext) -> str:
+    """Text on the details screen, where only buttons are expected."""
+    hint = context.tr.gettext("Tap a button: add a detail, or open the claim.")
+    return await _ask(update, context, DETAILS, hint)
 
 
 async def earlier_button(update: Update, context: ClaimContext) -> None:
@@ -351,15 +614,21 @@ def conversation() -> ConversationHandler[ClaimContext]:
     return ConversationHandler(
         entry_points=[CommandHandler("new", new_claim, filters=NEW_MESSAGE)],
         states={
-            ORDER_ID: [MessageHandler(text, order_id_answer)],
+            ORDER_ID: answers(order_id_answer, ORDER_BUTTON),
             MARKETPLACE: answers(marketplace_answer, MARKETPLACE_BUTTON),
             FULFILLMENT: answers(fulfillment_answer, FULFILLMENT_BUTTON),
             REASON: answers(reason_answer, REASON_BUTTON),
             LANGUAGE: answers(language_answer, LANGUAGE_BUTTON),
+            DETAILS: [
+                CallbackQueryHandler(details_button, pattern=f"^{DETAIL_BUTTON}"),
+                MessageHandler(text, typed_details),
+            ],
+            DETAIL_VALUE: [MessageHandler(text, detail_value_answer)],
         },
         fallbacks=[
             CommandHandler("cancel", cancel, filters=NEW_MESSAGE),
-            CallbackQueryHandler(earlier_button, pattern="^(mp|ff|rs|lang):"),
+            CallbackQueryHandler(back_button, pattern=f"^{BACK_BUTTON}"),
+            CallbackQueryHandler(earlier_button, pattern="^(oid|mp|ff|rs|lang|dt):"),
             MessageHandler(NEW_MESSAGE & ~filters.TEXT & ~filters.COMMAND, not_text),
         ],
         name="intake",

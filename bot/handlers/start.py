@@ -33,6 +33,8 @@ async def help_command(update: Update, context: ClaimContext) -> None:
         [
             _("Commands:"),
             _("/new - open a claim: a few questions, then the plan and the first message"),
+            _("/claims - your open claims, most urgent first; tap one for its card"),
+            _("/lang - the language I use with you"),
             _("/cancel - stop what you are doing; nothing half-done is saved"),
             _("/help - this list"),
             "",
@@ -43,4 +45,17 @@ async def help_command(update: Update, context: ClaimContext) -> None:
 
 
 async def cancel_outside(update: Update, context: ClaimContext) -> None:
-    await send(update, context.tr.gettext("There is nothing to cancel."))
+    """Outside the intake, /cancel stops waiting for a typed answer about a claim."""
+    _ = context.tr.gettext
+    pending = context.services.storage.pending
+    actor = context.require_actor()
+    waiting = await pending.get(actor.id)
+    if waiting is None:
+        await send(update, _("There is nothing to cancel."))
+        return
+    await pending.clear(actor.id)
+    await send(
+        update,
+        _("I stopped waiting for your answer about claim #%(number)s. Nothing was changed.")
+        % {"number": waiting.claim_id},
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gettext
 from dataclasses import dataclass, field
+from datetime import date as calendar_date
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -40,6 +41,10 @@ class Translator:
         text = pattern.replace("{0}", format_time(local, "short", tzinfo=zone, locale=self.locale))
         text = text.replace("{1}", format_date(local, "medium", locale=self.locale))
         return f"{text} ({time_zone})"
+
+    def date(self, day: calendar_date) -> str:
+        """A calendar date (medium) in the agent's locale: "Nov 28, 2026" / "2026年11月28日"."""
+        return format_date(day, "medium", locale=self.locale)
 
     def duration(self, delta: timedelta) -> str:
         """A span rounded down to the unit a deadline needs: days from 3 days up, then whole

@@ -12,6 +12,7 @@ from bot.domain.playbook import STAGE_AFTER_INTAKE, Plan, plan_for
 from bot.drafting.facts import draft_facts
 from bot.drafting.renderer import Draft, Renderer
 from bot.settings import StoreProfile
+from bot.storage.drafts import store_draft
 from bot.storage.repositories import DraftRecord, Storage, User
 
 
@@ -32,8 +33,10 @@ async def open_claim(
     actor: User,
     facts: ClaimFacts,
     now: datetime,
+    deadline: datetime | None = None,
 ) -> OpenedClaim:
-    """Store the claim with its first draft and their audit events, all or nothing."""
+    """Store the claim with its first draft and their audit events, all or nothing. The
+    deadline is 72 hours after the notice unless the notice gave an earlier one."""
     plan = plan_for(facts.reason, facts.fulfillment)
     kind = plan.first_draft
     # Render before writing: a template problem must not leave a claim without its draft.
@@ -48,7 +51,7 @@ async def open_claim(
             facts,
             agent_id=actor.id,
             stage=STAGE_AFTER_INTAKE,
-            respond_by=respond_by(facts.notified_at),
+            respond_by=deadline if deadline is not None else respond_by(facts.notified_at),
             now=now,
         )
         await storage.events.record(
@@ -63,7 +66,8 @@ async def open_claim(
                 "reason": facts.reason.value,
             },
         )
-        record = await storage.drafts.add_version(
+        record = await store_draft(
+            storage,
             tx,
             claim_id=claim.id,
             kind=draft.kind,
@@ -71,17 +75,8 @@ async def open_claim(
             subject=draft.subject,
             body=draft.body,
             source="generated",
-            author_id=actor.id,
-            now=now,
-        )
-        await storage.events.record(
-            tx,
-            "draft_generated",
             actor_id=actor.id,
-            claim_id=claim.id,
-            draft_id=record.id,
             now=now,
-            payload={"kind": draft.kind, "version": record.version, "language": draft.language},
         )
     findings = lint(draft.text, language=facts.buyer_language, order_id=facts.order_id)
     return OpenedClaim(claim, plan, draft, record, tuple(findings))

@@ -7,7 +7,7 @@ from typing import Final
 
 from babel import Locale
 
-from bot.domain.claims import Fulfillment, Reason
+from bot.domain.claims import Cause, Evidence, Fulfillment, Outcome, Reason, Stage
 from bot.domain.drafts import DraftKind
 from bot.domain.text import N_
 from bot.i18n.translator import Translator
@@ -51,6 +51,113 @@ DRAFT_KINDS: Final = MappingProxyType(
         DraftKind.WITHDRAWAL_REQUEST: N_("Request to withdraw the claim"),
         DraftKind.AMAZON_STATEMENT: N_("Statement to Amazon"),
         DraftKind.FOLLOW_UP: N_("Follow-up"),
+        DraftKind.FREE: N_("Your own message"),
+    }
+)
+
+STAGES: Final = MappingProxyType(
+    {
+        Stage.NEW: N_("New"),
+        Stage.CONTACTING_BUYER: N_("Contacting the buyer"),
+        Stage.AWAITING_REPLY: N_("Waiting for the buyer's reply"),
+        Stage.HANDLING: N_("Handling the problem"),
+        Stage.AWAITING_WITHDRAWAL: N_("Waiting for the withdrawal"),
+        Stage.AWAITING_AMAZON: N_("Waiting for Amazon"),
+        Stage.CLOSED: N_("Closed"),
+    }
+)
+
+OUTCOMES: Final = MappingProxyType(
+    {
+        Outcome.WITHDRAWN: N_("Withdrawn by the buyer"),
+        Outcome.DENIED: N_("Denied (decided for you)"),
+        Outcome.GRANTED_SELLER_FUNDED: N_("Granted, paid by you"),
+        Outcome.GRANTED_AMAZON_FUNDED: N_("Granted, paid by Amazon"),
+        Outcome.CLOSED_BY_REFUND: N_("Closed by your refund"),
+    }
+)
+
+CAUSES: Final = MappingProxyType(
+    {
+        Cause.USAGE: N_("Does not know how to use it"),
+        Cause.DEFECTIVE: N_("Really defective"),
+        Cause.DELIVERY: N_("Delivery problem"),
+        Cause.OTHER: N_("Something else"),
+    }
+)
+
+EVIDENCE: Final = MappingProxyType(
+    {
+        Evidence.CARRIER: N_("Carrier"),
+        Evidence.TRACKING: N_("Tracking number"),
+        Evidence.DELIVERY: N_("Delivery confirmation"),
+        Evidence.CONTACT: N_("Contact with the buyer so far"),
+    }
+)
+
+DELAY_CAUSES: Final = MappingProxyType(
+    {
+        "carrier_delay": N_("Carrier delay"),
+        "customs": N_("Customs"),
+        "weather": N_("Weather"),
+        "address_issue": N_("Address problem"),
+        "lost": N_("Lost in transit"),
+        "stuck": N_("Stuck in transit"),
+    }
+)
+
+# The facts an agent types, as they read them in the facts menu.
+FIELDS: Final = MappingProxyType(
+    {
+        "buyer_name": N_("Buyer name"),
+        "product": N_("Product"),
+        "carrier": N_("Carrier"),
+        "tracking_number": N_("Tracking number"),
+        "buyer_said": N_("What the buyer said before"),
+        "buyer_reply": N_("The buyer's reply"),
+        "usage_steps": N_("Usage steps"),
+        "delivery_date": N_("Delivery date"),
+        "contact_summary": N_("Contact with the buyer so far"),
+        "concession": N_("Concessions so far"),
+        "proposal": N_("Your proposal to Amazon"),
+        "claim_amount": N_("Claim amount"),
+    }
+)
+
+# What the bot asks when it needs a fact typed in.
+FIELD_PROMPTS: Final = MappingProxyType(
+    {
+        "buyer_name": N_("Send the buyer's name as it should appear in the greeting."),
+        "product": N_("Send the product name, short, as the buyer knows it."),
+        "carrier": N_("Send the carrier's name (DHL, UPS, Royal Mail...)."),
+        "tracking_number": N_("Send the tracking number."),
+        "buyer_said": N_("Paste or summarise what the buyer wrote before the claim."),
+        "buyer_reply": N_(
+            "Paste the buyer's reply, or summarise it in a few words. Then you will pick the cause."
+        ),
+        "usage_steps": N_(
+            "Send the steps that solve the buyer's problem, one per line, in the buyer's"
+            " language. They go into the message as you write them."
+        ),
+        "delivery_date": N_(
+            "Send the date the carrier confirms delivery, like 2026-11-28 or 28.11.2026."
+        ),
+        "contact_summary": N_(
+            "Summarise your contact with the buyer so far, in the language of the statement"
+            " (for example: we wrote on 2 Nov, the buyer replied on 3 Nov and accepted a"
+            " replacement)."
+        ),
+        "concession": N_("Send what you have granted so far (a partial refund, a gift...)."),
+        "proposal": N_("Send what you propose to Amazon, in the language of the statement."),
+        "claim_amount": N_("Send the claim amount as a number, like 49.90."),
+        "free": N_(
+            "Write the message to the buyer in their language and send it here. I will check it"
+            " against the messaging rules and keep it as a draft."
+        ),
+        "edit": N_(
+            "Send the corrected text of the whole message. The generated text stays stored for"
+            " comparison."
+        ),
     }
 )
 
@@ -69,3 +176,13 @@ def marketplace_name(code: str, tr: Translator) -> str:
     territory = "GB" if code == "UK" else code
     name: str | None = tr.locale.territories.get(territory)
     return name or code
+
+
+def native_language_name(code: str) -> str:
+    """A language in its own words, as a language menu shows it: "English", "中文 (简体)"."""
+    try:
+        locale = Locale.parse(code)
+    except (ValueError, LookupError):
+        return code
+    name = locale.get_display_name(locale) or code
+    return name[:1].upper() + name[1:]

@@ -1,0 +1,574 @@
+"""/claims, the claim card and every button on it, and the typed answers the card asks for.
+
+Each button is parsed against a closed grammar (bot/views/buttons.py), then the claim is loaded
+for the person pressing (someone else's claim looks exactly like a missing one), then its
+revision is compared: a button of a card that has changed since gets the current card instead.
+The work itself happens in bot/services/journey.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+
+from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Reason
+from bot.domain.drafts import DraftKind
+from bot.domain.fields import DELAY_CAUSES, EDITABLE, FIELDS, FieldError
+from bot.domain.journey import JourneyError, needs_refund_guard, next_step, previous_step
+from bot.domain.text import N_
+from bot.drafting.renderer import DraftFactsError
+from bot.handlers.common import answer_button, close_keyboard, send
+from bot.handlers.context import ClaimContext
+from bot.handlers.fallback import unknown_input
+from bot.services.journey import (
+    EVIDENCE_FACT,
+    MAX_DRAFT_TEXT,
+    ClaimNotFoundError,
+    MissingFactError,
+    PreparedDraft,
+    RefundGuardError,
+)
+from bot.storage.repositories import PendingInput, StaleClaimError
+from bot.views import card as views
+from bot.views.buttons import parse_claim_button, parse_list_button
+
+log = logging.getLogger(__name__)
+
+# Typed answers that are not plain facts.
+REPLY: Final = "buyer_reply"
+USAGE_STEPS: Final = "usage_steps"
+EDIT: Final = "edit"
+FREE: Final = "free"
+EVIDENCE_INPUT: Final = "evid:"  # + evidence item: the fact to tick it with
+
+Action = Callable[[Update, ClaimContext, Claim, str | None], Awaitable[None]]
+
+
+def markup(rows: views.Rows) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+async def show(
+    update: Update, text: str, rows: views.Rows, *, replace_pressed: bool = True
+) -> None:
+    """Show a screen: in place of the pressed message when there is one (menus and cards
+    replace each other), else as a new message."""
+    query = update.callback_query
+    if (
+        replace_pressed
+        and query is not None
+        and isinstance(query.message, Message)
+        and len(text) <= views.MAX_SCREEN
+    ):
+        try:
+            await query.message.edit_text(text, reply_markup=markup(rows))
+        except BadRequest as error:
+            if "not modified" in str(error).lower():
+                return
+        else:
+            return
+    await send(update, text, markup(rows))
+
+
+async def show_card(
+    update: Update, context: ClaimContext, claim: Claim, *, replace_pressed: bool = True
+) -> None:
+    now = context.services.clock()
+    await show(
+        update,
+        views.card_text(context.tr, claim, now),
+        views.card_keyboard(context.tr, claim, now),
+        replace_pressed=replace_pressed,
+    )
+
+
+# --- /claims ---------------------------------------------------------------------------------
+async def claims_command(update: Update, context: ClaimContext) -> None:
+    await _list_page(update, context, 0, replace_pressed=False)
+
+
+async def _list_page(
+    update: Update, context: ClaimContext, offset: int, *, replace_pressed: bool
+) -> None:
+    actor = context.require_actor()
+    claims = context.services.storage.claims
+    total = await claims.open_count_for_agent(actor.id)
+    offset = min(offset, max(0, total - 1))
+    page = await claims.open_page_for_agent(actor.id, offset=offset, limit=views.PAGE_SIZE)
+    text, rows = views.claims_list(
+        context.tr, page, total=total, offset=offset, now=context.services.clock()
+    )
+    await show(update, text, rows, replace_pressed=replace_pressed)
+
+
+async def list_button(update: Update, context: ClaimContext) -> None:
+    query = update.callback_query
+    button = parse_list_button(query.data if query else None)
+    if button is None:
+        await _invalid(update, context)
+        return
+    if button.claim_id is None:
+        await answer_button(update)
+        await _list_page(update, context, button.offset or 0, replace_pressed=True)
+        return
+    try:
+        claim = await context.services.journey.load(button.claim_id, context.require_actor())
+    except ClaimNotFoundError:
+        await _invalid(update, context)
+        return
+    await answer_button(update)
+    await show_card(update, context, claim, replace_pressed=False)
+
+
+# --- Claim buttons ---------------------------------------------------------------------------
+async def claim_button(update: Update, context: ClaimContext) -> None:
+    query = update.callback_query
+    button = parse_claim_button(query.data if query else None)
+    if button is None:
+        await _invalid(update, context)
+        return
+    _ = context.tr.gettext
+    try:
+        claim = await context.services.journey.load(button.claim_id, context.require_actor())
+    except ClaimNotFoundError:
+        await _invalid(update, context)
+        return
+    if claim.is_closed:
+        await answer_button(
+            update, _("Claim #%(number)s is closed.") % {"number": claim.id}, alert=True
+        )
+        await show_card(update, context, claim, replace_pressed=False)
+        return
+    # Draft buttons are checked against the draft's version instead (see mark_sent, edit).
+    if button.revision != claim.revision and button.action not in ("sent", "edit", "card"):
+        await _stale(update, context, claim)
+        return
+    try:
+        await ACTIONS[button.action](update, context, claim, button.arg)
+    except StaleClaimError:
+        fresh = await context.services.journey.load(claim.id, context.require_actor())
+        await _stale(update, context, fresh)
+    except (JourneyError, ValueError, KeyError):
+        # A value no screen offers (forged, or from a plan that has changed): refuse quietly.
+        person = update.effective_user
+        log.info("refused claim button %r from user %s", button.data(), person and person.id)
+        await _invalid(update, context)
+
+
+async def _invalid(update: Update, context: ClaimContext) -> None:
+    await answer_button(
+        update, context.tr.gettext("That button is not valid any more."), alert=True
+    )
+
+
+async def _stale(update: Update, context: ClaimContext, claim: Claim) -> None:
+    await answer_button(
+        update,
+        context.tr.gettext("This claim has changed since. Here is its current card."),
+        alert=True,
+    )
+    await show_card(update, context, claim, replace_pressed=False)
+
+
+async def _card(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    await answer_button(update)
+    await show_card(update, context, claim, replace_pressed=arg != views.NEW_MESSAGE)
+
+
+async def _draft(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    kind = DraftKind(arg or "")
+    if kind is DraftKind.REFUND and needs_refund_guard(claim):
+        await answer_button(update)
+        text, rows = views.refund_guard(context.tr, claim)
+        await show(update, text, rows)
+        return
+    await _prepare(update, context, claim, kind)
+
+
+async def _refund(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
+    await _prepare(update, context, claim, DraftKind.REFUND, refund_confirmed=True)
+
+
+async def _prepare(
+    update: Update,
+    context: ClaimContext,
+    claim: Claim,
+    kind: DraftKind,
+    *,
+    refund_confirmed: bool = False,
+) -> None:
+    if not kind.templated:
+        raise JourneyError(kind)
+    journey = context.services.journey
+    try:
+        prepared = await journey.prepare(
+            claim, kind, context.require_actor(), refund_confirmed=refund_confirmed
+        )
+    except MissingFactError as missing:
+        await answer_button(update)
+        await _ask(update, context, claim, missing.field)
+        return
+    except RefundGuardError:
+        await answer_button(update)
+        text, rows = views.refund_guard(context.tr, claim)
+        await show(update, text, rows)
+        return
+    except DraftFactsError as error:
+        await answer_button(update, context.tr.gettext(error.msgid) % error.params, alert=True)
+        return
+    await answer_button(update)
+    await send_draft(update, context, prepared)
+
+
+async def send_draft(update: Update, context: ClaimContext, prepared: PreparedDraft) -> None:
+    """Header, then the text alone (one copy gesture), then what it says in the agent's own
+    language; the buttons go under the last message."""
+    record = prepared.record
+    preview: tuple[str, str] | None = None
+    kind = DraftKind(record.kind)
+    if record.source == "generated" and kind.templated:
+        renderer = context.services.renderer
+        language = renderer.resolve_language(context.tr.language)
+        if language != record.language:
+            draft = context.services.journey.render(
+                prepared.claim, kind, language, context.require_actor()
+            )
+            preview = (draft.language, draft.text)
+    header, body, preview_text, rows = views.draft_messages(context.tr, prepared, preview=preview)
+    await send(update, header)
+    if preview_text is None:
+        await send(update, body, markup(rows))
+        return
+    await send(update, body)
+    await send(update, preview_text, markup(rows))
+
+
+async def _sent(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    _ = context.tr.gettext
+    journey = context.services.journey
+    try:
+        fresh = await journey.mark_sent(claim, int(arg or ""), context.require_actor())
+    except JourneyError as error:
+        if str(error) != "not_latest":
+            raise
+        await answer_button(
+            update,
+            _("There is a newer version of this message: mark that one as sent."),
+            alert=True,
+        )
+        return
+    record = await context.services.storage.drafts.get(int(arg or ""))
+    await answer_button(update, _("Marked as sent."))
+    await close_keyboard(update)
+    if record is not None:
+        await send(update, views.sent_note(context.tr, record))
+    await show_card(update, context, fresh, replace_pressed=False)
+
+
+async def _edit(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    draft_id = int(arg or "")
+    storage = context.services.storage
+    record = await storage.drafts.get(draft_id)
+    if record is None or record.claim_id != claim.id:
+        raise JourneyError("draft")
+    latest = await storage.drafts.latest(claim.id, record.kind)
+    if latest is None or latest.id != record.id:
+        await answer_button(
+            update,
+            context.tr.gettext("There is a newer version of this message: edit that one."),
+            alert=True,
+        )
+        return
+    await answer_button(update)
+    await _ask(update, context, claim, EDIT, draft_id=draft_id)
+
+
+async def _move(update: Update, context: ClaimContext, claim: Claim, target: str | None) -> None:
+    if target is None:
+        raise JourneyError("no step")
+    fresh = await context.services.journey.move_to(claim, target, context.require_actor())
+    await answer_button(update)
+    await show_card(update, context, fresh)
+
+
+async def _next(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
+    await _move(update, context, claim, next_step(claim))
+
+
+async def _back(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
+    await _move(update, context, claim, previous_step(claim))
+
+
+async def _reply(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
+    await answer_button(update)
+    await _ask(update, context, claim, REPLY)
+
+
+async def _cause(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    cause = Cause(arg) if arg is not None else None
+    fresh = await context.services.journey.choose_cause(claim, cause, context.require_actor())
+    await answer_button(update)
+    await show_card(update, context, fresh)
+
+
+async def _free(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
+    await answer_button(update)
+    await _ask(update, context, claim, FREE)
+
+
+async def _facts(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
+    await answer_button(update)
+    text, rows = views.facts_menu(context.tr, claim)
+    await show(update, text, rows)
+
+
+async def _fact(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    if arg not in EDITABLE:
+        raise JourneyError(arg)
+    await answer_button(update)
+    await _ask(update, context, claim, arg)
+
+
+async def _basic(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    screen = views.basics_menu(context.tr, claim, arg or "")
+    if screen is None:
+        raise JourneyError(arg)
+    await answer_button(update)
+    await show(update, *screen)
+
+
+async def _reason(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    journey = context.services.journey
+    fresh = await journey.change_basics(claim, context.require_actor(), reason=Reason(arg or ""))
+    await answer_button(update)
+    await show_card(update, context, fresh)
+
+
+async def _ship(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    journey = context.services.journey
+    fresh = await journey.change_basics(
+        claim, context.require_actor(), fulfillment=Fulfillment(arg or "")
+    )
+    await answer_button(update)
+    await show_card(update, context, fresh)
+
+
+async def _lang(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    journey = context.services.journey
+    fresh = await journey.change_basics(claim, context.require_actor(), language=arg)
+    await answer_button(update)
+    await show_card(update, context, fresh)
+
+
+async def _delay(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    await answer_button(update)
+    if arg is None:
+        await show(update, *views.delay_menu(context.tr, claim))
+        return
+    if arg not in DELAY_CAUSES:
+        raise JourneyError(arg)
+    fresh = await context.services.journey.set_delay_cause(claim, arg, context.require_actor())
+    await show_card(update, context, fresh)
+
+
+async def _evidence(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    if arg is None:
+        await answer_button(update)
+        await show(update, *views.evidence_menu(context.tr, claim))
+        return
+    item = Evidence(arg)
+    try:
+        fresh = await context.services.journey.toggle_evidence(claim, item, context.require_actor())
+    except MissingFactError:
+        await answer_button(update)
+        await _ask(update, context, claim, EVIDENCE_INPUT + item.value)
+        return
+    await answer_button(update)
+    await show(update, *views.evidence_menu(context.tr, fresh))
+
+
+async def _outcome(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    await answer_button(update)
+    if arg is None:
+        await show(update, *views.outcome_menu(context.tr, claim))
+        return
+    await show(update, *views.outcome_confirm(context.tr, claim, Outcome(arg)))
+
+
+async def _close(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    outcome = Outcome(arg or "")
+    fresh = await context.services.journey.close(claim, outcome, context.require_actor())
+    await answer_button(update)
+    await show_card(update, context, fresh)
+
+
+async def _all(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
+    await answer_button(update)
+    await show(update, *views.all_drafts_menu(context.tr, claim))
+
+
+async def _stop(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
+    actor = context.require_actor()
+    await context.services.storage.pending.clear(actor.id)
+    await answer_button(update)
+    await show_card(update, context, claim)
+
+
+ACTIONS: Final[dict[str, Action]] = {
+    "card": _card,
+    "draft": _draft,
+    "refund": _refund,
+    "sent": _sent,
+    "edit": _edit,
+    "next": _next,
+    "back": _back,
+    "reply": _reply,
+    "cause": _cause,
+    "free": _free,
+    "facts": _facts,
+    "fact": _fact,
+    "delay": _delay,
+    "evid": _evidence,
+    "out": _outcome,
+    "close": _close,
+    "all": _all,
+    "basic": _basic,
+    "reason": _reason,
+    "ship": _ship,
+    "lang": _lang,
+    "stop": _stop,
+}
+
+
+# --- Typed answers ---------------------------------------------------------------------------
+async def _ask(
+    update: Update,
+    context: ClaimContext,
+    claim: Claim,
+    field: str,
+    *,
+    draft_id: int | None = None,
+    hint: str | None = None,
+) -> None:
+    """Ask for a typed answer and remember, in the database, that one is awaited."""
+    actor = context.require_actor()
+    pending = PendingInput(actor.id, claim.id, field, draft_id, claim.revision)
+    await context.services.storage.pending.set(pending, context.services.clock())
+    text, rows = views.input_prompt(context.tr, claim, _prompt_key(field), hint)
+    await send(update, text, markup(rows))
+
+
+def _prompt_key(field: str) -> str:
+    if field.startswith(EVIDENCE_INPUT):
+        return EVIDENCE_FACT[Evidence(field.removeprefix(EVIDENCE_INPUT))]
+    return field
+
+
+async def typed_answer(update: Update, context: ClaimContext) -> bool:
+    """A text message while a question about a claim is open. Returns False when no question
+    is open (the caller answers it as stray input)."""
+    actor = context.require_actor()
+    services = context.services
+    pending = await services.storage.pending.get(actor.id)
+    if pending is None:
+        return False
+    _ = context.tr.gettext
+    message = update.effective_message
+    text = message.text if message is not None else None
+    try:
+        claim = await services.journey.load(pending.claim_id, actor)
+    except ClaimNotFoundError:
+        await services.storage.pending.clear(actor.id)
+        return False
+    if claim.is_closed:
+        await services.storage.pending.clear(actor.id)
+        await send(
+            update,
+            _("Claim #%(number)s is closed; I did not store that.") % {"number": claim.id},
+        )
+        return True
+    if text is None:
+        await _ask(
+            update,
+            context,
+            claim,
+            pending.field,
+            draft_id=pending.draft_id,
+            hint=_("I can only read text here."),
+        )
+        return True
+    try:
+        await _apply_answer(update, context, claim, pending, text)
+    except FieldError as error:
+        await _ask(
+            update,
+            context,
+            claim,
+            pending.field,
+            draft_id=pending.draft_id,
+            hint=_(error.msgid) % error.params,
+        )
+    except StaleClaimError:
+        await send(update, _("The claim changed at the same moment. Please send that again."))
+    return True
+
+
+async def _apply_answer(
+    update: Update, context: ClaimContext, claim: Claim, pending: PendingInput, text: str
+) -> None:
+    services = context.services
+    journey = services.journey
+    actor = context.require_actor()
+    field = pending.field
+    _ = context.tr.gettext
+    if field == REPLY:
+        fresh = await journey.record_reply(claim, text, actor)
+        await services.storage.pending.clear(actor.id)
+        await show_card(update, context, fresh, replace_pressed=False)
+    elif field in (EDIT, FREE):
+        try:
+            if field == EDIT and pending.draft_id is not None:
+                prepared = await journey.edit(claim, pending.draft_id, text, actor)
+            else:
+                prepared = await journey.write_free(claim, text, actor)
+        except JourneyError as error:
+            if str(error) == "empty":
+                raise FieldError(N_("That message was empty.")) from None
+            raise FieldError(
+                N_("That is too long: at most %(limit)s characters, please."),
+                limit=MAX_DRAFT_TEXT,
+            ) from None
+        await services.storage.pending.clear(actor.id)
+        await send_draft(update, context, prepared)
+    elif field == USAGE_STEPS:
+        fresh = await journey.set_fact(claim, field, text, actor)
+        await services.storage.pending.clear(actor.id)
+        await _prepare(update, context, fresh, DraftKind.USAGE_HELP)
+    elif field.startswith(EVIDENCE_INPUT):
+        item = Evidence(field.removeprefix(EVIDENCE_INPUT))
+        fresh = await journey.set_fact(claim, EVIDENCE_FACT[item], text, actor)
+        if item not in fresh.evidence:
+            fresh = await journey.toggle_evidence(fresh, item, actor)
+        await services.storage.pending.clear(actor.id)
+        await show(update, *views.evidence_menu(context.tr, fresh), replace_pressed=False)
+    elif field in FIELDS:
+        fresh = await journey.set_fact(claim, field, text, actor)
+        await services.storage.pending.clear(actor.id)
+        await send(update, _("Saved."))
+        await show(update, *views.facts_menu(context.tr, fresh), replace_pressed=False)
+    else:  # pragma: no cover - only this module writes pending fields
+        await services.storage.pending.clear(actor.id)
+
+
+async def text_message(update: Update, context: ClaimContext) -> None:
+    """Any text outside a conversation: the answer to an open question, or stray input."""
+    if not await typed_answer(update, context):
+        await unknown_input(update, context)

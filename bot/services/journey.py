@@ -1,0 +1,419 @@
+"""Taking a claim through its plan: drafts, sending, the buyer's reply, facts, the evidence
+checklist and the outcome. Every change is one transaction with its audit event, applied only
+if the claim is still at the revision the agent acted on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Reason
+from bot.domain.compliance import Finding, lint
+from bot.domain.drafts import DraftKind
+from bot.domain.fields import DELAY_CAUSES, FIELDS, parse_field
+from bot.domain.journey import (
+    TO_AMAZON,
+    JourneyError,
+    causes_for,
+    needs_refund_guard,
+    plan_of,
+    stage_of,
+    step_after_reply,
+    step_after_sent,
+)
+from bot.domain.marketplaces import BUYER_LANGUAGES, MARKETPLACES
+from bot.drafting.facts import draft_facts
+from bot.drafting.renderer import Draft, Renderer
+from bot.settings import StoreProfile
+from bot.storage.drafts import store_draft
+from bot.storage.repositories import DraftRecord, Role, Storage, User
+
+MAX_DRAFT_TEXT = 4000  # a message to a buyer is at most 2,000 characters; leave room to see why
+
+
+class ClaimNotFoundError(LookupError):
+    """No such claim, or not one this person may see: the same answer for both."""
+
+
+class RefundGuardError(JourneyError):
+    """A refund was asked for before any contact with the buyer is recorded."""
+
+
+class MissingFactError(JourneyError):
+    """The draft needs a fact the agent has not given yet (`field`)."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedDraft:
+    claim: Claim
+    record: DraftRecord
+    findings: tuple[Finding, ...]
+    is_fallback: bool  # no catalog for the buyer's language: the text is English
+    generated: DraftRecord | None  # for an edited version, the generated text it replaced
+
+
+def can_see(actor: User, claim: Claim) -> bool:
+    """Agents work on their own claims; team leads and admins see the team's."""
+    return claim.agent_id == actor.id or actor.role in (Role.LEAD, Role.ADMIN)
+
+
+def claim_draft_facts(claim: Claim, store: StoreProfile, agent_name: str | None) -> dict[str, Any]:
+    """Everything a template may read about this claim."""
+    values = draft_facts(claim.facts, store, agent_name=agent_name)
+    extra = claim.facts.extra
+    for key in (
+        "usage_steps",
+        "delay_cause",
+        "delivery_date",
+        "contact_summary",
+        "concession",
+        "proposal",
+    ):
+        if extra.get(key):
+            values[key] = extra[key]
+    amount = extra.get("refund_amount") or extra.get("claim_amount")
+    if amount:
+        values["refund_amount"] = amount
+    if extra.get("claim_currency"):
+        values["currency"] = extra["claim_currency"]
+    if claim.last_contact_at is not None:
+        values["contacted_on"] = claim.last_contact_at.date().isoformat()
+    return values
+
+
+class Journey:
+    """The claim journey's operations. One per application, built by the composition root."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        renderer: Renderer,
+        store: StoreProfile,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.storage = storage
+        self.renderer = renderer
+        self.store = store
+        self.clock = clock
+
+    # --- Reading ---------------------------------------------------------------------------
+    async def load(self, claim_id: int, actor: User) -> Claim:
+        claim = await self.storage.claims.get(claim_id)
+        if claim is None or not can_see(actor, claim):
+            raise ClaimNotFoundError(claim_id)
+        return claim
+
+    def render(self, claim: Claim, kind: DraftKind, language: str, actor: User) -> Draft:
+        """Render `kind` for the claim in `language` (the buyer's, or the agent's preview)."""
+        facts = claim_draft_facts(claim, self.store, actor.display_name)
+        return self.renderer.render(kind.value, facts, language)
+
+    def findings(self, claim: Claim, text: str) -> tuple[Finding, ...]:
+        return tuple(lint(text, language=claim.facts.buyer_language, order_id=claim.facts.order_id))
+
+    # --- Drafts ------------------------------------------------------------------------------
+    async def prepare(
+        self, claim: Claim, kind: DraftKind, actor: User, *, refund_confirmed: bool = False
+    ) -> PreparedDraft:
+        """Render and store the generated draft of `kind` (a new version only if the text
+        changed since the last generated one)."""
+        if not kind.templated:
+            raise JourneyError(kind)
+        if kind is DraftKind.REFUND and needs_refund_guard(claim) and not refund_confirmed:
+            raise RefundGuardError(kind)
+        if kind is DraftKind.USAGE_HELP and not claim.facts.extra.get("usage_steps"):
+            raise MissingFactError("usage_steps")
+        draft = self.render(claim, kind, claim.facts.buyer_language, actor)
+        now = self.clock()
+        latest = await self.storage.drafts.latest(claim.id, kind.value)
+        if latest is not None and (latest.subject, latest.body) == (draft.subject, draft.body):
+            record = latest
+        else:
+            note: dict[str, object] = {}
+            if refund_confirmed and kind is DraftKind.REFUND and needs_refund_guard(claim):
+                note["refund_before_contact_confirmed"] = True
+            async with self.storage.db.transaction() as tx:
+                record = await store_draft(
+                    self.storage,
+                    tx,
+                    claim_id=claim.id,
+                    kind=kind.value,
+                    language=draft.language,
+                    subject=draft.subject,
+                    body=draft.body,
+                    source="generated",
+                    actor_id=actor.id,
+                    now=now,
+                    note=note,
+                )
+        return PreparedDraft(
+            claim,
+            record,
+            self.findings(claim, draft.text),
+            draft.is_fallback,
+            None,
+        )
+
+    async def edit(self, claim: Claim, draft_id: int, text: str, actor: User) -> PreparedDraft:
+        """Store the agent's own text as the next version of the draft's kind."""
+        base = await self._draft_of(claim, draft_id)
+        return await self._store_text(claim, DraftKind(base.kind), base.subject, text, actor)
+
+    async def write_free(self, claim: Claim, text: str, actor: User) -> PreparedDraft:
+        """A message no template covers, written by the agent; linted like the rest."""
+        return await self._store_text(claim, DraftKind.FREE, "", text, actor)
+
+    async def _store_text(
+        self, claim: Claim, kind: DraftKind, subject: str, text: str, actor: User
+    ) -> PreparedDraft:
+        body = text.strip()
+        if not body:
+            raise JourneyError("empty")
+        if len(body) > MAX_DRAFT_TEXT:
+            raise JourneyError("too_long")
+        now = self.clock()
+        generated = await self.storage.drafts.latest_generated(claim.id, kind.value)
+        language = generated.language if generated else claim.facts.buyer_language
+        async with self.storage.db.transaction() as tx:
+            record = await store_draft(
+                self.storage,
+                tx,
+                claim_id=claim.id,
+                kind=kind.value,
+                language=language,
+                subject=subject,
+                body=body,
+                source="edited",
+                actor_id=actor.id,
+                now=now,
+            )
+        findings = self.findings(claim, record.text)
+        return PreparedDraft(claim, record, findings, False, generated)
+
+    async def mark_sent(self, claim: Claim, draft_id: int, actor: User) -> Claim:
+        """The agent sent this draft. Only the newest version of a kind can be marked sent;
+        a buyer message records the contact, and a draft the step is for completes the step."""
+        record = await self._draft_of(claim, draft_id)
+        latest = await self.storage.drafts.latest(claim.id, record.kind)
+        if latest is None or latest.id != record.id:
+            raise JourneyError("not_latest")
+        kind = DraftKind(record.kind)
+        now = self.clock()
+        changes: dict[str, object] = {}
+        if kind not in TO_AMAZON:
+            changes["last_contact_at"] = now
+            if claim.contacted_at is None:
+                changes["contacted_at"] = now
+        step = step_after_sent(claim, kind)
+        if step != claim.step:
+            changes["step"] = step
+            changes["stage"] = stage_of(step, None)
+        async with self.storage.db.transaction() as tx:
+            await self.storage.claims.update(tx, claim, now, **changes)
+            await self.storage.drafts.mark_sent(tx, record.id, now)
+            await self.storage.events.record(
+                tx,
+                "draft_sent",
+                actor_id=actor.id,
+                claim_id=claim.id,
+                draft_id=record.id,
+                now=now,
+                payload={"kind": record.kind, "version": record.version, "step": step},
+            )
+        return await self._reload(claim)
+
+    async def _draft_of(self, claim: Claim, draft_id: int) -> DraftRecord:
+        record = await self.storage.drafts.get(draft_id)
+        if record is None or record.claim_id != claim.id:
+            raise JourneyError("draft")
+        return record
+
+    # --- The buyer's reply and its cause -----------------------------------------------------
+    async def record_reply(self, claim: Claim, text: str, actor: User) -> Claim:
+        reply = parse_field("buyer_reply", text)
+        step = step_after_reply(claim)
+        extra = {**claim.facts.extra, "buyer_reply": reply}
+        return await self._change(
+            claim,
+            actor,
+            "buyer_replied",
+            {"summary_length": len(reply)},
+            extra_facts=extra,
+            replied_at=claim.replied_at or self.clock(),
+            step=step,
+            stage=stage_of(step, None),
+        )
+
+    async def choose_cause(self, claim: Claim, cause: Cause | None, actor: User) -> Claim:
+        """Record what the buyer's reply showed; `None` clears it to choose again."""
+        if cause is not None and cause not in causes_for(claim):
+            raise JourneyError(cause)
+        return await self._change(
+            claim,
+            actor,
+            "cause_chosen",
+            {"cause": cause.value if cause is not None else None},
+            cause=cause,
+        )
+
+    # --- Moving along the plan ---------------------------------------------------------------
+    async def move_to(self, claim: Claim, step_id: str, actor: User) -> Claim:
+        plan = plan_of(claim)
+        plan.step_index(step_id)  # KeyError for a step the plan does not have
+        return await self._change(
+            claim,
+            actor,
+            "step_changed",
+            {"from": claim.step, "to": step_id},
+            step=step_id,
+            stage=stage_of(step_id, None),
+        )
+
+    # --- Facts ---------------------------------------------------------------------------------
+    async def set_fact(self, claim: Claim, name: str, text: str, actor: User) -> Claim:
+        """Check and store a typed fact. Raises `FieldError` for a bad answer."""
+        value = parse_field(name, text)
+        field = FIELDS[name]
+        payload = {"field": name}
+        if field.column:
+            return await self._change(claim, actor, "fact_changed", payload, **{name: value})
+        extra = {**claim.facts.extra, name: value}
+        return await self._change(claim, actor, "fact_changed", payload, extra_facts=extra)
+
+    async def set_delay_cause(self, claim: Claim, cause: str, actor: User) -> Claim:
+        if cause not in DELAY_CAUSES:
+            raise JourneyError(cause)
+        extra = {**claim.facts.extra, "delay_cause": cause}
+        return await self._change(
+            claim, actor, "fact_changed", {"field": "delay_cause"}, extra_facts=extra
+        )
+
+    async def change_basics(
+        self,
+        claim: Claim,
+        actor: User,
+        *,
+        reason: Reason | None = None,
+        fulfillment: Fulfillment | None = None,
+        language: str | None = None,
+    ) -> Claim:
+        """Correct what intake recorded. A new reason or fulfilment can change the plan: the
+        claim keeps its step when the new plan has it, else returns to the buyer contact."""
+        changes: dict[str, object] = {}
+        if language is not None:
+            if language not in BUYER_LANGUAGES:
+                raise JourneyError(language)
+            changes["buyer_language"] = language
+        facts = claim.facts
+        if reason is not None or fulfillment is not None:
+            facts = replace(
+                facts,
+                reason=reason or facts.reason,
+                fulfillment=fulfillment or facts.fulfillment,
+            )
+            changes["reason"] = facts.reason
+            changes["fulfillment"] = facts.fulfillment
+            moved = replace(claim, facts=facts)
+            new_plan = plan_of(moved)
+            step = claim.step if claim.step in {s.id for s in new_plan.steps} else "contact_buyer"
+            changes["step"] = step
+            changes["stage"] = stage_of(step, None)
+            if claim.cause is not None and claim.cause not in causes_for(moved):
+                changes["cause"] = None
+        payload = {key: str(value) for key, value in changes.items() if key not in ("stage",)}
+        return await self._change(claim, actor, "fact_changed", payload, **changes)
+
+    async def toggle_evidence(self, claim: Claim, item: Evidence, actor: User) -> Claim:
+        """Tick or untick an evidence item. Ticking one whose fact is unknown needs the fact
+        first: `MissingFactError` names it."""
+        ticked = set(claim.evidence)
+        if item in ticked:
+            ticked.discard(item)
+        else:
+            missing = evidence_fact_missing(claim, item)
+            if missing is not None:
+                raise MissingFactError(missing)
+            ticked.add(item)
+        return await self._change(
+            claim,
+            actor,
+            "evidence_ticked" if item in ticked else "evidence_unticked",
+            {"item": item.value},
+            evidence=frozenset(ticked),
+        )
+
+    # --- The end -------------------------------------------------------------------------------
+    async def close(self, claim: Claim, outcome: Outcome, actor: User) -> Claim:
+        now = self.clock()
+        return await self._change(
+            claim,
+            actor,
+            "outcome_recorded",
+            {"outcome": outcome.value, "counts_in_odr": outcome.counts_in_odr},
+            outcome=outcome,
+            closed_at=now,
+            stage=stage_of(claim.step, outcome),
+        )
+
+    # --- Plumbing ------------------------------------------------------------------------------
+    async def _change(
+        self,
+        claim: Claim,
+        actor: User,
+        event: str,
+        payload: Mapping[str, object],
+        **changes: object,
+    ) -> Claim:
+        now = self.clock()
+        async with self.storage.db.transaction() as tx:
+            await self.storage.claims.update(tx, claim, now, **changes)
+            await self.storage.events.record(
+                tx, event, actor_id=actor.id, claim_id=claim.id, now=now, payload=dict(payload)
+            )
+        return await self._reload(claim)
+
+    async def _reload(self, claim: Claim) -> Claim:
+        fresh = await self.storage.claims.get(claim.id)
+        if fresh is None:  # pragma: no cover - claims are never deleted
+            raise ClaimNotFoundError(claim.id)
+        return fresh
+
+
+# Which fact an evidence item stands for; `None` where ticking needs no typed fact.
+EVIDENCE_FACT: dict[Evidence, str] = {
+    Evidence.CARRIER: "carrier",
+    Evidence.TRACKING: "tracking_number",
+    Evidence.DELIVERY: "delivery_date",
+    Evidence.CONTACT: "contact_summary",
+}
+
+
+def evidence_fact_missing(claim: Claim, item: Evidence) -> str | None:
+    name = EVIDENCE_FACT[item]
+    if fact_value(claim, name):
+        return None
+    return name
+
+
+def fact_value(claim: Claim, name: str) -> str | None:
+    """The current value of a typed fact, or None."""
+    facts = claim.facts
+    if FIELDS[name].column:
+        value = getattr(facts, name)
+        return str(value) if value else None
+    return facts.extra.get(name) or None
+
+
+def money_currency(claim: Claim) -> str | None:
+    extra = claim.facts.extra
+    if extra.get("claim_currency"):
+        return extra["claim_currency"]
+    market = MARKETPLACES.get(claim.facts.marketplace)
+    return market.currency if market else None
