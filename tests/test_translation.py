@@ -26,9 +26,10 @@ def test_language_tags(tag: str | None, expected: str | None) -> None:
 def test_languages_per_domain() -> None:
     catalogs = Catalogs()
     assert catalogs.languages(BOT_DOMAIN) == ("en", "zh_Hans")
+    # zh_Hans: no marketplace writes it; it is the agents' preview language.
     assert catalogs.languages(MESSAGES_DOMAIN) == (
         "ar", "de", "en", "es", "fr", "it", "ja", "nl", "pl", "pt_BR", "sv", "tr", "zh_Hans"
-    )  # fmt: skip  (zh_Hans: no marketplace writes it; it is the agents' preview language)
+    )  # fmt: skip
 
 
 def test_catalog_is_loaded_once() -> None:
