@@ -39,12 +39,20 @@ async def test_chinese_speaking_agent_gets_the_chinese_ui(bot: Any) -> None:
         await chat.press("卖家自发货（FBM）", language_code="zh-hans")
         await chat.press("未收到商品", language_code="zh-hans")
         calls = await chat.press("德语", language_code="zh-hans")
-        summary, header, body = texts(calls)
-        assert "处理方案（第 2 步，共 6 步）：" in summary
-        assert "先不要退款。" in summary
-        assert header.startswith("草稿：首次联系：致歉并询问，第 1 版，德语。")
-        # The buyer still gets German, whatever the agent reads.
+        assert texts(calls)[0].startswith("订单 303-1234567-7654321 · DE · 卖家自发货（FBM）")
+        calls = await chat.press("建立索赔 ▸", language_code="zh-hans")
+        note, card, header, body, preview = texts(calls)
+        assert note.startswith("已为订单 303-1234567-7654321 新建索赔 #1。")
+        assert "阶段：正在联系买家" in card
+        assert "处理方案（第 2 步，共 6 步）：" in card
+        assert "先不要退款。" in card
+        assert header.startswith("索赔 #1 · 首次联系：致歉并询问，第 1 版，德语。")
+        # The buyer still gets German, whatever the agent reads...
         assert body.startswith("Guten Tag,")
+        # ...and the agent reads what it says, in Chinese.
+        assert preview.startswith("内容对照（中文 (简体)，仅供您参考，请勿发送）：")
+        assert "很抱歉，您的订单303-1234567-7654321" in preview
+        assert chat.labels()[:2] == ["✓ 标记为已发送", "✎ 编辑"]
 
 
 async def test_unknown_language_falls_back_to_english(bot: Any) -> None:
