@@ -119,10 +119,8 @@ async def list_button(update: Update, context: ClaimContext) -> None:
         await answer_button(update)
         await _list_page(update, context, button.offset or 0, replace_pressed=True)
         return
-    try:
-        claim = await context.services.journey.load(button.claim_id, context.require_actor())
-    except ClaimNotFoundError:
-        await _invalid(update, context)
+    claim = await _load_or_refuse(update, context, button.claim_id)
+    if claim is None:
         return
     await answer_button(update)
     await show_card(update, context, claim, replace_pressed=False)
@@ -136,10 +134,8 @@ async def claim_button(update: Update, context: ClaimContext) -> None:
         await _invalid(update, context)
         return
     _ = context.tr.gettext
-    try:
-        claim = await context.services.journey.load(button.claim_id, context.require_actor())
-    except ClaimNotFoundError:
-        await _invalid(update, context)
+    claim = await _load_or_refuse(update, context, button.claim_id)
+    if claim is None:
         return
     if claim.is_closed:
         await answer_button(
@@ -161,6 +157,16 @@ async def claim_button(update: Update, context: ClaimContext) -> None:
         person = update.effective_user
         log.info("refused claim button %r from user %s", button.data(), person and person.id)
         await _invalid(update, context)
+
+
+async def _load_or_refuse(update: Update, context: ClaimContext, claim_id: int) -> Claim | None:
+    """The claim, or None after refusing the button: a claim that does not exist and one the
+    person may not see get the same answer."""
+    try:
+        return await context.services.journey.load(claim_id, context.require_actor())
+    except ClaimNotFoundError:
+        await _invalid(update, context)
+        return None
 
 
 async def _invalid(update: Update, context: ClaimContext) -> None:
