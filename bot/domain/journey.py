@@ -11,7 +11,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Final
 
-from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Stage
+from bot.domain.claims import Cause, Claim, Fulfillment, Outcome, Stage
 from bot.domain.deadlines import APPEAL_WINDOW, BUYER_ANSWER_WINDOW
 from bot.domain.drafts import DraftKind
 from bot.domain.playbook import Plan, Step, plan_for
@@ -165,10 +165,6 @@ def step_after_reply(claim: Claim) -> str:
             continue
         return step.id
     return claim.step
-
-
-def evidence_missing(claim: Claim) -> tuple[Evidence, ...]:
-    return tuple(item for item in Evidence if item not in claim.evidence)
 
 
 def appeal_until(claim: Claim) -> datetime | None:

@@ -281,12 +281,11 @@ async def _sent(update: Update, context: ClaimContext, claim: Claim, arg: str | 
 
 async def _edit(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
     draft_id = int(arg or "")
-    storage = context.services.storage
-    record = await storage.drafts.get(draft_id)
-    if record is None or record.claim_id != claim.id:
-        raise JourneyError("draft")
-    latest = await storage.drafts.latest(claim.id, record.kind)
-    if latest is None or latest.id != record.id:
+    try:
+        await context.services.journey.newest_version(claim, draft_id)
+    except JourneyError as error:
+        if str(error) != "not_latest":
+            raise
         await answer_button(
             update,
             context.tr.gettext("There is a newer version of this message: edit that one."),

@@ -200,10 +200,7 @@ class Journey:
     async def mark_sent(self, claim: Claim, draft_id: int, actor: User) -> Claim:
         """The agent sent this draft. Only the newest version of a kind can be marked sent;
         a buyer message records the contact, and a draft the step is for completes the step."""
-        record = await self._draft_of(claim, draft_id)
-        latest = await self.storage.drafts.latest(claim.id, record.kind)
-        if latest is None or latest.id != record.id:
-            raise JourneyError("not_latest")
+        record = await self.newest_version(claim, draft_id)
         kind = DraftKind(record.kind)
         now = self.clock()
         changes: dict[str, object] = {}
@@ -228,6 +225,15 @@ class Journey:
                 payload={"kind": record.kind, "version": record.version, "step": step},
             )
         return await self._reload(claim)
+
+    async def newest_version(self, claim: Claim, draft_id: int) -> DraftRecord:
+        """The draft, if it is the claim's newest version of its kind: only that one may be
+        edited or marked sent. Raises JourneyError("not_latest") for an older version."""
+        record = await self._draft_of(claim, draft_id)
+        latest = await self.storage.drafts.latest(claim.id, record.kind)
+        if latest is None or latest.id != record.id:
+            raise JourneyError("not_latest")
+        return record
 
     async def _draft_of(self, claim: Claim, draft_id: int) -> DraftRecord:
         record = await self.storage.drafts.get(draft_id)
