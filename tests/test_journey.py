@@ -299,6 +299,9 @@ async def test_editing_a_draft_keeps_the_generated_text_and_lints_the_new_one(bo
         sent_data = first_message[0]["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
         calls = await chat.press_data(sent_data, first_message[0])
         assert alerts(calls) == ["There is a newer version of this message: mark that one as sent."]
+        edit_data = first_message[0]["reply_markup"]["inline_keyboard"][0][1]["callback_data"]
+        calls = await chat.press_data(edit_data, first_message[0])
+        assert alerts(calls) == ["There is a newer version of this message: edit that one."]
         calls = await chat.press("✓ Mark as sent")
         assert "Marked as sent: First contact: apology and question, version 2." in texts(calls)
 
