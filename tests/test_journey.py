@@ -533,3 +533,19 @@ async def test_closed_claim_refuses_a_late_typed_answer(bot: Any) -> None:
         calls = await chat.send("Der Käufer hat geantwortet")
         assert texts(calls) == ["Claim #1 is closed; I did not store that."]
         assert "buyer_reply" not in (await claim(chat)).facts.extra
+
+
+async def test_a_free_message_at_the_size_limits(bot: Any) -> None:
+    async with bot() as chat:
+        await open_claim(chat)
+        await chat.press("All drafts")
+        await chat.press("✍ Write your own message")
+        calls = await chat.send(f"Bestellung {ORDER}. " + "a" * 4500)
+        assert texts(calls)[-1].startswith("That is too long: at most 4000 characters, please.")
+        assert await chat.services.storage.drafts.latest(1, "free") is None
+        text = f"Bestellung {ORDER}. " + "Wort " * 790
+        calls = await chat.send(text)
+        header, body = texts(calls)
+        assert body == text.strip()
+        assert all(len(t) <= 4096 for t in texts(calls))
+        assert "⛔ The message is longer than Amazon's 2,000 characters." in header
