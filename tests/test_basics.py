@@ -53,6 +53,10 @@ async def test_chinese_speaking_agent_gets_the_chinese_ui(bot: Any) -> None:
         assert preview.startswith("内容对照（中文 (简体)，仅供您参考，请勿发送）：")
         assert "很抱歉，您的订单303-1234567-7654321" in preview
         assert chat.labels()[:2] == ["✓ 标记为已发送", "✎ 编辑"]
+        await chat.press("索赔信息", language_code="zh-hans")
+        await chat.press("运单号：—", language_code="zh-hans")
+        await chat.send("JD0002", language_code="zh-hans")
+        assert "运单号：JD0002" in chat.labels()  # Chinese punctuation between label and value
 
 
 async def test_unknown_language_falls_back_to_english(bot: Any) -> None:

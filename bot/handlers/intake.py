@@ -44,7 +44,7 @@ from bot.handlers.context import ClaimContext
 from bot.i18n.locales import normalize_language
 from bot.services.claims import open_claim
 from bot.services.journey import PreparedDraft
-from bot.views.card import money, quote
+from bot.views.card import labelled, money, quote
 from bot.views.labels import (
     FIELD_PROMPTS,
     FIELDS,
@@ -182,7 +182,9 @@ def _details_screen(context: ClaimContext) -> tuple[str, list[list[InlineKeyboar
     rows = []
     for name in OPTIONAL:
         value = details.get(name)
-        label = _(FIELDS[name]) + (f": {quote(value, 24)}" if value else "")
+        label = (
+            labelled(context.tr, _(FIELDS[name]), quote(value, 24)) if value else _(FIELDS[name])
+        )
         rows.append(
             [
                 InlineKeyboardButton(

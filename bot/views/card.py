@@ -59,6 +59,11 @@ def quote(text: str, limit: int = MAX_QUOTE) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def labelled(tr: Translator, label: str, value: str) -> str:
+    """ "Label: value" with the punctuation of the agent's language ("标签：值")."""
+    return tr.gettext("%(label)s: %(value)s") % {"label": label, "value": value}
+
+
 def money(tr: Translator, amount: str, currency: str | None) -> str:
     if currency is None:
         return amount
@@ -129,7 +134,7 @@ def fact_lines(tr: Translator, claim: Claim) -> list[str]:
         if value:
             if name == "delivery_date":
                 value = tr.date(date.fromisoformat(value))
-            lines.append(f"{_(labels.FIELDS[name])}: {quote(value, 80)}")
+            lines.append(labelled(tr, _(labels.FIELDS[name]), quote(value, 80)))
     if extra.get("delay_cause") in DELAY_CAUSES:
         lines.append(
             _("Cause of the delay: %(cause)s")
@@ -137,7 +142,7 @@ def fact_lines(tr: Translator, claim: Claim) -> list[str]:
         )
     for name in ("buyer_said", "buyer_reply"):
         if extra.get(name):
-            lines.append(f"{_(labels.FIELDS[name])}: “{quote(extra[name])}”")
+            lines.append(labelled(tr, _(labels.FIELDS[name]), f"“{quote(extra[name])}”"))
     if claim.cause is not None:
         lines.append(_("Cause found: %(cause)s") % {"cause": _(labels.CAUSES[claim.cause])})
     if claim.contacted_at is None:
@@ -334,7 +339,7 @@ def facts_menu(tr: Translator, claim: Claim) -> tuple[str, Rows]:
     for name in EDITABLE:
         value = fact_value(claim, name)
         shown = quote(value, 24) if value else "—"
-        rows.append([(f"{_(labels.FIELDS[name])}: {shown}", _b(claim, "fact", name))])
+        rows.append([(labelled(tr, _(labels.FIELDS[name]), shown), _b(claim, "fact", name))])
     rows.append(
         [
             (_("Reason"), _b(claim, "basic", "reason")),
@@ -393,9 +398,9 @@ def evidence_menu(tr: Translator, claim: Claim) -> tuple[str, Rows]:
     rows: Rows = []
     for item in Evidence:
         value = fact_value(claim, EVIDENCE_FACT[item])
-        label = f"{CHECK[item in claim.evidence]} {_(labels.EVIDENCE[item])}"
-        if value:
-            label += f": {quote(value, 24)}"
+        name = _(labels.EVIDENCE[item])
+        shown = labelled(tr, name, quote(value, 24)) if value else name
+        label = f"{CHECK[item in claim.evidence]} {shown}"
         rows.append([(label, _b(claim, "evid", item.value))])
     rows.append(
         [
