@@ -46,7 +46,7 @@ async def test_chinese_speaking_agent_gets_the_chinese_ui(bot: Any) -> None:
         assert "阶段：正在联系买家" in card
         assert "处理方案（第 2 步，共 6 步）：" in card
         assert "先不要退款。" in card
-        assert header.startswith("索赔 #1 · 首次联系：致歉并询问，第 1 版，德语。")
+        assert header.startswith("索赔 #1 · 首次联系：致歉并询问，第 1 版，语言：德语。")
         # The buyer still gets German, whatever the agent reads...
         assert body.startswith("Guten Tag,")
         # ...and the agent reads what it says, in Chinese.
