@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.domain.claims import ClaimFacts
 from bot.settings import StoreProfile
 
+# Extra facts agents type during the journey that templates read under the same name.
+_EXTRA_FACTS = (
+    "usage_steps",
+    "delay_cause",
+    "delivery_date",
+    "contact_summary",
+    "concession",
+    "proposal",
+)
+
 
 def draft_facts(
-    facts: ClaimFacts, store: StoreProfile, *, agent_name: str | None = None
+    facts: ClaimFacts,
+    store: StoreProfile,
+    *,
+    agent_name: str | None = None,
+    contacted_on: date | None = None,
 ) -> dict[str, object]:
+    """Everything a template may read about a claim: its facts, the extra facts typed during
+    the journey (the claim amount stands in for the refund amount), and the store profile."""
+    extra = facts.extra
     values: dict[str, object] = {
         "order_id": facts.order_id,
         "marketplace": facts.marketplace,
@@ -21,6 +40,14 @@ def draft_facts(
         "agent_name": agent_name,
         **store_facts(store, facts.marketplace),
     }
+    values.update({key: extra[key] for key in _EXTRA_FACTS if extra.get(key)})
+    amount = extra.get("refund_amount") or extra.get("claim_amount")
+    if amount:
+        values["refund_amount"] = amount
+    if extra.get("claim_currency"):
+        values["currency"] = extra["claim_currency"]
+    if contacted_on is not None:
+        values["contacted_on"] = contacted_on.isoformat()
     return values
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Reason
 from bot.domain.compliance import Finding, lint
@@ -64,30 +63,6 @@ def can_see(actor: User, claim: Claim) -> bool:
     return claim.agent_id == actor.id or actor.role in (Role.LEAD, Role.ADMIN)
 
 
-def claim_draft_facts(claim: Claim, store: StoreProfile, agent_name: str | None) -> dict[str, Any]:
-    """Everything a template may read about this claim."""
-    values = draft_facts(claim.facts, store, agent_name=agent_name)
-    extra = claim.facts.extra
-    for key in (
-        "usage_steps",
-        "delay_cause",
-        "delivery_date",
-        "contact_summary",
-        "concession",
-        "proposal",
-    ):
-        if extra.get(key):
-            values[key] = extra[key]
-    amount = extra.get("refund_amount") or extra.get("claim_amount")
-    if amount:
-        values["refund_amount"] = amount
-    if extra.get("claim_currency"):
-        values["currency"] = extra["claim_currency"]
-    if claim.last_contact_at is not None:
-        values["contacted_on"] = claim.last_contact_at.date().isoformat()
-    return values
-
-
 class Journey:
     """The claim journey's operations. One per application, built by the composition root."""
 
@@ -112,7 +87,10 @@ class Journey:
 
     def render(self, claim: Claim, kind: DraftKind, language: str, actor: User) -> Draft:
         """Render `kind` for the claim in `language` (the buyer's, or the agent's preview)."""
-        facts = claim_draft_facts(claim, self.store, actor.display_name)
+        contacted = claim.last_contact_at.date() if claim.last_contact_at else None
+        facts = draft_facts(
+            claim.facts, self.store, agent_name=actor.display_name, contacted_on=contacted
+        )
         return self.renderer.render(kind.value, facts, language)
 
     def findings(self, claim: Claim, text: str) -> tuple[Finding, ...]:
