@@ -19,7 +19,6 @@ from bot.domain.journey import (
     causes_for,
     needs_refund_guard,
     plan_of,
-    stage_of,
     step_after_reply,
     step_after_sent,
 )
@@ -189,7 +188,6 @@ class Journey:
         step = step_after_sent(claim, kind)
         if step != claim.step:
             changes["step"] = step
-            changes["stage"] = stage_of(step, None)
         async with self.storage.db.transaction() as tx:
             await self.storage.claims.update(tx, claim, now, **changes)
             await self.storage.drafts.mark_sent(tx, record.id, now)
@@ -232,7 +230,6 @@ class Journey:
             extra_facts=extra,
             replied_at=claim.replied_at or self.clock(),
             step=step,
-            stage=stage_of(step, None),
         )
 
     async def choose_cause(self, claim: Claim, cause: Cause | None, actor: User) -> Claim:
@@ -257,7 +254,6 @@ class Journey:
             "step_changed",
             {"from": claim.step, "to": step_id},
             step=step_id,
-            stage=stage_of(step_id, None),
         )
 
     # --- Facts ---------------------------------------------------------------------------------
@@ -308,10 +304,9 @@ class Journey:
             new_plan = plan_of(moved)
             step = claim.step if claim.step in {s.id for s in new_plan.steps} else "contact_buyer"
             changes["step"] = step
-            changes["stage"] = stage_of(step, None)
             if claim.cause is not None and claim.cause not in causes_for(moved):
                 changes["cause"] = None
-        payload = {key: str(value) for key, value in changes.items() if key not in ("stage",)}
+        payload = {key: str(value) for key, value in changes.items()}
         return await self._change(claim, actor, "fact_changed", payload, **changes)
 
     async def toggle_evidence(self, claim: Claim, item: Evidence, actor: User) -> Claim:
@@ -343,7 +338,6 @@ class Journey:
             {"outcome": outcome.value, "counts_in_odr": outcome.counts_in_odr},
             outcome=outcome,
             closed_at=now,
-            stage=stage_of(claim.step, outcome),
         )
 
     # --- Plumbing ------------------------------------------------------------------------------

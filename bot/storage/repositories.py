@@ -21,6 +21,7 @@ from bot.domain.claims import (
     Stage,
 )
 from bot.domain.deadlines import ensure_utc
+from bot.domain.journey import stage_of
 from bot.storage.database import Database
 
 
@@ -212,6 +213,11 @@ class ClaimRepository:
         unknown = set(changes) - _UPDATABLE
         if unknown:
             raise ValueError(f"not updatable: {sorted(unknown)}")
+        if "step" in changes or "outcome" in changes:
+            # The stage is derived from the step and the outcome; stored for queries only.
+            step = str(changes.get("step", claim.step))
+            outcome = changes.get("outcome", claim.outcome)
+            changes["stage"] = stage_of(step, Outcome(str(outcome)) if outcome else None)
         columns = sorted(changes)
         assignments = "".join(f"{column} = ?, " for column in columns)
         values = [_column_value(changes[column]) for column in columns]
@@ -461,7 +467,6 @@ _UPDATABLE: frozenset[str] = frozenset(
         "carrier",
         "tracking_number",
         "extra_facts",
-        "stage",
         "step",
         "contacted_at",
         "last_contact_at",
