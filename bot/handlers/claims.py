@@ -17,8 +17,8 @@ from telegram.error import BadRequest
 
 from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Reason
 from bot.domain.drafts import DraftKind
-from bot.domain.fields import DELAY_CAUSES, EDITABLE, FIELDS, FieldError
-from bot.domain.journey import JourneyError, needs_refund_guard, next_step, previous_step
+from bot.domain.fields import EDITABLE, FIELDS, FieldError
+from bot.domain.journey import JourneyError, next_step, previous_step
 from bot.domain.text import N_
 from bot.drafting.renderer import DraftFactsError
 from bot.handlers.common import answer_button, close_keyboard, send
@@ -190,13 +190,7 @@ async def _card(update: Update, context: ClaimContext, claim: Claim, arg: str | 
 
 
 async def _draft(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
-    kind = DraftKind(arg or "")
-    if kind is DraftKind.REFUND and needs_refund_guard(claim):
-        await answer_button(update)
-        text, rows = views.refund_guard(context.tr, claim)
-        await show(update, text, rows)
-        return
-    await _prepare(update, context, claim, kind)
+    await _prepare(update, context, claim, DraftKind(arg or ""))
 
 
 async def _refund(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
@@ -211,8 +205,6 @@ async def _prepare(
     *,
     refund_confirmed: bool = False,
 ) -> None:
-    if not kind.templated:
-        raise JourneyError(kind)
     journey = context.services.journey
     try:
         prepared = await journey.prepare(
@@ -237,17 +229,8 @@ async def _prepare(
 async def send_draft(update: Update, context: ClaimContext, prepared: PreparedDraft) -> None:
     """Header, then the text alone (one copy gesture), then what it says in the agent's own
     language; the buttons go under the last message."""
-    record = prepared.record
-    preview: tuple[str, str] | None = None
-    kind = DraftKind(record.kind)
-    if record.source == "generated" and kind.templated:
-        renderer = context.services.renderer
-        language = renderer.resolve_language(context.tr.language)
-        if language != record.language:
-            draft = context.services.journey.render(
-                prepared.claim, kind, language, context.require_actor()
-            )
-            preview = (draft.language, draft.text)
+    draft = context.services.journey.preview(prepared, context.tr.language, context.require_actor())
+    preview = (draft.language, draft.text) if draft is not None else None
     header, body, preview_text, rows = views.draft_messages(context.tr, prepared, preview=preview)
     await send(update, header)
     if preview_text is None:
@@ -261,7 +244,7 @@ async def _sent(update: Update, context: ClaimContext, claim: Claim, arg: str | 
     _ = context.tr.gettext
     journey = context.services.journey
     try:
-        fresh = await journey.mark_sent(claim, int(arg or ""), context.require_actor())
+        fresh, record = await journey.mark_sent(claim, int(arg or ""), context.require_actor())
     except JourneyError as error:
         if str(error) != "not_latest":
             raise
@@ -271,11 +254,9 @@ async def _sent(update: Update, context: ClaimContext, claim: Claim, arg: str | 
             alert=True,
         )
         return
-    record = await context.services.storage.drafts.get(int(arg or ""))
     await answer_button(update, _("Marked as sent."))
     await close_keyboard(update)
-    if record is not None:
-        await send(update, views.sent_note(context.tr, record))
+    await send(update, views.sent_note(context.tr, record))
     await show_card(update, context, fresh, replace_pressed=False)
 
 
@@ -351,24 +332,34 @@ async def _basic(update: Update, context: ClaimContext, claim: Claim, arg: str |
 
 
 async def _reason(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
-    journey = context.services.journey
-    fresh = await journey.change_basics(claim, context.require_actor(), reason=Reason(arg or ""))
-    await answer_button(update)
-    await show_card(update, context, fresh)
+    await _correct(update, context, claim, reason=Reason(arg or ""))
 
 
 async def _ship(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
-    journey = context.services.journey
-    fresh = await journey.change_basics(
-        claim, context.require_actor(), fulfillment=Fulfillment(arg or "")
-    )
-    await answer_button(update)
-    await show_card(update, context, fresh)
+    await _correct(update, context, claim, fulfillment=Fulfillment(arg or ""))
 
 
 async def _lang(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
-    journey = context.services.journey
-    fresh = await journey.change_basics(claim, context.require_actor(), language=arg)
+    await _correct(update, context, claim, language=arg or "")
+
+
+async def _correct(
+    update: Update,
+    context: ClaimContext,
+    claim: Claim,
+    *,
+    reason: Reason | None = None,
+    fulfillment: Fulfillment | None = None,
+    language: str | None = None,
+) -> None:
+    """A corrected reason, fulfilment or buyer language; the card shows the plan that follows."""
+    fresh = await context.services.journey.change_basics(
+        claim,
+        context.require_actor(),
+        reason=reason,
+        fulfillment=fulfillment,
+        language=language,
+    )
     await answer_button(update)
     await show_card(update, context, fresh)
 
@@ -378,8 +369,6 @@ async def _delay(update: Update, context: ClaimContext, claim: Claim, arg: str |
     if arg is None:
         await show(update, *views.delay_menu(context.tr, claim))
         return
-    if arg not in DELAY_CAUSES:
-        raise JourneyError(arg)
     fresh = await context.services.journey.set_delay_cause(claim, arg, context.require_actor())
     await show_card(update, context, fresh)
 
@@ -559,9 +548,7 @@ async def _apply_answer(
         await _prepare(update, context, fresh, DraftKind.USAGE_HELP)
     elif field.startswith(EVIDENCE_INPUT):
         item = Evidence(field.removeprefix(EVIDENCE_INPUT))
-        fresh = await journey.set_fact(claim, EVIDENCE_FACT[item], text, actor)
-        if item not in fresh.evidence:
-            fresh = await journey.toggle_evidence(fresh, item, actor)
+        fresh = await journey.supply_evidence(claim, item, text, actor)
         await services.storage.pending.clear(actor.id)
         await show(update, *views.evidence_menu(context.tr, fresh), replace_pressed=False)
     elif field in FIELDS:

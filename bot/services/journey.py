@@ -92,6 +92,17 @@ class Journey:
         )
         return self.renderer.render(kind.value, facts, language)
 
+    def preview(self, prepared: PreparedDraft, language: str, actor: User) -> Draft | None:
+        """The same template rendered in `language` (the agent's), so the agent knows what the
+        draft says; None when the draft already is in that language or was written by hand."""
+        record = prepared.record
+        kind = DraftKind(record.kind)
+        if record.source != "generated" or not kind.templated:
+            return None
+        if self.renderer.resolve_language(language) == record.language:
+            return None
+        return self.render(prepared.claim, kind, language, actor)
+
     def findings(self, claim: Claim, text: str) -> tuple[Finding, ...]:
         return tuple(lint(text, language=claim.facts.buyer_language, order_id=claim.facts.order_id))
 
@@ -174,7 +185,9 @@ class Journey:
         findings = self.findings(claim, record.text)
         return PreparedDraft(claim, record, findings, False, generated)
 
-    async def mark_sent(self, claim: Claim, draft_id: int, actor: User) -> Claim:
+    async def mark_sent(
+        self, claim: Claim, draft_id: int, actor: User
+    ) -> tuple[Claim, DraftRecord]:
         """The agent sent this draft. Only the newest version of a kind can be marked sent;
         a buyer message records the contact, and a draft the step is for completes the step."""
         record = await self.newest_version(claim, draft_id)
@@ -200,7 +213,7 @@ class Journey:
                 now=now,
                 payload={"kind": record.kind, "version": record.version, "step": step},
             )
-        return await self._reload(claim)
+        return await self._reload(claim), record
 
     async def newest_version(self, claim: Claim, draft_id: int) -> DraftRecord:
         """The draft, if it is the claim's newest version of its kind: only that one may be
@@ -326,6 +339,20 @@ class Journey:
             "evidence_ticked" if item in ticked else "evidence_unticked",
             {"item": item.value},
             evidence=frozenset(ticked),
+        )
+
+    async def supply_evidence(self, claim: Claim, item: Evidence, text: str, actor: User) -> Claim:
+        """The fact an evidence item was missing, typed by the agent: stored and ticked in one
+        change. Raises `FieldError` for a bad answer."""
+        name = EVIDENCE_FACT[item]
+        value = parse_field(name, text)
+        changes: dict[str, object] = {"evidence": frozenset({*claim.evidence, item})}
+        if FIELDS[name].column:
+            changes[name] = value
+        else:
+            changes["extra_facts"] = {**claim.facts.extra, name: value}
+        return await self._change(
+            claim, actor, "evidence_ticked", {"item": item.value, "field": name}, **changes
         )
 
     # --- The end -------------------------------------------------------------------------------
