@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Final
+from zoneinfo import ZoneInfo
 
 RESPOND_WINDOW: Final = timedelta(hours=72)
 INFORMATION_REQUEST_WINDOW: Final = timedelta(hours=48)
@@ -32,6 +33,33 @@ def ensure_utc(moment: datetime) -> datetime:
 def respond_by(notified_at: datetime) -> datetime:
     """When the seller's answer to Amazon is due: the notice plus 72 hours."""
     return ensure_utc(notified_at) + RESPOND_WINDOW
+
+
+def notice_clock(
+    started: datetime,
+    time_zone: str,
+    *,
+    filed_on: date | None = None,
+    respond_by: date | None = None,
+) -> tuple[datetime, datetime | None]:
+    """When Amazon notified, and the deadline when the notice gives its dates (days in the
+    marketplace's `time_zone`). Of the two deadlines a notice can imply, filed + 72 hours and
+    the end of the respond-by day, the earlier wins. Without dates: `started`, and no deadline
+    (the caller counts 72 hours from it)."""
+    zone = ZoneInfo(time_zone)
+    notified = ensure_utc(started)
+    candidates: list[datetime] = []
+    if filed_on is not None:
+        filed = datetime.combine(filed_on, time(0), zone).astimezone(UTC)
+        notified = min(filed, notified)
+        candidates.append(notified + RESPOND_WINDOW)
+    if respond_by is not None:
+        end = datetime.combine(respond_by + timedelta(days=1), time(0), zone) - timedelta(seconds=1)
+        end = end.astimezone(UTC)
+        candidates.append(end)
+        if filed_on is None:
+            notified = min(notified, end - RESPOND_WINDOW)
+    return notified, (min(candidates) if candidates else None)
 
 
 def urgency(deadline: datetime, now: datetime) -> Urgency:

@@ -11,9 +11,11 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Final
 
-from bot.domain.claims import Cause, Claim, Fulfillment, Outcome, Stage
+from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Stage
 from bot.domain.deadlines import APPEAL_WINDOW, BUYER_ANSWER_WINDOW
 from bot.domain.drafts import DraftKind
+from bot.domain.fields import FIELDS
+from bot.domain.marketplaces import MARKETPLACES
 from bot.domain.playbook import Plan, Step, plan_for
 
 # The step a new claim starts at: its cause is known from intake, the buyer contact is next.
@@ -172,3 +174,38 @@ def appeal_until(claim: Claim) -> datetime | None:
     if claim.outcome is Outcome.GRANTED_SELLER_FUNDED and claim.closed_at is not None:
         return claim.closed_at + APPEAL_WINDOW
     return None
+
+
+# Which typed fact each evidence item stands for.
+EVIDENCE_FACT: Final = MappingProxyType(
+    {
+        Evidence.CARRIER: "carrier",
+        Evidence.TRACKING: "tracking_number",
+        Evidence.DELIVERY: "delivery_date",
+        Evidence.CONTACT: "contact_summary",
+    }
+)
+
+
+def fact_value(claim: Claim, name: str) -> str | None:
+    """The current value of a typed fact (a claim column or an extra fact), or None."""
+    facts = claim.facts
+    if FIELDS[name].column:
+        value = getattr(facts, name)
+        return str(value) if value else None
+    return facts.extra.get(name) or None
+
+
+def evidence_fact_missing(claim: Claim, item: Evidence) -> str | None:
+    """The fact to ask for before `item` can be ticked, or None when it is known."""
+    name = EVIDENCE_FACT[item]
+    return None if fact_value(claim, name) else name
+
+
+def claim_currency(claim: Claim) -> str | None:
+    """The currency of the claim amount: as the notice said, else the marketplace's."""
+    extra = claim.facts.extra
+    if extra.get("claim_currency"):
+        return extra["claim_currency"]
+    market = MARKETPLACES.get(claim.facts.marketplace)
+    return market.currency if market else None

@@ -18,14 +18,13 @@ from telegram.error import BadRequest
 from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Reason
 from bot.domain.drafts import DraftKind
 from bot.domain.fields import EDITABLE, FIELDS, FieldError
-from bot.domain.journey import JourneyError, next_step, previous_step
+from bot.domain.journey import EVIDENCE_FACT, JourneyError, next_step, previous_step
 from bot.domain.text import N_
 from bot.drafting.renderer import DraftFactsError
 from bot.handlers.common import answer_button, close_keyboard, send
 from bot.handlers.context import ClaimContext
 from bot.handlers.fallback import unknown_input
 from bot.services.journey import (
-    EVIDENCE_FACT,
     MAX_DRAFT_TEXT,
     ClaimNotFoundError,
     MissingFactError,

@@ -13,9 +13,8 @@ ConversationHandler, so a restart resumes at the same question.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -28,7 +27,7 @@ from telegram.ext import (
 )
 
 from bot.domain.claims import ClaimFacts, Fulfillment, Reason
-from bot.domain.deadlines import RESPOND_WINDOW
+from bot.domain.deadlines import notice_clock
 from bot.domain.fields import FieldError, parse_field
 from bot.domain.marketplaces import (
     BUYER_LANGUAGES,
@@ -445,7 +444,12 @@ async def _open(update: Update, context: ClaimContext) -> int | str:
     now = services.clock()
     details: dict[str, str] = intake.get("details", {})
     market = MARKETPLACES[intake[MARKETPLACE]]
-    notified_at, deadline = _clock(intake, market.time_zone)
+    notified_at, deadline = notice_clock(
+        datetime.fromisoformat(intake["started_at"]),
+        market.time_zone,
+        filed_on=_day(intake.get("filed_on")),
+        respond_by=_day(intake.get("respond_by")),
+    )
     extra = {
         k: details[k] for k in ("buyer_said", "claim_amount", "claim_currency") if details.get(k)
     }
@@ -498,26 +502,6 @@ async def _open(update: Update, context: ClaimContext) -> int | str:
         ),
     )
     return ConversationHandler.END
-
-
-def _clock(intake: dict[str, Any], time_zone: str) -> tuple[datetime, datetime | None]:
-    """When Amazon notified, and the deadline when the notice gives one. Of the two deadlines
-    a notice can imply (filed + 72 hours, the end of the respond-by day), the earlier wins."""
-    zone = ZoneInfo(time_zone)
-    started = datetime.fromisoformat(intake["started_at"])
-    notified = started
-    candidates: list[datetime] = []
-    if intake.get("filed_on"):
-        filed = datetime.combine(date.fromisoformat(intake["filed_on"]), time(0), zone)
-        notified = min(filed.astimezone(UTC), started)
-        candidates.append(notified + RESPOND_WINDOW)
-    if intake.get("respond_by"):
-        day = date.fromisoformat(intake["respond_by"])
-        end = datetime.combine(day + timedelta(days=1), time(0), zone) - timedelta(seconds=1)
-        candidates.append(end.astimezone(UTC))
-        if not intake.get("filed_on"):
-            notified = min(started, end.astimezone(UTC) - RESPOND_WINDOW)
-    return notified, (min(candidates) if candidates else None)
 
 
 # --- Cancel and wrong kinds of input ---------------------------------------------------------
@@ -573,6 +557,10 @@ async def _start_over(update: Update, context: ClaimContext) -> str:
         ),
     )
     return await new_claim(update, context)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 def _button_value(update: Update, prefix: str) -> str | None:

@@ -14,15 +14,17 @@ from bot.domain.compliance import Finding, lint
 from bot.domain.drafts import DraftKind
 from bot.domain.fields import DELAY_CAUSES, FIELDS, parse_field
 from bot.domain.journey import (
+    EVIDENCE_FACT,
     TO_AMAZON,
     JourneyError,
     causes_for,
+    evidence_fact_missing,
     needs_refund_guard,
     plan_of,
     step_after_reply,
     step_after_sent,
 )
-from bot.domain.marketplaces import BUYER_LANGUAGES, MARKETPLACES
+from bot.domain.marketplaces import BUYER_LANGUAGES
 from bot.drafting.facts import draft_facts
 from bot.drafting.renderer import Draft, Renderer
 from bot.settings import StoreProfile
@@ -389,36 +391,3 @@ class Journey:
         if fresh is None:  # pragma: no cover - claims are never deleted
             raise ClaimNotFoundError(claim.id)
         return fresh
-
-
-# Which fact an evidence item stands for; `None` where ticking needs no typed fact.
-EVIDENCE_FACT: dict[Evidence, str] = {
-    Evidence.CARRIER: "carrier",
-    Evidence.TRACKING: "tracking_number",
-    Evidence.DELIVERY: "delivery_date",
-    Evidence.CONTACT: "contact_summary",
-}
-
-
-def evidence_fact_missing(claim: Claim, item: Evidence) -> str | None:
-    name = EVIDENCE_FACT[item]
-    if fact_value(claim, name):
-        return None
-    return name
-
-
-def fact_value(claim: Claim, name: str) -> str | None:
-    """The current value of a typed fact, or None."""
-    facts = claim.facts
-    if FIELDS[name].column:
-        value = getattr(facts, name)
-        return str(value) if value else None
-    return facts.extra.get(name) or None
-
-
-def money_currency(claim: Claim) -> str | None:
-    extra = claim.facts.extra
-    if extra.get("claim_currency"):
-        return extra["claim_currency"]
-    market = MARKETPLACES.get(claim.facts.marketplace)
-    return market.currency if market else None

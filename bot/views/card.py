@@ -19,9 +19,12 @@ from bot.domain.deadlines import urgency
 from bot.domain.drafts import DraftKind
 from bot.domain.fields import DELAY_CAUSES, EDITABLE
 from bot.domain.journey import (
+    EVIDENCE_FACT,
     appeal_until,
     causes_for,
+    claim_currency,
     current_step,
+    fact_value,
     follow_up_due,
     follow_up_ready,
     needs_cause,
@@ -34,7 +37,7 @@ from bot.domain.journey import (
 )
 from bot.domain.marketplaces import BUYER_LANGUAGES, MARKETPLACES
 from bot.i18n.translator import Translator
-from bot.services.journey import EVIDENCE_FACT, PreparedDraft, fact_value, money_currency
+from bot.services.journey import PreparedDraft
 from bot.storage.repositories import DraftRecord
 from bot.views import labels
 from bot.views.buttons import ClaimButton, ListButton
@@ -127,7 +130,7 @@ def fact_lines(tr: Translator, claim: Claim) -> list[str]:
     if extra.get("claim_amount"):
         lines.append(
             _("Claim amount: %(amount)s")
-            % {"amount": money(tr, extra["claim_amount"], money_currency(claim))}
+            % {"amount": money(tr, extra["claim_amount"], claim_currency(claim))}
         )
     for name in ("buyer_name", "product", "carrier", "tracking_number", "delivery_date"):
         value = fact_value(claim, name)
