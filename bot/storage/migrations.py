@@ -126,4 +126,71 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         );
         """,
     ),
+    Migration(
+        3,
+        "review and people",
+        """
+        -- The language of the person's Telegram client, seen on their last update: notices
+        -- sent to them on someone else's action (a review decision) use it.
+        ALTER TABLE users ADD COLUMN client_language TEXT;
+        -- The name the person's Telegram shows, to recognise them in lists. Never used in
+        -- messages to buyers: that is display_name, which people choose.
+        ALTER TABLE users ADD COLUMN telegram_name TEXT;
+
+        -- A draft version sent to the team leads for review, and what became of it.
+        -- pending -> approved | returned | edited (a lead corrected it: a new version and a new
+        -- review follow) | superseded (a newer version was submitted, or the draft went out
+        -- while review was switched off).
+        CREATE TABLE reviews (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            claim_id      INTEGER NOT NULL REFERENCES claims (id),
+            draft_id      INTEGER NOT NULL REFERENCES drafts (id),
+            status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN
+                              ('pending', 'approved', 'returned', 'edited', 'superseded')),
+            submitted_by  INTEGER NOT NULL,
+            submitted_at  TEXT NOT NULL,
+            decided_by    INTEGER,
+            decided_at    TEXT,
+            comment       TEXT
+        );
+        CREATE INDEX reviews_by_status ON reviews (status, claim_id);
+        CREATE INDEX reviews_by_draft ON reviews (draft_id);
+
+        -- The team's open claims, most urgent first (/claims for leads).
+        CREATE INDEX claims_open ON claims (closed_at, respond_by);
+
+        -- Where each review card was shown, so that every copy can say who decided.
+        CREATE TABLE review_messages (
+            review_id   INTEGER NOT NULL REFERENCES reviews (id),
+            chat_id     INTEGER NOT NULL,
+            message_id  INTEGER NOT NULL,
+            PRIMARY KEY (review_id, chat_id, message_id)
+        );
+
+        -- Store settings an admin changes in the chat (review.required, ...).
+        CREATE TABLE options (
+            key         TEXT PRIMARY KEY,
+            value       TEXT NOT NULL,
+            updated_by  INTEGER,
+            updated_at  TEXT NOT NULL
+        );
+
+        -- Typed answers may now be about a review, a person or the store, not only a claim:
+        -- claim_id becomes optional and `ref` names the review or person. SQLite cannot drop
+        -- NOT NULL in place, so the small table is rebuilt.
+        CREATE TABLE pending_inputs_new (
+            user_id     INTEGER PRIMARY KEY,
+            claim_id    INTEGER REFERENCES claims (id),
+            field       TEXT NOT NULL,
+            draft_id    INTEGER REFERENCES drafts (id),
+            revision    INTEGER NOT NULL DEFAULT 0,
+            ref         INTEGER,
+            created_at  TEXT NOT NULL
+        );
+        INSERT INTO pending_inputs_new (user_id, claim_id, field, draft_id, revision, created_at)
+            SELECT user_id, claim_id, field, draft_id, revision, created_at FROM pending_inputs;
+        DROP TABLE pending_inputs;
+        ALTER TABLE pending_inputs_new RENAME TO pending_inputs;
+        """,
+    ),
 )

@@ -22,13 +22,10 @@ from bot.domain.claims import (
 )
 from bot.domain.deadlines import ensure_utc
 from bot.domain.journey import stage_of
+from bot.domain.people import Role
 from bot.storage.database import Database
 
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    LEAD = "lead"
-    AGENT = "agent"
+__all__ = ["Role"]  # re-exported: the storage layer's callers import it from here too
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +36,16 @@ class User:
     display_name: str | None
     ui_language: str | None
     active: bool
+    client_language: str | None = None  # the Telegram client's, seen on the last update
+    telegram_name: str | None = None  # as Telegram shows it, for lists; never to buyers
+
+    @property
+    def language(self) -> str | None:
+        """The language to speak to this person in: their choice, else their client's."""
+        return self.ui_language or self.client_language
+
+    def name(self) -> str:
+        return self.display_name or self.telegram_name or str(self.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +69,36 @@ class DraftRecord:
 
 @dataclass(frozen=True, slots=True)
 class PendingInput:
-    """A typed answer the bot waits for from `user_id` about a claim."""
+    """A typed answer the bot waits for from `user_id`: about a claim (`claim_id`), a review
+    or a person (`ref`), or the store."""
 
     user_id: int
-    claim_id: int
+    claim_id: int | None
     field: str
-    draft_id: int | None
-    revision: int
+    draft_id: int | None = None
+    revision: int = 0
+    ref: int | None = None
+
+
+class ReviewStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    EDITED = "edited"
+    SUPERSEDED = "superseded"
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    id: int
+    claim_id: int
+    draft_id: int
+    status: ReviewStatus
+    submitted_by: int
+    submitted_at: datetime
+    decided_by: int | None
+    decided_at: datetime | None
+    comment: str | None
 
 
 class StaleClaimError(RuntimeError):
@@ -150,6 +180,64 @@ class UserRepository:
                 (name, iso(now), user_id, name),
             )
 
+    async def seen(
+        self, user_id: int, name: str | None, client_language: str | None, now: datetime
+    ) -> None:
+        """Remember the name and client language the person's Telegram shows (one write; the
+        caller calls only when something changed)."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE users SET telegram_name = ?, client_language = ?, updated_at = ?"
+                " WHERE id = ?",
+                (name, client_language, iso(now), user_id),
+            )
+
+    async def all(self, *, active: bool | None = True) -> list[User]:
+        """People, admins first, then leads, then agents, each by name."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM users WHERE (? IS NULL OR active = ?) ORDER BY CASE role"
+            " WHEN 'admin' THEN 0 WHEN 'lead' THEN 1 ELSE 2 END, COALESCE(display_name, ''), id",
+            (active, active),
+        )
+        return [_user(row) for row in rows]
+
+    async def with_role(self, role: Role) -> list[User]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM users WHERE role = ? AND active = 1 AND origin = 'telegram' ORDER BY id",
+            (role.value,),
+        )
+        return [_user(row) for row in rows]
+
+    async def names(self, user_ids: set[int]) -> dict[int, User]:
+        if not user_ids:
+            return {}
+        marks = ",".join("?" * len(user_ids))
+        rows = await self.db.fetchall(
+            f"SELECT * FROM users WHERE id IN ({marks})",  # noqa: S608 - only placeholders
+            tuple(sorted(user_ids)),
+        )
+        return {row["id"]: _user(row) for row in rows}
+
+    async def put(
+        self,
+        tx: aiosqlite.Connection,
+        user_id: int,
+        *,
+        role: Role,
+        active: bool,
+        now: datetime,
+        telegram_name: str | None = None,
+    ) -> None:
+        """Create the person or change their role and whether they are active."""
+        await tx.execute(
+            "INSERT INTO users (id, role, origin, telegram_name, active, created_at, updated_at)"
+            " VALUES (?, ?, 'telegram', ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            " role = excluded.role, active = excluded.active,"
+            " telegram_name = COALESCE(excluded.telegram_name, users.telegram_name),"
+            " updated_at = excluded.updated_at",
+            (user_id, role.value, telegram_name, int(active), iso(now), iso(now)),
+        )
+
 
 class ClaimRepository:
     def __init__(self, db: Database) -> None:
@@ -229,20 +317,57 @@ class ClaimRepository:
         if cursor.rowcount != 1:
             raise StaleClaimError(claim.id)
 
-    async def open_count_for_agent(self, agent_id: int) -> int:
-        row = await self.db.fetchone(
-            "SELECT COUNT(*) FROM claims WHERE agent_id = ? AND closed_at IS NULL", (agent_id,)
-        )
+    async def open_count_for_agent(self, agent_id: int | None) -> int:
+        """Open claims of one agent, or of the whole team for `None`."""
+        if agent_id is None:
+            row = await self.db.fetchone("SELECT COUNT(*) FROM claims WHERE closed_at IS NULL")
+        else:
+            row = await self.db.fetchone(
+                "SELECT COUNT(*) FROM claims WHERE agent_id = ? AND closed_at IS NULL",
+                (agent_id,),
+            )
         return int(row[0]) if row is not None else 0
 
-    async def open_page_for_agent(self, agent_id: int, *, offset: int, limit: int) -> list[Claim]:
-        """Open claims, most urgent (earliest deadline) first."""
+    async def open_page_for_agent(
+        self, agent_id: int | None, *, offset: int, limit: int
+    ) -> list[Claim]:
+        """Open claims of one agent (or the team, for `None`), most urgent first."""
+        if agent_id is None:
+            rows = await self.db.fetchall(
+                "SELECT * FROM claims WHERE closed_at IS NULL"
+                " ORDER BY respond_by, id LIMIT ? OFFSET ?",
+                (limit, offset),
+            )
+        else:
+            rows = await self.db.fetchall(
+                "SELECT * FROM claims WHERE agent_id = ? AND closed_at IS NULL"
+                " ORDER BY respond_by, id LIMIT ? OFFSET ?",
+                (agent_id, limit, offset),
+            )
+        return [_claim(row) for row in rows]
+
+    async def for_order(self, order_id: str) -> list[Claim]:
+        """Every claim about an order (one may be reopened), newest first."""
         rows = await self.db.fetchall(
-            "SELECT * FROM claims WHERE agent_id = ? AND closed_at IS NULL"
-            " ORDER BY respond_by, id LIMIT ? OFFSET ?",
-            (agent_id, limit, offset),
+            "SELECT * FROM claims WHERE order_id = ? ORDER BY id DESC", (order_id,)
         )
         return [_claim(row) for row in rows]
+
+    async def reassign(
+        self, tx: aiosqlite.Connection, from_agent: int, to_agent: int, now: datetime
+    ) -> list[int]:
+        """Hand every open claim of one agent to another; the ids of the claims moved."""
+        async with tx.execute(
+            "SELECT id FROM claims WHERE agent_id = ? AND closed_at IS NULL ORDER BY id",
+            (from_agent,),
+        ) as cursor:
+            ids = [int(row[0]) for row in await cursor.fetchall()]
+        await tx.execute(
+            "UPDATE claims SET agent_id = ?, revision = revision + 1, updated_at = ?"
+            " WHERE agent_id = ? AND closed_at IS NULL",
+            (to_agent, iso(now), from_agent),
+        )
+        return ids
 
     async def count(self) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) FROM claims")
@@ -314,6 +439,128 @@ class DraftRepository:
         await tx.execute("UPDATE drafts SET sent_at = ? WHERE id = ?", (iso(now), draft_id))
 
 
+class ReviewRepository:
+    """Draft versions submitted for review. A decision is a compare-and-set on the status, so
+    of two leads deciding at once exactly one succeeds."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(
+        self, tx: aiosqlite.Connection, *, claim_id: int, draft_id: int, by: int, now: datetime
+    ) -> ReviewRecord:
+        cursor = await tx.execute(
+            "INSERT INTO reviews (claim_id, draft_id, status, submitted_by, submitted_at)"
+            " VALUES (?, ?, 'pending', ?, ?)",
+            (claim_id, draft_id, by, iso(now)),
+        )
+        review_id = cursor.lastrowid
+        if review_id is None:  # pragma: no cover
+            raise RuntimeError("review insert returned no row id")
+        return ReviewRecord(
+            review_id, claim_id, draft_id, ReviewStatus.PENDING, by, now, None, None, None
+        )
+
+    async def decide(
+        self,
+        tx: aiosqlite.Connection,
+        review_id: int,
+        status: ReviewStatus,
+        *,
+        by: int | None,
+        now: datetime,
+        comment: str | None = None,
+    ) -> bool:
+        """Move a pending review to `status`; False if it was no longer pending."""
+        cursor = await tx.execute(
+            "UPDATE reviews SET status = ?, decided_by = ?, decided_at = ?, comment = ?"
+            " WHERE id = ? AND status = 'pending'",
+            (status.value, by, iso(now), comment, review_id),
+        )
+        return cursor.rowcount == 1
+
+    async def supersede_kind(
+        self, tx: aiosqlite.Connection, claim_id: int, kind: str, now: datetime
+    ) -> list[int]:
+        """Pending reviews of older versions of a draft kind: superseded by a newer one."""
+        async with tx.execute(
+            "SELECT r.id FROM reviews r JOIN drafts d ON d.id = r.draft_id"
+            " WHERE r.claim_id = ? AND d.kind = ? AND r.status = 'pending'",
+            (claim_id, kind),
+        ) as cursor:
+            ids = [int(row[0]) for row in await cursor.fetchall()]
+        for review_id in ids:
+            await tx.execute(
+                "UPDATE reviews SET status = 'superseded', decided_at = ? WHERE id = ?",
+                (iso(now), review_id),
+            )
+        return ids
+
+    async def get(self, review_id: int) -> ReviewRecord | None:
+        row = await self.db.fetchone("SELECT * FROM reviews WHERE id = ?", (review_id,))
+        return _review(row) if row is not None else None
+
+    async def latest_for_draft(self, draft_id: int) -> ReviewRecord | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM reviews WHERE draft_id = ? ORDER BY id DESC LIMIT 1", (draft_id,)
+        )
+        return _review(row) if row is not None else None
+
+    async def pending_count(self) -> int:
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM reviews r JOIN claims c ON c.id = r.claim_id"
+            " WHERE r.status = 'pending' AND c.closed_at IS NULL"
+        )
+        return int(row[0]) if row is not None else 0
+
+    async def pending_page(self, *, offset: int, limit: int) -> list[ReviewRecord]:
+        """Pending reviews of open claims, the claim with the earliest deadline first."""
+        rows = await self.db.fetchall(
+            "SELECT r.* FROM reviews r JOIN claims c ON c.id = r.claim_id"
+            " WHERE r.status = 'pending' AND c.closed_at IS NULL"
+            " ORDER BY c.respond_by, r.id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [_review(row) for row in rows]
+
+    async def add_message(self, review_id: int, chat_id: int, message_id: int) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT OR IGNORE INTO review_messages (review_id, chat_id, message_id)"
+                " VALUES (?, ?, ?)",
+                (review_id, chat_id, message_id),
+            )
+
+    async def messages(self, review_id: int) -> list[tuple[int, int]]:
+        rows = await self.db.fetchall(
+            "SELECT chat_id, message_id FROM review_messages WHERE review_id = ?"
+            " ORDER BY chat_id, message_id",
+            (review_id,),
+        )
+        return [(int(row[0]), int(row[1])) for row in rows]
+
+
+class OptionRepository:
+    """Store settings an admin changes in the chat; absent keys fall back to the config."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, key: str) -> str | None:
+        row = await self.db.fetchone("SELECT value FROM options WHERE key = ?", (key,))
+        return str(row[0]) if row is not None else None
+
+    async def set(
+        self, tx: aiosqlite.Connection, key: str, value: str, by: int, now: datetime
+    ) -> None:
+        await tx.execute(
+            "INSERT INTO options (key, value, updated_by, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
+            " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            (key, value, by, iso(now)),
+        )
+
+
 class PendingInputRepository:
     """At most one awaited answer per person: asking a new question replaces the old one."""
 
@@ -323,17 +570,18 @@ class PendingInputRepository:
     async def set(self, pending: PendingInput, now: datetime) -> None:
         async with self.db.transaction() as tx:
             await tx.execute(
-                "INSERT INTO pending_inputs (user_id, claim_id, field, draft_id, revision,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+                "INSERT INTO pending_inputs (user_id, claim_id, field, draft_id, revision, ref,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
                 " claim_id = excluded.claim_id, field = excluded.field,"
                 " draft_id = excluded.draft_id, revision = excluded.revision,"
-                " created_at = excluded.created_at",
+                " ref = excluded.ref, created_at = excluded.created_at",
                 (
                     pending.user_id,
                     pending.claim_id,
                     pending.field,
                     pending.draft_id,
                     pending.revision,
+                    pending.ref,
                     iso(now),
                 ),
             )
@@ -343,7 +591,12 @@ class PendingInputRepository:
         if row is None:
             return None
         return PendingInput(
-            row["user_id"], row["claim_id"], row["field"], row["draft_id"], row["revision"]
+            row["user_id"],
+            row["claim_id"],
+            row["field"],
+            row["draft_id"],
+            row["revision"],
+            row["ref"],
         )
 
     async def clear(self, user_id: int, tx: aiosqlite.Connection | None = None) -> None:
@@ -410,6 +663,8 @@ class Storage:
         self.drafts = DraftRepository(db)
         self.events = EventRepository(db)
         self.pending = PendingInputRepository(db)
+        self.reviews = ReviewRepository(db)
+        self.options = OptionRepository(db)
 
 
 def _user(row: aiosqlite.Row) -> User:
@@ -420,6 +675,22 @@ def _user(row: aiosqlite.Row) -> User:
         display_name=row["display_name"],
         ui_language=row["ui_language"],
         active=bool(row["active"]),
+        client_language=row["client_language"],
+        telegram_name=row["telegram_name"],
+    )
+
+
+def _review(row: aiosqlite.Row) -> ReviewRecord:
+    return ReviewRecord(
+        id=row["id"],
+        claim_id=row["claim_id"],
+        draft_id=row["draft_id"],
+        status=ReviewStatus(row["status"]),
+        submitted_by=row["submitted_by"],
+        submitted_at=parse_iso(row["submitted_at"]),
+        decided_by=row["decided_by"],
+        decided_at=_maybe_time(row["decided_at"]),
+        comment=row["comment"],
     )
 
 

@@ -1,0 +1,48 @@
+"""Who may do what: the three roles and the permissions each one carries.
+
+Pure data and small functions; every handler and service asks `allowed(role, permission)` on
+the server for each update, whatever the buttons in front of the person say.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    LEAD = "lead"
+    AGENT = "agent"
+
+
+class Permission(StrEnum):
+    WORK_CLAIMS = "work_claims"  # open claims and work on one's own
+    SEE_TEAM = "see_team"  # see and work on every claim of the team
+    REVIEW = "review"  # approve, correct and return drafts; /queue
+    EXPORT = "export"  # export a claim's audit trail
+    MANAGE_PEOPLE = "manage_people"  # /users
+    MANAGE_STORE = "manage_store"  # /settings: review on or off, the store profile
+
+
+ROLE_PERMISSIONS: Final = MappingProxyType(
+    {
+        Role.AGENT: frozenset({Permission.WORK_CLAIMS}),
+        Role.LEAD: frozenset(
+            {Permission.WORK_CLAIMS, Permission.SEE_TEAM, Permission.REVIEW, Permission.EXPORT}
+        ),
+        # Admins can do everything a lead can: in a small team the admin often is the lead.
+        Role.ADMIN: frozenset(Permission),
+    }
+)
+
+
+def allowed(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]
+
+
+def needs_review(role: Role, review_required: bool) -> bool:
+    """Whether this person's drafts go to a team lead before they may be sent. Leads and admins
+    are the reviewers: their own drafts go straight out."""
+    return review_required and not allowed(role, Permission.REVIEW)
