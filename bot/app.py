@@ -23,7 +23,10 @@ from bot.domain.text import N_
 from bot.drafting.renderer import Renderer
 from bot.handlers.context import CONTEXT_TYPES, BotData, Channel, ClaimContext, Services
 from bot.i18n.catalogs import BOT_DOMAIN, Catalogs
+from bot.services.history import History
 from bot.services.journey import Journey
+from bot.services.people import People
+from bot.services.review import Reviews
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.persistence import SQLitePersistence
@@ -41,6 +44,8 @@ CONSOLE_ADMIN_ID = 1
 COMMANDS = (
     ("new", N_("Open a claim")),
     ("claims", N_("Your open claims, most urgent first")),
+    ("history", N_("A claim's history: /history ORDER_ID")),
+    ("queue", N_("Drafts waiting for review (team leads)")),
     ("lang", N_("The language I use with you")),
     ("help", N_("All commands")),
     ("cancel", N_("Stop what you are doing")),
@@ -74,6 +79,9 @@ def build_application(
     db = Database(settings.db_path)
     storage = Storage(db)
     renderer = Renderer(catalogs)
+    journey = Journey(
+        storage, renderer, settings.store, clock, review_default=settings.review_required
+    )
     services = Services(
         settings=settings,
         storage=storage,
@@ -81,7 +89,10 @@ def build_application(
         renderer=renderer,
         clock=clock,
         channel=channel,
-        journey=Journey(storage, renderer, settings.store, clock),
+        journey=journey,
+        reviews=Reviews(storage, journey, clock),
+        people=People(storage, clock, settings.admins),
+        history=History(storage, journey),
     )
     token = settings.token.reveal() if settings.token is not None else OFFLINE_TOKEN
     builder = (

@@ -37,6 +37,14 @@ class Console:
         if call.method == "answerCallbackQuery" and call.params.get("text"):
             self.say(f"  ({call.params['text']})")
             return
+        if call.method == "sendDocument":
+            name, data = call.files["document"]
+            self.say(
+                "bot> "
+                + self.tr.gettext("[file %(name)s, %(size)s bytes]")
+                % {"name": name, "size": len(data)}
+            )
+            return
         if call.method not in {"sendMessage", "editMessageText"}:
             return
         message: dict[str, Any] = call.result

@@ -74,6 +74,11 @@ class Settings:
     api_base_url: str | None = None
     store: StoreProfile = field(default_factory=StoreProfile)
     log_level: str | None = None  # None: INFO for the bot, WARNING in the console
+    # Drafts of agents go to a team lead before a buyer sees them, unless an admin switches it
+    # off in /settings (that choice, stored in the database, wins over this default).
+    review_required: bool = True
+    # A Telegram group of the team leads: review cards go there instead of to each lead.
+    leads_chat: int | None = None
 
     @classmethod
     def load(
@@ -118,6 +123,10 @@ class Settings:
         if log_level not in {None, "DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError("CLAIMBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
         return cls(
+            review_required=_switch(
+                "CLAIMBOT_REVIEW_REQUIRED", pick("CLAIMBOT_REVIEW_REQUIRED", "review", "required")
+            ),
+            leads_chat=_chat_id(pick("CLAIMBOT_LEADS_CHAT", "review", "leads_chat")),
             token=Secret(token) if token else None,
             db_path=Path(pick("CLAIMBOT_DB", "storage", "db") or DEFAULT_DB),
             admins=parse_admins(pick("CLAIMBOT_ADMINS", "access", "admins") or ""),
@@ -164,6 +173,27 @@ def _gifts(toml: Mapping[str, Any]) -> dict[str, Gift]:
                 raise SettingsError(f"claimbot.toml: [store.gifts] {code} value must be > 0")
         gifts[marketplace] = Gift(text.strip(), amount)
     return gifts
+
+
+def _switch(name: str, value: str | None, default: bool = True) -> bool:
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in {"1", "true", "on", "yes"}:
+        return True
+    if lowered in {"0", "false", "off", "no"}:
+        return False
+    raise SettingsError(f"{name} must be on or off")
+
+
+def _chat_id(value: str | None) -> int | None:
+    """A Telegram chat id: groups are negative (-1001234567890)."""
+    if value is None:
+        return None
+    digits = value.removeprefix("-")
+    if not digits.isascii() or not digits.isdigit() or int(digits) == 0:
+        raise SettingsError("CLAIMBOT_LEADS_CHAT must be a Telegram chat id, like -1001234567890")
+    return int(value)
 
 
 def parse_admins(text: str) -> frozenset[int]:

@@ -12,7 +12,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import IO, Any, Final
 
 from telegram.request import BaseRequest, RequestData
 
@@ -33,6 +33,7 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     result: Any
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # field -> (name, bytes)
 
 
 class OfflineBotApi(BaseRequest):
@@ -81,19 +82,25 @@ class OfflineBotApi(BaseRequest):
     ) -> tuple[int, bytes]:
         endpoint = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data is not None else {}
+        files = {
+            name: (str(part[0]), _content(part[1]))
+            for name, part in ((request_data.multipart_data or {}) if request_data else {}).items()
+        }
         try:
-            result = self._answer(endpoint, params)
+            result = self._answer(endpoint, params, files)
         except _ApiError as error:
             body = {"ok": False, "error_code": error.code, "description": error.description}
             return error.code, json.dumps(body).encode()
-        call = ApiCall(endpoint, params, result)
+        call = ApiCall(endpoint, params, result, files)
         self.calls.append(call)
         if self.listener is not None:
             self.listener(call)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     # -- the Bot API, as far as claimbot uses it -----------------------------------------------
-    def _answer(self, method: str, params: dict[str, Any]) -> Any:
+    def _answer(  # noqa: PLR0911 - one answer per method
+        self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]]
+    ) -> Any:
         if method == "getMe":
             return BOT_USER
         if method in self._ANSWER_TRUE:
@@ -106,6 +113,8 @@ class OfflineBotApi(BaseRequest):
             return self._send_message(params)
         if method in {"editMessageText", "editMessageReplyMarkup"}:
             return self._edit_message(method, params)
+        if method == "sendDocument":
+            return self._send_document(params, files)
         raise _ApiError(400, f"Bad Request: the offline transport does not implement {method}")
 
     def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -124,6 +133,30 @@ class OfflineBotApi(BaseRequest):
         }
         if params.get("reply_markup"):
             message["reply_markup"] = _markup(params["reply_markup"])
+        self._messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _send_document(
+        self, params: dict[str, Any], files: dict[str, tuple[str, bytes]]
+    ) -> dict[str, Any]:
+        if "document" not in files:
+            raise _ApiError(400, "Bad Request: there is no document in the request")
+        name, data = files["document"]
+        if not data:
+            raise _ApiError(400, "Bad Request: file must be non-empty")
+        chat_id = _chat_id(params)
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": BOT_USER,
+            "document": {
+                "file_id": f"offline-{len(self._messages)}",
+                "file_unique_id": f"u{len(self._messages)}",
+                "file_name": name,
+                "file_size": len(data),
+            },
+        }
         self._messages[(chat_id, message["message_id"])] = message
         return message
 
@@ -161,6 +194,10 @@ class _ApiError(Exception):
         super().__init__(description)
         self.code = code
         self.description = description
+
+
+def _content(data: bytes | IO[bytes]) -> bytes:
+    return data if isinstance(data, bytes) else data.read()
 
 
 def _chat_id(params: dict[str, Any]) -> int:

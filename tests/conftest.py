@@ -57,13 +57,14 @@ class Chat:
     api: OfflineBotApi
     factory: UpdateFactory
     errors: list[BaseException] = field(default_factory=list)
+    names: dict[int, str] = field(default_factory=dict)  # Telegram first names; else "Agent"
 
     @property
     def services(self) -> Services:
         return services_of(self.app)
 
     def user(self, user_id: int, language_code: str | None = "en") -> dict[str, Any]:
-        return self.factory.user(user_id, language_code)
+        return self.factory.user(user_id, language_code, self.names.get(user_id, "Agent"))
 
     async def feed(self, data: dict[str, Any]) -> list[ApiCall]:
         before = len(self.api.calls)

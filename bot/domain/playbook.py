@@ -222,3 +222,24 @@ def plan_for(reason: Reason, fulfillment: Fulfillment) -> Plan:
 # Where a freshly opened claim stands once intake is done: the cause is known, the buyer
 # contact is being prepared.
 STAGE_AFTER_INTAKE: Final = Stage.CONTACTING_BUYER
+
+# Every step by id, and its title (an N_ msgid): for the audit trail, which names past steps.
+STEP_TITLES: Final = MappingProxyType(
+    {
+        step.id: step.title
+        for step in (
+            FIND_CAUSE,
+            CONTACT_BUYER,
+            AWAIT_REPLY,
+            HANDLE_PRODUCT,
+            EXPLAIN_DELIVERY,
+            CHECK_RETURN,
+            REFUND_RETURN,
+            ACCEPT_RETURN,
+            REQUEST_WITHDRAWAL,
+            RESPOND_TO_AMAZON,
+            AMAZON_FULFILLED,
+            RECORD_OUTCOME,
+        )
+    }
+)

@@ -14,7 +14,20 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import access, claims, errors, fallback, intake, language, start
+from bot.handlers import (
+    access,
+    claims,
+    errors,
+    fallback,
+    history,
+    inputs,
+    intake,
+    language,
+    people,
+    review,
+    start,
+    store,
+)
 from bot.handlers.common import NEW_MESSAGE
 
 
@@ -30,12 +43,22 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CommandHandler("cancel", start.cancel_outside, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("claims", claims.claims_command, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("lang", language.lang_command, filters=NEW_MESSAGE))
-    # 3. buttons of claim cards, the claim list and the language menu;
+    application.add_handler(CommandHandler("history", history.history_command, filters=NEW_MESSAGE))
+    # Each of these re-checks the role on the server (agents are refused, not just not shown).
+    application.add_handler(CommandHandler("queue", review.queue_command, filters=NEW_MESSAGE))
+    application.add_handler(CommandHandler("users", people.users_command, filters=NEW_MESSAGE))
+    application.add_handler(CommandHandler("settings", store.settings_command, filters=NEW_MESSAGE))
+    # 3. buttons, one family per prefix, each parsed against its closed grammar;
     application.add_handler(CallbackQueryHandler(claims.claim_button, pattern=r"^c:"))
     application.add_handler(CallbackQueryHandler(claims.list_button, pattern=r"^l:"))
     application.add_handler(CallbackQueryHandler(language.lang_button, pattern=r"^ui:"))
+    application.add_handler(CallbackQueryHandler(review.review_button, pattern=r"^r:"))
+    application.add_handler(CallbackQueryHandler(review.queue_button, pattern=r"^q:"))
+    application.add_handler(CallbackQueryHandler(people.people_button, pattern=r"^u:"))
+    application.add_handler(CallbackQueryHandler(history.history_button, pattern=r"^h:"))
+    application.add_handler(CallbackQueryHandler(store.setting_button, pattern=r"^s:"))
     # 4. text and media: the answer to a question a card asked, else stray input;
-    application.add_handler(MessageHandler(NEW_MESSAGE & ~filters.COMMAND, claims.text_message))
+    application.add_handler(MessageHandler(NEW_MESSAGE & ~filters.COMMAND, inputs.text_message))
     # 5. whatever is left: old or forged buttons, unknown commands.
     application.add_handler(CallbackQueryHandler(fallback.stale_button))
     application.add_handler(MessageHandler(NEW_MESSAGE, fallback.unknown_input))

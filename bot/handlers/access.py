@@ -8,12 +8,16 @@ add them), and the update stops here.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
+from bot.domain.people import Permission, allowed
 from bot.handlers.context import ClaimContext
+from bot.i18n.locales import normalize_language
+from bot.views.buttons import REVIEW_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +39,75 @@ async def guard(update: Update, context: ClaimContext) -> None:
         log.info("refused update %s from user %s", update.update_id, person.id)
         await _refuse(update, context, person.id, person.language_code)
         raise ApplicationHandlerStop
+    client_language = normalize_language(person.language_code)
+    telegram_name = person.full_name[:64] or None
+    if (client_language, telegram_name) != (user.client_language, user.telegram_name):
+        await services.storage.users.seen(user.id, telegram_name, client_language, services.clock())
+        user = replace(user, client_language=client_language, telegram_name=telegram_name)
     context.actor = user
     context.tr = services.translator(user.ui_language or person.language_code)
+    chat = update.effective_chat
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        await _outside_private_chat(update, context)
+
+
+async def _outside_private_chat(update: Update, context: ClaimContext) -> None:
+    """In a group (the leads' review chat) only review card buttons work: every other screen
+    shows claim data meant for one person, so it stays in private chats."""
+    query = update.callback_query
+    if query is not None and isinstance(query.data, str) and query.data.startswith(REVIEW_PREFIX):
+        return
+    if query is not None:
+        await refuse_button(update, context)
+    elif update.effective_message is not None and (update.effective_message.text or "").startswith(
+        "/"
+    ):
+        await update.effective_message.reply_text(
+            context.tr.gettext("Please write to me in our private chat.")
+        )
+    raise ApplicationHandlerStop
+
+
+def can(context: ClaimContext, permission: Permission) -> bool:
+    """The acting person's role carries `permission` (their role as stored now)."""
+    return allowed(context.require_actor().role, permission)
+
+
+async def deny(update: Update, context: ClaimContext, permission: Permission) -> None:
+    """Refuse an action the person's role does not allow, and log it (ids only)."""
+    actor = context.require_actor()
+    log.warning(
+        "refused %s to user %s (role %s) in update %s",
+        permission.value,
+        actor.id,
+        actor.role.value,
+        update.update_id,
+    )
+    text = context.tr.gettext(
+        "Your role does not allow that. Ask your team's admin if you need it."
+    )
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_chat is not None:
+        await update.effective_chat.send_message(text)
+
+
+async def refuse_button(update: Update, context: ClaimContext) -> None:
+    """A button that is not (or no longer) one of ours for this person: forged, replayed or
+    stale. Nothing happens; the press is logged with the data (ids only, never buyer data)."""
+    query = update.callback_query
+    data = query.data if query is not None else None
+    person = update.effective_user
+    log.warning(
+        "refused button %r from user %s in update %s",
+        data[:64] if isinstance(data, str) else data,
+        person.id if person else None,
+        update.update_id,
+    )
+    if query is not None:
+        await query.answer(
+            context.tr.gettext("That button is not valid any more."), show_alert=True
+        )
 
 
 async def _refuse(

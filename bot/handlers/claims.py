@@ -12,18 +12,20 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Final
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+from telegram import Update
 
 from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Reason
 from bot.domain.drafts import DraftKind
 from bot.domain.fields import EDITABLE, FIELDS, FieldError
 from bot.domain.journey import EVIDENCE_FACT, JourneyError, next_step, previous_step
+from bot.domain.people import Permission
 from bot.domain.text import N_
 from bot.drafting.renderer import DraftFactsError
-from bot.handlers.common import answer_button, close_keyboard, send
+from bot.handlers import review
+from bot.handlers.access import can, deny, refuse_button
+from bot.handlers.common import answer_button, close_keyboard, markup, send, show
 from bot.handlers.context import ClaimContext
-from bot.handlers.fallback import unknown_input
+from bot.handlers.history import show_history
 from bot.services.journey import (
     MAX_DRAFT_TEXT,
     ClaimNotFoundError,
@@ -31,6 +33,7 @@ from bot.services.journey import (
     PreparedDraft,
     RefundGuardError,
 )
+from bot.services.review import ReviewError
 from bot.storage.repositories import PendingInput, StaleClaimError
 from bot.views import card as views
 from bot.views.buttons import parse_claim_button, parse_list_button
@@ -45,36 +48,6 @@ FREE: Final = "free"
 EVIDENCE_INPUT: Final = "evid:"  # + evidence item: the fact to tick it with
 
 Action = Callable[[Update, ClaimContext, Claim, str | None], Awaitable[None]]
-
-
-def markup(rows: views.Rows) -> InlineKeyboardMarkup | None:
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
-
-
-async def show(
-    update: Update, text: str, rows: views.Rows, *, replace_pressed: bool = True
-) -> None:
-    """Show a screen: in place of the pressed message when there is one (menus and cards
-    replace each other), else as a new message."""
-    query = update.callback_query
-    if (
-        replace_pressed
-        and query is not None
-        and isinstance(query.message, Message)
-        and len(text) <= views.MAX_SCREEN
-    ):
-        try:
-            await query.message.edit_text(text, reply_markup=markup(rows))
-        except BadRequest as error:
-            if "not modified" in str(error).lower():
-                return
-        else:
-            return
-    await send(update, text, markup(rows))
 
 
 async def show_card(
@@ -95,15 +68,34 @@ async def claims_command(update: Update, context: ClaimContext) -> None:
 
 
 async def _list_page(
-    update: Update, context: ClaimContext, offset: int, *, replace_pressed: bool
+    update: Update,
+    context: ClaimContext,
+    offset: int,
+    *,
+    replace_pressed: bool,
+    team: bool | None = None,
 ) -> None:
+    """A page of open claims: the person's own, or for leads (who may switch) the team's."""
     actor = context.require_actor()
-    claims = context.services.storage.claims
-    total = await claims.open_count_for_agent(actor.id)
+    storage = context.services.storage
+    sees_team = can(context, Permission.SEE_TEAM)
+    team = bool(team) and sees_team
+    owner = None if team else actor.id
+    total = await storage.claims.open_count_for_agent(owner)
     offset = min(offset, max(0, total - 1))
-    page = await claims.open_page_for_agent(actor.id, offset=offset, limit=views.PAGE_SIZE)
+    page = await storage.claims.open_page_for_agent(owner, offset=offset, limit=views.PAGE_SIZE)
+    owners: dict[int, str] = {}
+    if team:
+        people = await storage.users.names({claim.agent_id for claim in page})
+        owners = {user_id: person.name() for user_id, person in people.items()}
     text, rows = views.claims_list(
-        context.tr, page, total=total, offset=offset, now=context.services.clock()
+        context.tr,
+        page,
+        total=total,
+        offset=offset,
+        now=context.services.clock(),
+        team=team if sees_team else None,
+        owners=owners,
     )
     await show(update, text, rows, replace_pressed=replace_pressed)
 
@@ -115,8 +107,13 @@ async def list_button(update: Update, context: ClaimContext) -> None:
         await _invalid(update, context)
         return
     if button.claim_id is None:
+        if button.team and not can(context, Permission.SEE_TEAM):
+            await deny(update, context, Permission.SEE_TEAM)
+            return
         await answer_button(update)
-        await _list_page(update, context, button.offset or 0, replace_pressed=True)
+        await _list_page(
+            update, context, button.offset or 0, replace_pressed=True, team=button.team
+        )
         return
     claim = await _load_or_refuse(update, context, button.claim_id)
     if claim is None:
@@ -136,14 +133,14 @@ async def claim_button(update: Update, context: ClaimContext) -> None:
     claim = await _load_or_refuse(update, context, button.claim_id)
     if claim is None:
         return
-    if claim.is_closed:
+    if claim.is_closed and button.action not in ("hist", "card"):
         await answer_button(
             update, _("Claim #%(number)s is closed.") % {"number": claim.id}, alert=True
         )
         await show_card(update, context, claim, replace_pressed=False)
         return
     # Draft buttons are checked against the draft's version instead (see mark_sent, edit).
-    if button.revision != claim.revision and button.action not in ("sent", "edit", "card"):
+    if button.revision != claim.revision and button.action not in REVISION_FREE:
         await _stale(update, context, claim)
         return
     try:
@@ -153,8 +150,6 @@ async def claim_button(update: Update, context: ClaimContext) -> None:
         await _stale(update, context, fresh)
     except (JourneyError, ValueError, KeyError):
         # A value no screen offers (forged, or from a plan that has changed): refuse quietly.
-        person = update.effective_user
-        log.info("refused claim button %r from user %s", button.data(), person and person.id)
         await _invalid(update, context)
 
 
@@ -169,12 +164,19 @@ async def _load_or_refuse(update: Update, context: ClaimContext, claim_id: int) 
 
 
 async def _invalid(update: Update, context: ClaimContext) -> None:
-    await answer_button(
-        update, context.tr.gettext("That button is not valid any more."), alert=True
-    )
+    await refuse_button(update, context)
 
 
 async def _stale(update: Update, context: ClaimContext, claim: Claim) -> None:
+    """A button of an older revision of the card (a replay, or simply an old message):
+    nothing happens; the person gets the current card."""
+    person = update.effective_user
+    log.info(
+        "stale button on claim %s (revision %s) from user %s",
+        claim.id,
+        claim.revision,
+        person.id if person else None,
+    )
     await answer_button(
         update,
         context.tr.gettext("This claim has changed since. Here is its current card."),
@@ -227,10 +229,19 @@ async def _prepare(
 
 async def send_draft(update: Update, context: ClaimContext, prepared: PreparedDraft) -> None:
     """Header, then the text alone (one copy gesture), then what it says in the agent's own
-    language; the buttons go under the last message."""
-    draft = context.services.journey.preview(prepared, context.tr.language, context.require_actor())
+    language; the buttons go under the last message. With review on, an agent's draft offers
+    "Submit for review" instead of "Mark as sent" until a lead has approved it."""
+    services = context.services
+    actor = context.require_actor()
+    await review.refresh_copies(context, prepared.superseded)
+    draft = services.journey.preview(prepared, context.tr.language, actor)
     preview = (draft.language, draft.text) if draft is not None else None
-    header, body, preview_text, rows = views.draft_messages(context.tr, prepared, preview=preview)
+    submit = await services.reviews.needs_review(actor) and not await services.reviews.is_approved(
+        prepared.record.id
+    )
+    header, body, preview_text, rows = views.draft_messages(
+        context.tr, prepared, preview=preview, submit=submit
+    )
     await send(update, header)
     if preview_text is None:
         await send(update, body, markup(rows))
@@ -245,13 +256,15 @@ async def _sent(update: Update, context: ClaimContext, claim: Claim, arg: str | 
     try:
         fresh, record = await journey.mark_sent(claim, int(arg or ""), context.require_actor())
     except JourneyError as error:
-        if str(error) != "not_latest":
+        reasons = {
+            "not_latest": _("There is a newer version of this message: mark that one as sent."),
+            "needs_approval": _(
+                "A team lead has to approve this version first: submit it for review."
+            ),
+        }
+        if str(error) not in reasons:
             raise
-        await answer_button(
-            update,
-            _("There is a newer version of this message: mark that one as sent."),
-            alert=True,
-        )
+        await answer_button(update, reasons[str(error)], alert=True)
         return
     await answer_button(update, _("Marked as sent."))
     await close_keyboard(update)
@@ -408,6 +421,33 @@ async def _all(update: Update, context: ClaimContext, claim: Claim, _arg: str | 
     await show(update, *views.all_drafts_menu(context.tr, claim))
 
 
+async def _submit(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    try:
+        item, superseded = await context.services.reviews.submit(
+            claim, int(arg or ""), context.require_actor()
+        )
+    except ReviewError:
+        await answer_button(
+            update, context.tr.gettext("This message was already marked as sent."), alert=True
+        )
+        return
+    except JourneyError as error:
+        if str(error) != "not_latest":
+            raise
+        await answer_button(
+            update,
+            context.tr.gettext("There is a newer version of this message: submit that one."),
+            alert=True,
+        )
+        return
+    await review.submitted(update, context, item, superseded)
+
+
+async def _hist(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
+    await answer_button(update)
+    await show_history(update, context, claim.id)
+
+
 async def _stop(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
     actor = context.require_actor()
     await context.services.storage.pending.clear(actor.id)
@@ -438,7 +478,12 @@ ACTIONS: Final[dict[str, Action]] = {
     "ship": _ship,
     "lang": _lang,
     "stop": _stop,
+    "submit": _submit,
+    "hist": _hist,
 }
+# Buttons checked against something other than the claim's revision: a draft's version
+# (sent, edit, submit), or harmless to replay (card, history).
+REVISION_FREE: Final = frozenset({"sent", "edit", "card", "submit", "hist"})
 
 
 # --- Typed answers ---------------------------------------------------------------------------
@@ -465,13 +510,12 @@ def _prompt_key(field: str) -> str:
     return field
 
 
-async def typed_answer(update: Update, context: ClaimContext) -> bool:
-    """A text message while a question about a claim is open. Returns False when no question
-    is open (the caller answers it as stray input)."""
+async def typed_answer(update: Update, context: ClaimContext, pending: PendingInput) -> bool:
+    """A message while a question about a claim is open. Returns False when the question's
+    claim is gone from this person's sight (the caller answers it as stray input)."""
     actor = context.require_actor()
     services = context.services
-    pending = await services.storage.pending.get(actor.id)
-    if pending is None:
+    if pending.claim_id is None:  # pragma: no cover - the router sends only claim questions
         return False
     _ = context.tr.gettext
     message = update.effective_message
@@ -557,9 +601,3 @@ async def _apply_answer(
         await show(update, *views.facts_menu(context.tr, fresh), replace_pressed=False)
     else:  # pragma: no cover - only this module writes pending fields
         await services.storage.pending.clear(actor.id)
-
-
-async def text_message(update: Update, context: ClaimContext) -> None:
-    """Any text outside a conversation: the answer to an open question, or stray input."""
-    if not await typed_answer(update, context):
-        await unknown_input(update, context)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Final
+import logging
+from typing import Any, Final
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit
-from telegram.error import BadRequest
-from telegram.ext import filters
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import CallbackContext, filters
+
+from bot.views.card import MAX_SCREEN, Rows
+
+log = logging.getLogger(__name__)
 
 MAX_TEXT: Final = MessageLimit.MAX_TEXT_LENGTH
 # New messages only: an edited old answer must not be taken as a new one.
@@ -50,6 +55,53 @@ async def close_keyboard(update: Update, replacement_text: str | None = None) ->
     except BadRequest:
         # Already edited or too old to edit: the keyboard is gone or harmless either way.
         return
+
+
+def markup(rows: Rows) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+async def show(update: Update, text: str, rows: Rows, *, replace_pressed: bool = True) -> None:
+    """Show a screen: in place of the pressed message when there is one (menus and cards
+    replace each other), else as a new message."""
+    query = update.callback_query
+    if (
+        replace_pressed
+        and query is not None
+        and isinstance(query.message, Message)
+        and len(text) <= MAX_SCREEN
+    ):
+        try:
+            await query.message.edit_text(text, reply_markup=markup(rows))
+        except BadRequest as error:
+            if "not modified" in str(error).lower():
+                return
+        else:
+            return
+    await send(update, text, markup(rows))
+
+
+async def send_to(
+    context: CallbackContext[Any, Any, Any, Any], chat_id: int, text: str, rows: Rows | None = None
+) -> Message | None:
+    """A message to someone else's chat (a lead, the agent, the leads' group), in pieces if
+    long. A person who blocked the bot is logged and skipped: one unreachable lead must not
+    stop the others."""
+    pieces = split_text(text)
+    sent: Message | None = None
+    try:
+        for number, piece in enumerate(pieces, start=1):
+            sent = await context.bot.send_message(
+                chat_id, piece, reply_markup=markup(rows or []) if number == len(pieces) else None
+            )
+    except TelegramError as error:
+        log.warning("could not write to chat %s: %s", chat_id, type(error).__name__)
+        return None
+    return sent
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:

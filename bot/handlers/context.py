@@ -13,7 +13,10 @@ from bot.drafting.renderer import Renderer
 from bot.i18n.catalogs import BOT_DOMAIN, SOURCE_LANGUAGE, Catalogs
 from bot.i18n.locales import normalize_language
 from bot.i18n.translator import Translator
+from bot.services.history import History
 from bot.services.journey import Journey
+from bot.services.people import People
+from bot.services.review import Reviews
 from bot.settings import Settings
 from bot.storage.repositories import Storage, User
 
@@ -31,6 +34,9 @@ class Services:
     clock: Callable[[], datetime]
     channel: Channel
     journey: Journey
+    reviews: Reviews
+    people: People
+    history: History
     _translators: dict[str, Translator] = field(default_factory=dict, repr=False)
 
     def translator(self, language: str | None) -> Translator:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.domain.people import Permission
+from bot.handlers.access import can
 from bot.handlers.common import send
 from bot.handlers.context import ClaimContext
 from bot.views.labels import ROLES
@@ -29,19 +31,24 @@ async def start(update: Update, context: ClaimContext) -> None:
 
 async def help_command(update: Update, context: ClaimContext) -> None:
     _ = context.tr.gettext
-    text = "\n".join(
-        [
-            _("Commands:"),
-            _("/new - open a claim: a few questions, then the plan and the first message"),
-            _("/claims - your open claims, most urgent first; tap one for its card"),
-            _("/lang - the language I use with you"),
-            _("/cancel - stop what you are doing; nothing half-done is saved"),
-            _("/help - this list"),
-            "",
-            _("Answer a question by tapping a button or by typing the answer."),
-        ]
-    )
-    await send(update, text)
+    lines = [
+        _("Commands:"),
+        _("/new - open a claim: a few questions, then the plan and the first message"),
+        _("/claims - your open claims, most urgent first; tap one for its card"),
+        _("/history ORDER_ID - everything that happened on a claim, who did it and when"),
+        _("/lang - the language I use with you"),
+        _("/cancel - stop what you are doing; nothing half-done is saved"),
+        _("/help - this list"),
+    ]
+    # Only what the person's role allows: the server refuses the rest anyway.
+    if can(context, Permission.REVIEW):
+        lines.append(_("/queue - drafts waiting for your review, most urgent first"))
+    if can(context, Permission.MANAGE_PEOPLE):
+        lines.append(_("/users - the team: add people, change roles, remove people"))
+    if can(context, Permission.MANAGE_STORE):
+        lines.append(_("/settings - review on or off, and the store profile"))
+    lines.extend(["", _("Answer a question by tapping a button or by typing the answer.")])
+    await send(update, "\n".join(lines))
 
 
 async def cancel_outside(update: Update, context: ClaimContext) -> None:
@@ -54,6 +61,9 @@ async def cancel_outside(update: Update, context: ClaimContext) -> None:
         await send(update, _("There is nothing to cancel."))
         return
     await pending.clear(actor.id)
+    if waiting.claim_id is None:
+        await send(update, _("I stopped waiting for your answer. Nothing was changed."))
+        return
     await send(
         update,
         _("I stopped waiting for your answer about claim #%(number)s. Nothing was changed.")

@@ -25,11 +25,12 @@ from bot.domain.journey import (
     step_after_sent,
 )
 from bot.domain.marketplaces import BUYER_LANGUAGES
+from bot.domain.people import Permission, allowed, needs_review
 from bot.drafting.facts import draft_facts
 from bot.drafting.renderer import Draft, Renderer
 from bot.settings import StoreProfile
 from bot.storage.drafts import store_draft
-from bot.storage.repositories import DraftRecord, Role, Storage, User
+from bot.storage.repositories import DraftRecord, ReviewStatus, Storage, User
 
 MAX_DRAFT_TEXT = 4000  # a message to a buyer is at most 2,000 characters; leave room to see why
 
@@ -57,11 +58,12 @@ class PreparedDraft:
     findings: tuple[Finding, ...]
     is_fallback: bool  # no catalog for the buyer's language: the text is English
     generated: DraftRecord | None  # for an edited version, the generated text it replaced
+    superseded: tuple[int, ...] = ()  # reviews of older versions this version replaced
 
 
 def can_see(actor: User, claim: Claim) -> bool:
     """Agents work on their own claims; team leads and admins see the team's."""
-    return claim.agent_id == actor.id or actor.role in (Role.LEAD, Role.ADMIN)
+    return claim.agent_id == actor.id or allowed(actor.role, Permission.SEE_TEAM)
 
 
 class Journey:
@@ -73,11 +75,19 @@ class Journey:
         renderer: Renderer,
         store: StoreProfile,
         clock: Callable[[], datetime],
+        *,
+        review_default: bool = True,
     ) -> None:
         self.storage = storage
         self.renderer = renderer
         self.store = store
         self.clock = clock
+        self.review_default = review_default
+
+    async def review_required(self) -> bool:
+        """The store's `review.required`: an admin's choice in /settings, else the config."""
+        value = await self.storage.options.get("review.required")
+        return self.review_default if value is None else value == "on"
 
     # --- Reading ---------------------------------------------------------------------------
     async def load(self, claim_id: int, actor: User) -> Claim:
@@ -123,6 +133,7 @@ class Journey:
         draft = self.render(claim, kind, claim.facts.buyer_language, actor)
         now = self.clock()
         latest = await self.storage.drafts.latest(claim.id, kind.value)
+        superseded: list[int] = []
         if latest is not None and (latest.subject, latest.body) == (draft.subject, draft.body):
             record = latest
         else:
@@ -143,12 +154,16 @@ class Journey:
                     now=now,
                     note=note,
                 )
+                superseded = await self.storage.reviews.supersede_kind(
+                    tx, claim.id, kind.value, now
+                )
         return PreparedDraft(
             claim,
             record,
             self.findings(claim, draft.text),
             draft.is_fallback,
             None,
+            tuple(superseded),
         )
 
     async def edit(self, claim: Claim, draft_id: int, text: str, actor: User) -> PreparedDraft:
@@ -184,15 +199,22 @@ class Journey:
                 actor_id=actor.id,
                 now=now,
             )
+            superseded = await self.storage.reviews.supersede_kind(tx, claim.id, kind.value, now)
         findings = self.findings(claim, record.text)
-        return PreparedDraft(claim, record, findings, False, generated)
+        return PreparedDraft(claim, record, findings, False, generated, tuple(superseded))
 
     async def mark_sent(
         self, claim: Claim, draft_id: int, actor: User
     ) -> tuple[Claim, DraftRecord]:
         """The agent sent this draft. Only the newest version of a kind can be marked sent;
-        a buyer message records the contact, and a draft the step is for completes the step."""
+        a buyer message records the contact, and a draft the step is for completes the step.
+        With review on, an agent may only mark a version a team lead approved
+        (JourneyError("needs_approval"))."""
         record = await self.newest_version(claim, draft_id)
+        if needs_review(actor.role, await self.review_required()):
+            review = await self.storage.reviews.latest_for_draft(record.id)
+            if review is None or review.status is not ReviewStatus.APPROVED:
+                raise JourneyError("needs_approval")
         kind = DraftKind(record.kind)
         now = self.clock()
         changes: dict[str, object] = {}
@@ -206,6 +228,8 @@ class Journey:
         async with self.storage.db.transaction() as tx:
             await self.storage.claims.update(tx, claim, now, **changes)
             await self.storage.drafts.mark_sent(tx, record.id, now)
+            # Sent while review was off: its open review (if any) has nothing left to decide.
+            await self.storage.reviews.supersede_kind(tx, claim.id, record.kind, now)
             await self.storage.events.record(
                 tx,
                 "draft_sent",

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from typing import Final
 
 PREFIX: Final = "c:"
-LIST_PREFIX: Final = "l:"  # l:<offset> a page of /claims, l:o:<claim> open a claim's card
+# l:<offset> a page of /claims, l:t:<offset> a page of the team's claims (leads),
+# l:o:<claim> open a claim's card
+LIST_PREFIX: Final = "l:"
 _DATA = re.compile(r"c:(\d{1,12}):(\d{1,9}):([a-z]{1,6})(?::([a-z0-9_]{1,32}))?")
-_LIST = re.compile(r"l:(?:(\d{1,6})|o:(\d{1,12}))")
+_LIST = re.compile(r"l:(?:(\d{1,6})|t:(\d{1,6})|o:(\d{1,12}))")
 
 # Every action a claim button can carry.
 ACTIONS: Final = frozenset(
@@ -40,6 +42,8 @@ ACTIONS: Final = frozenset(
         "ship",  # arg: fulfillment
         "lang",  # arg: language
         "stop",  # stop waiting for a typed answer
+        "submit",  # arg: draft id, sent to the team leads for review
+        "hist",  # the claim's audit trail
     }
 )
 
@@ -70,11 +74,12 @@ def parse_claim_button(data: object) -> ClaimButton | None:
 class ListButton:
     offset: int | None = None  # a page
     claim_id: int | None = None  # open this claim
+    team: bool = False  # the page is of the whole team's claims
 
     def data(self) -> str:
         if self.claim_id is not None:
             return f"{LIST_PREFIX}o:{self.claim_id}"
-        return f"{LIST_PREFIX}{self.offset or 0}"
+        return f"{LIST_PREFIX}{'t:' if self.team else ''}{self.offset or 0}"
 
 
 def parse_list_button(data: object) -> ListButton | None:
@@ -83,6 +88,102 @@ def parse_list_button(data: object) -> ListButton | None:
     match = _LIST.fullmatch(data)
     if match is None:
         return None
+    if match[3] is not None:
+        return ListButton(claim_id=int(match[3]))
     if match[2] is not None:
-        return ListButton(claim_id=int(match[2]))
+        return ListButton(offset=int(match[2]), team=True)
     return ListButton(offset=int(match[1]))
+
+
+# --- Review, queue, people, history, settings -------------------------------------------------
+# Each family is one short prefix and a closed grammar; ids are database ids, checked again on
+# the server against the person pressing.
+REVIEW_PREFIX: Final = "r:"
+REVIEW_ACTIONS: Final = frozenset({"ok", "edit", "ret", "open", "stop"})
+_REVIEW = re.compile(r"r:(\d{1,12}):([a-z]{1,6})")
+_QUEUE = re.compile(r"q:(\d{1,6})")
+PEOPLE_ACTIONS: Final = frozenset({"list", "p", "role", "rm", "rmok", "add", "move", "to"})
+_PEOPLE = re.compile(r"u:([a-z]{1,6})(?::(\d{1,15}))?(?::([a-z0-9]{1,15}))?")
+HISTORY_ACTIONS: Final = frozenset({"show", "csv"})
+_HISTORY = re.compile(r"h:(\d{1,12}):([a-z]{1,6})")
+SETTING_ACTIONS: Final = frozenset({"review", "show"})
+_SETTING = re.compile(r"s:([a-z]{1,8})(?::(on|off))?")
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewButton:
+    review_id: int
+    action: str
+
+    def data(self) -> str:
+        return f"r:{self.review_id}:{self.action}"
+
+
+def parse_review_button(data: object) -> ReviewButton | None:
+    match = _REVIEW.fullmatch(data) if isinstance(data, str) else None
+    if match is None or match[2] not in REVIEW_ACTIONS:
+        return None
+    return ReviewButton(int(match[1]), match[2])
+
+
+def queue_data(offset: int) -> str:
+    return f"q:{offset}"
+
+
+def parse_queue_button(data: object) -> int | None:
+    match = _QUEUE.fullmatch(data) if isinstance(data, str) else None
+    return int(match[1]) if match is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleButton:
+    action: str
+    user_id: int | None = None
+    arg: str | None = None
+
+    def data(self) -> str:
+        parts = ["u", self.action]
+        if self.user_id is not None:
+            parts.append(str(self.user_id))
+        if self.arg is not None:
+            parts.append(self.arg)
+        return ":".join(parts)
+
+
+def parse_people_button(data: object) -> PeopleButton | None:
+    match = _PEOPLE.fullmatch(data) if isinstance(data, str) else None
+    if match is None or match[1] not in PEOPLE_ACTIONS:
+        return None
+    return PeopleButton(match[1], int(match[2]) if match[2] else None, match[3])
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryButton:
+    claim_id: int
+    action: str
+
+    def data(self) -> str:
+        return f"h:{self.claim_id}:{self.action}"
+
+
+def parse_history_button(data: object) -> HistoryButton | None:
+    match = _HISTORY.fullmatch(data) if isinstance(data, str) else None
+    if match is None or match[2] not in HISTORY_ACTIONS:
+        return None
+    return HistoryButton(int(match[1]), match[2])
+
+
+@dataclass(frozen=True, slots=True)
+class SettingButton:
+    action: str
+    value: str | None = None
+
+    def data(self) -> str:
+        return f"s:{self.action}" + (f":{self.value}" if self.value else "")
+
+
+def parse_setting_button(data: object) -> SettingButton | None:
+    match = _SETTING.fullmatch(data) if isinstance(data, str) else None
+    if match is None or match[1] not in SETTING_ACTIONS:
+        return None
+    return SettingButton(match[1], match[2])

@@ -7,7 +7,7 @@ markup. Everything the agent reads is translated through `tr`.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
@@ -193,7 +193,7 @@ def step_hint(tr: Translator, claim: Claim, now: datetime) -> str | None:  # noq
 def card_keyboard(tr: Translator, claim: Claim, now: datetime) -> Rows:  # noqa: PLR0912 - one per step
     _ = tr.gettext
     if claim.outcome is not None:
-        return []
+        return [[(_("History"), _b(claim, "hist"))]]
     rows: Rows = []
     step = current_step(claim).id
     if needs_cause(claim):
@@ -241,6 +241,7 @@ def card_keyboard(tr: Translator, claim: Claim, now: datetime) -> Rows:  # noqa:
             (_("Outcome"), _b(claim, "out")),
         ]
     )
+    rows.append([(_("History"), _b(claim, "hist"))])
     return rows
 
 
@@ -439,6 +440,7 @@ def draft_messages(
     prepared: PreparedDraft,
     *,
     preview: tuple[str, str] | None,
+    submit: bool = False,
 ) -> tuple[str, str, str | None, Rows]:
     """Header (kind, version, findings), the copyable text, the preview in the agent's
     language (or None), and the buttons that go under the last of them."""
@@ -496,11 +498,15 @@ def draft_messages(
             + "\n\n"
             + text
         )
+    if submit:
+        lines.append(_("A team lead reviews it before it goes out."))
+    first = (
+        ("📤 " + _("Submit for review"), _b(claim, "submit", str(record.id)))
+        if submit
+        else ("✓ " + _("Mark as sent"), _b(claim, "sent", str(record.id)))
+    )
     rows: Rows = [
-        [
-            ("✓ " + _("Mark as sent"), _b(claim, "sent", str(record.id))),
-            ("✎ " + _("Edit"), _b(claim, "edit", str(record.id))),
-        ],
+        [first, ("✎ " + _("Edit"), _b(claim, "edit", str(record.id)))],
         # The card comes as a new message: the draft above must stay to be copied.
         [("◂ " + _("Back to the claim"), _b(claim, "card", NEW_MESSAGE))],
     ]
@@ -514,15 +520,38 @@ def _changed_lines(before: str, after: str) -> int:
 
 # --- The list ----------------------------------------------------------------------------------
 def claims_list(
-    tr: Translator, claims: Sequence[Claim], *, total: int, offset: int, now: datetime
+    tr: Translator,
+    claims: Sequence[Claim],
+    *,
+    total: int,
+    offset: int,
+    now: datetime,
+    team: bool | None = None,
+    owners: Mapping[int, str] | None = None,
 ) -> tuple[str, Rows]:
+    """A page of open claims. `team` is None for agents (their own claims only); for leads it
+    says whether the page is the whole team's, and a button switches between the two."""
     _ = tr.gettext
+    switch: list[tuple[str, str]] = []
+    if team is not None:
+        switch = [
+            (_("Only mine"), ListButton(offset=0).data())
+            if team
+            else (_("Whole team"), ListButton(offset=0, team=True).data())
+        ]
     if total == 0:
-        return _("You have no open claims. Send /new to open one."), []
-    lines = [
-        _("Your open claims, most urgent first (%(first)s–%(last)s of %(total)s):")
-        % {"first": offset + 1, "last": offset + len(claims), "total": total}
-    ]
+        empty = (
+            _("The team has no open claims.")
+            if team
+            else _("You have no open claims. Send /new to open one.")
+        )
+        return empty, [switch] if switch else []
+    heading = (
+        _("The team's open claims, most urgent first (%(first)s–%(last)s of %(total)s):")
+        if team
+        else _("Your open claims, most urgent first (%(first)s–%(last)s of %(total)s):")
+    )
+    lines = [heading % {"first": offset + 1, "last": offset + len(claims), "total": total}]
     rows: Rows = []
     for claim in claims:
         level = urgency(claim.respond_by, now)
@@ -531,9 +560,10 @@ def claims_list(
             if claim.respond_by <= now
             else _("%(time)s left") % {"time": tr.duration(claim.respond_by - now)}
         )
+        owner = f" · {owners.get(claim.agent_id, claim.agent_id)}" if team and owners else ""
         lines.append(
             f"{URGENCY_MARK[level.value]} #{claim.id} · {claim.facts.order_id} · "
-            f"{claim.facts.marketplace} · {_(labels.REASONS[claim.facts.reason])} · {left}"
+            f"{claim.facts.marketplace} · {_(labels.REASONS[claim.facts.reason])} · {left}" + owner
         )
         rows.append(
             [
@@ -545,11 +575,15 @@ def claims_list(
         )
     pager: list[tuple[str, str]] = []
     if offset > 0:
-        pager.append(("◂ " + _("Previous"), ListButton(offset=max(0, offset - PAGE_SIZE)).data()))
+        back = ListButton(offset=max(0, offset - PAGE_SIZE), team=bool(team))
+        pager.append(("◂ " + _("Previous"), back.data()))
     if offset + len(claims) < total:
-        pager.append((_("More") + " ▸", ListButton(offset=offset + PAGE_SIZE).data()))
+        more = ListButton(offset=offset + PAGE_SIZE, team=bool(team))
+        pager.append((_("More") + " ▸", more.data()))
     if pager:
         rows.append(pager)
+    if switch:
+        rows.append(switch)
     return "\n".join(lines), rows
 
 

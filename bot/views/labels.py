@@ -9,15 +9,40 @@ from babel import Locale
 
 from bot.domain.claims import Cause, Evidence, Fulfillment, Outcome, Reason, Stage
 from bot.domain.drafts import DraftKind
+from bot.domain.people import Role
 from bot.domain.text import N_
 from bot.i18n.translator import Translator
-from bot.storage.repositories import Role
 
 ROLES: Final = MappingProxyType(
     {
         Role.ADMIN: N_("admin"),
         Role.LEAD: N_("team lead"),
         Role.AGENT: N_("agent"),
+    }
+)
+
+# The audit trail's event kinds.
+EVENTS: Final = MappingProxyType(
+    {
+        "claim_opened": N_("Claim opened"),
+        "draft_generated": N_("Draft written"),
+        "draft_edited": N_("Draft edited"),
+        "draft_submitted": N_("Submitted for review"),
+        "draft_approved": N_("Approved"),
+        "draft_returned": N_("Returned to the agent"),
+        "draft_sent": N_("Marked as sent"),
+        "buyer_replied": N_("Buyer's reply recorded"),
+        "cause_chosen": N_("Cause chosen"),
+        "step_changed": N_("Plan step changed"),
+        "fact_changed": N_("Fact changed"),
+        "evidence_ticked": N_("Evidence ticked"),
+        "evidence_unticked": N_("Evidence unticked"),
+        "outcome_recorded": N_("Outcome recorded"),
+        "claim_reassigned": N_("Claim reassigned"),
+        "user_added": N_("Person added"),
+        "role_changed": N_("Role changed"),
+        "user_removed": N_("Person removed"),
+        "setting_changed": N_("Setting changed"),
     }
 )
 

@@ -1,0 +1,71 @@
+"""/history ORDER_ID, a claim card's History button, and the CSV export for leads."""
+
+from __future__ import annotations
+
+from telegram import InputFile, Update
+
+from bot.domain.orders import OrderIdError
+from bot.domain.people import Permission
+from bot.handlers.access import can, deny, refuse_button
+from bot.handlers.common import answer_button, markup, send
+from bot.handlers.context import ClaimContext
+from bot.services.journey import ClaimNotFoundError
+from bot.services.review import NotAllowedError
+from bot.views import history as views
+from bot.views.buttons import parse_history_button
+
+
+async def history_command(update: Update, context: ClaimContext) -> None:
+    _ = context.tr.gettext
+    text = " ".join(context.args or [])
+    if not text:
+        await send(
+            update,
+            _("Send /history followed by the order id, like /history 303-1234567-7654321."),
+        )
+        return
+    try:
+        claims = await context.services.history.find(context.require_actor(), text)
+    except OrderIdError:
+        await send(update, _("That is not an Amazon order id (like 303-1234567-7654321)."))
+        return
+    if not claims:
+        await send(update, _("No claim about that order that you can see."))
+        return
+    if len(claims) > 1:
+        prompt, rows = views.history_choices(context.tr, claims[0].facts.order_id, claims)
+        await send(update, prompt, markup(rows))
+        return
+    await show_history(update, context, claims[0].id)
+
+
+async def show_history(update: Update, context: ClaimContext, claim_id: int) -> None:
+    trail = await context.services.history.trail(context.require_actor(), claim_id)
+    text, rows = views.history_screen(context.tr, trail, can_export=can(context, Permission.EXPORT))
+    await send(update, text, markup(rows))
+
+
+async def history_button(update: Update, context: ClaimContext) -> None:
+    query = update.callback_query
+    button = parse_history_button(query.data if query else None)
+    if button is None:
+        await refuse_button(update, context)
+        return
+    try:
+        if button.action == "show":
+            await answer_button(update)
+            await show_history(update, context, button.claim_id)
+            return
+        name, data = await context.services.history.export_csv(
+            context.require_actor(), button.claim_id
+        )
+    except ClaimNotFoundError:
+        await refuse_button(update, context)
+        return
+    except NotAllowedError:
+        await deny(update, context, Permission.EXPORT)
+        return
+    await answer_button(update)
+    chat = update.effective_chat
+    if chat is not None:
+        await chat.send_document(InputFile(data, filename=name), filename=name)

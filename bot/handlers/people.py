@@ -1,0 +1,184 @@
+"""/users: the admin's view of the team. Rules live in bot/services/people.py."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from telegram import MessageOriginHiddenUser, MessageOriginUser, Update
+
+from bot.domain.people import Permission, Role
+from bot.handlers.access import can, deny, refuse_button
+from bot.handlers.common import answer_button, send, show
+from bot.handlers.context import ClaimContext
+from bot.services.people import NotAllowedError, PeopleError
+from bot.storage.repositories import PendingInput
+from bot.views import people as views
+from bot.views.buttons import PeopleButton, parse_people_button
+from bot.views.labels import ROLES
+
+ADD_FIELD: Final = "user_add:"  # + role
+
+
+async def users_command(update: Update, context: ClaimContext) -> None:
+    if not can(context, Permission.MANAGE_PEOPLE):
+        await deny(update, context, Permission.MANAGE_PEOPLE)
+        return
+    await _team(update, context, replace=False)
+
+
+async def _team(update: Update, context: ClaimContext, *, replace: bool = True) -> None:
+    active, removed = await context.services.people.team(context.require_actor())
+    await show(update, *views.team_screen(context.tr, active, removed), replace_pressed=replace)
+
+
+async def _person(update: Update, context: ClaimContext, user_id: int) -> None:
+    actor = context.require_actor()
+    person, count = await context.services.people.person(actor, user_id)
+    await show(update, *views.person_screen(context.tr, person, count, actor))
+
+
+def _problem(context: ClaimContext, error: PeopleError) -> str:
+    _ = context.tr.gettext
+    return {
+        "configured": _(
+            "This admin is named in CLAIMBOT_ADMINS and would be an admin again at the next"
+            " start. Change the setting instead."
+        ),
+        "last_admin": _("The team needs at least one admin: make someone else admin first."),
+        "self": _("You cannot remove yourself; another admin can."),
+        "exists": _("That person is already in the team."),
+        "bad_id": _("That is not a Telegram user id: it is a number like 123456789."),
+        "target": _("That person cannot take claims."),
+    }.get(error.reason, _("That person is not in the team."))
+
+
+async def people_button(update: Update, context: ClaimContext) -> None:
+    query = update.callback_query
+    button = parse_people_button(query.data if query else None)
+    if button is None:
+        await refuse_button(update, context)
+        return
+    if not can(context, Permission.MANAGE_PEOPLE):
+        await deny(update, context, Permission.MANAGE_PEOPLE)
+        return
+    try:
+        await _act(update, context, button)
+    except NotAllowedError:
+        await deny(update, context, Permission.MANAGE_PEOPLE)
+    except PeopleError as error:
+        await answer_button(update, _problem(context, error), alert=True)
+    except ValueError:
+        await refuse_button(update, context)
+
+
+async def _act(update: Update, context: ClaimContext, button: PeopleButton) -> None:
+    _ = context.tr.gettext
+    actor = context.require_actor()
+    people = context.services.people
+    uid = button.user_id
+    if button.action == "list":
+        await context.services.storage.pending.clear(actor.id)
+        await answer_button(update)
+        await _team(update, context)
+        return
+    if button.action == "add" and uid is None:
+        await answer_button(update)
+        if button.arg is None:
+            await show(update, *views.add_menu(context.tr))
+            return
+        role = Role(button.arg)
+        await context.services.storage.pending.set(
+            PendingInput(actor.id, None, ADD_FIELD + role.value), context.services.clock()
+        )
+        await show(update, *views.add_prompt(context.tr, role))
+        return
+    if uid is None:
+        raise ValueError(button.action)
+    if button.action == "p":
+        await answer_button(update)
+        await _person(update, context, uid)
+    elif button.action == "add":  # a removed person, added again with their old role
+        await people.add(actor, uid, Role(button.arg or ""))
+        await answer_button(update, _("Added."))
+        await _person(update, context, uid)
+    elif button.action == "role":
+        person = await people.set_role(actor, uid, Role(button.arg or ""))
+        await answer_button(update, _("Role changed."))
+        await _person(update, context, person.id)
+    elif button.action == "rm":
+        person, count = await people.person(actor, uid)
+        await answer_button(update)
+        await show(update, *views.remove_confirm(context.tr, person, count))
+    elif button.action == "rmok":
+        await people.remove(actor, uid)
+        await answer_button(update, _("Removed."))
+        await _person(update, context, uid)
+    elif button.action == "move":
+        person, count = await people.person(actor, uid)
+        targets = await people.targets(actor, uid)
+        await answer_button(update)
+        await show(update, *views.targets_menu(context.tr, person, count, targets))
+    elif button.action == "to":
+        target = int(button.arg or "")
+        moved = await people.reassign(actor, uid, target)
+        await answer_button(update)
+        await send(
+            update,
+            _("%(count)s claims handed on.") % {"count": len(moved)},
+        )
+        await _person(update, context, uid)
+    else:  # pragma: no cover - the grammar admits only the actions above
+        raise ValueError(button.action)
+
+
+async def typed_answer(update: Update, context: ClaimContext, pending: PendingInput) -> None:
+    """The new person's user id, typed or as a forwarded message from them."""
+    _ = context.tr.gettext
+    services = context.services
+    actor = context.require_actor()
+    role = Role(pending.field.removeprefix(ADD_FIELD))
+    if not can(context, Permission.MANAGE_PEOPLE):
+        await services.storage.pending.clear(actor.id)
+        await deny(update, context, Permission.MANAGE_PEOPLE)
+        return
+    message = update.effective_message
+    if message is None:
+        return
+    origin = message.forward_origin
+    name: str | None = None
+    if isinstance(origin, MessageOriginUser):
+        user_id, name = origin.sender_user.id, origin.sender_user.full_name
+    elif isinstance(origin, MessageOriginHiddenUser):
+        hint = _(
+            "Their privacy settings hide who they are. Ask them to write to me: I will tell"
+            " them their user id."
+        )
+        await show(update, *views.add_prompt(context.tr, role, hint), replace_pressed=False)
+        return
+    else:
+        text = (message.text or "").strip()
+        if not text.isascii() or not text.isdigit() or len(text) > 15:
+            hint = _("That is not a Telegram user id: it is a number like 123456789.")
+            await show(update, *views.add_prompt(context.tr, role, hint), replace_pressed=False)
+            return
+        user_id = int(text)
+    try:
+        person = await services.people.add(actor, user_id, role, name)
+    except PeopleError as error:
+        await show(
+            update,
+            *views.add_prompt(context.tr, role, _problem(context, error)),
+            replace_pressed=False,
+        )
+        return
+    await services.storage.pending.clear(actor.id)
+    await send(
+        update,
+        _("%(name)s is now in the team as %(role)s. They can start with /start.")
+        % {"name": person.name(), "role": _(ROLES[person.role])},
+    )
+    await show(
+        update,
+        *views.person_screen(context.tr, person, 0, actor),
+        replace_pressed=False,
+    )

@@ -1,0 +1,332 @@
+"""Review in the chat: the agent's submission, the cards team leads decide on, /queue, and
+the notices each side receives. The rules live in bot/services/review.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+from telegram import Message, Update
+from telegram.error import TelegramError
+
+from bot.domain.people import Permission
+from bot.handlers.access import can, deny, refuse_button
+from bot.handlers.common import answer_button, close_keyboard, send, send_to, show
+from bot.handlers.context import ClaimContext
+from bot.i18n.translator import Translator
+from bot.services.journey import PreparedDraft
+from bot.services.review import (
+    MAX_COMMENT,
+    NotAllowedError,
+    ReviewDecidedError,
+    ReviewError,
+    ReviewItem,
+)
+from bot.storage.repositories import PendingInput, User
+from bot.views import review as views
+from bot.views.buttons import ReviewButton, parse_queue_button, parse_review_button
+from bot.views.card import Rows
+
+log = logging.getLogger(__name__)
+
+EDIT_FIELD: Final = "rv_edit"
+RETURN_FIELD: Final = "rv_return"
+FIELDS: Final = frozenset({EDIT_FIELD, RETURN_FIELD})
+
+
+# --- Delivering cards --------------------------------------------------------------------------
+def _preview(context: ClaimContext, item: ReviewItem, tr: Translator) -> tuple[str, str] | None:
+    journey = context.services.journey
+    submitter = item.people.get(item.review.submitted_by)
+    if submitter is None:
+        return None
+    prepared = PreparedDraft(item.claim, item.draft, item.findings, False, None)
+    draft = journey.preview(prepared, tr.language, submitter)
+    return (draft.language, draft.text) if draft is not None else None
+
+
+async def show_review(
+    context: ClaimContext, chat_id: int, item: ReviewItem, tr: Translator
+) -> None:
+    """Send the review card to one chat and remember where, to update it on a decision."""
+    text, rows = views.review_card(tr, item, context.services.clock(), _preview(context, item, tr))
+    message = await send_to(context, chat_id, text, rows)
+    if message is not None and rows:
+        await context.services.storage.reviews.add_message(
+            item.review.id, chat_id, message.message_id
+        )
+
+
+async def deliver(context: ClaimContext, item: ReviewItem) -> int:
+    """The new review to the leads' group when there is one, else to every lead (or admin)
+    in their own language. Returns how many chats received it."""
+    services = context.services
+    reviewers = [r for r in await services.reviews.reviewers() if r.id != item.review.submitted_by]
+    group = services.settings.leads_chat
+    if group is not None:
+        language = reviewers[0].language if reviewers else None
+        await show_review(context, group, item, services.translator(language))
+        return 1
+    for reviewer in reviewers:
+        await show_review(context, reviewer.id, item, services.translator(reviewer.language))
+    return len(reviewers)
+
+
+async def refresh_copies(context: ClaimContext, review_ids: list[int] | tuple[int, ...]) -> None:
+    """Every shown copy of these (now decided) reviews says who decided, without buttons."""
+    services = context.services
+    for review_id in review_ids:
+        item = await services.reviews.item(review_id)
+        if item is None:
+            continue
+        for chat_id, message_id in await services.storage.reviews.messages(review_id):
+            tr = await _translator_for_chat(context, chat_id)
+            try:
+                await context.bot.edit_message_text(
+                    views.decided_copy(tr, item), chat_id=chat_id, message_id=message_id
+                )
+            except TelegramError:
+                # Deleted, too old or unchanged: the server refuses the stale buttons anyway.
+                continue
+
+
+async def _translator_for_chat(context: ClaimContext, chat_id: int) -> Translator:
+    services = context.services
+    person = await services.storage.users.get(chat_id) if chat_id > 0 else None
+    return services.translator(person.language if person else None)
+
+
+async def _notify(context: ClaimContext, user_id: int, text: str, rows: Rows | None = None) -> None:
+    await send_to(context, user_id, text, rows)
+
+
+async def _person(context: ClaimContext, user_id: int) -> tuple[User | None, Translator]:
+    person = await context.services.storage.users.get(user_id)
+    language = person.language if person else None
+    return person, context.services.translator(language)
+
+
+# --- The agent submits -------------------------------------------------------------------------
+async def submitted(
+    update: Update, context: ClaimContext, item: ReviewItem, superseded: list[int]
+) -> None:
+    """After a submission: tell the agent, show the card to the reviewers, and mark the
+    replaced reviews' cards."""
+    # The draft's buttons stay: editing it again makes a new version that replaces this one.
+    await answer_button(update, context.tr.gettext("Submitted for review."))
+    await refresh_copies(context, superseded)
+    already = await context.services.storage.reviews.messages(item.review.id)
+    count = len(already) or await deliver(context, item)
+    await send(update, views.submitted_note(context.tr, item, count))
+
+
+# --- Leads decide ------------------------------------------------------------------------------
+async def queue_command(update: Update, context: ClaimContext) -> None:
+    if not can(context, Permission.REVIEW):
+        await deny(update, context, Permission.REVIEW)
+        return
+    await _queue_page(update, context, 0, replace=False)
+
+
+async def queue_button(update: Update, context: ClaimContext) -> None:
+    query = update.callback_query
+    offset = parse_queue_button(query.data if query else None)
+    if offset is None:
+        await refuse_button(update, context)
+        return
+    if not can(context, Permission.REVIEW):
+        await deny(update, context, Permission.REVIEW)
+        return
+    await answer_button(update)
+    await _queue_page(update, context, offset, replace=True)
+
+
+async def _queue_page(update: Update, context: ClaimContext, offset: int, *, replace: bool) -> None:
+    total, items = await context.services.reviews.queue(offset=offset, limit=views.QUEUE_PAGE)
+    if offset and offset >= total:
+        offset = max(0, total - views.QUEUE_PAGE)
+        total, items = await context.services.reviews.queue(offset=offset, limit=views.QUEUE_PAGE)
+    text, rows = views.queue_list(
+        context.tr, items, total=total, offset=offset, now=context.services.clock()
+    )
+    await show(update, text, rows, replace_pressed=replace)
+
+
+async def review_button(update: Update, context: ClaimContext) -> None:
+    query = update.callback_query
+    button = parse_review_button(query.data if query else None)
+    if button is None:
+        await refuse_button(update, context)
+        return
+    if not can(context, Permission.REVIEW):
+        await deny(update, context, Permission.REVIEW)
+        return
+    actor = context.require_actor()
+    reviews = context.services.reviews
+    try:
+        if button.action == "open":
+            await _open(update, context, button)
+        elif button.action == "ok":
+            item = await reviews.approve(button.review_id, actor)
+            await answer_button(update, context.tr.gettext("Approved."))
+            await _decided(update, context, item)
+            await _tell_agent_approved(context, item)
+        elif button.action == "stop":
+            await context.services.storage.pending.clear(actor.id)
+            await answer_button(update)
+            await close_keyboard(update, context.tr.gettext("Nothing was changed."))
+        else:
+            item = await reviews.open_for_decision(button.review_id, actor)
+            await answer_button(update)
+            await _ask(
+                update, context, item, EDIT_FIELD if button.action == "edit" else RETURN_FIELD
+            )
+    except NotAllowedError:
+        await deny(update, context, Permission.REVIEW)
+    except ReviewDecidedError as decided:
+        await _already(update, context, decided)
+    except ReviewError as error:
+        await _review_error(update, context, error)
+
+
+async def _open(update: Update, context: ClaimContext, button: ReviewButton) -> None:
+    item = await context.services.reviews.item(button.review_id)
+    if item is None:
+        await refuse_button(update, context)
+        return
+    await answer_button(update)
+    await show_review(context, context.require_actor().id, item, context.tr)
+
+
+async def _already(update: Update, context: ClaimContext, decided: ReviewDecidedError) -> None:
+    """The other lead was faster: say who decided, and update this copy of the card."""
+    review = decided.review
+    item = await context.services.reviews.item(review.id) if review is not None else None
+    if item is None:
+        await refuse_button(update, context)
+        return
+    line = views.decision_line(context.tr, item) or ""
+    await answer_button(update, line, alert=True)
+    await _replace_pressed(update, views.decided_copy(context.tr, item))
+
+
+async def _review_error(update: Update, context: ClaimContext, error: ReviewError) -> None:
+    _ = context.tr.gettext
+    messages = {
+        "blocked": _(
+            "It breaks a messaging rule and cannot be approved as it is: edit it or return it."
+        ),
+        "closed": _("The claim is closed; there is nothing to review."),
+    }
+    text = messages.get(error.reason)
+    if text is None:
+        await refuse_button(update, context)
+        return
+    await answer_button(update, text, alert=True)
+
+
+async def _replace_pressed(update: Update, text: str) -> None:
+    query = update.callback_query
+    if query is not None and isinstance(query.message, Message):
+        try:
+            await query.message.edit_text(text)
+        except TelegramError:
+            return
+
+
+async def _decided(update: Update, context: ClaimContext, item: ReviewItem) -> None:
+    """This lead's card and every other copy now show the decision."""
+    await refresh_copies(context, [item.review.id])
+    await _replace_pressed(update, views.decided_copy(context.tr, item))
+
+
+async def _tell_agent_approved(context: ClaimContext, item: ReviewItem) -> None:
+    _person_row, tr = await _person(context, item.claim.agent_id)
+    head, body, rows = views.approved_notice(tr, item)
+    await _notify(context, item.claim.agent_id, head)
+    await _notify(context, item.claim.agent_id, body, rows)
+
+
+async def _ask(
+    update: Update, context: ClaimContext, item: ReviewItem, field: str, hint: str | None = None
+) -> None:
+    """Ask the lead for a corrected text or a comment, in their private chat (the card may
+    be in the leads' group, where the answer would be seen by all and maybe not reach me)."""
+    _ = context.tr.gettext
+    actor = context.require_actor()
+    await context.services.storage.pending.set(
+        PendingInput(
+            actor.id, item.claim.id, field, item.draft.id, item.claim.revision, item.review.id
+        ),
+        context.services.clock(),
+    )
+    never_mind: Rows = [[("✕ " + _("Never mind"), ReviewButton(item.review.id, "stop").data())]]
+    if field == EDIT_FIELD:
+        if hint is None:
+            await send_to(context, actor.id, _("The current text, to copy and correct:"))
+            await send_to(context, actor.id, item.draft.body)
+        prompt = _(
+            "Send the corrected text for review #%(review)s. It will be checked like any draft."
+        ) % {"review": item.review.id}
+    else:
+        prompt = _(
+            "What should the agent change in review #%(review)s? Your comment goes to them"
+            " with the draft."
+        ) % {"review": item.review.id}
+    await send_to(context, actor.id, f"{hint}\n\n{prompt}" if hint else prompt, never_mind)
+
+
+async def typed_answer(update: Update, context: ClaimContext, pending: PendingInput) -> None:
+    """The lead's corrected text or comment."""
+    _ = context.tr.gettext
+    services = context.services
+    actor = context.require_actor()
+    message = update.effective_message
+    text = message.text if message is not None else None
+    review_id = pending.ref or 0
+    item: ReviewItem | None = None
+    try:
+        item = await services.reviews.open_for_decision(review_id, actor)
+        if text is None:
+            await _ask(update, context, item, pending.field, _("I can only read text here."))
+            return
+        if pending.field == EDIT_FIELD:
+            old, new = await services.reviews.correct(review_id, text, actor)
+            await services.storage.pending.clear(actor.id)
+            await refresh_copies(context, [old.review.id])
+            await show_review(context, actor.id, new, context.tr)
+            _agent, agent_tr = await _person(context, new.claim.agent_id)
+            await _notify(context, new.claim.agent_id, views.corrected_notice(agent_tr, old, new))
+        else:
+            item = await services.reviews.return_draft(review_id, text, actor)
+            await services.storage.pending.clear(actor.id)
+            await refresh_copies(context, [item.review.id])
+            agent, agent_tr = await _person(context, item.claim.agent_id)
+            notice, rows = views.returned_notice(agent_tr, item)
+            await _notify(context, item.claim.agent_id, notice, rows)
+            await send(
+                update,
+                _("Returned to %(name)s with your comment.")
+                % {"name": agent.name() if agent else item.claim.agent_id},
+            )
+    except NotAllowedError:
+        await services.storage.pending.clear(actor.id)
+        await deny(update, context, Permission.REVIEW)
+    except ReviewDecidedError:
+        await services.storage.pending.clear(actor.id)
+        fresh = await services.reviews.item(review_id)
+        line = views.decision_line(context.tr, fresh) if fresh is not None else None
+        await send(update, _("Too late: someone decided first.") + (f" {line}" if line else ""))
+    except ReviewError as error:
+        if error.reason in ("empty", "too_long") and item is not None:
+            limit = MAX_COMMENT if pending.field == RETURN_FIELD else 4000
+            hint = (
+                _("That message was empty.")
+                if error.reason == "empty"
+                else _("That is too long: at most %(limit)s characters, please.") % {"limit": limit}
+            )
+            await _ask(update, context, item, pending.field, hint)
+            return
+        await services.storage.pending.clear(actor.id)
+        await send(update, _("The claim is closed; there is nothing to review."))

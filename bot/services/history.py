@@ -1,0 +1,107 @@
+"""A claim's audit trail: finding the claim by order id, reading its events, exporting them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+from bot.domain.claims import Claim
+from bot.domain.orders import OrderIdError, parse_order_id
+from bot.domain.people import Permission
+from bot.services.journey import Journey, can_see
+from bot.services.review import require
+from bot.storage.repositories import EventRecord, Storage, User, iso
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True, slots=True)
+class Trail:
+    claim: Claim
+    events: list[EventRecord]
+    people: dict[int, User]
+    versions: dict[int, tuple[str, int]]  # draft id -> (kind, version)
+
+
+class History:
+    def __init__(self, storage: Storage, journey: Journey) -> None:
+        self.storage = storage
+        self.journey = journey
+
+    async def find(self, actor: User, text: str) -> list[Claim]:
+        """The claims about an order that `actor` may see, newest first. Raises `OrderIdError`
+        for text that is not an order id."""
+        order_id = parse_order_id(text)
+        return [c for c in await self.storage.claims.for_order(order_id) if can_see(actor, c)]
+
+    async def trail(self, actor: User, claim_id: int) -> Trail:
+        claim = await self.journey.load(claim_id, actor)
+        events = await self.storage.events.for_claim(claim.id)
+        people = await self.storage.users.names(
+            {e.actor_id for e in events if e.actor_id is not None} | {claim.agent_id}
+        )
+        versions = {
+            d.id: (d.kind, d.version) for d in await self.storage.drafts.for_claim(claim.id)
+        }
+        return Trail(claim, events, people, versions)
+
+    async def export_csv(self, actor: User, claim_id: int) -> tuple[str, bytes]:
+        """(file name, CSV bytes) of the claim's whole trail; leads and admins only."""
+        require(actor, Permission.EXPORT)
+        trail = await self.trail(actor, claim_id)
+        return csv_name(trail.claim), trail_csv(trail)
+
+
+def csv_name(claim: Claim) -> str:
+    return f"claim-{claim.id}-{claim.facts.order_id}-history.csv"
+
+
+def trail_csv(trail: Trail) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        [
+            "event_id",
+            "time_utc",
+            "claim_id",
+            "order_id",
+            "actor_id",
+            "actor_name",
+            "actor_role",
+            "event",
+            "draft_kind",
+            "draft_version",
+            "details",
+        ]
+    )
+    for event in trail.events:
+        person = trail.people.get(event.actor_id) if event.actor_id is not None else None
+        kind, version = trail.versions.get(event.draft_id, ("", 0)) if event.draft_id else ("", 0)
+        writer.writerow(
+            [
+                event.id,
+                iso(event.created_at),
+                trail.claim.id,
+                trail.claim.facts.order_id,
+                event.actor_id if event.actor_id is not None else "",
+                safe_cell(person.name() if person else ""),
+                person.role.value if person else "",
+                event.kind,
+                kind,
+                version or "",
+                safe_cell(json.dumps(event.payload, ensure_ascii=False, sort_keys=True)),
+            ]
+        )
+    # A byte-order mark, so that spreadsheet programs read the file as UTF-8.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def safe_cell(text: str) -> str:
+    """Text a spreadsheet shows as text, never runs as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+__all__ = ["History", "OrderIdError", "Trail", "trail_csv"]

@@ -1,0 +1,287 @@
+"""Draft review: agents submit, team leads approve, correct or return, in the chat.
+
+Every decision is a compare-and-set on the review's status inside one transaction with its
+audit event, so when two leads decide at once exactly one decision is stored and the other is
+told who made it. Permissions are checked here again, whatever the chat layer checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.claims import Claim
+from bot.domain.compliance import Finding, has_block
+from bot.domain.drafts import DraftKind
+from bot.domain.people import Permission, Role, allowed, needs_review
+from bot.services.journey import MAX_DRAFT_TEXT, Journey
+from bot.storage.drafts import store_draft
+from bot.storage.repositories import (
+    DraftRecord,
+    ReviewRecord,
+    ReviewStatus,
+    Storage,
+    User,
+)
+
+REVIEW_REQUIRED = "review.required"
+MAX_COMMENT = 1000
+
+
+class ReviewError(Exception):
+    """A review action that cannot be done; `reason` says why, for the chat to explain."""
+
+    def __init__(self, reason: str, review: ReviewRecord | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.review = review
+
+
+class ReviewDecidedError(ReviewError):
+    """Someone decided first: `review` holds who and what."""
+
+    def __init__(self, review: ReviewRecord) -> None:
+        super().__init__("decided", review)
+
+
+class NotAllowedError(PermissionError):
+    """The acting person's role does not carry the permission."""
+
+
+def require(actor: User, permission: Permission) -> None:
+    if not actor.active or not allowed(actor.role, permission):
+        raise NotAllowedError(permission)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """A review with everything its card shows."""
+
+    review: ReviewRecord
+    claim: Claim
+    draft: DraftRecord
+    generated: DraftRecord | None  # for an edited version: the generated text it changed
+    findings: tuple[Finding, ...]
+    people: dict[int, User]  # submitter and decider, by id, when still known
+
+    @property
+    def blocked(self) -> bool:
+        return has_block(self.findings)
+
+    def person(self, user_id: int | None) -> str:
+        if user_id is None:
+            return "?"
+        user = self.people.get(user_id)
+        return user.name() if user is not None else str(user_id)
+
+
+class Reviews:
+    def __init__(
+        self,
+        storage: Storage,
+        journey: Journey,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.storage = storage
+        self.journey = journey
+        self.clock = clock
+
+    # --- The setting ---------------------------------------------------------------------------
+    async def required(self) -> bool:
+        return await self.journey.review_required()
+
+    async def set_required(self, value: bool, actor: User) -> None:
+        require(actor, Permission.MANAGE_STORE)
+        now = self.clock()
+        async with self.storage.db.transaction() as tx:
+            await self.storage.options.set(
+                tx, REVIEW_REQUIRED, "on" if value else "off", actor.id, now
+            )
+            await self.storage.events.record(
+                tx,
+                "setting_changed",
+                actor_id=actor.id,
+                now=now,
+                payload={"key": REVIEW_REQUIRED, "value": value},
+            )
+
+    async def needs_review(self, actor: User) -> bool:
+        return needs_review(actor.role, await self.required())
+
+    async def reviewers(self) -> list[User]:
+        """Who gets review cards: the team leads, or the admins when there is no lead."""
+        leads = await self.storage.users.with_role(Role.LEAD)
+        return leads or await self.storage.users.with_role(Role.ADMIN)
+
+    # --- Agents --------------------------------------------------------------------------------
+    async def submit(
+        self, claim: Claim, draft_id: int, actor: User
+    ) -> tuple[ReviewItem, list[int]]:
+        """Send the newest version of a draft to the leads. Pending reviews of older versions
+        of the same kind are superseded (their ids are returned, to update their cards).
+        Submitting a version already waiting or approved changes nothing."""
+        require(actor, Permission.WORK_CLAIMS)
+        record = await self.journey.newest_version(claim, draft_id)
+        if record.sent_at is not None:
+            raise ReviewError("sent")
+        latest = await self.storage.reviews.latest_for_draft(record.id)
+        if latest is not None and latest.status in (ReviewStatus.PENDING, ReviewStatus.APPROVED):
+            return await self._item(latest), []
+        now = self.clock()
+        async with self.storage.db.transaction() as tx:
+            superseded = await self.storage.reviews.supersede_kind(tx, claim.id, record.kind, now)
+            review = await self.storage.reviews.add(
+                tx, claim_id=claim.id, draft_id=record.id, by=actor.id, now=now
+            )
+            await self.storage.events.record(
+                tx,
+                "draft_submitted",
+                actor_id=actor.id,
+                claim_id=claim.id,
+                draft_id=record.id,
+                now=now,
+                payload={"kind": record.kind, "version": record.version, "review": review.id},
+            )
+        return await self._item(review), superseded
+
+    async def is_approved(self, draft_id: int) -> bool:
+        latest = await self.storage.reviews.latest_for_draft(draft_id)
+        return latest is not None and latest.status is ReviewStatus.APPROVED
+
+    # --- Leads ---------------------------------------------------------------------------------
+    async def item(self, review_id: int) -> ReviewItem | None:
+        review = await self.storage.reviews.get(review_id)
+        return await self._item(review) if review is not None else None
+
+    async def open_for_decision(self, review_id: int, actor: User) -> ReviewItem:
+        """The review, if `actor` may decide on it now (before asking a lead for a text)."""
+        require(actor, Permission.REVIEW)
+        item = await self.item(review_id)
+        if item is None:
+            raise ReviewError("missing")
+        self._check_decidable(item)
+        return item
+
+    async def approve(self, review_id: int, actor: User) -> ReviewItem:
+        item = await self.open_for_decision(review_id, actor)
+        if item.blocked:
+            raise ReviewError("blocked", item.review)
+        return await self._decide(item, ReviewStatus.APPROVED, actor, "draft_approved")
+
+    async def return_draft(self, review_id: int, comment: str, actor: User) -> ReviewItem:
+        text = comment.strip()
+        if not text:
+            raise ReviewError("empty")
+        if len(text) > MAX_COMMENT:
+            raise ReviewError("too_long")
+        item = await self.open_for_decision(review_id, actor)
+        return await self._decide(item, ReviewStatus.RETURNED, actor, "draft_returned", text)
+
+    async def correct(
+        self, review_id: int, text: str, actor: User
+    ) -> tuple[ReviewItem, ReviewItem]:
+        """The lead's corrected text: the old review is closed as `edited`, the text becomes
+        the next version, and that version waits for approval (the lead's own, usually).
+        Returns (old, new)."""
+        body = text.strip()
+        if not body:
+            raise ReviewError("empty")
+        if len(body) > MAX_DRAFT_TEXT:
+            raise ReviewError("too_long")
+        item = await self.open_for_decision(review_id, actor)
+        generated = item.generated or (item.draft if item.draft.source == "generated" else None)
+        now = self.clock()
+        async with self.storage.db.transaction() as tx:
+            won = await self.storage.reviews.decide(
+                tx, review_id, ReviewStatus.EDITED, by=actor.id, now=now
+            )
+            review = None
+            if won:
+                record = await store_draft(
+                    self.storage,
+                    tx,
+                    claim_id=item.claim.id,
+                    kind=item.draft.kind,
+                    language=generated.language if generated else item.draft.language,
+                    subject=item.draft.subject,
+                    body=body,
+                    source="edited",
+                    actor_id=actor.id,
+                    now=now,
+                    note={"review": review_id},
+                )
+                review = await self.storage.reviews.add(
+                    tx, claim_id=item.claim.id, draft_id=record.id, by=actor.id, now=now
+                )
+        # Reads come after the transaction: the one connection is not ours inside it.
+        old = await self._fresh(review_id)
+        if review is None:
+            raise ReviewDecidedError(old)
+        return await self._item(old), await self._item(review)
+
+    async def queue(self, *, offset: int, limit: int) -> tuple[int, list[ReviewItem]]:
+        total = await self.storage.reviews.pending_count()
+        page = await self.storage.reviews.pending_page(offset=offset, limit=limit)
+        return total, [await self._item(review) for review in page]
+
+    # --- Plumbing ------------------------------------------------------------------------------
+    def _check_decidable(self, item: ReviewItem) -> None:
+        if item.review.status is not ReviewStatus.PENDING:
+            raise ReviewDecidedError(item.review)
+        if item.claim.is_closed:
+            raise ReviewError("closed", item.review)
+
+    async def _decide(
+        self,
+        item: ReviewItem,
+        status: ReviewStatus,
+        actor: User,
+        event: str,
+        comment: str | None = None,
+    ) -> ReviewItem:
+        now = self.clock()
+        async with self.storage.db.transaction() as tx:
+            won = await self.storage.reviews.decide(
+                tx, item.review.id, status, by=actor.id, now=now, comment=comment
+            )
+            if won:
+                payload: dict[str, object] = {
+                    "kind": item.draft.kind,
+                    "version": item.draft.version,
+                    "review": item.review.id,
+                }
+                if comment is not None:
+                    payload["comment"] = comment
+                await self.storage.events.record(
+                    tx,
+                    event,
+                    actor_id=actor.id,
+                    claim_id=item.claim.id,
+                    draft_id=item.draft.id,
+                    now=now,
+                    payload=payload,
+                )
+        fresh = await self._fresh(item.review.id)
+        if not won:
+            raise ReviewDecidedError(fresh)
+        return await self._item(fresh)
+
+    async def _fresh(self, review_id: int) -> ReviewRecord:
+        review = await self.storage.reviews.get(review_id)
+        if review is None:  # pragma: no cover - reviews are never deleted
+            raise ReviewError("missing")
+        return review
+
+    async def _item(self, review: ReviewRecord) -> ReviewItem:
+        claim = await self.storage.claims.get(review.claim_id)
+        draft = await self.storage.drafts.get(review.draft_id)
+        if claim is None or draft is None:  # pragma: no cover - foreign keys
+            raise ReviewError("missing", review)
+        generated = None
+        if draft.source == "edited" and DraftKind(draft.kind).templated:
+            generated = await self.storage.drafts.latest_generated(claim.id, draft.kind)
+        ids = {review.submitted_by, claim.agent_id, review.decided_by, draft.author_id}
+        people = await self.storage.users.names({i for i in ids if i is not None})
+        findings = self.journey.findings(claim, draft.text)
+        return ReviewItem(review, claim, draft, generated, findings, people)

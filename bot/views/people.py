@@ -1,0 +1,146 @@
+"""/users screens: the team, one person, adding, removing and handing claims on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.domain.people import Role
+from bot.i18n.translator import Translator
+from bot.storage.repositories import User
+from bot.views import labels
+from bot.views.buttons import PeopleButton
+from bot.views.card import Rows
+
+
+def _role(tr: Translator, role: Role) -> str:
+    return tr.gettext(labels.ROLES[role])
+
+
+def team_screen(
+    tr: Translator, active: Sequence[User], removed: Sequence[tuple[User, int]]
+) -> tuple[str, Rows]:
+    _ = tr.gettext
+    lines = [
+        _("Your team (%(count)s people). Tap a person to change their role or remove them.")
+        % {"count": len(active)}
+    ]
+    rows: Rows = []
+    for person in active:
+        lines.append(f"• {person.name()} · {_role(tr, person.role)} · {person.id}")
+        rows.append(
+            [(f"{person.name()} · {_role(tr, person.role)}", PeopleButton("p", person.id).data())]
+        )
+    if removed:
+        lines.extend(["", _("Removed, with open claims to hand on:")])
+        for person, count in removed:
+            lines.append(
+                "• "
+                + _("%(name)s · %(count)s open claims") % {"name": person.name(), "count": count}
+            )
+            rows.append([("⚠ " + person.name(), PeopleButton("p", person.id).data())])
+    rows.append([("+ " + _("Add a person"), PeopleButton("add").data())])
+    return "\n".join(lines), rows
+
+
+def person_screen(tr: Translator, person: User, open_claims: int, actor: User) -> tuple[str, Rows]:
+    _ = tr.gettext
+    lines = [
+        person.name(),
+        labels_line(tr, _("User id"), str(person.id)),
+        labels_line(tr, _("Role"), _role(tr, person.role)),
+        _("Open claims: %(count)s") % {"count": open_claims},
+    ]
+    if not person.active:
+        lines.append(_("Removed: this person can no longer use the bot. Their history is kept."))
+    rows: Rows = []
+    if person.active:
+        rows.append(
+            [
+                (
+                    _("Make %(role)s") % {"role": _role(tr, role)},
+                    PeopleButton("role", person.id, role.value).data(),
+                )
+                for role in Role
+                if role is not person.role
+            ]
+        )
+    else:
+        rows.append(
+            [
+                (
+                    _("Add again as %(role)s") % {"role": _role(tr, person.role)},
+                    PeopleButton("add", person.id, person.role.value).data(),
+                )
+            ]
+        )
+    if open_claims:
+        rows.append([(_("Hand their open claims to…"), PeopleButton("move", person.id).data())])
+    if person.active and person.id != actor.id:
+        rows.append([("✕ " + _("Remove"), PeopleButton("rm", person.id).data())])
+    rows.append([("◂ " + _("The team"), PeopleButton("list").data())])
+    return "\n".join(lines), rows
+
+
+def labels_line(tr: Translator, label: str, value: str) -> str:
+    return tr.gettext("%(label)s: %(value)s") % {"label": label, "value": value}
+
+
+def remove_confirm(tr: Translator, person: User, open_claims: int) -> tuple[str, Rows]:
+    _ = tr.gettext
+    text = _(
+        "Remove %(name)s? They can no longer use the bot. Their claims and history are kept;"
+        " their %(count)s open claims stay theirs until you hand them on."
+    ) % {"name": person.name(), "count": open_claims}
+    return text, [
+        [
+            ("✕ " + _("Yes, remove"), PeopleButton("rmok", person.id).data()),
+            ("◂ " + _("Back"), PeopleButton("p", person.id).data()),
+        ]
+    ]
+
+
+def add_menu(tr: Translator) -> tuple[str, Rows]:
+    _ = tr.gettext
+    return _("Add a person as:"), [
+        [
+            (_role(tr, role), PeopleButton("add", None, role.value).data())
+            for role in reversed(Role)
+        ],
+        [("◂ " + _("The team"), PeopleButton("list").data())],
+    ]
+
+
+def add_prompt(tr: Translator, role: Role, hint: str | None = None) -> tuple[str, Rows]:
+    _ = tr.gettext
+    text = _(
+        "Send the Telegram user id of the person to add as %(role)s, or forward me a message"
+        " they wrote. (If they write to me first, I tell them their id.)"
+    ) % {"role": _role(tr, role)}
+    if hint:
+        text = f"{hint}\n\n{text}"
+    return text, [[("✕ " + _("Never mind"), PeopleButton("list").data())]]
+
+
+def targets_menu(
+    tr: Translator, person: User, count: int, targets: Sequence[User]
+) -> tuple[str, Rows]:
+    _ = tr.gettext
+    if not targets:
+        return _("There is nobody else in the team to take them."), [
+            [("◂ " + _("Back"), PeopleButton("p", person.id).data())]
+        ]
+    text = _("Hand the %(count)s open claims of %(name)s to:") % {
+        "count": count,
+        "name": person.name(),
+    }
+    rows: Rows = [
+        [
+            (
+                f"{target.name()} · {_role(tr, target.role)}",
+                PeopleButton("to", person.id, str(target.id)).data(),
+            )
+        ]
+        for target in targets
+    ]
+    rows.append([("◂ " + _("Back"), PeopleButton("p", person.id).data())])
+    return text, rows

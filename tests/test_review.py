@@ -1,0 +1,319 @@
+"""Team leads in the loop: submitting, approving, correcting, returning, racing, and the
+review switch, through the real Application."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bot.domain.people import Role
+from bot.storage.repositories import ReviewStatus
+from tests.conftest import ADMIN, Chat, alerts, texts
+
+ORDER = "303-1234567-7654321"
+LEAD, LEAD2, AGENT = 50, 51, 60
+
+
+async def team(chat: Chat, *, leads: tuple[int, ...] = (LEAD, LEAD2)) -> None:
+    """An agent and the leads, added by the admin through the service the /users screen uses."""
+    chat.names.update({AGENT: "Anna", LEAD: "Lead 50", LEAD2: "Lead 51"})
+    admin = await chat.services.storage.users.get(ADMIN)
+    assert admin is not None
+    people = chat.services.people
+    await people.add(admin, AGENT, Role.AGENT, "Anna")
+    for lead in leads:
+        await people.add(admin, lead, Role.LEAD, f"Lead {lead}")
+
+
+async def open_claim_as(chat: Chat, user_id: int, order: str = ORDER) -> list[Any]:
+    await chat.send("/new", user_id)
+    await chat.send(order, user_id)
+    for label in ("DE · Germany", "Seller-shipped (FBM)", "Damaged or defective", "German"):
+        await chat.press(label, user_id)
+    return await chat.press("Open the claim ▸", user_id)
+
+
+def review_cards(calls: list[Any], chat_id: int) -> list[str]:
+    return [t for t in texts(calls, chat_id) if t.startswith("📝 Review #")]
+
+
+async def test_agent_submits_lead_approves_agent_marks_sent(bot: Any) -> None:
+    async with bot() as chat:
+        await team(chat)
+        opened = await open_claim_as(chat, AGENT)
+        assert "Submit for review" in str(opened[-1].params["reply_markup"])
+        assert "Mark as sent" not in str(opened[-1].params["reply_markup"])
+        assert any("A team lead reviews it before it goes out." in t for t in texts(opened))
+
+        # Marking it sent before review is refused on the server, whatever the buttons say.
+        draft = await chat.services.storage.drafts.latest(1, "inquiry")
+        assert draft is not None
+        claim = await chat.services.storage.claims.get(1)
+        assert claim is not None
+        forged = await chat.press_data(f"c:1:{claim.revision}:sent:{draft.id}", user_id=AGENT)
+        assert alerts(forged) == [
+            "A team lead has to approve this version first: submit it for review."
+        ]
+        unsent = await chat.services.storage.drafts.get(draft.id)
+        assert unsent is not None
+        assert unsent.sent_at is None
+
+        submitted = await chat.press("📤 Submit for review", AGENT)
+        assert texts(submitted, AGENT)[-1].startswith("Submitted for review (#1).")
+        for lead in (LEAD, LEAD2):
+            (card,) = review_cards(submitted, lead)
+            assert card.startswith(
+                "📝 Review #1 · claim #1 · First contact: apology and question, version 1"
+            )
+            assert "Submitted by Anna." in card
+            assert "Plan step 2 of 7: Contact the buyer" in card
+            assert "3 days left." in card
+            assert draft.body in card
+            assert "What it says, in English (for you, not for sending):" in card
+        assert chat.labels(LEAD) == ["✓ Approve", "✎ Edit", "↩ Return"]
+
+        approved = await chat.press("✓ Approve", LEAD)
+        assert alerts(approved) == ["Approved."]
+        head, body = texts(approved, AGENT)
+        assert head.startswith("✓ Lead 50 approved First contact: apology and question, version 1")
+        assert body == draft.body
+        # Both leads' copies now say who decided, without buttons.
+        for lead in (LEAD, LEAD2):
+            edits = [
+                c
+                for c in approved
+                if c.method == "editMessageText" and int(c.params["chat_id"]) == lead
+            ]
+            assert edits
+            assert edits[-1].params["text"].endswith("✓ Approved by Lead 50.")
+            assert "reply_markup" not in edits[-1].params
+
+        sent = await chat.press("✓ Mark as sent", AGENT)
+        assert "Marked as sent" in " ".join(texts(sent, AGENT))
+        record = await chat.services.storage.drafts.get(draft.id)
+        assert record is not None
+        assert record.sent_at is not None
+        kinds = [e.kind for e in await chat.services.storage.events.for_claim(1)]
+        assert kinds[-3:] == ["draft_submitted", "draft_approved", "draft_sent"]
+
+
+async def test_two_leads_racing_on_one_draft_one_decision_wins(bot: Any) -> None:
+    async with bot() as chat:
+        await team(chat)
+        await open_claim_as(chat, AGENT)
+        await chat.press("📤 Submit for review", AGENT)
+        first = chat.last_keyboard(LEAD)
+        second = chat.last_keyboard(LEAD2)
+        approve = "r:1:ok"
+        before = len(chat.api.calls)
+        await asyncio.gather(
+            chat.press_data(approve, first, LEAD), chat.press_data(approve, second, LEAD2)
+        )
+        # The two updates ran interleaved: attribute each answer by its callback query.
+        calls = chat.api.calls[before:]
+        answers: dict[str, list[str]] = {}
+        for call in calls:
+            if call.method == "answerCallbackQuery":
+                answers.setdefault(call.params["callback_query_id"], []).append(
+                    call.params.get("text", "")
+                )
+        assert len(answers) == 2
+        outcomes = sorted(answers.values())
+        # One lead is told "Approved."; the other is told who decided, in an alert.
+        assert outcomes[0] == ["Approved."]
+        assert outcomes[1] in (["✓ Approved by Lead 50."], ["✓ Approved by Lead 51."])
+        review = await chat.services.storage.reviews.get(1)
+        assert review is not None
+        assert review.status is ReviewStatus.APPROVED
+        events = [e.kind for e in await chat.services.storage.events.for_claim(1)]
+        assert events.count("draft_approved") == 1
+        # The agent hears about it once.
+        notices = [t for t in texts(calls, AGENT) if t.startswith("✓ ")]
+        assert len(notices) == 1
+
+
+async def test_approve_against_return_race_stores_exactly_one_decision(bot: Any) -> None:
+    async with bot() as chat:
+        await team(chat)
+        await open_claim_as(chat, AGENT)
+        await chat.press("📤 Submit for review", AGENT)
+        await chat.press("↩ Return", LEAD2)  # asks LEAD2 for a comment
+        await chat.press("✓ Approve", LEAD)
+        late = await chat.send("Please be warmer.", LEAD2)
+        assert texts(late, LEAD2) == ["Too late: someone decided first. ✓ Approved by Lead 50."]
+        assert texts(late, AGENT) == []
+        review = await chat.services.storage.reviews.get(1)
+        assert review is not None
+        assert review.status is ReviewStatus.APPROVED
+
+
+async def test_returned_draft_is_edited_resubmitted_and_approved(bot: Any) -> None:
+    async with bot() as chat:
+        await team(chat, leads=(LEAD,))
+        await open_claim_as(chat, AGENT)
+        await chat.press("📤 Submit for review", AGENT)
+        await chat.press("↩ Return", LEAD)
+        returned = await chat.send("Mention the replacement we can send.", LEAD)
+        assert texts(returned, LEAD) == ["Returned to Anna with your comment."]
+        (notice,) = texts(returned, AGENT)
+        assert notice.startswith("↩ Lead 50 returned First contact: apology and question")
+        assert "“Mention the replacement we can send.”" in notice
+        assert chat.labels(AGENT) == ["✎ Edit", "◂ Back to the claim"]
+
+        await chat.press("✎ Edit", AGENT)
+        draft = await chat.services.storage.drafts.latest(1, "inquiry")
+        assert draft is not None
+        edited_text = draft.body.replace(
+            "Mit freundlichen Grüßen",
+            "Gern senden wir Ihnen auch sofort Ersatz.\n\nMit freundlichen Grüßen",
+        )
+        edited = await chat.send(edited_text, AGENT)
+        assert any("version 2" in t for t in texts(edited, AGENT))
+        resubmitted = await chat.press("📤 Submit for review", AGENT)
+        (card,) = review_cards(resubmitted, LEAD)
+        assert card.startswith(
+            "📝 Review #2 · claim #1 · First contact: apology and question, version 2"
+        )
+        assert "Changes from the generated version 1:" in card
+        assert "+ Gern senden wir Ihnen auch sofort Ersatz." in card
+        assert "Edited by the agent." in card
+
+        approved = await chat.press("✓ Approve", LEAD)
+        head, body = texts(approved, AGENT)
+        assert "version 2" in head
+        assert body == edited_text
+        await chat.press("✓ Mark as sent", AGENT)
+        record = await chat.services.storage.drafts.latest(1, "inquiry")
+        assert record is not None
+        assert record.version == 2
+        assert record.sent_at is not None
+        statuses = [
+            (r.id, r.status)
+            for r in [await chat.services.storage.reviews.get(i) for i in (1, 2)]
+            if r is not None
+        ]
+        assert statuses == [(1, ReviewStatus.RETURNED), (2, ReviewStatus.APPROVED)]
+
+
+async def test_lead_corrects_the_text_and_approves_the_correction(bot: Any) -> None:
+    async with bot() as chat:
+        await team(chat, leads=(LEAD,))
+        await open_claim_as(chat, AGENT)
+        await chat.press("📤 Submit for review", AGENT)
+        asked = await chat.press("✎ Edit", LEAD)
+        draft = await chat.services.storage.drafts.latest(1, "inquiry")
+        assert draft is not None
+        assert texts(asked, LEAD)[:2] == ["The current text, to copy and correct:", draft.body]
+        corrected = draft.body.replace("Guten Tag,", "Guten Tag und danke für Ihre Nachricht,")
+        calls = await chat.send(corrected, LEAD)
+        (card,) = review_cards(calls, LEAD)
+        assert card.startswith(
+            "📝 Review #2 · claim #1 · First contact: apology and question, version 2"
+        )
+        assert "Written or edited by Lead 50." in card
+        (notice,) = texts(calls, AGENT)
+        assert notice.startswith("✎ Lead 50 is correcting First contact")
+        approved = await chat.press("✓ Approve", LEAD)
+        _head, body = texts(approved, AGENT)
+        assert body == corrected
+        first = await chat.services.storage.reviews.get(1)
+        assert first is not None
+        assert first.status is ReviewStatus.EDITED
+
+
+async def test_a_blocked_draft_cannot_be_approved(bot: Any) -> None:
+    async with bot() as chat:
+        await team(chat, leads=(LEAD,))
+        await open_claim_as(chat, AGENT)
+        await chat.press("✎ Edit", AGENT)
+        # An e-mail address in a message to a buyer breaks Amazon's rules.
+        blocked = f"Hallo, schreiben Sie uns zu Bestellung {ORDER} an service@acme-home.de."
+        await chat.send(blocked, AGENT)
+        submitted = await chat.press("📤 Submit for review", AGENT)
+        (card,) = review_cards(submitted, LEAD)
+        assert "⛔" in card
+        assert "cannot be approved as it is" in card
+        assert chat.labels(LEAD) == ["✎ Edit", "↩ Return"]
+        forged = await chat.press_data("r:1:ok", user_id=LEAD)
+        assert alerts(forged) == [
+            "It breaks a messaging rule and cannot be approved as it is: edit it or return it."
+        ]
+        review = await chat.services.storage.reviews.get(1)
+        assert review is not None
+        assert review.status is ReviewStatus.PENDING
+
+
+async def test_review_off_lets_agents_mark_sent_and_admin_switches_it(bot: Any) -> None:
+    async with bot() as chat:
+        await team(chat, leads=(LEAD,))
+        screen = await chat.send("/settings")
+        assert "Review of agents' drafts by a team lead: on" in texts(screen)[0]
+        switched = await chat.press("Turn review off")
+        assert alerts(switched) == ["Saved."]
+        assert "Review of agents' drafts by a team lead: off" in switched[-1].params["text"]
+        opened = await open_claim_as(chat, AGENT)
+        assert "Mark as sent" in str(opened[-1].params["reply_markup"])
+        assert "Submit for review" not in str(opened[-1].params["reply_markup"])
+        sent = await chat.press("✓ Mark as sent", AGENT)
+        assert texts(sent, LEAD) == []
+        draft = await chat.services.storage.drafts.latest(1, "inquiry")
+        assert draft is not None
+        assert draft.sent_at is not None
+        # The switch is in the audit trail, and survives a restart.
+    async with bot() as chat:
+        assert await chat.services.reviews.required() is False
+
+
+async def test_leads_and_admins_send_their_own_drafts_without_review(bot: Any) -> None:
+    async with bot() as chat:
+        await team(chat, leads=(LEAD,))
+        opened = await open_claim_as(chat, LEAD)
+        assert "Mark as sent" in str(opened[-1].params["reply_markup"])
+        sent = await chat.press("✓ Mark as sent", LEAD)
+        assert any(t.startswith("Marked as sent") for t in texts(sent, LEAD))
+
+
+async def test_queue_lists_pending_reviews_most_urgent_first(bot: Any, clock: Any) -> None:
+    async with bot() as chat:
+        await team(chat, leads=(LEAD,))
+        await open_claim_as(chat, AGENT, "303-0000001-0000001")
+        clock.advance(hours=5)
+        await open_claim_as(chat, AGENT, "303-0000002-0000002")
+        # Submit the later claim first: the queue still puts the earlier deadline first.
+        await chat.press("📤 Submit for review", AGENT)
+        first_claim_draft = await chat.services.storage.drafts.latest(1, "inquiry")
+        claim = await chat.services.storage.claims.get(1)
+        assert first_claim_draft is not None
+        assert claim is not None
+        await chat.press_data(f"c:1:{claim.revision}:submit:{first_claim_draft.id}", user_id=AGENT)
+        queue = await chat.send("/queue", LEAD)
+        (text,) = texts(queue)
+        lines = text.splitlines()
+        assert lines[0] == "Drafts waiting for review, most urgent first (1–2 of 2):"
+        assert "#1 · 303-0000001-0000001" in lines[1]
+        assert "#2 · 303-0000002-0000002" in lines[2]
+        opened = await chat.press(chat.labels(LEAD)[0], LEAD)
+        assert review_cards(opened, LEAD)[0].startswith("📝 Review #2 · claim #1")
+        refused = await chat.send("/queue", AGENT)
+        assert texts(refused) == [
+            "Your role does not allow that. Ask your team's admin if you need it."
+        ]
+
+
+async def test_resubmitting_a_new_version_supersedes_the_old_review_card(bot: Any) -> None:
+    async with bot() as chat:
+        await team(chat, leads=(LEAD,))
+        await open_claim_as(chat, AGENT)
+        await chat.press("📤 Submit for review", AGENT)
+        old_card = chat.last_keyboard(LEAD)
+        await chat.press("✎ Edit", AGENT)
+        draft = await chat.services.storage.drafts.latest(1, "inquiry")
+        assert draft is not None
+        calls = await chat.send(draft.body + "\n", AGENT)  # same text: still a new version
+        calls += await chat.send("/claims", AGENT)
+        old = chat.api.message(LEAD, old_card["message_id"])
+        assert old is not None
+        assert "reply_markup" not in old
+        assert old["text"].endswith("Replaced by a newer version, or sent without review.")
+        pressed = await chat.press_data("r:1:ok", old_card, LEAD)
+        assert alerts(pressed)[0] == "Replaced by a newer version, or sent without review."
