@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from telegram import Update
 
@@ -35,10 +36,34 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class RedactingFormatter(logging.Formatter):
+    """Formats, then blanks the secrets out of the whole line: the message, and a traceback
+    whose exception text might quote a Bot API URL."""
+
+    def __init__(self, fmt: str, secrets: Sequence[Secret]) -> None:
+        super().__init__(fmt)
+        self.secrets = [s.reveal() for s in secrets if s.reveal()]
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self.secrets:
+            text = text.replace(secret, "********")
+        return text
+
+
+def log_handler(settings: Settings, stream: TextIO) -> logging.Handler:
+    """The one log handler: redacts the token, whatever logs it and at whatever level."""
+    secrets = [settings.token] if settings.token else []
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(
+        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
+    )
+    handler.addFilter(RedactSecrets(secrets))
+    return handler
+
+
 def configure_logging(settings: Settings, default_level: str) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets([settings.token] if settings.token else []))
+    handler = log_handler(settings, sys.stderr)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level or default_level)

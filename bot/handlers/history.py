@@ -39,8 +39,14 @@ async def history_command(update: Update, context: ClaimContext) -> None:
     await show_history(update, context, claims[0].id)
 
 
-async def show_history(update: Update, context: ClaimContext, claim_id: int) -> None:
+async def show_history(
+    update: Update, context: ClaimContext, claim_id: int, *, answer: bool = False
+) -> None:
+    """The trail; raises ClaimNotFoundError (before answering anything) for a claim the
+    person may not see."""
     trail = await context.services.history.trail(context.require_actor(), claim_id)
+    if answer:
+        await answer_button(update)
     text, rows = views.history_screen(context.tr, trail, can_export=can(context, Permission.EXPORT))
     await send(update, text, markup(rows))
 
@@ -53,8 +59,7 @@ async def history_button(update: Update, context: ClaimContext) -> None:
         return
     try:
         if button.action == "show":
-            await answer_button(update)
-            await show_history(update, context, button.claim_id)
+            await show_history(update, context, button.claim_id, answer=True)
             return
         name, data = await context.services.history.export_csv(
             context.require_actor(), button.claim_id

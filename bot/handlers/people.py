@@ -95,8 +95,9 @@ async def _act(update: Update, context: ClaimContext, button: PeopleButton) -> N
     if uid is None:
         raise ValueError(button.action)
     if button.action == "p":
+        person, count = await people.person(actor, uid)  # raises before any answer
         await answer_button(update)
-        await _person(update, context, uid)
+        await show(update, *views.person_screen(context.tr, person, count, actor))
     elif button.action == "add":  # a removed person, added again with their old role
         await people.add(actor, uid, Role(button.arg or ""))
         await answer_button(update, _("Added."))

@@ -1,0 +1,164 @@
+"""The audit trail of a whole journey with review: /history, and the CSV a lead exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from bot.services.history import safe_cell
+from tests.conftest import Chat, texts
+from tests.test_review import AGENT, LEAD, ORDER, open_claim_as, team
+
+
+async def review_round(chat: Chat, *, comment: str | None = None) -> None:
+    """Submit the agent's newest draft; the lead returns it (with `comment`) or approves it."""
+    await chat.press("📤 Submit for review", AGENT)
+    if comment is None:
+        await chat.press("✓ Approve", LEAD)
+        await chat.press("✓ Mark as sent", AGENT)
+        return
+    await chat.press("↩ Return", LEAD)
+    await chat.send(comment, LEAD)
+
+
+async def full_journey(chat: Chat) -> None:
+    await team(chat, leads=(LEAD,))
+    await open_claim_as(chat, AGENT)
+    await review_round(chat, comment='=HYPERLINK("x") please be warmer')
+    await chat.press("✎ Edit", AGENT)
+    draft = await chat.services.storage.drafts.latest(1, "inquiry")
+    assert draft is not None
+    await chat.send(draft.body.replace("Guten Tag,", "Guten Tag und vielen Dank,"), AGENT)
+    await review_round(chat)
+    await chat.press("💬 Buyer replied", AGENT)
+    await chat.send("Das Gerät geht nach einer Minute aus.", AGENT)
+    await chat.press("Really defective", AGENT)
+    await chat.press("✉ Replacement offer", AGENT)
+    await review_round(chat)
+    await chat.press("✉ Request to withdraw the claim", AGENT)
+    await review_round(chat)
+    await chat.press("Outcome", AGENT)
+    await chat.press("Withdrawn by the buyer", AGENT)
+    await chat.press("✓ Confirm", AGENT)
+
+
+EXPECTED_KINDS = [
+    ("claim_opened", AGENT, ""),
+    ("draft_generated", AGENT, "inquiry"),
+    ("draft_submitted", AGENT, "inquiry"),
+    ("draft_returned", LEAD, "inquiry"),
+    ("draft_edited", AGENT, "inquiry"),
+    ("draft_submitted", AGENT, "inquiry"),
+    ("draft_approved", LEAD, "inquiry"),
+    ("draft_sent", AGENT, "inquiry"),
+    ("buyer_replied", AGENT, ""),
+    ("cause_chosen", AGENT, ""),
+    ("draft_generated", AGENT, "replacement"),
+    ("draft_submitted", AGENT, "replacement"),
+    ("draft_approved", LEAD, "replacement"),
+    ("draft_sent", AGENT, "replacement"),
+    ("draft_generated", AGENT, "withdrawal_request"),
+    ("draft_submitted", AGENT, "withdrawal_request"),
+    ("draft_approved", LEAD, "withdrawal_request"),
+    ("draft_sent", AGENT, "withdrawal_request"),
+    ("outcome_recorded", AGENT, ""),
+]
+
+
+async def test_the_trail_of_a_full_journey_on_screen_and_in_the_export(bot: Any) -> None:
+    async with bot() as chat:
+        await full_journey(chat)
+        events = await chat.services.storage.events.for_claim(1)
+        assert [(e.kind, e.actor_id, e.payload.get("kind", "")) for e in events] == EXPECTED_KINDS
+
+        shown = texts(await chat.send(f"/history {ORDER}", AGENT))
+        lines = shown[0].splitlines()
+        assert lines[0] == f"History of claim #1 · order {ORDER} · agent Anna"
+        assert len(lines) == 1 + len(EXPECTED_KINDS)
+        assert lines[1].endswith("· Anna · Claim opened")
+        assert lines[4].endswith(
+            "· Lead 50 · Returned to the agent: First contact: apology and question, version 1"
+            ' — “=HYPERLINK("x") please be warmer”'
+        )
+        assert lines[7].endswith(
+            "· Lead 50 · Approved: First contact: apology and question, version 2"
+        )
+        assert lines[10].endswith("· Anna · Cause chosen: Really defective")
+        assert lines[-1].endswith("· Anna · Outcome recorded: Withdrawn by the buyer")
+        assert "Export as CSV" not in str(chat.api.calls[-1].params.get("reply_markup"))
+
+        # The lead exports it; the file parses back to the same events.
+        await chat.send(f"/history {ORDER}", LEAD)
+        calls = await chat.press("⇩ Export as CSV", LEAD)
+        (document,) = [c for c in calls if c.method == "sendDocument"]
+        assert int(document.params["chat_id"]) == LEAD
+        name, data = document.files["document"]
+        assert name == f"claim-1-{ORDER}-history.csv"
+        assert data.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+        assert len(rows) == len(events)
+        for row, event in zip(rows, events, strict=True):
+            assert int(row["event_id"]) == event.id
+            assert row["event"] == event.kind
+            assert int(row["actor_id"]) == event.actor_id
+            assert row["actor_name"] == ("Lead 50" if event.actor_id == LEAD else "Anna")
+            assert row["actor_role"] == ("lead" if event.actor_id == LEAD else "agent")
+            assert row["order_id"] == ORDER
+            assert row["time_utc"] == event.created_at.isoformat()
+            details = row["details"]
+            assert json.loads(details.removeprefix("'")) == event.payload
+        versions = [(r["event"], r["draft_kind"], r["draft_version"]) for r in rows[:8]]
+        assert versions == [
+            ("claim_opened", "", ""),
+            ("draft_generated", "inquiry", "1"),
+            ("draft_submitted", "inquiry", "1"),
+            ("draft_returned", "inquiry", "1"),
+            ("draft_edited", "inquiry", "2"),
+            ("draft_submitted", "inquiry", "2"),
+            ("draft_approved", "inquiry", "2"),
+            ("draft_sent", "inquiry", "2"),
+        ]
+
+
+def test_spreadsheet_formulas_are_quoted_in_the_export() -> None:
+    assert safe_cell("=1+1") == "'=1+1"
+    assert safe_cell("+49 30 1234") == "'+49 30 1234"
+    assert safe_cell("-2") == "'-2"
+    assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert safe_cell("Anna") == "Anna"
+    assert safe_cell('{"comment": "=x"}') == '{"comment": "=x"}'
+
+
+async def test_history_of_an_order_with_several_claims_asks_which(bot: Any) -> None:
+    async with bot() as chat:
+        await team(chat, leads=(LEAD,))
+        await open_claim_as(chat, AGENT)
+        await chat.press("Outcome", AGENT)
+        await chat.press("Withdrawn by the buyer", AGENT)
+        await chat.press("✓ Confirm", AGENT)
+        await open_claim_as(chat, AGENT)  # the buyer filed again
+        asked = texts(await chat.send(f"/history {ORDER}", AGENT))
+        assert asked == [f"There are 2 claims about order {ORDER}. Which one?"]
+        assert chat.labels(AGENT) == ["#2 · Damaged or defective", "#1 · Damaged or defective"]
+        shown = await chat.press("#1 · Damaged or defective", AGENT)
+        assert texts(shown)[0].startswith(f"History of claim #1 · order {ORDER}")
+        # A closed claim's card still opens its history.
+        claim = await chat.services.storage.claims.get(1)
+        assert claim is not None
+        closed = await chat.press_data(f"c:1:{claim.revision}:hist", user_id=AGENT)
+        assert texts(closed)[0].startswith("History of claim #1")
+
+
+async def test_history_command_explains_its_argument(bot: Any) -> None:
+    async with bot() as chat:
+        assert texts(await chat.send("/history")) == [
+            "Send /history followed by the order id, like /history 303-1234567-7654321."
+        ]
+        assert texts(await chat.send("/history 12-34")) == [
+            "That is not an Amazon order id (like 303-1234567-7654321)."
+        ]
+        assert texts(await chat.send("/history " + "9" * 5000)) == [
+            "That is not an Amazon order id (like 303-1234567-7654321)."
+        ]

@@ -1,0 +1,177 @@
+"""/users: the admin adds people, changes roles, removes people and hands their claims on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain.people import Role
+from tests.conftest import ADMIN, alerts, texts
+from tests.test_review import AGENT, LEAD, open_claim_as, team
+
+NEWCOMER = 123456789
+OTHER = 61
+
+
+async def test_admin_adds_a_person_by_typed_id_and_they_can_start(bot: Any) -> None:
+    async with bot() as chat:
+        before = texts(await chat.send("/start", NEWCOMER))
+        assert before[0].startswith("Sorry, this bot is only for the members")
+        screen = await chat.send("/users")
+        assert texts(screen)[0].startswith("Your team (1 people).")
+        await chat.press("+ Add a person")
+        asked = await chat.press("agent")
+        assert (
+            asked[-1]
+            .params["text"]
+            .startswith("Send the Telegram user id of the person to add as agent")
+        )
+        wrong = await chat.send("not a number")
+        assert texts(wrong)[0].startswith("That is not a Telegram user id")
+        added = await chat.send(str(NEWCOMER))
+        assert (
+            texts(added)[0] == "123456789 is now in the team as agent. They can start with /start."
+        )
+        welcome = texts(await chat.send("/start", NEWCOMER))
+        assert welcome[0].startswith("Welcome to claimbot. You are signed in as agent.\n")
+        again = await chat.send("/users")
+        assert "• Agent · agent · 123456789" in texts(again)[0]  # the name Telegram shows
+        events = await chat.services.storage.db.fetchall(
+            "SELECT kind, actor_id, payload FROM events WHERE claim_id IS NULL ORDER BY id"
+        )
+        assert [(e["kind"], e["actor_id"]) for e in events] == [("user_added", ADMIN)]
+
+
+async def test_admin_adds_a_person_from_a_forwarded_message(bot: Any) -> None:
+    async with bot() as chat:
+        await chat.send("/users")
+        await chat.press("+ Add a person")
+        await chat.press("team lead")
+        forwarded = chat.factory.message(
+            chat.user(ADMIN),
+            "hello",
+            forward_origin={
+                "type": "user",
+                "date": 0,
+                "sender_user": {
+                    "id": NEWCOMER,
+                    "is_bot": False,
+                    "first_name": "Mia",
+                    "last_name": "Kurz",
+                },
+            },
+        )
+        calls = await chat.feed(forwarded)
+        assert (
+            texts(calls)[0]
+            == "Mia Kurz is now in the team as team lead. They can start with /start."
+        )
+        person = await chat.services.storage.users.get(NEWCOMER)
+        assert person is not None
+        assert person.role is Role.LEAD
+        assert person.telegram_name == "Mia Kurz"
+        assert person.display_name is None  # never put into messages to buyers by itself
+
+        # A forward from someone whose privacy settings hide them cannot be added.
+        await chat.press("◂ The team")
+        await chat.press("+ Add a person")
+        await chat.press("agent")
+        hidden = chat.factory.message(
+            chat.user(ADMIN),
+            "hi",
+            forward_origin={"type": "hidden_user", "date": 0, "sender_user_name": "Someone"},
+        )
+        calls = await chat.feed(hidden)
+        assert texts(calls)[0].startswith("Their privacy settings hide who they are.")
+
+
+async def test_role_change_takes_effect_on_the_next_update(bot: Any) -> None:
+    async with bot() as chat:
+        await team(chat, leads=())
+        assert texts(await chat.send("/queue", AGENT)) == [
+            "Your role does not allow that. Ask your team's admin if you need it."
+        ]
+        await chat.send("/users")
+        await chat.press("Anna · agent")
+        changed = await chat.press("Make team lead")
+        assert alerts(changed) == ["Role changed."]
+        assert "Role: team lead" in changed[-1].params["text"]
+        assert texts(await chat.send("/queue", AGENT)) == ["No draft is waiting for review."]
+        trail = await chat.services.storage.db.fetchall(
+            "SELECT payload FROM events WHERE kind = 'role_changed'"
+        )
+        assert [row["payload"] for row in trail] == ['{"from": "agent", "to": "lead", "user": 60}']
+
+
+async def test_removed_person_is_refused_and_their_claims_are_handed_on(bot: Any) -> None:
+    async with bot() as chat:
+        await team(chat, leads=(LEAD,))
+        admin = await chat.services.storage.users.get(ADMIN)
+        assert admin is not None
+        await chat.services.people.add(admin, OTHER, Role.AGENT, "Ben")
+        chat.names[OTHER] = "Ben"
+        await open_claim_as(chat, AGENT)
+        await open_claim_as(chat, AGENT, "303-0000002-0000002")
+
+        await chat.send("/users")
+        await chat.press("Anna · agent")
+        confirm = await chat.press("✕ Remove")
+        assert confirm[-1].params["text"].startswith("Remove Anna? They can no longer use the bot.")
+        removed = await chat.press("✕ Yes, remove")
+        assert alerts(removed) == ["Removed."]
+        refused = texts(await chat.send("/claims", AGENT))
+        assert refused[0].startswith("Sorry, this bot is only for the members")
+        # Their claims and drafts are kept.
+        assert await chat.services.storage.claims.open_count_for_agent(AGENT) == 2
+
+        team_screen = texts(await chat.send("/users"))[0]
+        assert "Removed, with open claims to hand on:\n• Anna · 2 open claims" in team_screen
+        await chat.press("⚠ Anna")
+        await chat.press("Hand their open claims to…")
+        moved = await chat.press("Ben · agent")
+        assert "2 claims handed on." in texts(moved)
+        assert await chat.services.storage.claims.open_count_for_agent(OTHER) == 2
+        ben = texts(await chat.send("/claims", OTHER))[0]
+        assert ben.startswith("Your open claims, most urgent first (1–2 of 2):")
+        history = texts(await chat.send("/history 303-0000002-0000002", OTHER))[0]
+        assert "Claim reassigned: Anna → Ben" in history
+
+
+async def test_the_last_admin_and_configured_admins_stay(bot: Any) -> None:
+    async with bot() as chat:
+        await team(chat, leads=(LEAD,))
+        admin = await chat.services.storage.users.get(ADMIN)
+        assert admin is not None
+        # ADMIN is in CLAIMBOT_ADMINS: demoting them would not survive a restart.
+        await chat.send("/users")
+        await chat.press("Agent · admin")
+        refused = await chat.press("Make agent")
+        assert alerts(refused)[0].startswith("This admin is named in CLAIMBOT_ADMINS")
+        assert "✕ Remove" not in chat.labels()  # nobody removes themselves
+        forged = await chat.press_data(f"u:rmok:{ADMIN}")
+        assert alerts(forged) == ["You cannot remove yourself; another admin can."]
+        # An admin added in the chat can be demoted while another admin remains.
+        await chat.services.people.add(admin, OTHER, Role.ADMIN, "Ben")
+        demoted = await chat.services.people.set_role(admin, OTHER, Role.LEAD)
+        assert demoted.role is Role.LEAD
+        person = await chat.services.storage.users.get(ADMIN)
+        assert person is not None
+        assert person.role is Role.ADMIN
+
+
+async def test_people_buttons_are_checked_like_everything_else(bot: Any) -> None:
+    async with bot() as chat:
+        await team(chat, leads=(LEAD,))
+        for data in ("u:p:999", "u:role:999:lead", "u:to:60:999", "u:role:60:boss", "u:zz"):
+            calls = await chat.press_data(data, _screen(ADMIN))
+            assert alerts(calls)[0] in (
+                "That person is not in the team.",
+                "That person cannot take claims.",
+                "That button is not valid any more.",
+            ), data
+        person = await chat.services.storage.users.get(AGENT)
+        assert person is not None
+        assert person.role is Role.AGENT
+
+
+def _screen(user_id: int) -> dict[str, Any]:
+    return {"message_id": 10**6, "date": 0, "chat": {"id": user_id, "type": "private"}, "text": "."}

@@ -1,0 +1,219 @@
+"""The role matrix: every command and every button family, pressed by an admin, a team lead,
+an agent and a stranger. What the server allows is checked, not what the screens show."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+from bot.domain.people import Permission, Role, allowed, needs_review
+from tests.conftest import ADMIN, Chat, alerts, texts
+from tests.test_review import AGENT, LEAD, open_claim_as, team
+
+STRANGER = 777
+OTHER_AGENT = 61
+ORDER = "303-1234567-7654321"
+DENIED = "Your role does not allow that. Ask your team's admin if you need it."
+INVALID = "That button is not valid any more."
+PEOPLE = {"admin": ADMIN, "lead": LEAD, "agent": AGENT, "unknown": STRANGER}
+
+
+def test_permission_table() -> None:
+    assert [p for p in Permission if allowed(Role.AGENT, p)] == [Permission.WORK_CLAIMS]
+    assert {p for p in Permission if allowed(Role.LEAD, p)} == {
+        Permission.WORK_CLAIMS,
+        Permission.SEE_TEAM,
+        Permission.REVIEW,
+        Permission.EXPORT,
+    }
+    assert all(allowed(Role.ADMIN, p) for p in Permission)
+    assert needs_review(Role.AGENT, True)
+    assert not needs_review(Role.AGENT, False)
+    assert not needs_review(Role.LEAD, True)
+    assert not needs_review(Role.ADMIN, True)
+
+
+async def _setup(chat: Chat) -> None:
+    """The team, and one claim of the agent's with a pending review (ids all 1)."""
+    await team(chat, leads=(LEAD,))
+    await open_claim_as(chat, AGENT)
+    await chat.press("📤 Submit for review", AGENT)
+
+
+# (command, who may use it); everyone else known gets DENIED, strangers the refusal.
+COMMANDS = [
+    ("/start", {"admin", "lead", "agent"}),
+    ("/help", {"admin", "lead", "agent"}),
+    ("/claims", {"admin", "lead", "agent"}),
+    ("/lang", {"admin", "lead", "agent"}),
+    ("/cancel", {"admin", "lead", "agent"}),
+    (f"/history {ORDER}", {"admin", "lead", "agent"}),
+    ("/queue", {"admin", "lead"}),
+    ("/users", {"admin"}),
+    ("/settings", {"admin"}),
+]
+
+
+@pytest.mark.parametrize(("command", "who"), COMMANDS, ids=[c for c, _ in COMMANDS])
+async def test_commands_by_role(bot: Any, command: str, who: set[str]) -> None:
+    async with bot() as chat:
+        await _setup(chat)
+        for role, user_id in PEOPLE.items():
+            answer = texts(await chat.send(command, user_id))
+            assert answer, (command, role)
+            if role == "unknown":
+                assert answer == [
+                    "Sorry, this bot is only for the members of a seller's support team. Ask"
+                    " your team's admin to add you; they will need your user id: 777."
+                ]
+            elif role in who:
+                assert DENIED not in answer, (command, role)
+            else:
+                assert answer == [DENIED], (command, role)
+
+
+async def test_history_shows_the_agents_own_claim_and_hides_others(bot: Any) -> None:
+    async with bot() as chat:
+        await _setup(chat)
+        await chat.services.people.add(await _admin(chat), OTHER_AGENT, Role.AGENT, "Other")
+        own = texts(await chat.send(f"/history {ORDER}", AGENT))
+        assert own[0].startswith(f"History of claim #1 · order {ORDER} · agent Anna")
+        # Another agent: the same answer as for an order with no claim at all.
+        for order in (ORDER, "999-9999999-9999999"):
+            other = texts(await chat.send(f"/history {order}", OTHER_AGENT))
+            assert other == ["No claim about that order that you can see."]
+
+
+async def _admin(chat: Chat) -> Any:
+    admin = await chat.services.storage.users.get(ADMIN)
+    assert admin is not None
+    return admin
+
+
+# (button data, who may press it). Ids: claim 1 and review 1 exist; all belong to the agent.
+BUTTONS = [
+    ("c:1:{rev}:facts", {"admin", "lead", "agent"}),  # the claim's owner, and those who see all
+    ("l:0", {"admin", "lead", "agent"}),
+    ("l:t:0", {"admin", "lead"}),
+    ("ui:en", {"admin", "lead", "agent"}),
+    ("r:1:open", {"admin", "lead"}),
+    ("q:0", {"admin", "lead"}),
+    ("h:1:show", {"admin", "lead", "agent"}),
+    ("h:1:csv", {"admin", "lead"}),
+    ("u:list", {"admin"}),
+    ("s:show", {"admin"}),
+]
+
+
+@pytest.mark.parametrize(("data", "who"), BUTTONS, ids=[d for d, _ in BUTTONS])
+async def test_buttons_by_role(
+    bot: Any, data: str, who: set[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    async with bot() as chat:
+        await _setup(chat)
+        claim = await chat.services.storage.claims.get(1)
+        assert claim is not None
+        pressed = data.format(rev=claim.revision)
+        for role, user_id in PEOPLE.items():
+            caplog.clear()
+            calls = await chat.press_data(pressed, _screen(user_id), user_id)
+            answers = alerts(calls)
+            if role == "unknown":
+                assert [c.method for c in calls] == ["answerCallbackQuery"], role
+                assert answers[0].startswith("Sorry, this bot is only for the members")
+            elif role in who:
+                assert DENIED not in answers, (pressed, role)
+                assert INVALID not in answers, (pressed, role)
+                if pressed.startswith("ui:"):  # answered in the alert, the choice stored
+                    person = await chat.services.storage.users.get(user_id)
+                    assert person is not None
+                    assert person.ui_language == "en"
+                else:
+                    assert any(c.method != "answerCallbackQuery" for c in calls), (pressed, role)
+            else:
+                assert answers == [DENIED], (pressed, role)
+                assert [c.method for c in calls] == ["answerCallbackQuery"]
+                assert any(f"refused {_needed(pressed)}" in r.getMessage() for r in caplog.records)
+
+
+def _screen(user_id: int) -> dict[str, Any]:
+    """A message in the presser's own chat that the bot no longer has: a menu shown there
+    cannot be edited in place and comes as a new message, which the test can see."""
+    return {
+        "message_id": 10**6 + user_id,
+        "date": 0,
+        "chat": {"id": user_id, "type": "private"},
+        "text": "an old screen",
+    }
+
+
+def _needed(data: str) -> str:
+    return {
+        "l:": "see_team",
+        "r:": "review",
+        "q:": "review",
+        "h:": "export",
+        "u:": "manage_people",
+        "s:": "manage_store",
+    }[data[:2]]
+
+
+async def test_another_agents_claim_looks_like_no_claim(bot: Any) -> None:
+    async with bot() as chat:
+        await _setup(chat)
+        await chat.services.people.add(await _admin(chat), OTHER_AGENT, Role.AGENT, "Other")
+        claim = await chat.services.storage.claims.get(1)
+        assert claim is not None
+        for data in (
+            f"c:1:{claim.revision}:facts",
+            f"c:1:{claim.revision}:close:withdrawn",
+            "l:o:1",
+            "h:1:show",
+        ):
+            calls = await chat.press_data(data, chat.last_keyboard(AGENT), OTHER_AGENT)
+            assert alerts(calls) == [INVALID], data
+            assert [c.method for c in calls] == ["answerCallbackQuery"]
+        after = await chat.services.storage.claims.get(1)
+        assert after == claim
+
+
+async def test_a_demoted_lead_loses_review_at_once(bot: Any) -> None:
+    """Roles are read from the database on every update: a lead demoted while a review card
+    is on their screen can no longer press it, nor finish a Return they had started."""
+    async with bot() as chat:
+        await _setup(chat)
+        await chat.press("↩ Return", LEAD)
+        await chat.services.people.set_role(await _admin(chat), LEAD, Role.AGENT)
+        typed = await chat.send("Please change the greeting.", LEAD)
+        assert texts(typed) == [DENIED]
+        pressed = await chat.press_data("r:1:ok", chat.last_keyboard(LEAD), LEAD)
+        assert alerts(pressed) == [DENIED]
+        review = await chat.services.storage.reviews.get(1)
+        assert review is not None
+        assert review.status == "pending"
+        assert await chat.services.storage.pending.get(LEAD) is None
+
+
+async def test_in_a_group_only_review_buttons_work(bot: Any) -> None:
+    async with bot() as chat:
+        await _setup(chat)
+        group = {"id": -100123, "type": "supergroup", "title": "Leads"}
+        card = chat.last_keyboard(LEAD)
+        in_group = {**card, "chat": group}
+        calls = await chat.feed(chat.factory.callback(chat.user(LEAD), in_group, "r:1:open"))
+        assert alerts(calls) == [None] or alerts(calls) == [""]
+        assert any(c.method == "sendMessage" and int(c.params["chat_id"]) == LEAD for c in calls)
+        claim = await chat.services.storage.claims.get(1)
+        assert claim is not None
+        refused = await chat.feed(
+            chat.factory.callback(chat.user(LEAD), in_group, f"c:1:{claim.revision}:facts")
+        )
+        assert alerts(refused) == [INVALID]
+        command = chat.factory.message(chat.user(LEAD), "/claims")
+        command["message"]["chat"] = group
+        answered = await chat.feed(command)
+        assert texts(answered) == ["Please write to me in our private chat."]
+        assert int(answered[0].params["chat_id"]) == -100123
