@@ -128,6 +128,7 @@ def services_of(application: ClaimApplication) -> Services:
 async def _post_init(application: ClaimApplication) -> None:
     services = services_of(application)
     await services.storage.db.open()
+    await services.journey.load_store()
     now = services.clock()
     for admin_id in sorted(services.settings.admins):
         await services.storage.users.bootstrap_admin(admin_id, now)

@@ -16,6 +16,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
+from bot.domain.compliance import Severity, lint
 from bot.domain.text import N_
 
 
@@ -135,3 +136,41 @@ def _parse_amount(value: str) -> str:
     if not amount.is_finite() or amount <= 0 or amount >= Decimal(10) ** 9:
         raise FieldError(N_("Please send the amount as a number, like 49.90."))
     return format(amount.normalize(), "f")
+
+
+# --- The store profile an admin edits in /settings --------------------------------------------
+@dataclass(frozen=True, slots=True)
+class StoreText:
+    option: str  # the key in the options table
+    limit: int
+    lines: int
+
+
+STORE_TEXTS: Final = MappingProxyType(
+    {
+        "name": StoreText("store.name", 80, 1),
+        "signature": StoreText("store.signature", 300, 4),
+    }
+)
+RESET: Final = "-"  # typed instead of a value: back to what claimbot.toml says
+
+
+def parse_store_text(name: str, text: str) -> str | None:
+    """The store name or signature to store, None for RESET. Both end up in every message to
+    buyers, so they must pass the blocking messaging rules (no e-mail, phone, link, emoji)."""
+    spec = STORE_TEXTS[name]
+    value = "\n".join(line.strip() for line in text.strip().splitlines()).strip()
+    if value == RESET:
+        return None
+    if not value:
+        raise FieldError(N_("That message was empty."))
+    if len(value) > spec.limit:
+        raise FieldError(
+            N_("That is too long: at most %(limit)s characters, please."), limit=spec.limit
+        )
+    if value.count("\n") >= spec.lines:
+        raise FieldError(N_("Please keep it to %(lines)s lines at most."), lines=spec.lines)
+    for finding in lint(value):
+        if finding.severity is Severity.BLOCK:
+            raise FieldError(finding.message)
+    return value

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Final
+from typing import Final, Protocol
 
 
 class Role(StrEnum):
@@ -40,6 +40,23 @@ ROLE_PERMISSIONS: Final = MappingProxyType(
 
 def allowed(role: Role, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS[role]
+
+
+class NotAllowedError(PermissionError):
+    """The acting person's role does not carry the permission."""
+
+
+class Actor(Protocol):
+    @property
+    def role(self) -> Role: ...
+    @property
+    def active(self) -> bool: ...
+
+
+def require(actor: Actor, permission: Permission) -> None:
+    """Services call this for every change, whatever the chat layer checked before."""
+    if not actor.active or not allowed(actor.role, permission):
+        raise NotAllowedError(permission)
 
 
 def needs_review(role: Role, review_required: bool) -> bool:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from telegram import InputFile, Update
 
 from bot.domain.orders import OrderIdError
-from bot.domain.people import Permission
+from bot.domain.people import NotAllowedError, Permission
 from bot.handlers.access import can, deny, refuse_button
 from bot.handlers.common import answer_button, markup, send
 from bot.handlers.context import ClaimContext
 from bot.services.journey import ClaimNotFoundError
-from bot.services.review import NotAllowedError
 from bot.views import history as views
 from bot.views.buttons import parse_history_button
 

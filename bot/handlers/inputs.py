@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.handlers import claims, people, review
+from bot.handlers import claims, people, review, store
 from bot.handlers.context import ClaimContext
 from bot.handlers.fallback import unknown_input
 
@@ -19,5 +19,7 @@ async def text_message(update: Update, context: ClaimContext) -> None:
         await review.typed_answer(update, context, pending)
     elif pending.field.startswith(people.ADD_FIELD):
         await people.typed_answer(update, context, pending)
+    elif pending.field.startswith(store.FIELD):
+        await store.typed_answer(update, context, pending)
     elif not await claims.typed_answer(update, context, pending):
         await unknown_input(update, context)

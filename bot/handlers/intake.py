@@ -469,7 +469,7 @@ async def _open(update: Update, context: ClaimContext) -> int | str:
     opened = await open_claim(
         services.storage,
         services.renderer,
-        services.settings.store,
+        services.journey.store,
         actor=context.require_actor(),
         facts=facts,
         now=now,

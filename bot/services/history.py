@@ -9,9 +9,8 @@ from dataclasses import dataclass
 
 from bot.domain.claims import Claim
 from bot.domain.orders import OrderIdError, parse_order_id
-from bot.domain.people import Permission
+from bot.domain.people import Permission, require
 from bot.services.journey import Journey, can_see
-from bot.services.review import require
 from bot.storage.repositories import EventRecord, Storage, User, iso
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).

@@ -12,7 +12,7 @@ from datetime import datetime
 from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Reason
 from bot.domain.compliance import Finding, lint
 from bot.domain.drafts import DraftKind
-from bot.domain.fields import DELAY_CAUSES, FIELDS, parse_field
+from bot.domain.fields import DELAY_CAUSES, FIELDS, STORE_TEXTS, parse_field, parse_store_text
 from bot.domain.journey import (
     EVIDENCE_FACT,
     TO_AMAZON,
@@ -25,7 +25,7 @@ from bot.domain.journey import (
     step_after_sent,
 )
 from bot.domain.marketplaces import BUYER_LANGUAGES
-from bot.domain.people import Permission, allowed, needs_review
+from bot.domain.people import Permission, allowed, needs_review, require
 from bot.drafting.facts import draft_facts
 from bot.drafting.renderer import Draft, Renderer
 from bot.settings import StoreProfile
@@ -80,9 +80,44 @@ class Journey:
     ) -> None:
         self.storage = storage
         self.renderer = renderer
-        self.store = store
+        self.configured_store = store
+        self.store = store  # with the admin's changes applied (load_store)
         self.clock = clock
         self.review_default = review_default
+
+    async def load_store(self) -> None:
+        """The store profile drafts are signed with: claimbot.toml, then what an admin
+        changed in /settings on top. Called at start and after every change (one process
+        owns the database, so this copy cannot go stale)."""
+        base = self.configured_store
+        name = await self.storage.options.get(STORE_TEXTS["name"].option)
+        signature = await self.storage.options.get(STORE_TEXTS["signature"].option)
+        self.store = replace(
+            base,
+            name=base.name if name is None else name,
+            signature=base.signature if signature is None else signature,
+        )
+
+    async def set_store_text(self, name: str, text: str, actor: User) -> None:
+        """Change the store name or signature (RESET goes back to the configuration).
+        Raises `FieldError` for a text that cannot go into messages to buyers."""
+        require(actor, Permission.MANAGE_STORE)
+        value = parse_store_text(name, text)
+        option = STORE_TEXTS[name].option
+        now = self.clock()
+        async with self.storage.db.transaction() as tx:
+            if value is None:
+                await self.storage.options.delete(tx, option)
+            else:
+                await self.storage.options.set(tx, option, value, actor.id, now)
+            await self.storage.events.record(
+                tx,
+                "setting_changed",
+                actor_id=actor.id,
+                now=now,
+                payload={"key": option, "reset": value is None},
+            )
+        await self.load_store()
 
     async def review_required(self) -> bool:
         """The store's `review.required`: an admin's choice in /settings, else the config."""

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.domain.people import Permission, Role
-from bot.services.review import NotAllowedError, require
+from bot.domain.people import NotAllowedError, Permission, Role, require
 from bot.storage.repositories import Storage, User
 
 MAX_NAME = 64

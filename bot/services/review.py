@@ -14,7 +14,7 @@ from datetime import datetime
 from bot.domain.claims import Claim
 from bot.domain.compliance import Finding, has_block
 from bot.domain.drafts import DraftKind
-from bot.domain.people import Permission, Role, allowed, needs_review
+from bot.domain.people import NotAllowedError, Permission, Role, needs_review, require
 from bot.services.journey import MAX_DRAFT_TEXT, Journey
 from bot.storage.drafts import store_draft
 from bot.storage.repositories import (
@@ -43,15 +43,6 @@ class ReviewDecidedError(ReviewError):
 
     def __init__(self, review: ReviewRecord) -> None:
         super().__init__("decided", review)
-
-
-class NotAllowedError(PermissionError):
-    """The acting person's role does not carry the permission."""
-
-
-def require(actor: User, permission: Permission) -> None:
-    if not actor.active or not allowed(actor.role, permission):
-        raise NotAllowedError(permission)
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,3 +276,6 @@ class Reviews:
         people = await self.storage.users.names({i for i in ids if i is not None})
         findings = self.journey.findings(claim, draft.text)
         return ReviewItem(review, claim, draft, generated, findings, people)
+
+
+__all__ = ["NotAllowedError", "ReviewDecidedError", "ReviewError", "ReviewItem", "Reviews"]

@@ -550,6 +550,9 @@ class OptionRepository:
         row = await self.db.fetchone("SELECT value FROM options WHERE key = ?", (key,))
         return str(row[0]) if row is not None else None
 
+    async def delete(self, tx: aiosqlite.Connection, key: str) -> None:
+        await tx.execute("DELETE FROM options WHERE key = ?", (key,))
+
     async def set(
         self, tx: aiosqlite.Connection, key: str, value: str, by: int, now: datetime
     ) -> None:

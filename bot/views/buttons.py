@@ -106,7 +106,7 @@ PEOPLE_ACTIONS: Final = frozenset({"list", "p", "role", "rm", "rmok", "add", "mo
 _PEOPLE = re.compile(r"u:([a-z]{1,6})(?::(\d{1,15}))?(?::([a-z0-9]{1,15}))?")
 HISTORY_ACTIONS: Final = frozenset({"show", "csv"})
 _HISTORY = re.compile(r"h:(\d{1,12}):([a-z]{1,6})")
-SETTING_ACTIONS: Final = frozenset({"review", "show"})
+SETTING_ACTIONS: Final = frozenset({"review", "show", "name", "sign"})
 _SETTING = re.compile(r"s:([a-z]{1,8})(?::(on|off))?")
 
 
