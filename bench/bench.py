@@ -3,9 +3,11 @@
 Both run on the same offline Bot API in the same process:
 - baseline: a bare Application with one echo handler, fed N text messages;
 - claimbot: AGENTS agents each taking one claim through the /new intake and on into the journey
-  (13 updates each: /new, order id, marketplace, fulfilment, reason and language buttons, open;
-  mark the first message sent, "buyer replied", the reply, the cause, the replacement draft,
-  mark it sent), interleaved, on a real SQLite file;
+  with review on (17 updates per claim: /new, order id, marketplace, fulfilment, reason and
+  language buttons, open; submit the first message, a team lead approves it, mark it sent;
+  "buyer replied", the reply, the cause, the replacement draft; submit, approve, mark sent),
+  interleaved, on a real SQLite file. Five leads each receive every review card, and every
+  approval updates all five copies, as in a real team;
 - drafting: every draft kind rendered warm in every language with a catalog, and the
   compliance lint run over those drafts.
 Prints a table, then one `name=value` line per figure. Ratios, not absolute times, are the
@@ -31,6 +33,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filte
 
 from bot.app import build_application, running, services_of
 from bot.domain.compliance import lint
+from bot.domain.people import Role
 from bot.drafting.renderer import Renderer
 from bot.i18n.catalogs import Catalogs
 from bot.settings import Settings, StoreProfile
@@ -57,10 +60,20 @@ async def baseline(n: int) -> list[float]:
     return timings
 
 
+LEADS = 5
+
+
 async def claimbot(agents: int, folder: Path) -> tuple[list[float], int]:
-    admins = frozenset(range(20_000, 20_000 + agents))
+    """`agents` agents take a claim each through intake and the journey, with review on:
+    every draft is submitted, approved by one of LEADS team leads (each lead receives every
+    review card, as in a real team), then marked as sent."""
+    admin = 19_000
+    team = sorted(range(20_000, 20_000 + agents))
+    leads = list(range(19_001, 19_001 + LEADS))
     settings = Settings(
-        db_path=folder / "bench.sqlite3", admins=admins, store=StoreProfile(name="Acme Home")
+        db_path=folder / "bench.sqlite3",
+        admins=frozenset({admin}),
+        store=StoreProfile(name="Acme Home"),
     )
     api = OfflineBotApi()
     app = build_application(settings, api, persistence_interval=3600)
@@ -80,6 +93,8 @@ async def claimbot(agents: int, folder: Path) -> tuple[list[float], int]:
         raise RuntimeError(f"no button {pattern}")
 
     async def step(agent: int, kind: str, value: str) -> None:
+        if kind == "approve":  # the agent's draft is approved by one of the leads
+            agent = leads[agent % LEADS]
         user = factory.user(agent)
         if kind == "text":
             data = factory.message(user, value)
@@ -98,22 +113,39 @@ async def claimbot(agents: int, folder: Path) -> tuple[list[float], int]:
         ("button", "rs:defective"),
         ("button", "lang:de"),
         ("button", "dt:open"),
-        # The journey: first message sent, the buyer answers, a replacement is offered and sent.
+        # The journey: the first message reviewed and sent, the buyer answers, a replacement
+        # is offered, reviewed and sent.
+        ("button", r"c:\d+:\d+:submit:\d+"),
+        ("approve", r"r:\d+:ok"),
         ("button", r"c:\d+:\d+:sent:\d+"),
         ("button", r"c:\d+:\d+:reply"),
         ("text", "Das Gerät schaltet sich nach einer Minute aus."),
         ("button", r"c:\d+:\d+:cause:defective"),
         ("button", r"c:\d+:\d+:draft:replacement"),
+        ("button", r"c:\d+:\d+:submit:\d+"),
+        ("approve", r"r:\d+:ok"),
         ("button", r"c:\d+:\d+:sent:\d+"),
     ]
     async with running(app):
+        services = services_of(app)
+        boss = await services.storage.users.get(admin)
+        assert boss is not None
+        for lead in leads:
+            await services.people.add(boss, lead, Role.LEAD)
+        for agent in team:
+            await services.people.add(boss, agent, Role.AGENT)
         for kind, value in script:  # interleaved: every agent does step k before step k+1
-            for offset, agent in enumerate(sorted(admins)):
+            for offset, agent in enumerate(team):
                 text = (
                     f"{300 + offset % 600:03d}-{offset:07d}-1234567" if value == "ORDER" else value
                 )
                 await step(agent, kind, text)
-        claims = await services_of(app).storage.claims.count()
+        claims = await services.storage.claims.count()
+        sent = await services.storage.db.fetchone(
+            "SELECT COUNT(*) FROM drafts WHERE sent_at IS NOT NULL"
+        )
+        if sent is None or int(sent[0]) != 2 * agents:
+            raise RuntimeError(f"the journeys did not complete: {sent and sent[0]} drafts sent")
     return timings, claims
 
 
