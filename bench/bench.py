@@ -129,7 +129,8 @@ async def claimbot(agents: int, folder: Path) -> tuple[list[float], int]:
     async with running(app):
         services = services_of(app)
         boss = await services.storage.users.get(admin)
-        assert boss is not None
+        if boss is None:
+            raise RuntimeError("the admin was not bootstrapped")
         for lead in leads:
             await services.people.add(boss, lead, Role.LEAD)
         for agent in team:
