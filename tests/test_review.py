@@ -317,3 +317,25 @@ async def test_resubmitting_a_new_version_supersedes_the_old_review_card(bot: An
         assert old["text"].endswith("Replaced by a newer version, or sent without review.")
         pressed = await chat.press_data("r:1:ok", old_card, LEAD)
         assert alerts(pressed)[0] == "Replaced by a newer version, or sent without review."
+
+
+async def test_a_lead_restarted_mid_return_finishes_it(bot: Any) -> None:
+    """The question a review asked (the comment) is in the database: it outlives a restart,
+    and so do the review and where its cards are."""
+    async with bot() as chat:
+        await team(chat, leads=(LEAD, LEAD2))
+        await open_claim_as(chat, AGENT)
+        await chat.press("📤 Submit for review", AGENT)
+        await chat.press("↩ Return", LEAD)
+        api = chat.api
+    async with bot(api=api) as chat:
+        chat.names.update({AGENT: "Anna", LEAD: "Lead 50", LEAD2: "Lead 51"})
+        returned = await chat.send("Add the order id to the subject.", LEAD)
+        assert texts(returned, LEAD) == ["Returned to Anna with your comment."]
+        copies = [
+            c
+            for c in returned
+            if c.method == "editMessageText" and int(c.params["chat_id"]) == LEAD2
+        ]
+        assert copies
+        assert copies[0].params["text"].endswith("“Add the order id to the subject.”")

@@ -8,7 +8,9 @@ add them), and the update stops here.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -20,6 +22,7 @@ from bot.i18n.locales import normalize_language
 from bot.views.buttons import REVIEW_PREFIX
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 async def guard(update: Update, context: ClaimContext) -> None:
@@ -66,6 +69,32 @@ async def _outside_private_chat(update: Update, context: ClaimContext) -> None:
             context.tr.gettext("Please write to me in our private chat.")
         )
     raise ApplicationHandlerStop
+
+
+async def permitted(update: Update, context: ClaimContext, permission: Permission) -> bool:
+    """Whether the person may; if not, they have been told and the refusal logged."""
+    if can(context, permission):
+        return True
+    await deny(update, context, permission)
+    return False
+
+
+async def pressed(
+    update: Update,
+    context: ClaimContext,
+    parse: Callable[[object], T | None],
+    permission: Permission | None = None,
+) -> T | None:
+    """The pressed button as `parse` reads it, when it is one of ours and the person's role
+    carries `permission`; else None, after refusing and logging."""
+    query = update.callback_query
+    button = parse(query.data if query is not None else None)
+    if button is None:
+        await refuse_button(update, context)
+        return None
+    if permission is not None and not await permitted(update, context, permission):
+        return None
+    return button
 
 
 def can(context: ClaimContext, permission: Permission) -> bool:

@@ -6,7 +6,7 @@ from telegram import InputFile, Update
 
 from bot.domain.orders import OrderIdError
 from bot.domain.people import NotAllowedError, Permission
-from bot.handlers.access import can, deny, refuse_button
+from bot.handlers.access import can, deny, pressed, refuse_button
 from bot.handlers.common import answer_button, markup, send
 from bot.handlers.context import ClaimContext
 from bot.services.journey import ClaimNotFoundError
@@ -51,10 +51,8 @@ async def show_history(
 
 
 async def history_button(update: Update, context: ClaimContext) -> None:
-    query = update.callback_query
-    button = parse_history_button(query.data if query else None)
+    button = await pressed(update, context, parse_history_button)
     if button is None:
-        await refuse_button(update, context)
         return
     try:
         if button.action == "show":

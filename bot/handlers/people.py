@@ -7,7 +7,7 @@ from typing import Final
 from telegram import MessageOriginHiddenUser, MessageOriginUser, Update
 
 from bot.domain.people import Permission, Role
-from bot.handlers.access import can, deny, refuse_button
+from bot.handlers.access import can, deny, permitted, pressed, refuse_button
 from bot.handlers.common import answer_button, send, show
 from bot.handlers.context import ClaimContext
 from bot.services.people import NotAllowedError, PeopleError
@@ -20,10 +20,8 @@ ADD_FIELD: Final = "user_add:"  # + role
 
 
 async def users_command(update: Update, context: ClaimContext) -> None:
-    if not can(context, Permission.MANAGE_PEOPLE):
-        await deny(update, context, Permission.MANAGE_PEOPLE)
-        return
-    await _team(update, context, replace=False)
+    if await permitted(update, context, Permission.MANAGE_PEOPLE):
+        await _team(update, context, replace=False)
 
 
 async def _team(update: Update, context: ClaimContext, *, replace: bool = True) -> None:
@@ -53,13 +51,8 @@ def _problem(context: ClaimContext, error: PeopleError) -> str:
 
 
 async def people_button(update: Update, context: ClaimContext) -> None:
-    query = update.callback_query
-    button = parse_people_button(query.data if query else None)
+    button = await pressed(update, context, parse_people_button, Permission.MANAGE_PEOPLE)
     if button is None:
-        await refuse_button(update, context)
-        return
-    if not can(context, Permission.MANAGE_PEOPLE):
-        await deny(update, context, Permission.MANAGE_PEOPLE)
         return
     try:
         await _act(update, context, button)

@@ -11,7 +11,7 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 
 from bot.domain.people import Permission
-from bot.handlers.access import can, deny, refuse_button
+from bot.handlers.access import deny, permitted, pressed, refuse_button
 from bot.handlers.common import answer_button, close_keyboard, send, send_to, show
 from bot.handlers.context import ClaimContext
 from bot.i18n.translator import Translator
@@ -123,20 +123,13 @@ async def submitted(
 
 # --- Leads decide ------------------------------------------------------------------------------
 async def queue_command(update: Update, context: ClaimContext) -> None:
-    if not can(context, Permission.REVIEW):
-        await deny(update, context, Permission.REVIEW)
-        return
-    await _queue_page(update, context, 0, replace=False)
+    if await permitted(update, context, Permission.REVIEW):
+        await _queue_page(update, context, 0, replace=False)
 
 
 async def queue_button(update: Update, context: ClaimContext) -> None:
-    query = update.callback_query
-    offset = parse_queue_button(query.data if query else None)
+    offset = await pressed(update, context, parse_queue_button, Permission.REVIEW)
     if offset is None:
-        await refuse_button(update, context)
-        return
-    if not can(context, Permission.REVIEW):
-        await deny(update, context, Permission.REVIEW)
         return
     await answer_button(update)
     await _queue_page(update, context, offset, replace=True)
@@ -154,13 +147,8 @@ async def _queue_page(update: Update, context: ClaimContext, offset: int, *, rep
 
 
 async def review_button(update: Update, context: ClaimContext) -> None:
-    query = update.callback_query
-    button = parse_review_button(query.data if query else None)
+    button = await pressed(update, context, parse_review_button, Permission.REVIEW)
     if button is None:
-        await refuse_button(update, context)
-        return
-    if not can(context, Permission.REVIEW):
-        await deny(update, context, Permission.REVIEW)
         return
     actor = context.require_actor()
     reviews = context.services.reviews

@@ -8,7 +8,7 @@ from telegram import Update
 
 from bot.domain.fields import STORE_TEXTS, FieldError
 from bot.domain.people import Permission
-from bot.handlers.access import can, deny, refuse_button
+from bot.handlers.access import can, deny, permitted, pressed
 from bot.handlers.common import answer_button, send, show
 from bot.handlers.context import ClaimContext
 from bot.storage.repositories import PendingInput
@@ -20,20 +20,13 @@ TEXTS: Final = {"name": "name", "sign": "signature"}  # button action -> store t
 
 
 async def settings_command(update: Update, context: ClaimContext) -> None:
-    if not can(context, Permission.MANAGE_STORE):
-        await deny(update, context, Permission.MANAGE_STORE)
-        return
-    await _screen(update, context, replace=False)
+    if await permitted(update, context, Permission.MANAGE_STORE):
+        await _screen(update, context, replace=False)
 
 
 async def setting_button(update: Update, context: ClaimContext) -> None:
-    query = update.callback_query
-    button = parse_setting_button(query.data if query else None)
-    if button is None or (button.action == "review" and button.value is None):
-        await refuse_button(update, context)
-        return
-    if not can(context, Permission.MANAGE_STORE):
-        await deny(update, context, Permission.MANAGE_STORE)
+    button = await pressed(update, context, parse_setting_button, Permission.MANAGE_STORE)
+    if button is None:
         return
     _ = context.tr.gettext
     if button.action in TEXTS:

@@ -186,4 +186,6 @@ def parse_setting_button(data: object) -> SettingButton | None:
     match = _SETTING.fullmatch(data) if isinstance(data, str) else None
     if match is None or match[1] not in SETTING_ACTIONS:
         return None
+    if (match[1] == "review") != (match[2] is not None):  # only the switch carries on/off
+        return None
     return SettingButton(match[1], match[2])
