@@ -217,3 +217,19 @@ async def test_in_a_group_only_review_buttons_work(bot: Any) -> None:
         answered = await chat.feed(command)
         assert texts(answered) == ["Please write to me in our private chat."]
         assert int(answered[0].params["chat_id"]) == -100123
+
+
+async def test_a_lead_switches_claims_to_the_whole_team(bot: Any) -> None:
+    async with bot() as chat:
+        await _setup(chat)
+        own = await chat.send("/claims", LEAD)
+        assert texts(own) == ["You have no open claims. Send /new to open one."]
+        assert chat.labels(LEAD)[-1] == "Whole team"
+        whole = await chat.press("Whole team", LEAD)
+        text = whole[-1].params["text"]
+        assert text.startswith("The team's open claims, most urgent first (1–1 of 1):")
+        assert f"#1 · {ORDER} · DE · Damaged or defective" in text
+        assert text.endswith("· Anna")
+        assert chat.labels(LEAD)[-1] == "Only mine"
+        agent_view = await chat.send("/claims", AGENT)
+        assert "Whole team" not in str(agent_view[-1].params.get("reply_markup"))
