@@ -17,7 +17,7 @@ async def test_admin_adds_a_person_by_typed_id_and_they_can_start(bot: Any) -> N
         before = texts(await chat.send("/start", NEWCOMER))
         assert before[0].startswith("Sorry, this bot is only for the members")
         screen = await chat.send("/users")
-        assert texts(screen)[0].startswith("Your team (1 people).")
+        assert texts(screen)[0].startswith("People in your team: 1.")
         await chat.press("+ Add a person")
         asked = await chat.press("agent")
         assert (
@@ -124,11 +124,11 @@ async def test_removed_person_is_refused_and_their_claims_are_handed_on(bot: Any
         assert await chat.services.storage.claims.open_count_for_agent(AGENT) == 2
 
         team_screen = texts(await chat.send("/users"))[0]
-        assert "Removed, with open claims to hand on:\n• Anna · 2 open claims" in team_screen
+        assert "Removed, with open claims to hand on:\n• Anna · open claims: 2" in team_screen
         await chat.press("⚠ Anna")
         await chat.press("Hand their open claims to…")
         moved = await chat.press("Ben · agent")
-        assert "2 claims handed on." in texts(moved)
+        assert "Claims handed on: 2." in texts(moved)
         assert await chat.services.storage.claims.open_count_for_agent(OTHER) == 2
         ben = texts(await chat.send("/claims", OTHER))[0]
         assert ben.startswith("Your open claims, most urgent first (1–2 of 2):")

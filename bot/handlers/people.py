@@ -118,7 +118,7 @@ async def _act(update: Update, context: ClaimContext, button: PeopleButton) -> N
         await answer_button(update)
         await send(
             update,
-            _("%(count)s claims handed on.") % {"count": len(moved)},
+            _("Claims handed on: %(count)s.") % {"count": len(moved)},
         )
         await _person(update, context, uid)
     else:  # pragma: no cover - the grammar admits only the actions above

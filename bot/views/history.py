@@ -33,7 +33,7 @@ def history_screen(tr: Translator, trail: Trail, *, can_export: bool) -> tuple[s
     events = trail.events
     if len(events) > MAX_EVENTS:
         lines.append(
-            _("… %(count)s earlier events; the export has every one.")
+            _("Earlier events not shown: %(count)s; the export has every one.")
             % {"count": len(events) - MAX_EVENTS}
         )
         events = events[-MAX_EVENTS:]

@@ -21,7 +21,7 @@ def team_screen(
 ) -> tuple[str, Rows]:
     _ = tr.gettext
     lines = [
-        _("Your team (%(count)s people). Tap a person to change their role or remove them.")
+        _("People in your team: %(count)s. Tap one to change their role or remove them.")
         % {"count": len(active)}
     ]
     rows: Rows = []
@@ -35,7 +35,7 @@ def team_screen(
         for person, count in removed:
             lines.append(
                 "• "
-                + _("%(name)s · %(count)s open claims") % {"name": person.name(), "count": count}
+                + _("%(name)s · open claims: %(count)s") % {"name": person.name(), "count": count}
             )
             rows.append([("⚠ " + person.name(), PeopleButton("p", person.id).data())])
     rows.append([("+ " + _("Add a person"), PeopleButton("add").data())])
@@ -89,7 +89,7 @@ def remove_confirm(tr: Translator, person: User, open_claims: int) -> tuple[str,
     _ = tr.gettext
     text = _(
         "Remove %(name)s? They can no longer use the bot. Their claims and history are kept;"
-        " their %(count)s open claims stay theirs until you hand them on."
+        " their open claims (%(count)s) stay theirs until you hand them on."
     ) % {"name": person.name(), "count": open_claims}
     return text, [
         [
@@ -129,7 +129,7 @@ def targets_menu(
         return _("There is nobody else in the team to take them."), [
             [("◂ " + _("Back"), PeopleButton("p", person.id).data())]
         ]
-    text = _("Hand the %(count)s open claims of %(name)s to:") % {
+    text = _("Hand the open claims of %(name)s (%(count)s) to:") % {
         "count": count,
         "name": person.name(),
     }

@@ -151,7 +151,7 @@ def diff_lines(tr: Translator, generated: DraftRecord, edited: DraftRecord) -> l
         lines.append(f"{mark} {text}")
     if len(changes) > MAX_DIFF_LINES:
         lines.append(
-            _("… and %(count)s more changed lines.") % {"count": len(changes) - MAX_DIFF_LINES}
+            _("… and more changed lines: %(count)s.") % {"count": len(changes) - MAX_DIFF_LINES}
         )
     return lines
 
