@@ -4,6 +4,7 @@ review switch, through the real Application."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any
 
 from bot.domain.people import Role
@@ -339,3 +340,33 @@ async def test_a_lead_restarted_mid_return_finishes_it(bot: Any) -> None:
         ]
         assert copies
         assert copies[0].params["text"].endswith("“Add the order id to the subject.”")
+
+
+async def test_review_cards_go_to_the_leads_group_when_one_is_set(bot: Any, settings: Any) -> None:
+    group = -1001234567890
+    async with bot(settings_=replace(settings, leads_chat=group)) as chat:
+        await team(chat)
+        await open_claim_as(chat, AGENT)
+        submitted = await chat.press("📤 Submit for review", AGENT)
+        assert review_cards(submitted, LEAD) == []
+        assert review_cards(submitted, LEAD2) == []
+        (card,) = review_cards(submitted, group)
+        assert "Submitted by Anna." in card
+        message = next(
+            c.result
+            for c in submitted
+            if c.method == "sendMessage" and c.result["chat"]["id"] == group
+        )
+        in_group = {**message, "chat": {"id": group, "type": "supergroup", "title": "Leads"}}
+        # A lead asks to return it from the group: the question comes privately.
+        asked = await chat.feed(chat.factory.callback(chat.user(LEAD2), in_group, "r:1:ret"))
+        assert texts(asked, LEAD2)[0].startswith("What should the agent change in review #1?")
+        assert texts(asked, group) == []
+        # Another lead approves in the group at the same time: that decision stands.
+        approved = await chat.feed(chat.factory.callback(chat.user(LEAD), in_group, "r:1:ok"))
+        assert alerts(approved) == ["Approved."]
+        edited = [c for c in approved if c.method == "editMessageText"]
+        assert {int(c.params["chat_id"]) for c in edited} == {group}
+        assert edited[-1].params["text"].endswith("✓ Approved by Lead 50.")
+        late = await chat.send("Too formal.", LEAD2)
+        assert texts(late, LEAD2) == ["Too late: someone decided first. ✓ Approved by Lead 50."]
