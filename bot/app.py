@@ -13,15 +13,15 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 from bot import handlers
-from bot.domain.text import N_
+from bot.domain.people import Role
 from bot.drafting.renderer import Renderer
 from bot.handlers.context import CONTEXT_TYPES, BotData, Channel, ClaimContext, Services
+from bot.handlers.menu import commands_for, set_personal_menu
 from bot.i18n.catalogs import BOT_DOMAIN, Catalogs
 from bot.services.history import History
 from bot.services.journey import Journey
@@ -39,17 +39,6 @@ ClaimApplication = Application[Any, ClaimContext, dict[Any, Any], dict[Any, Any]
 
 # The user id of the console's local admin (created on first console start, console only).
 CONSOLE_ADMIN_ID = 1
-
-
-COMMANDS = (
-    ("new", N_("Open a claim")),
-    ("claims", N_("Your open claims, most urgent first")),
-    ("history", N_("A claim's history: /history ORDER_ID")),
-    ("queue", N_("Drafts waiting for review (team leads)")),
-    ("lang", N_("The language I use with you")),
-    ("help", N_("All commands")),
-    ("cancel", N_("Stop what you are doing")),
-)
 
 
 def utc_now() -> datetime:
@@ -144,14 +133,19 @@ async def _post_init(application: ClaimApplication) -> None:
 
 
 async def _set_commands(application: ClaimApplication, services: Services) -> None:
-    """The command menu Telegram clients show, in every agent UI language."""
+    """The command menu Telegram clients show: an agent's commands for everyone, in every
+    agent UI language; then each lead's and admin's own, in their language."""
     for language in services.catalogs.languages(BOT_DOMAIN):
         tr = services.translator(language)
-        commands = [BotCommand(name, tr.gettext(text)) for name, text in COMMANDS]
         code = language.split("_", 1)[0]  # Telegram wants ISO 639-1: zh_Hans -> zh
         await application.bot.set_my_commands(
-            commands, language_code=None if language == "en" else code
+            commands_for(tr, Role.AGENT), language_code=None if language == "en" else code
         )
+    if services.channel != "telegram":
+        return
+    for role in (Role.LEAD, Role.ADMIN):
+        for person in await services.storage.users.with_role(role):
+            await set_personal_menu(application.bot, person, services.translator(person.language))
 
 
 async def _post_shutdown(application: ClaimApplication) -> None:

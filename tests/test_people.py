@@ -175,3 +175,45 @@ async def test_people_buttons_are_checked_like_everything_else(bot: Any) -> None
 
 def _screen(user_id: int) -> dict[str, Any]:
     return {"message_id": 10**6, "date": 0, "chat": {"id": user_id, "type": "private"}, "text": "."}
+
+
+async def test_the_command_menu_follows_the_role(bot: Any) -> None:
+    async with bot() as chat:
+        default = [c for c in chat.api.sent("setMyCommands") if "scope" not in c.params]
+        names = [c["command"] for c in default[0].params["commands"]]
+        assert "queue" not in names
+        assert "users" not in names
+        assert "new" in names
+        admin_menu = [
+            c
+            for c in chat.api.sent("setMyCommands")
+            if c.params.get("scope", {}).get("chat_id") == ADMIN
+        ]
+        assert [c["command"] for c in admin_menu[0].params["commands"]] == [
+            "new",
+            "claims",
+            "history",
+            "queue",
+            "users",
+            "settings",
+            "lang",
+            "help",
+            "cancel",
+        ]
+        await team(chat, leads=())
+        await chat.send("/users")
+        await chat.press("Anna · agent")
+        calls = await chat.press("Make team lead")
+        (menu,) = [c for c in calls if c.method == "setMyCommands"]
+        assert menu.params["scope"] == {"type": "chat", "chat_id": AGENT}
+        assert [c["command"] for c in menu.params["commands"]] == [
+            "new",
+            "claims",
+            "history",
+            "queue",
+            "lang",
+            "help",
+            "cancel",
+        ]
+        calls = await chat.press("Make agent")
+        assert [c.method for c in calls if "Commands" in c.method] == ["deleteMyCommands"]

@@ -43,7 +43,7 @@ async def _setup(chat: Chat) -> None:
 
 
 # (command, who may use it); everyone else known gets DENIED, strangers the refusal.
-COMMANDS = [
+ROLE_COMMANDS = [
     ("/start", {"admin", "lead", "agent"}),
     ("/help", {"admin", "lead", "agent"}),
     ("/claims", {"admin", "lead", "agent"}),
@@ -56,7 +56,7 @@ COMMANDS = [
 ]
 
 
-@pytest.mark.parametrize(("command", "who"), COMMANDS, ids=[c for c, _ in COMMANDS])
+@pytest.mark.parametrize(("command", "who"), ROLE_COMMANDS, ids=[c for c, _ in ROLE_COMMANDS])
 async def test_commands_by_role(bot: Any, command: str, who: set[str]) -> None:
     async with bot() as chat:
         await _setup(chat)

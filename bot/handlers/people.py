@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Final
 
 from telegram import MessageOriginHiddenUser, MessageOriginUser, Update
@@ -10,8 +11,9 @@ from bot.domain.people import Permission, Role
 from bot.handlers.access import can, deny, permitted, pressed, refuse_button
 from bot.handlers.common import answer_button, send, show
 from bot.handlers.context import ClaimContext
+from bot.handlers.menu import set_personal_menu
 from bot.services.people import NotAllowedError, PeopleError
-from bot.storage.repositories import PendingInput
+from bot.storage.repositories import PendingInput, User
 from bot.views import people as views
 from bot.views.buttons import PeopleButton, parse_people_button
 from bot.views.labels import ROLES
@@ -33,6 +35,13 @@ async def _person(update: Update, context: ClaimContext, user_id: int) -> None:
     actor = context.require_actor()
     person, count = await context.services.people.person(actor, user_id)
     await show(update, *views.person_screen(context.tr, person, count, actor))
+
+
+async def _menu(context: ClaimContext, person: User) -> None:
+    """Their command menu follows their role (a lead's shows /queue)."""
+    if context.services.channel == "telegram":
+        tr = context.services.translator(person.language)
+        await set_personal_menu(context.bot, person, tr)
 
 
 def _problem(context: ClaimContext, error: PeopleError) -> str:
@@ -65,64 +74,93 @@ async def people_button(update: Update, context: ClaimContext) -> None:
 
 
 async def _act(update: Update, context: ClaimContext, button: PeopleButton) -> None:
-    _ = context.tr.gettext
-    actor = context.require_actor()
-    people = context.services.people
-    uid = button.user_id
     if button.action == "list":
-        await context.services.storage.pending.clear(actor.id)
+        await context.services.storage.pending.clear(context.require_actor().id)
         await answer_button(update)
         await _team(update, context)
-        return
-    if button.action == "add" and uid is None:
-        await answer_button(update)
-        if button.arg is None:
-            await show(update, *views.add_menu(context.tr))
-            return
-        role = Role(button.arg)
-        await context.services.storage.pending.set(
-            PendingInput(actor.id, None, ADD_FIELD + role.value), context.services.clock()
-        )
-        await show(update, *views.add_prompt(context.tr, role))
-        return
-    if uid is None:
+    elif button.action == "add" and button.user_id is None:
+        await _add(update, context, button.arg)
+    elif button.user_id is None:
         raise ValueError(button.action)
-    if button.action == "p":
-        person, count = await people.person(actor, uid)  # raises before any answer
-        await answer_button(update)
-        await show(update, *views.person_screen(context.tr, person, count, actor))
-    elif button.action == "add":  # a removed person, added again with their old role
-        await people.add(actor, uid, Role(button.arg or ""))
-        await answer_button(update, _("Added."))
-        await _person(update, context, uid)
-    elif button.action == "role":
-        person = await people.set_role(actor, uid, Role(button.arg or ""))
-        await answer_button(update, _("Role changed."))
-        await _person(update, context, person.id)
-    elif button.action == "rm":
-        person, count = await people.person(actor, uid)
-        await answer_button(update)
-        await show(update, *views.remove_confirm(context.tr, person, count))
-    elif button.action == "rmok":
-        await people.remove(actor, uid)
-        await answer_button(update, _("Removed."))
-        await _person(update, context, uid)
-    elif button.action == "move":
-        person, count = await people.person(actor, uid)
-        targets = await people.targets(actor, uid)
-        await answer_button(update)
-        await show(update, *views.targets_menu(context.tr, person, count, targets))
-    elif button.action == "to":
-        target = int(button.arg or "")
-        moved = await people.reassign(actor, uid, target)
-        await answer_button(update)
-        await send(
-            update,
-            _("Claims handed on: %(count)s.") % {"count": len(moved)},
-        )
-        await _person(update, context, uid)
-    else:  # pragma: no cover - the grammar admits only the actions above
-        raise ValueError(button.action)
+    else:
+        await PERSON_ACTIONS[button.action](update, context, button.user_id, button.arg)
+
+
+async def _add(update: Update, context: ClaimContext, role_name: str | None) -> None:
+    """Choose the new person's role, then wait for their id (or a forwarded message)."""
+    await answer_button(update)
+    if role_name is None:
+        await show(update, *views.add_menu(context.tr))
+        return
+    role = Role(role_name)
+    await context.services.storage.pending.set(
+        PendingInput(context.require_actor().id, None, ADD_FIELD + role.value),
+        context.services.clock(),
+    )
+    await show(update, *views.add_prompt(context.tr, role))
+
+
+async def _open(update: Update, context: ClaimContext, uid: int, _arg: str | None) -> None:
+    actor = context.require_actor()
+    person, count = await context.services.people.person(actor, uid)  # raises first
+    await answer_button(update)
+    await show(update, *views.person_screen(context.tr, person, count, actor))
+
+
+async def _add_again(update: Update, context: ClaimContext, uid: int, arg: str | None) -> None:
+    """A removed person, added again with their old role."""
+    person = await context.services.people.add(context.require_actor(), uid, Role(arg or ""))
+    await answer_button(update, context.tr.gettext("Added."))
+    await _menu(context, person)
+    await _person(update, context, uid)
+
+
+async def _role(update: Update, context: ClaimContext, uid: int, arg: str | None) -> None:
+    person = await context.services.people.set_role(context.require_actor(), uid, Role(arg or ""))
+    await answer_button(update, context.tr.gettext("Role changed."))
+    await _menu(context, person)
+    await _person(update, context, person.id)
+
+
+async def _remove(update: Update, context: ClaimContext, uid: int, _arg: str | None) -> None:
+    person, count = await context.services.people.person(context.require_actor(), uid)
+    await answer_button(update)
+    await show(update, *views.remove_confirm(context.tr, person, count))
+
+
+async def _removed(update: Update, context: ClaimContext, uid: int, _arg: str | None) -> None:
+    await _menu(context, await context.services.people.remove(context.require_actor(), uid))
+    await answer_button(update, context.tr.gettext("Removed."))
+    await _person(update, context, uid)
+
+
+async def _move(update: Update, context: ClaimContext, uid: int, _arg: str | None) -> None:
+    people = context.services.people
+    actor = context.require_actor()
+    person, count = await people.person(actor, uid)
+    targets = await people.targets(actor, uid)
+    await answer_button(update)
+    await show(update, *views.targets_menu(context.tr, person, count, targets))
+
+
+async def _moved(update: Update, context: ClaimContext, uid: int, arg: str | None) -> None:
+    moved = await context.services.people.reassign(context.require_actor(), uid, int(arg or ""))
+    await answer_button(update)
+    await send(update, context.tr.gettext("Claims handed on: %(count)s.") % {"count": len(moved)})
+    await _person(update, context, uid)
+
+
+PERSON_ACTIONS: Final[
+    dict[str, Callable[[Update, ClaimContext, int, str | None], Awaitable[None]]]
+] = {
+    "p": _open,
+    "add": _add_again,
+    "role": _role,
+    "rm": _remove,
+    "rmok": _removed,
+    "move": _move,
+    "to": _moved,
+}
 
 
 async def typed_answer(update: Update, context: ClaimContext, pending: PendingInput) -> None:
@@ -166,6 +204,7 @@ async def typed_answer(update: Update, context: ClaimContext, pending: PendingIn
         )
         return
     await services.storage.pending.clear(actor.id)
+    await _menu(context, person)
     await send(
         update,
         _("%(name)s is now in the team as %(role)s. They can start with /start.")
