@@ -370,3 +370,24 @@ async def test_review_cards_go_to_the_leads_group_when_one_is_set(bot: Any, sett
         assert edited[-1].params["text"].endswith("✓ Approved by Lead 50.")
         late = await chat.send("Too formal.", LEAD2)
         assert texts(late, LEAD2) == ["Too late: someone decided first. ✓ Approved by Lead 50."]
+
+
+async def test_each_lead_reads_the_card_in_their_own_language(bot: Any) -> None:
+    async with bot() as chat:
+        await team(chat)
+        await chat.send("/start", LEAD2, language_code="zh-hans")  # their Telegram is Chinese
+        await open_claim_as(chat, AGENT)
+        submitted = await chat.press("📤 Submit for review", AGENT)
+        (english,) = review_cards(submitted, LEAD)
+        (chinese,) = [t for t in texts(submitted, LEAD2) if t.startswith("📝 ")]
+        assert "What it says, in English (for you, not for sending):" in english
+        assert chinese.startswith("📝 审核 #1 · 索赔 #1 · ")
+        assert "由 Anna 提交。" in chinese
+        # The German draft is the same in both; the preview is in each lead's language.
+        draft = await chat.services.storage.drafts.latest(1, "inquiry")
+        assert draft is not None
+        assert draft.body in english
+        assert draft.body in chinese
+        assert "We are sorry" in english
+        assert "We are sorry" not in chinese
+        assert chat.labels(LEAD2) == ["✓ 通过", "✎ 编辑", "↩ 退回"]
