@@ -81,7 +81,7 @@ class Console:
         user = self.factory.user(
             self.user_id,
             self.language_code,
-            first_name="Console" if self.user_id == CONSOLE_ADMIN_ID else "User",
+            first_name="Console" if self.user_id == CONSOLE_ADMIN_ID else f"User {self.user_id}",
         )
         stripped = line.strip()
         if stripped.isdigit() and self.keyboard and 1 <= int(stripped) <= len(self.keyboard):
