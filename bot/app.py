@@ -79,7 +79,7 @@ def build_application(
         clock=clock,
         channel=channel,
         journey=journey,
-        reviews=Reviews(storage, journey, clock),
+        reviews=Reviews(storage, journey, clock, leads_chat=settings.leads_chat),
         people=People(storage, clock, settings.admins),
         history=History(storage, journey),
     )

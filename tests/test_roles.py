@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.domain.people import Permission, Role, allowed, needs_review
+from bot.domain.people import Permission, Role, allowed, needs_review, parse_user_id
 from tests.conftest import ADMIN, Chat, alerts, texts
 from tests.test_review import AGENT, LEAD, open_claim_as, team
 
@@ -233,3 +233,9 @@ async def test_a_lead_switches_claims_to_the_whole_team(bot: Any) -> None:
         assert chat.labels(LEAD)[-1] == "Only mine"
         agent_view = await chat.send("/claims", AGENT)
         assert "Whole team" not in str(agent_view[-1].params.get("reply_markup"))
+
+
+def test_user_ids_typed_by_an_admin() -> None:
+    assert parse_user_id(" 123456789 ") == 123456789
+    for text in ("", "0", "-5", "12 34", "１２３", "1e9", "9" * 17, str(2**52 + 1), "abc"):
+        assert parse_user_id(text) is None, text

@@ -59,6 +59,18 @@ def require(actor: Actor, permission: Permission) -> None:
         raise NotAllowedError(permission)
 
 
+MAX_USER_ID: Final = 2**52  # Telegram user ids fit in 52 bits
+
+
+def parse_user_id(text: str) -> int | None:
+    """A Telegram user id typed by an admin ("123456789"), or None."""
+    value = text.strip()
+    if not value.isascii() or not value.isdigit() or len(value) > len(str(MAX_USER_ID)):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_USER_ID else None
+
+
 def needs_review(role: Role, review_required: bool) -> bool:
     """Whether this person's drafts go to a team lead before they may be sent. Leads and admins
     are the reviewers: their own drafts go straight out."""

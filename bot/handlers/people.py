@@ -7,12 +7,12 @@ from typing import Final
 
 from telegram import MessageOriginHiddenUser, MessageOriginUser, Update
 
-from bot.domain.people import Permission, Role
+from bot.domain.people import NotAllowedError, Permission, Role, parse_user_id
 from bot.handlers.access import can, deny, permitted, pressed, refuse_button
 from bot.handlers.common import answer_button, send, show
 from bot.handlers.context import ClaimContext
 from bot.handlers.menu import set_personal_menu
-from bot.services.people import NotAllowedError, PeopleError
+from bot.services.people import PeopleError
 from bot.storage.repositories import PendingInput, User
 from bot.views import people as views
 from bot.views.buttons import PeopleButton, parse_people_button
@@ -188,12 +188,12 @@ async def typed_answer(update: Update, context: ClaimContext, pending: PendingIn
         await show(update, *views.add_prompt(context.tr, role, hint), replace_pressed=False)
         return
     else:
-        text = (message.text or "").strip()
-        if not text.isascii() or not text.isdigit() or len(text) > 15:
+        typed = parse_user_id(message.text or "")
+        if typed is None:
             hint = _("That is not a Telegram user id: it is a number like 123456789.")
             await show(update, *views.add_prompt(context.tr, role, hint), replace_pressed=False)
             return
-        user_id = int(text)
+        user_id = typed
     try:
         person = await services.people.add(actor, user_id, role, name)
     except PeopleError as error:

@@ -62,15 +62,10 @@ async def deliver(context: ClaimContext, item: ReviewItem) -> int:
     """The new review to the leads' group when there is one, else to every lead (or admin)
     in their own language. Returns how many chats received it."""
     services = context.services
-    reviewers = [r for r in await services.reviews.reviewers() if r.id != item.review.submitted_by]
-    group = services.settings.leads_chat
-    if group is not None:
-        language = reviewers[0].language if reviewers else None
-        await show_review(context, group, item, services.translator(language))
-        return 1
-    for reviewer in reviewers:
-        await show_review(context, reviewer.id, item, services.translator(reviewer.language))
-    return len(reviewers)
+    recipients = await services.reviews.recipients(item.review)
+    for chat_id, language in recipients:
+        await show_review(context, chat_id, item, services.translator(language))
+    return len(recipients)
 
 
 async def refresh_copies(context: ClaimContext, review_ids: list[int] | tuple[int, ...]) -> None:

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.domain.people import NotAllowedError, Permission, Role, require
+from bot.domain.people import MAX_USER_ID, Permission, Role, require
 from bot.storage.repositories import Storage, User
 
 MAX_NAME = 64
-MAX_USER_ID = 10**15  # Telegram user ids fit in 52 bits
 
 
 class PeopleError(Exception):
@@ -59,7 +58,7 @@ class People:
         self, actor: User, user_id: int, role: Role, display_name: str | None = None
     ) -> User:
         require(actor, Permission.MANAGE_PEOPLE)
-        if not 0 < user_id < MAX_USER_ID:
+        if not 0 < user_id <= MAX_USER_ID:
             raise PeopleError("bad_id")
         existing = await self.storage.users.get(user_id)
         if existing is not None and existing.active:
@@ -160,6 +159,3 @@ class People:
         if person is None:  # pragma: no cover - people are never deleted
             raise PeopleError("missing")
         return person
-
-
-__all__ = ["NotAllowedError", "People", "PeopleError"]

@@ -73,10 +73,13 @@ class Reviews:
         storage: Storage,
         journey: Journey,
         clock: Callable[[], datetime],
+        *,
+        leads_chat: int | None = None,
     ) -> None:
         self.storage = storage
         self.journey = journey
         self.clock = clock
+        self.leads_chat = leads_chat
 
     # --- The setting ---------------------------------------------------------------------------
     async def required(self) -> bool:
@@ -101,9 +104,18 @@ class Reviews:
         return needs_review(actor.role, await self.required())
 
     async def reviewers(self) -> list[User]:
-        """Who gets review cards: the team leads, or the admins when there is no lead."""
+        """Who reviews: the team leads, or the admins when there is no lead."""
         leads = await self.storage.users.with_role(Role.LEAD)
         return leads or await self.storage.users.with_role(Role.ADMIN)
+
+    async def recipients(self, review: ReviewRecord) -> list[tuple[int, str | None]]:
+        """Where a new review's card goes, as (chat id, language): the leads' group when one
+        is configured (in the first reviewer's language), else every reviewer but the one who
+        submitted it, each in their own language."""
+        reviewers = [r for r in await self.reviewers() if r.id != review.submitted_by]
+        if self.leads_chat is not None:
+            return [(self.leads_chat, reviewers[0].language if reviewers else None)]
+        return [(reviewer.id, reviewer.language) for reviewer in reviewers]
 
     # --- Agents --------------------------------------------------------------------------------
     async def submit(
