@@ -22,7 +22,7 @@ from bot.domain.people import Permission
 from bot.domain.text import N_
 from bot.drafting.renderer import DraftFactsError
 from bot.handlers import review
-from bot.handlers.access import can, deny, refuse_button
+from bot.handlers.access import can, permitted, refuse_button
 from bot.handlers.common import answer_button, close_keyboard, markup, send, show
 from bot.handlers.context import ClaimContext
 from bot.handlers.history import show_history
@@ -73,13 +73,13 @@ async def _list_page(
     offset: int,
     *,
     replace_pressed: bool,
-    team: bool | None = None,
+    team: bool = False,
 ) -> None:
     """A page of open claims: the person's own, or for leads (who may switch) the team's."""
     actor = context.require_actor()
     storage = context.services.storage
     sees_team = can(context, Permission.SEE_TEAM)
-    team = bool(team) and sees_team
+    team = team and sees_team
     owner = None if team else actor.id
     total = await storage.claims.open_count_for_agent(owner)
     offset = min(offset, max(0, total - 1))
@@ -107,8 +107,7 @@ async def list_button(update: Update, context: ClaimContext) -> None:
         await _invalid(update, context)
         return
     if button.claim_id is None:
-        if button.team and not can(context, Permission.SEE_TEAM):
-            await deny(update, context, Permission.SEE_TEAM)
+        if button.team and not await permitted(update, context, Permission.SEE_TEAM):
             return
         await answer_button(update)
         await _list_page(
