@@ -22,10 +22,12 @@ from bot.domain.people import Role
 from bot.drafting.renderer import Renderer
 from bot.handlers.context import CONTEXT_TYPES, BotData, Channel, ClaimContext, Services
 from bot.handlers.menu import commands_for, set_personal_menu
+from bot.handlers.reminders import JOB_NAME, reminder_job
 from bot.i18n.catalogs import BOT_DOMAIN, Catalogs
 from bot.services.history import History
 from bot.services.journey import Journey
 from bot.services.people import People
+from bot.services.reminders import Reminders
 from bot.services.review import Reviews
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -53,6 +55,7 @@ def build_application(
     clock: Callable[[], datetime] = utc_now,
     catalogs: Catalogs | None = None,
     persistence_interval: float = 5,
+    reminder_interval: float | None = 60,
 ) -> ClaimApplication:
     """Wire the bot. `request` replaces the network (console, tests); `clock` the time."""
     # The intake conversation mixes typed answers and buttons, so it tracks per chat, not per
@@ -82,6 +85,8 @@ def build_application(
         reviews=Reviews(storage, journey, clock, leads_chat=settings.leads_chat),
         people=People(storage, clock, settings.admins),
         history=History(storage, journey),
+        reminders=Reminders(storage, clock),
+        reminder_interval=reminder_interval,
     )
     token = settings.token.reveal() if settings.token is not None else OFFLINE_TOKEN
     builder = (
@@ -124,11 +129,27 @@ async def _post_init(application: ClaimApplication) -> None:
     if services.channel == "console":
         await services.storage.users.bootstrap_admin(CONSOLE_ADMIN_ID, now, origin="console")
     await _set_commands(application, services)
+    _schedule_reminders(application, services)
     log.info(
         "claimbot ready on %s: %d admin(s) from settings, database %s",
         services.channel,
         len(services.settings.admins),
         services.settings.db_path,
+    )
+
+
+def _schedule_reminders(application: ClaimApplication, services: Services) -> None:
+    """One repeating sweep, first right at start: reminders that fell due while the bot was
+    down go out now, once. No job per claim is kept, so there is nothing to rebuild: the
+    database is the truth. misfire_grace_time=None: a late sweep still runs."""
+    if services.reminder_interval is None or application.job_queue is None:
+        return
+    application.job_queue.run_repeating(
+        reminder_job,
+        interval=services.reminder_interval,
+        first=0,
+        name=JOB_NAME,
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
     )
 
 

@@ -175,10 +175,18 @@ def bot(settings: Settings, clock: Clock) -> Callable[..., Any]:
         expect_errors: bool = False,
         settings_: Settings | None = None,
         api: OfflineBotApi | None = None,
+        reminder_interval: float | None = None,
     ) -> AsyncIterator[Chat]:
         # Pass the previous chat's `api` to restart on the same "Telegram" (old messages stay).
+        # The reminder job is off unless asked for: tests call the sweep with their clock.
         api = api if api is not None else OfflineBotApi()
-        app = build_application(settings_ or settings, api, channel=channel, clock=clock)
+        app = build_application(
+            settings_ or settings,
+            api,
+            channel=channel,
+            clock=clock,
+            reminder_interval=reminder_interval,
+        )
         chat = Chat(app, api, UpdateFactory())
 
         async def record(update: object, context: Any) -> None:

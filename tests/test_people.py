@@ -192,6 +192,7 @@ async def test_the_command_menu_follows_the_role(bot: Any) -> None:
         assert [c["command"] for c in admin_menu[0].params["commands"]] == [
             "new",
             "claims",
+            "due",
             "history",
             "queue",
             "users",
@@ -209,6 +210,7 @@ async def test_the_command_menu_follows_the_role(bot: Any) -> None:
         assert [c["command"] for c in menu.params["commands"]] == [
             "new",
             "claims",
+            "due",
             "history",
             "queue",
             "lang",

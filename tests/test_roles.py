@@ -47,6 +47,7 @@ ROLE_COMMANDS = [
     ("/start", {"admin", "lead", "agent"}),
     ("/help", {"admin", "lead", "agent"}),
     ("/claims", {"admin", "lead", "agent"}),
+    ("/due", {"admin", "lead", "agent"}),
     ("/lang", {"admin", "lead", "agent"}),
     ("/cancel", {"admin", "lead", "agent"}),
     (f"/history {ORDER}", {"admin", "lead", "agent"}),

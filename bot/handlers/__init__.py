@@ -42,6 +42,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CommandHandler("help", start.help_command, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("cancel", start.cancel_outside, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("claims", claims.claims_command, filters=NEW_MESSAGE))
+    application.add_handler(CommandHandler("due", claims.due_command, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("lang", language.lang_command, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("history", history.history_command, filters=NEW_MESSAGE))
     # Each of these re-checks the role on the server (agents are refused, not just not shown).

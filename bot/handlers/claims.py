@@ -67,6 +67,12 @@ async def claims_command(update: Update, context: ClaimContext) -> None:
     await _list_page(update, context, 0, replace_pressed=False)
 
 
+async def due_command(update: Update, context: ClaimContext) -> None:
+    """Claims by time left: the agent's own; for leads, the whole team's."""
+    team = can(context, Permission.SEE_TEAM)
+    await _list_page(update, context, 0, replace_pressed=False, team=team)
+
+
 async def _list_page(
     update: Update,
     context: ClaimContext,

@@ -16,6 +16,7 @@ from bot.i18n.translator import Translator
 from bot.services.history import History
 from bot.services.journey import Journey
 from bot.services.people import People
+from bot.services.reminders import Reminders
 from bot.services.review import Reviews
 from bot.settings import Settings
 from bot.storage.repositories import Storage, User
@@ -37,6 +38,9 @@ class Services:
     reviews: Reviews
     people: People
     history: History
+    reminders: Reminders
+    # Seconds between reminder sweeps; None: no sweeping job (tests call the sweep).
+    reminder_interval: float | None = 60
     _translators: dict[str, Translator] = field(default_factory=dict, repr=False)
 
     def translator(self, language: str | None) -> Translator:

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 COMMANDS: Final = (
     ("new", N_("Open a claim"), None),
     ("claims", N_("Your open claims, most urgent first"), None),
+    ("due", N_("Claims by time left (leads: the whole team)"), None),
     ("history", N_("A claim's history: /history ORDER_ID"), None),
     ("queue", N_("Drafts waiting for your review"), Permission.REVIEW),
     ("users", N_("The team: people and roles"), Permission.MANAGE_PEOPLE),

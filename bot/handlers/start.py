@@ -35,6 +35,7 @@ async def help_command(update: Update, context: ClaimContext) -> None:
         _("Commands:"),
         _("/new - open a claim: a few questions, then the plan and the first message"),
         _("/claims - your open claims, most urgent first; tap one for its card"),
+        _("/due - open claims by the time left to respond to Amazon (leads: the whole team)"),
         _("/history ORDER_ID - everything that happened on a claim, who did it and when"),
         _("/lang - the language I use with you"),
         _("/cancel - stop what you are doing; nothing half-done is saved"),

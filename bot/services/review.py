@@ -109,10 +109,14 @@ class Reviews:
         return leads or await self.storage.users.with_role(Role.ADMIN)
 
     async def recipients(self, review: ReviewRecord) -> list[tuple[int, str | None]]:
-        """Where a new review's card goes, as (chat id, language): the leads' group when one
-        is configured (in the first reviewer's language), else every reviewer but the one who
-        submitted it, each in their own language."""
-        reviewers = [r for r in await self.reviewers() if r.id != review.submitted_by]
+        """Where a new review's card goes: see `lead_chats`; never to its submitter."""
+        return await self.lead_chats(exclude=review.submitted_by)
+
+    async def lead_chats(self, *, exclude: int | None = None) -> list[tuple[int, str | None]]:
+        """Where the leads are told things, as (chat id, language): the leads' group when one
+        is configured (in the first reviewer's language), else every reviewer but `exclude`,
+        each in their own language."""
+        reviewers = [r for r in await self.reviewers() if r.id != exclude]
         if self.leads_chat is not None:
             return [(self.leads_chat, reviewers[0].language if reviewers else None)]
         return [(reviewer.id, reviewer.language) for reviewer in reviewers]

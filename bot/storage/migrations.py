@@ -193,4 +193,20 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         ALTER TABLE pending_inputs_new RENAME TO pending_inputs;
         """,
     ),
+    Migration(
+        4,
+        "reminders",
+        """
+        -- Deadline reminders already handled for a claim: written before the message is sent
+        -- (at most once: a crash between the two loses one reminder rather than repeating
+        -- it). `skipped` ones fell due while the bot was down and a more urgent one was sent.
+        CREATE TABLE reminders (
+            claim_id  INTEGER NOT NULL REFERENCES claims (id),
+            kind      TEXT NOT NULL CHECK (kind IN ('24h', '6h', '1h', 'overdue')),
+            sent_at   TEXT NOT NULL,
+            skipped   INTEGER NOT NULL DEFAULT 0 CHECK (skipped IN (0, 1)),
+            PRIMARY KEY (claim_id, kind)
+        ) WITHOUT ROWID;
+        """,
+    ),
 )

@@ -1,0 +1,28 @@
+"""The reminder job: every sweep's reminders to the agent and, escalated, to the leads."""
+
+from __future__ import annotations
+
+from bot.handlers.common import send_to
+from bot.handlers.context import ClaimContext
+from bot.views.reminders import reminder_message
+
+JOB_NAME = "reminders"
+
+
+async def reminder_job(context: ClaimContext) -> None:
+    services = context.services
+    now = services.clock()
+    for reminder in await services.reminders.sweep():
+        claim = reminder.claim
+        agent = await services.storage.users.get(claim.agent_id)
+        tr = services.translator(agent.language if agent else None)
+        text, rows = reminder_message(tr, reminder, now)
+        await send_to(context, claim.agent_id, text, rows)
+        if not reminder.escalate:
+            continue
+        name = agent.name() if agent else str(claim.agent_id)
+        for chat_id, language in await services.reviews.lead_chats(exclude=claim.agent_id):
+            text, rows = reminder_message(
+                services.translator(language), reminder, now, agent_name=name
+            )
+            await send_to(context, chat_id, text, rows)
