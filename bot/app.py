@@ -29,6 +29,7 @@ from bot.services.journey import Journey
 from bot.services.people import People
 from bot.services.reminders import Reminders
 from bot.services.review import Reviews
+from bot.services.stats import Stats
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.persistence import SQLitePersistence
@@ -86,6 +87,7 @@ def build_application(
         people=People(storage, clock, settings.admins),
         history=History(storage, journey),
         reminders=Reminders(storage, clock),
+        stats=Stats(storage, clock, settings.orders_60d),
         reminder_interval=reminder_interval,
     )
     token = settings.token.reveal() if settings.token is not None else OFFLINE_TOKEN

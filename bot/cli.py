@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TextIO
 
 from telegram import Update
@@ -80,7 +83,7 @@ def operator_translator(catalogs: Catalogs) -> Translator:
     return Translator(language, catalogs.get(BOT_DOMAIN, language))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one return per command
     parser = argparse.ArgumentParser(
         prog="claimbot", description="A-to-Z claim assistant for Amazon sellers' support teams."
     )
@@ -99,6 +102,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     linter.add_argument("--order-id", help="the order id the text must mention")
     linter.add_argument("--format", choices=("text", "json"), default="text")
     commands.add_parser("templates", help="the draft kinds and their languages")
+    export = commands.add_parser("export", help="the claims noticed in a period, as CSV")
+    export.add_argument("--since", required=True, help="the first day, YYYY-MM-DD")
+    export.add_argument("--until", help="the last day, YYYY-MM-DD (default: today)")
+    export.add_argument("--format", choices=("csv",), default="csv")
+    export.add_argument("--output", "-o", help="a file to write (default: standard output)")
     args = parser.parse_args(argv)
 
     catalogs = Catalogs()
@@ -115,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.command == "export":
+        return export_command(settings, args.since, args.until, args.output, tr)
     if args.command == "render":
         return cli_drafts.render(
             args.kind, args.facts, args.lang, args.format, tr=tr, store=settings.store
@@ -134,6 +144,49 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         return main_console(settings, tr)
     return run_telegram(settings)
+
+
+def export_command(
+    settings: Settings, since: str, until: str | None, output: str | None, tr: Translator
+) -> int:
+    """`claimbot export`: the same CSV a lead gets from /export, read from the database."""
+    from bot.domain.stats import Period  # noqa: PLC0415 - keeps `--help` fast
+    from bot.services.stats import Stats  # noqa: PLC0415
+    from bot.storage import Database, Storage  # noqa: PLC0415
+
+    try:
+        first = date.fromisoformat(since)
+        last = date.fromisoformat(until) if until else datetime.now(UTC).date()
+    except ValueError:
+        print(tr.gettext("claimbot: dates are written YYYY-MM-DD."), file=sys.stderr)
+        return 2
+    if first > last:
+        print(tr.gettext("claimbot: --since is after --until."), file=sys.stderr)
+        return 2
+    if not settings.db_path.is_file():
+        print(
+            tr.gettext("claimbot: no database at %(db)s.") % {"db": settings.db_path},
+            file=sys.stderr,
+        )
+        return 2
+
+    async def read() -> bytes:
+        db = Database(settings.db_path)
+        await db.open()
+        try:
+            stats = Stats(Storage(db), lambda: datetime.now(UTC), settings.orders_60d)
+            _name, data = await stats.export_csv(Period(first, last))
+            return data
+        finally:
+            await db.close()
+
+    data = asyncio.run(read())
+    if output:
+        Path(output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
 
 
 def run_telegram(settings: Settings) -> int:

@@ -37,13 +37,15 @@ class Console:
         if call.method == "answerCallbackQuery" and call.params.get("text"):
             self.say(f"  ({call.params['text']})")
             return
-        if call.method == "sendDocument":
-            name, data = call.files["document"]
+        if call.method in {"sendDocument", "sendPhoto"}:
+            name, data = call.files.get("document") or call.files["photo"]
             self.say(
                 "bot> "
                 + self.tr.gettext("[file %(name)s, %(size)s bytes]")
                 % {"name": name, "size": len(data)}
             )
+            if call.params.get("caption"):
+                self.say(str(call.params["caption"]))
             return
         if call.method not in {"sendMessage", "editMessageText"}:
             return

@@ -79,6 +79,8 @@ class Settings:
     review_required: bool = True
     # A Telegram group of the team leads: review cards go there instead of to each lead.
     leads_chat: int | None = None
+    # The store's orders over 60 days: /stats turns claims into an ODR contribution estimate.
+    orders_60d: int | None = None
 
     @classmethod
     def load(
@@ -127,6 +129,10 @@ class Settings:
                 "CLAIMBOT_REVIEW_REQUIRED", pick("CLAIMBOT_REVIEW_REQUIRED", "review", "required")
             ),
             leads_chat=_chat_id(pick("CLAIMBOT_LEADS_CHAT", "review", "leads_chat")),
+            orders_60d=_count(
+                "CLAIMBOT_STORE_ORDERS_60D",
+                pick("CLAIMBOT_STORE_ORDERS_60D", "store", "orders_60d"),
+            ),
             token=Secret(token) if token else None,
             db_path=Path(pick("CLAIMBOT_DB", "storage", "db") or DEFAULT_DB),
             admins=parse_admins(pick("CLAIMBOT_ADMINS", "access", "admins") or ""),
@@ -184,6 +190,14 @@ def _switch(name: str, value: str | None, default: bool = True) -> bool:
     if lowered in {"0", "false", "off", "no"}:
         return False
     raise SettingsError(f"{name} must be on or off")
+
+
+def _count(name: str, value: str | None) -> int | None:
+    if value is None:
+        return None
+    if not value.isascii() or not value.isdigit() or int(value) == 0:
+        raise SettingsError(f"{name} must be a whole number of orders, above 0")
+    return int(value)
 
 
 def _chat_id(value: str | None) -> int | None:

@@ -113,8 +113,8 @@ class OfflineBotApi(BaseRequest):
             return self._send_message(params)
         if method in {"editMessageText", "editMessageReplyMarkup"}:
             return self._edit_message(method, params)
-        if method == "sendDocument":
-            return self._send_document(params, files)
+        if method in {"sendDocument", "sendPhoto"}:
+            return self._send_file(method, params, files)
         raise _ApiError(400, f"Bad Request: the offline transport does not implement {method}")
 
     def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -136,27 +136,35 @@ class OfflineBotApi(BaseRequest):
         self._messages[(chat_id, message["message_id"])] = message
         return message
 
-    def _send_document(
-        self, params: dict[str, Any], files: dict[str, tuple[str, bytes]]
+    def _send_file(
+        self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]]
     ) -> dict[str, Any]:
-        if "document" not in files:
-            raise _ApiError(400, "Bad Request: there is no document in the request")
-        name, data = files["document"]
+        field = "document" if method == "sendDocument" else "photo"
+        if field not in files:
+            raise _ApiError(400, f"Bad Request: there is no {field} in the request")
+        name, data = files[field]
         if not data:
             raise _ApiError(400, "Bad Request: file must be non-empty")
+        if field == "photo" and not data.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise _ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
         chat_id = _chat_id(params)
+        file = {
+            "file_id": f"offline-{len(self._messages)}",
+            "file_unique_id": f"u{len(self._messages)}",
+            "file_size": len(data),
+        }
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private"},
             "from": BOT_USER,
-            "document": {
-                "file_id": f"offline-{len(self._messages)}",
-                "file_unique_id": f"u{len(self._messages)}",
-                "file_name": name,
-                "file_size": len(data),
-            },
         }
+        if field == "document":
+            message["document"] = {**file, "file_name": name}
+        else:
+            message["photo"] = [{**file, "width": 1, "height": 1}]
+            if params.get("caption"):
+                message["caption"] = params["caption"]
         self._messages[(chat_id, message["message_id"])] = message
         return message
 

@@ -147,13 +147,16 @@ def test_parse_marketplace_codes_in_any_case_and_spacing(
 )
 @example("zh-Hans-CN")
 @example("x" * 20)
+@example("PT_PT")
+@example("zh-TW")
 def test_normalize_language_returns_none_or_a_short_ascii_code(tag: str | None) -> None:
     code = normalize_language(tag)
     if code is None:
         return
     assert code.isascii()
     assert 1 <= len(code) <= 20
-    assert re.fullmatch(r"[a-z0-9]+|zh_Hans|pt_BR", code)
+    # Portuguese and Chinese keep their region or script: pt_BR / pt_PT, zh_Hans / zh_Hant.
+    assert re.fullmatch(r"[a-z0-9]+|zh_Hans|zh_Hant|pt_BR|pt_PT", code)
     assert tag is not None
     # The code comes from the tag's primary subtag (zh_Hans and pt_BR from zh and pt tags).
     assert tag.strip().lower().replace("-", "_").startswith(code.lower()[:2])

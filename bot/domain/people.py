@@ -22,6 +22,7 @@ class Permission(StrEnum):
     SEE_TEAM = "see_team"  # see and work on every claim of the team
     REVIEW = "review"  # approve, correct and return drafts; /queue
     EXPORT = "export"  # export a claim's audit trail
+    REPORTS = "reports"  # /stats and /export: the team's numbers
     MANAGE_PEOPLE = "manage_people"  # /users
     MANAGE_STORE = "manage_store"  # /settings: review on or off, the store profile
 
@@ -30,7 +31,13 @@ ROLE_PERMISSIONS: Final = MappingProxyType(
     {
         Role.AGENT: frozenset({Permission.WORK_CLAIMS}),
         Role.LEAD: frozenset(
-            {Permission.WORK_CLAIMS, Permission.SEE_TEAM, Permission.REVIEW, Permission.EXPORT}
+            {
+                Permission.WORK_CLAIMS,
+                Permission.SEE_TEAM,
+                Permission.REVIEW,
+                Permission.EXPORT,
+                Permission.REPORTS,
+            }
         ),
         # Admins can do everything a lead can: in a small team the admin often is the lead.
         Role.ADMIN: frozenset(Permission),

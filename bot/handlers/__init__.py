@@ -26,6 +26,7 @@ from bot.handlers import (
     people,
     review,
     start,
+    stats,
     store,
 )
 from bot.handlers.common import NEW_MESSAGE
@@ -47,6 +48,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CommandHandler("history", history.history_command, filters=NEW_MESSAGE))
     # Each of these re-checks the role on the server (agents are refused, not just not shown).
     application.add_handler(CommandHandler("queue", review.queue_command, filters=NEW_MESSAGE))
+    application.add_handler(CommandHandler("stats", stats.stats_command, filters=NEW_MESSAGE))
+    application.add_handler(CommandHandler("export", stats.export_command, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("users", people.users_command, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("settings", store.settings_command, filters=NEW_MESSAGE))
     # 3. buttons, one family per prefix, each parsed against its closed grammar;
@@ -58,6 +61,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CallbackQueryHandler(people.people_button, pattern=r"^u:"))
     application.add_handler(CallbackQueryHandler(history.history_button, pattern=r"^h:"))
     application.add_handler(CallbackQueryHandler(store.setting_button, pattern=r"^s:"))
+    application.add_handler(CallbackQueryHandler(stats.stats_button, pattern=r"^x:"))
     # 4. text and media: the answer to a question a card asked, else stray input;
     application.add_handler(MessageHandler(NEW_MESSAGE & ~filters.COMMAND, inputs.text_message))
     # 5. whatever is left: old or forged buttons, unknown commands.

@@ -18,6 +18,7 @@ from bot.services.journey import Journey
 from bot.services.people import People
 from bot.services.reminders import Reminders
 from bot.services.review import Reviews
+from bot.services.stats import Stats
 from bot.settings import Settings
 from bot.storage.repositories import Storage, User
 
@@ -39,6 +40,7 @@ class Services:
     people: People
     history: History
     reminders: Reminders
+    stats: Stats
     # Seconds between reminder sweeps; None: no sweeping job (tests call the sweep).
     reminder_interval: float | None = 60
     _translators: dict[str, Translator] = field(default_factory=dict, repr=False)

@@ -24,6 +24,8 @@ COMMANDS: Final = (
     ("due", N_("Claims by time left (leads: the whole team)"), None),
     ("history", N_("A claim's history: /history ORDER_ID"), None),
     ("queue", N_("Drafts waiting for your review"), Permission.REVIEW),
+    ("stats", N_("The team's numbers: /stats, /stats 30"), Permission.REPORTS),
+    ("export", N_("The team's claims as CSV"), Permission.REPORTS),
     ("users", N_("The team: people and roles"), Permission.MANAGE_PEOPLE),
     ("settings", N_("Review on or off, and the store profile"), Permission.MANAGE_STORE),
     ("lang", N_("The language I use with you"), None),

@@ -44,6 +44,14 @@ async def help_command(update: Update, context: ClaimContext) -> None:
     # Only what the person's role allows: the server refuses the rest anyway.
     if can(context, Permission.REVIEW):
         lines.append(_("/queue - drafts waiting for your review, most urgent first"))
+    if can(context, Permission.REPORTS):
+        lines.append(
+            _(
+                "/stats [DAYS or FROM TO] - the team's claims, outcomes and deadlines; the last"
+                " 60 days unless you say"
+            )
+        )
+        lines.append(_("/export [DAYS or FROM TO] - the team's claims as a CSV file"))
     if can(context, Permission.MANAGE_PEOPLE):
         lines.append(_("/users - the team: add people, change roles, remove people"))
     if can(context, Permission.MANAGE_STORE):

@@ -209,4 +209,12 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         ) WITHOUT ROWID;
         """,
     ),
+    Migration(
+        5,
+        "reporting",
+        """
+        -- /stats and /export select a period by the notice date.
+        CREATE INDEX claims_by_notified ON claims (notified_at);
+        """,
+    ),
 )

@@ -584,6 +584,75 @@ class ReminderRepository:
         return [(row["kind"], bool(row["skipped"])) for row in rows]
 
 
+class StatsRepository:
+    """Grouped counts for /stats and rows for /export, by notice date: [start, end)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def cells(
+        self, start: datetime, end: datetime, now: datetime
+    ) -> list[tuple[str, str, str, int, str | None, int, int]]:
+        """(reason, fulfillment, marketplace, agent, outcome, claims, deadlines missed)."""
+        rows = await self.db.fetchall(
+            "SELECT reason, fulfillment, marketplace, agent_id, outcome, COUNT(*),"
+            " SUM(CASE WHEN COALESCE(closed_at, ?) > respond_by THEN 1 ELSE 0 END)"
+            " FROM claims WHERE notified_at >= ? AND notified_at < ?"
+            " GROUP BY reason, fulfillment, marketplace, agent_id, outcome",
+            (iso(now), iso(start), iso(end)),
+        )
+        return [(r[0], r[1], r[2], int(r[3]), r[4], int(r[5]), int(r[6] or 0)) for r in rows]
+
+    async def top(self, column: str, start: datetime, end: datetime) -> list[tuple[str, int]]:
+        """The five most frequent products or carriers (case and spacing ignored)."""
+        if column not in ("product", "carrier"):
+            raise ValueError(column)
+        rows = await self.db.fetchall(
+            f"SELECT MIN({column}), COUNT(*) FROM claims"  # noqa: S608 - a fixed column name
+            f" WHERE notified_at >= ? AND notified_at < ? AND {column} IS NOT NULL"
+            f" GROUP BY lower(trim({column})) ORDER BY 2 DESC, 1 LIMIT 5",
+            (iso(start), iso(end)),
+        )
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    async def median_contact_hours(self, start: datetime, end: datetime) -> float | None:
+        """The median time from the notice to the first message to the buyer, in hours."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM claims WHERE notified_at >= ? AND notified_at < ?"
+            " AND contacted_at IS NOT NULL",
+            (iso(start), iso(end)),
+        )
+        count = int(row[0]) if row is not None else 0
+        if count == 0:
+            return None
+        rows = await self.db.fetchall(
+            "SELECT (julianday(contacted_at) - julianday(notified_at)) * 24 AS hours"
+            " FROM claims WHERE notified_at >= ? AND notified_at < ?"
+            " AND contacted_at IS NOT NULL ORDER BY hours LIMIT ? OFFSET ?",
+            (iso(start), iso(end), 2 - count % 2, (count - 1) // 2),
+        )
+        values = [float(r[0]) for r in rows]
+        return sum(values) / len(values)
+
+    async def weeks(self, start: datetime, end: datetime) -> list[tuple[str, str, int]]:
+        """(ISO week's Monday, outcome or "open", claims) per week of the notice."""
+        rows = await self.db.fetchall(
+            "SELECT date(notified_at, 'weekday 0', '-6 days') AS monday,"
+            " COALESCE(outcome, 'open'), COUNT(*) FROM claims"
+            " WHERE notified_at >= ? AND notified_at < ? GROUP BY 1, 2 ORDER BY 1, 2",
+            (iso(start), iso(end)),
+        )
+        return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+    async def claims(self, start: datetime, end: datetime) -> list[Claim]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM claims WHERE notified_at >= ? AND notified_at < ?"
+            " ORDER BY notified_at, id",
+            (iso(start), iso(end)),
+        )
+        return [_claim(row) for row in rows]
+
+
 class OptionRepository:
     """Store settings an admin changes in the chat; absent keys fall back to the config."""
 
@@ -713,6 +782,7 @@ class Storage:
         self.reviews = ReviewRepository(db)
         self.options = OptionRepository(db)
         self.reminders = ReminderRepository(db)
+        self.stats = StatsRepository(db)
 
 
 def _user(row: aiosqlite.Row) -> User:

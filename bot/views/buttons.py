@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Final
 
 PREFIX: Final = "c:"
@@ -189,3 +190,31 @@ def parse_setting_button(data: object) -> SettingButton | None:
     if (match[1] == "review") != (match[2] is not None):  # only the switch carries on/off
         return None
     return SettingButton(match[1], match[2])
+
+
+# x:<first day>:<last day>:<action> (days as YYYYMMDD): the export or chart of a /stats period.
+STATS_ACTIONS: Final = frozenset({"csv", "chart"})
+_STATS = re.compile(r"x:(\d{8}):(\d{8}):([a-z]{1,6})")
+
+
+@dataclass(frozen=True, slots=True)
+class StatsButton:
+    start: date
+    end: date
+    action: str
+
+    def data(self) -> str:
+        return f"x:{self.start:%Y%m%d}:{self.end:%Y%m%d}:{self.action}"
+
+
+def parse_stats_button(data: object) -> StatsButton | None:
+    match = _STATS.fullmatch(data) if isinstance(data, str) else None
+    if match is None or match[3] not in STATS_ACTIONS:
+        return None
+    try:
+        start, end = (datetime.strptime(match[i], "%Y%m%d").date() for i in (1, 2))
+    except ValueError:
+        return None
+    if start > end:
+        return None
+    return StatsButton(start, end, match[3])

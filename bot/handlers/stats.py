@@ -1,0 +1,101 @@
+"""/stats [period], /export [period], and the export and chart buttons under /stats."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from telegram import InputFile, Update
+
+from bot.domain.claims import Outcome
+from bot.domain.people import Permission
+from bot.domain.stats import Period, PeriodError, parse_period
+from bot.handlers.access import permitted, pressed
+from bot.handlers.common import answer_button, markup, send
+from bot.handlers.context import ClaimContext
+from bot.views import labels
+from bot.views.buttons import parse_stats_button
+from bot.views.chart import PALETTE, SWATCH, weekly_png
+from bot.views.stats import stats_text
+
+
+async def _period(update: Update, context: ClaimContext) -> Period | None:
+    today = context.services.clock().date()
+    try:
+        return parse_period(" ".join(context.args or []), today)
+    except PeriodError:
+        await send(
+            update,
+            context.tr.gettext(
+                "Give no period (the last 60 days), a number of days (/stats 30), or two dates"
+                " (/stats 2026-09-01 2026-10-31)."
+            ),
+        )
+        return None
+
+
+async def stats_command(update: Update, context: ClaimContext) -> None:
+    if not await permitted(update, context, Permission.REPORTS):
+        return
+    period = await _period(update, context)
+    if period is None:
+        return
+    services = context.services
+    report = await services.stats.report(context.require_actor(), period)
+    people = await services.storage.users.names(set(report.by_agent))
+    agents = {user_id: person.name() for user_id, person in people.items()}
+    text, rows = stats_text(context.tr, report, agents)
+    await send(update, text, markup(rows))
+
+
+async def export_command(update: Update, context: ClaimContext) -> None:
+    if not await permitted(update, context, Permission.REPORTS):
+        return
+    period = await _period(update, context)
+    if period is not None:
+        await _send_export(update, context, period)
+
+
+async def stats_button(update: Update, context: ClaimContext) -> None:
+    button = await pressed(update, context, parse_stats_button, Permission.REPORTS)
+    if button is None:
+        return
+    await answer_button(update)
+    period = Period(button.start, button.end)
+    if button.action == "csv":
+        await _send_export(update, context, period)
+    else:
+        await _send_chart(update, context, period)
+
+
+async def _send_export(update: Update, context: ClaimContext, period: Period) -> None:
+    name, data = await context.services.stats.export(context.require_actor(), period)
+    chat = update.effective_chat
+    if chat is not None:
+        await chat.send_document(InputFile(data, filename=name), filename=name)
+
+
+def mondays(period: Period) -> list[date]:
+    first = period.start - timedelta(days=period.start.weekday())
+    return [first + timedelta(weeks=n) for n in range((period.end - first).days // 7 + 1)]
+
+
+async def _send_chart(update: Update, context: ClaimContext, period: Period) -> None:
+    _ = context.tr.gettext
+    tr = context.tr
+    rows = await context.services.stats.weeks(context.require_actor(), period)
+    weeks = {monday: {} for monday in mondays(period)}  # type: dict[date, dict[str, int]]
+    for monday, outcome, count in rows:
+        weeks.setdefault(date.fromisoformat(monday), {})[outcome] = count
+    names = {o.value: _(labels.OUTCOMES[o]) for o in Outcome} | {"open": _("Open")}
+    legend = " ".join(f"{SWATCH[key]} {names[key]}" for key in PALETTE)
+    caption = "\n".join(
+        [
+            _("Claims per week by outcome, weeks from %(first)s to %(last)s.")
+            % {"first": tr.date(min(weeks)), "last": tr.date(max(weeks))},
+            legend,
+        ]
+    )
+    chat = update.effective_chat
+    if chat is not None:
+        image = weekly_png([weeks[monday] for monday in sorted(weeks)])
+        await chat.send_photo(InputFile(image, filename="claims-by-week.png"), caption=caption)

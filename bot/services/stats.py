@@ -1,0 +1,118 @@
+"""/stats, the weekly chart's numbers and /export: the team's claims over a period."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.domain.claims import Claim
+from bot.domain.people import Permission, require
+from bot.domain.stats import Cell, Period, Report, build_report, period_bounds
+from bot.services.history import safe_cell
+from bot.storage.repositories import Storage, User, iso
+
+EXPORT_COLUMNS = (
+    "claim_id",
+    "order_id",
+    "marketplace",
+    "fulfillment",
+    "reason",
+    "buyer_language",
+    "product",
+    "carrier",
+    "tracking_number",
+    "agent_id",
+    "agent_name",
+    "step",
+    "cause",
+    "outcome",
+    "counts_in_odr",
+    "notified_at",
+    "respond_by",
+    "contacted_at",
+    "replied_at",
+    "closed_at",
+    "created_at",
+)
+
+
+class Stats:
+    def __init__(
+        self, storage: Storage, clock: Callable[[], datetime], orders_60d: int | None
+    ) -> None:
+        self.storage = storage
+        self.clock = clock
+        self.orders_60d = orders_60d
+
+    async def report(self, actor: User, period: Period) -> Report:
+        require(actor, Permission.REPORTS)
+        return await self.compute(period)
+
+    async def compute(self, period: Period) -> Report:
+        """The report, without a person (the command line and the benchmark)."""
+        start, end = period_bounds(period)
+        stats = self.storage.stats
+        cells = [Cell(*row) for row in await stats.cells(start, end, self.clock())]
+        return build_report(
+            period,
+            cells,
+            median_contact_hours=await stats.median_contact_hours(start, end),
+            top_products=await stats.top("product", start, end),
+            top_carriers=await stats.top("carrier", start, end),
+            orders_60d=self.orders_60d,
+        )
+
+    async def weeks(self, actor: User, period: Period) -> list[tuple[str, str, int]]:
+        require(actor, Permission.REPORTS)
+        return await self.storage.stats.weeks(*period_bounds(period))
+
+    async def export(self, actor: User, period: Period) -> tuple[str, bytes]:
+        require(actor, Permission.REPORTS)
+        return await self.export_csv(period)
+
+    async def export_csv(self, period: Period) -> tuple[str, bytes]:
+        """(file name, CSV) of every claim noticed in the period, with its facts, outcome and
+        times (UTC, ISO 8601). UTF-8 with a byte-order mark for spreadsheets."""
+        claims = await self.storage.stats.claims(*period_bounds(period))
+        people = await self.storage.users.names({claim.agent_id for claim in claims})
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(EXPORT_COLUMNS)
+        for claim in claims:
+            agent = people.get(claim.agent_id)
+            writer.writerow(export_row(claim, agent.name() if agent else ""))
+        name = f"claims-{period.start.isoformat()}-{period.end.isoformat()}.csv"
+        return name, ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def export_row(claim: Claim, agent_name: str) -> list[object]:
+    facts = claim.facts
+
+    def when(moment: datetime | None) -> str:
+        return iso(moment) if moment is not None else ""
+
+    return [
+        claim.id,
+        facts.order_id,
+        facts.marketplace,
+        facts.fulfillment.value,
+        facts.reason.value,
+        facts.buyer_language,
+        safe_cell(facts.product or ""),
+        safe_cell(facts.carrier or ""),
+        safe_cell(facts.tracking_number or ""),
+        claim.agent_id,
+        safe_cell(agent_name),
+        claim.step,
+        claim.cause.value if claim.cause else "",
+        claim.outcome.value if claim.outcome else "",
+        "" if claim.outcome is None else int(claim.outcome.counts_in_odr),
+        when(facts.notified_at),
+        when(claim.respond_by),
+        when(claim.contacted_at),
+        when(claim.replied_at),
+        when(claim.closed_at),
+        when(claim.created_at),
+    ]
