@@ -9,7 +9,8 @@ Both run on the same offline Bot API in the same process:
   interleaved, on a real SQLite file. Five leads each receive every review card, and every
   approval updates all five copies, as in a real team;
 - drafting: every draft kind rendered warm in every language with a catalog, and the
-  compliance lint run over those drafts.
+  compliance lint run over those drafts;
+- scale: /due and /stats over a database of a million claims (bench/scale.py).
 Prints a table, then one `name=value` line per figure. Ratios, not absolute times, are the
 figures to compare across machines.
 """
@@ -28,6 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from scale import scale
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
@@ -202,16 +204,21 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def main_async(agents: int, seconds: float = 1.0) -> dict[str, float]:
+async def main_async(
+    agents: int, seconds: float = 1.0, claims: int = 1_000_000
+) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
-        claim_times, claims = await claimbot(agents, Path(folder))
-    if claims != agents:
-        raise SystemExit(f"bench: expected {agents} claims, got {claims}")
+        claim_times, opened = await claimbot(agents, Path(folder))
+    if opened != agents:
+        raise SystemExit(f"bench: expected {agents} claims, got {opened}")
     base_times = await baseline(len(claim_times))
     base_per = statistics.fmean(base_times)
     claim_per = statistics.fmean(claim_times)
     rate, _languages = render_rate(seconds)
     lints = lint_rate(seconds)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the 1M database
+    with tempfile.TemporaryDirectory() as folder:
+        million = await scale(Path(folder), claims) if claims else {}
     return {
         "baseline_updates_per_s": 1 / base_per,
         "claimbot_updates_per_s": 1 / claim_per,
@@ -220,8 +227,9 @@ async def main_async(agents: int, seconds: float = 1.0) -> dict[str, float]:
         "p99_ms": pct(claim_times, 0.99) * 1000,
         "render_per_s": rate,
         "lint_per_s": lints,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": rss,
         "updates": float(len(claim_times)),
+        **million,
     }
 
 
@@ -229,9 +237,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--agents", type=int, default=int(os.environ.get("BENCH_AGENTS", "200")))
     parser.add_argument("--seconds", type=float, default=1.0, help="per throughput figure")
+    parser.add_argument(
+        "--claims", type=int, default=1_000_000, help="the database for due_ms_1m and stats_ms_1m"
+    )
     args = parser.parse_args()
     os.environ.setdefault("PTB_TIMEDELTA", "1")
-    figures = asyncio.run(main_async(args.agents, args.seconds))
+    figures = asyncio.run(main_async(args.agents, args.seconds, args.claims))
     print(f"{'figure':<26}{'value':>14}")
     for name, value in figures.items():
         print(f"{name:<26}{value:>14.2f}")

@@ -60,15 +60,15 @@ def parse_period(text: str, today: date) -> Period:
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """One group of claims with the same reason, fulfilment, marketplace, agent, outcome."""
+    """One group of claims with the same reason, fulfilment, marketplace and outcome."""
 
     reason: str
     fulfillment: str
     marketplace: str
-    agent_id: int
     outcome: str | None
     count: int
     missed: int
+    contacted: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +95,7 @@ def build_report(
     period: Period,
     cells: list[Cell],
     *,
+    by_agent: dict[int, int],
     median_contact_hours: float | None,
     top_products: list[tuple[str, int]],
     top_carriers: list[tuple[str, int]],
@@ -103,14 +104,12 @@ def build_report(
     by_reason: Counter[str] = Counter()
     by_fulfillment: Counter[str] = Counter()
     by_marketplace: Counter[str] = Counter()
-    by_agent: Counter[int] = Counter()
     by_outcome: Counter[str] = Counter()
     missed = 0
     for cell in cells:
         by_reason[cell.reason] += cell.count
         by_fulfillment[cell.fulfillment] += cell.count
         by_marketplace[cell.marketplace] += cell.count
-        by_agent[cell.agent_id] += cell.count
         by_outcome[cell.outcome or "open"] += cell.count
         missed += cell.missed
     total = sum(by_outcome.values())
@@ -127,7 +126,7 @@ def build_report(
         by_reason=by_reason,
         by_fulfillment=by_fulfillment,
         by_marketplace=by_marketplace,
-        by_agent=by_agent,
+        by_agent=Counter(by_agent),
         by_outcome=by_outcome,
         closed=closed,
         missed=missed,

@@ -55,10 +55,12 @@ class Stats:
         start, end = period_bounds(period)
         stats = self.storage.stats
         cells = [Cell(*row) for row in await stats.cells(start, end, self.clock())]
+        contacted = sum(cell.contacted for cell in cells)
         return build_report(
             period,
             cells,
-            median_contact_hours=await stats.median_contact_hours(start, end),
+            by_agent=await stats.by_agent(start, end),
+            median_contact_hours=await stats.median_contact_hours(start, end, contacted),
             top_products=await stats.top("product", start, end),
             top_carriers=await stats.top("carrier", start, end),
             orders_60d=self.orders_60d,

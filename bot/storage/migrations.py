@@ -213,8 +213,13 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         5,
         "reporting",
         """
-        -- /stats and /export select a period by the notice date.
-        CREATE INDEX claims_by_notified ON claims (notified_at);
+        -- /stats and /export select a period by the notice date. The first index covers
+        -- every column /stats counts, so a report reads the index alone (a million claims:
+        -- well under the 250 ms a lead should wait); the second covers its top products and
+        -- carriers.
+        CREATE INDEX claims_by_notified ON claims (notified_at, reason, fulfillment,
+            marketplace, agent_id, outcome, closed_at, respond_by, contacted_at);
+        CREATE INDEX claims_products ON claims (notified_at, product, carrier);
         """,
     ),
 )

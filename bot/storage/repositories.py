@@ -592,37 +592,52 @@ class StatsRepository:
 
     async def cells(
         self, start: datetime, end: datetime, now: datetime
-    ) -> list[tuple[str, str, str, int, str | None, int, int]]:
-        """(reason, fulfillment, marketplace, agent, outcome, claims, deadlines missed)."""
+    ) -> list[tuple[str, str, str, str | None, int, int, int]]:
+        """(reason, fulfillment, marketplace, outcome, claims, deadlines missed, claims with
+        a first message to the buyer). Reads the covering index only; agents are counted
+        apart (`by_agent`): in one cube with them nearly every claim is a group of its own."""
         rows = await self.db.fetchall(
-            "SELECT reason, fulfillment, marketplace, agent_id, outcome, COUNT(*),"
-            " SUM(CASE WHEN COALESCE(closed_at, ?) > respond_by THEN 1 ELSE 0 END)"
+            "SELECT reason, fulfillment, marketplace, outcome, COUNT(*),"
+            " SUM(COALESCE(closed_at, ?) > respond_by), COUNT(contacted_at)"
             " FROM claims WHERE notified_at >= ? AND notified_at < ?"
-            " GROUP BY reason, fulfillment, marketplace, agent_id, outcome",
+            " GROUP BY outcome, marketplace, reason, fulfillment",
             (iso(now), iso(start), iso(end)),
         )
-        return [(r[0], r[1], r[2], int(r[3]), r[4], int(r[5]), int(r[6] or 0)) for r in rows]
+        return [(r[0], r[1], r[2], r[3], int(r[4]), int(r[5] or 0), int(r[6] or 0)) for r in rows]
+
+    async def by_agent(self, start: datetime, end: datetime) -> dict[int, int]:
+        rows = await self.db.fetchall(
+            "SELECT agent_id, COUNT(*) FROM claims WHERE notified_at >= ? AND notified_at < ?"
+            " GROUP BY agent_id",
+            (iso(start), iso(end)),
+        )
+        return {int(r[0]): int(r[1]) for r in rows}
 
     async def top(self, column: str, start: datetime, end: datetime) -> list[tuple[str, int]]:
-        """The five most frequent products or carriers (case and spacing ignored)."""
+        """The five most frequent products or carriers, case and spacing ignored: grouped
+        by the exact text in SQL (over the covering index), merged here."""
         if column not in ("product", "carrier"):
             raise ValueError(column)
         rows = await self.db.fetchall(
-            f"SELECT MIN({column}), COUNT(*) FROM claims"  # noqa: S608 - a fixed column name
+            f"SELECT {column}, COUNT(*) FROM claims"  # noqa: S608 - a fixed column name
             f" WHERE notified_at >= ? AND notified_at < ? AND {column} IS NOT NULL"
-            f" GROUP BY lower(trim({column})) ORDER BY 2 DESC, 1 LIMIT 5",
+            f" GROUP BY {column}",
             (iso(start), iso(end)),
         )
-        return [(str(r[0]), int(r[1])) for r in rows]
+        names: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        for name, count in sorted((str(r[0]), int(r[1])) for r in rows):
+            key = " ".join(name.split()).casefold()
+            names.setdefault(key, name.strip())
+            counts[key] = counts.get(key, 0) + count
+        ranked = sorted(counts, key=lambda key: (-counts[key], names[key]))
+        return [(names[key], counts[key]) for key in ranked[:5]]
 
-    async def median_contact_hours(self, start: datetime, end: datetime) -> float | None:
-        """The median time from the notice to the first message to the buyer, in hours."""
-        row = await self.db.fetchone(
-            "SELECT COUNT(*) FROM claims WHERE notified_at >= ? AND notified_at < ?"
-            " AND contacted_at IS NOT NULL",
-            (iso(start), iso(end)),
-        )
-        count = int(row[0]) if row is not None else 0
+    async def median_contact_hours(
+        self, start: datetime, end: datetime, count: int
+    ) -> float | None:
+        """The median time from the notice to the first message to the buyer, in hours,
+        over the `count` claims of the period that have one."""
         if count == 0:
             return None
         rows = await self.db.fetchall(
