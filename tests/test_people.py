@@ -200,6 +200,7 @@ async def test_the_command_menu_follows_the_role(bot: Any) -> None:
             "users",
             "settings",
             "lang",
+            "tz",
             "help",
             "cancel",
         ]
@@ -218,6 +219,7 @@ async def test_the_command_menu_follows_the_role(bot: Any) -> None:
             "stats",
             "export",
             "lang",
+            "tz",
             "help",
             "cancel",
         ]

@@ -168,3 +168,82 @@ async def test_due_lists_by_time_left_for_agents_and_leads(bot: Any, clock: Any)
         )
         assert lead[1].endswith("· Anna")
         assert lead[2].startswith("🟢 #2 · 303-0000002-0000002")
+
+
+def test_claim_deadlines_soonest_first() -> None:
+    from dataclasses import replace  # noqa: PLC0415
+
+    from bot.domain.claims import Claim, ClaimFacts, Fulfillment, Outcome, Reason, Stage  # noqa: PLC0415
+    from bot.domain.journey import Deadline, claim_deadlines  # noqa: PLC0415
+
+    facts = ClaimFacts(ORDER, "DE", Fulfillment.FBM, Reason.DEFECTIVE, "de", START)
+    claim = Claim(1, AGENT, facts, Stage.NEW, DEADLINE, START)
+    assert claim_deadlines(claim) == [(Deadline.RESPOND, DEADLINE)]
+    asked = replace(
+        claim,
+        info_requested_at=START + timedelta(hours=2),
+        replied_at=START + timedelta(hours=5),
+        last_contact_at=START + timedelta(hours=1),
+    )
+    assert claim_deadlines(asked) == [
+        (Deadline.BUYER_ANSWER, START + timedelta(hours=29)),
+        (Deadline.INFORMATION, START + timedelta(hours=50)),
+        (Deadline.RESPOND, DEADLINE),
+    ]
+    answered = replace(asked, last_contact_at=START + timedelta(hours=6))
+    assert Deadline.BUYER_ANSWER not in dict(claim_deadlines(answered))
+    closed = replace(
+        claim,
+        outcome=Outcome.GRANTED_SELLER_FUNDED,
+        closed_at=START + timedelta(days=2),
+    )
+    assert claim_deadlines(closed) == [(Deadline.APPEAL, START + timedelta(days=32))]
+
+
+async def test_information_request_and_buyer_message_deadlines_on_the_card(
+    bot: Any, clock: Any
+) -> None:
+    async with bot() as chat:
+        await team(chat)
+        await open_claim_as(chat, AGENT)
+        clock.advance(hours=1)
+        calls = await chat.press("📨 Amazon asked for information", AGENT)
+        card = calls[-1].params["text"]
+        assert "📨 Amazon asked for information: answer by Nov 4, 2026, 11:30" in card
+        assert "(48 hours left)" in card
+        await chat.press("💬 Buyer replied", AGENT)
+        calls = await chat.send("Das Gerät geht nicht.", AGENT)
+        card = [t for t in texts(calls, AGENT) if t.startswith("Claim #1")][-1]
+        assert "💬 The buyer wrote: answer by Nov 3, 2026, 11:30" in card
+        assert "(24 hours left)" in card
+        events = [e.kind for e in await chat.services.storage.events.for_claim(1)]
+        assert "info_requested" in events
+
+
+async def test_each_agent_reads_times_in_their_time_zone(bot: Any) -> None:
+    async with bot() as chat:
+        await team(chat)
+        await open_claim_as(chat, AGENT)
+        menu = texts(await chat.send("/tz", AGENT))[0]
+        assert menu.startswith("Times are shown in each claim's marketplace's time zone.")
+        calls = await chat.press("Asia/Tokyo", AGENT)
+        assert calls[-1].params["text"] == "Times are shown in Asia/Tokyo."
+        card = texts(await chat.press_data("l:o:1", user_id=AGENT))[0]
+        assert "Respond to Amazon by Nov 5, 2026, 6:30\u202fPM (Asia/Tokyo)." in card
+        # The lead still reads the marketplace's time.
+        screen = {"message_id": 10**6, "date": 0, "chat": {"id": LEAD, "type": "private"}}
+        lead = texts(await chat.press_data("l:o:1", screen, LEAD))[0]
+        assert "Respond to Amazon by Nov 5, 2026, 10:30\u202fAM (Europe/Berlin)." in lead
+        assert texts(await chat.send("/tz europe/paris", AGENT)) == [
+            "Times are shown in Europe/Paris."
+        ]
+        assert texts(await chat.send("/tz Mars/Olympus", AGENT)) == [
+            "I do not know the time zone “Mars/Olympus”. Write it like Europe/Berlin."
+        ]
+        await chat.send("/tz", AGENT)
+        await chat.press("Each claim's marketplace", AGENT)
+        person = await chat.services.storage.users.get(AGENT)
+        assert person is not None
+        assert person.time_zone is None
+        forged = await chat.press_data("tz:Nowhere/Land", user_id=AGENT)
+        assert forged[-1].params["text"] == "That button is not valid any more."

@@ -119,6 +119,7 @@ class Claim:
     cause: Cause | None = None
     evidence: frozenset[Evidence] = frozenset()
     closed_at: datetime | None = None
+    info_requested_at: datetime | None = None  # Amazon asked for more information
 
     @property
     def is_closed(self) -> bool:

@@ -8,11 +8,16 @@ and the service layer asks them where a claim goes after an action. Nothing here
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
 from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Stage
-from bot.domain.deadlines import APPEAL_WINDOW, BUYER_ANSWER_WINDOW
+from bot.domain.deadlines import (
+    APPEAL_WINDOW,
+    BUYER_ANSWER_WINDOW,
+    INFORMATION_REQUEST_WINDOW,
+)
 from bot.domain.drafts import DraftKind
 from bot.domain.fields import FIELDS
 from bot.domain.marketplaces import MARKETPLACES
@@ -174,6 +179,32 @@ def appeal_until(claim: Claim) -> datetime | None:
     if claim.outcome is Outcome.GRANTED_SELLER_FUNDED and claim.closed_at is not None:
         return claim.closed_at + APPEAL_WINDOW
     return None
+
+
+class Deadline(StrEnum):
+    RESPOND = "respond_by"  # the answer to Amazon's claim notice (72 h)
+    INFORMATION = "information"  # Amazon asked for more information (48 h)
+    BUYER_ANSWER = "buyer_answer"  # the buyer wrote and waits for an answer (24 h)
+    APPEAL = "appeal"  # a granted, seller-funded claim can be appealed (30 days)
+
+
+def claim_deadlines(claim: Claim) -> list[tuple[Deadline, datetime]]:
+    """Every deadline the claim has now, the soonest first."""
+    found: list[tuple[Deadline, datetime]] = []
+    if not claim.is_closed:
+        found.append((Deadline.RESPOND, claim.respond_by))
+        if claim.info_requested_at is not None:
+            found.append(
+                (Deadline.INFORMATION, claim.info_requested_at + INFORMATION_REQUEST_WINDOW)
+            )
+        if claim.replied_at is not None and (
+            claim.last_contact_at is None or claim.last_contact_at < claim.replied_at
+        ):
+            found.append((Deadline.BUYER_ANSWER, claim.replied_at + BUYER_ANSWER_WINDOW))
+    appeal = appeal_until(claim)
+    if appeal is not None:
+        found.append((Deadline.APPEAL, appeal))
+    return sorted(found, key=lambda item: item[1])
 
 
 # Which typed fact each evidence item stands for.

@@ -45,6 +45,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CommandHandler("claims", claims.claims_command, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("due", claims.due_command, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("lang", language.lang_command, filters=NEW_MESSAGE))
+    application.add_handler(CommandHandler("tz", language.tz_command, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("history", history.history_command, filters=NEW_MESSAGE))
     # Each of these re-checks the role on the server (agents are refused, not just not shown).
     application.add_handler(CommandHandler("queue", review.queue_command, filters=NEW_MESSAGE))
@@ -56,6 +57,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CallbackQueryHandler(claims.claim_button, pattern=r"^c:"))
     application.add_handler(CallbackQueryHandler(claims.list_button, pattern=r"^l:"))
     application.add_handler(CallbackQueryHandler(language.lang_button, pattern=r"^ui:"))
+    application.add_handler(CallbackQueryHandler(language.tz_button, pattern=r"^tz:"))
     application.add_handler(CallbackQueryHandler(review.review_button, pattern=r"^r:"))
     application.add_handler(CallbackQueryHandler(review.queue_button, pattern=r"^q:"))
     application.add_handler(CallbackQueryHandler(people.people_button, pattern=r"^u:"))

@@ -48,7 +48,7 @@ async def guard(update: Update, context: ClaimContext) -> None:
         await services.storage.users.seen(user.id, telegram_name, client_language, services.clock())
         user = replace(user, client_language=client_language, telegram_name=telegram_name)
     context.actor = user
-    context.tr = services.translator(user.ui_language or person.language_code)
+    context.tr = services.translator(user.ui_language or person.language_code, user.time_zone)
     chat = update.effective_chat
     if chat is not None and chat.type != ChatType.PRIVATE:
         await _outside_private_chat(update, context)

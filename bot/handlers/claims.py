@@ -453,6 +453,12 @@ async def _hist(update: Update, context: ClaimContext, claim: Claim, _arg: str |
     await show_history(update, context, claim.id)
 
 
+async def _info(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
+    fresh = await context.services.journey.record_info_request(claim, context.require_actor())
+    await answer_button(update, context.tr.gettext("Noted: answer Amazon within 48 hours."))
+    await show_card(update, context, fresh)
+
+
 async def _stop(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
     actor = context.require_actor()
     await context.services.storage.pending.clear(actor.id)
@@ -485,6 +491,7 @@ ACTIONS: Final[dict[str, Action]] = {
     "stop": _stop,
     "submit": _submit,
     "hist": _hist,
+    "info": _info,
 }
 # Buttons checked against something other than the claim's revision: a draft's version
 # (sent, edit, submit), or harmless to replay (card, history).

@@ -45,15 +45,17 @@ class Services:
     reminder_interval: float | None = 60
     _translators: dict[str, Translator] = field(default_factory=dict, repr=False)
 
-    def translator(self, language: str | None) -> Translator:
-        """The agent UI in `language` when the `bot` catalog has it, else English."""
+    def translator(self, language: str | None, time_zone: str | None = None) -> Translator:
+        """The agent UI in `language` when the `bot` catalog has it, else English; times in
+        `time_zone` when the person chose one."""
         code = normalize_language(language)
         if code is None or code not in self.catalogs.languages(BOT_DOMAIN):
             code = SOURCE_LANGUAGE
-        translator = self._translators.get(code)
+        key = f"{code}|{time_zone or ''}"
+        translator = self._translators.get(key)
         if translator is None:
-            translator = Translator(code, self.catalogs.get(BOT_DOMAIN, code))
-            self._translators[code] = translator
+            translator = Translator(code, self.catalogs.get(BOT_DOMAIN, code), time_zone)
+            self._translators[key] = translator
         return translator
 
 

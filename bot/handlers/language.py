@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Final
+from zoneinfo import available_timezones
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.domain.marketplaces import MARKETPLACES
 from bot.handlers.common import answer_button, close_keyboard, send
 from bot.handlers.context import ClaimContext
 from bot.i18n.catalogs import BOT_DOMAIN
@@ -54,10 +57,90 @@ async def lang_button(update: Update, context: ClaimContext) -> None:
     stored = None if choice == FOLLOW_TELEGRAM else choice
     await services.storage.users.set_ui_language(actor.id, stored, services.clock())
     person = update.effective_user
-    context.tr = services.translator(stored or (person.language_code if person else None))
+    context.tr = services.translator(
+        stored or (person.language_code if person else None), context.require_actor().time_zone
+    )
     await answer_button(update)
     await close_keyboard(
         update,
         context.tr.gettext("From now on I speak %(language)s with you.")
         % {"language": native_language_name(context.tr.language)},
     )
+
+
+# --- /tz: the time zone times are shown in ---------------------------------------------------
+TZ_BUTTON: Final = "tz:"
+FOLLOW_MARKETPLACE: Final = "auto"
+ZONES: Final = tuple(sorted({m.time_zone for m in MARKETPLACES.values()} | {"UTC"}))
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+async def tz_command(update: Update, context: ClaimContext) -> None:
+    _ = context.tr.gettext
+    typed = " ".join(context.args or []).strip()
+    if typed:
+        zone = next((z for z in _known_zones() if z.casefold() == typed.casefold()), None)
+        if zone is None:
+            await send(
+                update,
+                _("I do not know the time zone “%(zone)s”. Write it like Europe/Berlin.")
+                % {"zone": typed[:60]},
+            )
+            return
+        await _set_zone(update, context, zone)
+        return
+    current = context.require_actor().time_zone
+    rows = [
+        [InlineKeyboardButton(zone, callback_data=TZ_BUTTON + zone) for zone in ZONES[i : i + 2]]
+        for i in range(0, len(ZONES), 2)
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                _("Each claim's marketplace"), callback_data=TZ_BUTTON + FOLLOW_MARKETPLACE
+            )
+        ]
+    )
+    text = (
+        _("Times are shown in %(zone)s.") % {"zone": current}
+        if current
+        else _("Times are shown in each claim's marketplace's time zone.")
+    )
+    await send(
+        update,
+        text + "\n" + _("Tap a time zone, or send /tz and its name (/tz Europe/Madrid)."),
+        InlineKeyboardMarkup(rows),
+    )
+
+
+async def tz_button(update: Update, context: ClaimContext) -> None:
+    query = update.callback_query
+    data = query.data if query is not None and isinstance(query.data, str) else ""
+    choice = data.removeprefix(TZ_BUTTON)
+    if choice != FOLLOW_MARKETPLACE and choice not in _known_zones():
+        await answer_button(
+            update, context.tr.gettext("That button is not valid any more."), alert=True
+        )
+        return
+    await answer_button(update)
+    await _set_zone(update, context, None if choice == FOLLOW_MARKETPLACE else choice)
+
+
+async def _set_zone(update: Update, context: ClaimContext, zone: str | None) -> None:
+    services = context.services
+    actor = context.require_actor()
+    await services.storage.users.set_time_zone(actor.id, zone, services.clock())
+    _ = context.tr.gettext
+    text = (
+        _("Times are shown in %(zone)s.") % {"zone": zone}
+        if zone
+        else _("Times are shown in each claim's marketplace's time zone.")
+    )
+    if update.callback_query is not None:
+        await close_keyboard(update, text)
+    else:
+        await send(update, text)

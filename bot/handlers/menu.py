@@ -29,6 +29,7 @@ COMMANDS: Final = (
     ("users", N_("The team: people and roles"), Permission.MANAGE_PEOPLE),
     ("settings", N_("Review on or off, and the store profile"), Permission.MANAGE_STORE),
     ("lang", N_("The language I use with you"), None),
+    ("tz", N_("The time zone I show times in"), None),
     ("help", N_("All commands"), None),
     ("cancel", N_("Stop what you are doing"), None),
 )

@@ -15,7 +15,9 @@ async def reminder_job(context: ClaimContext) -> None:
     for reminder in await services.reminders.sweep():
         claim = reminder.claim
         agent = await services.storage.users.get(claim.agent_id)
-        tr = services.translator(agent.language if agent else None)
+        tr = services.translator(
+            agent.language if agent else None, agent.time_zone if agent else None
+        )
         text, rows = reminder_message(tr, reminder, now)
         await send_to(context, claim.agent_id, text, rows)
         if not reminder.escalate:

@@ -89,7 +89,9 @@ async def refresh_copies(context: ClaimContext, review_ids: list[int] | tuple[in
 async def _translator_for_chat(context: ClaimContext, chat_id: int) -> Translator:
     services = context.services
     person = await services.storage.users.get(chat_id) if chat_id > 0 else None
-    return services.translator(person.language if person else None)
+    return services.translator(
+        person.language if person else None, person.time_zone if person else None
+    )
 
 
 async def _notify(context: ClaimContext, user_id: int, text: str, rows: Rows | None = None) -> None:
@@ -99,7 +101,7 @@ async def _notify(context: ClaimContext, user_id: int, text: str, rows: Rows | N
 async def _person(context: ClaimContext, user_id: int) -> tuple[User | None, Translator]:
     person = await context.services.storage.users.get(user_id)
     language = person.language if person else None
-    return person, context.services.translator(language)
+    return person, context.services.translator(language, person.time_zone if person else None)
 
 
 # --- The agent submits -------------------------------------------------------------------------

@@ -38,6 +38,7 @@ async def help_command(update: Update, context: ClaimContext) -> None:
         _("/due - open claims by the time left to respond to Amazon (leads: the whole team)"),
         _("/history ORDER_ID - everything that happened on a claim, who did it and when"),
         _("/lang - the language I use with you"),
+        _("/tz - the time zone I show times in (each claim's marketplace's, unless you choose)"),
         _("/cancel - stop what you are doing; nothing half-done is saved"),
         _("/help - this list"),
     ]

@@ -21,6 +21,9 @@ class Translator:
 
     language: str
     translations: gettext.NullTranslations
+    # The reader's own time zone: when set, every time is shown in it instead of the one the
+    # caller names (a claim's marketplace's).
+    time_zone: str | None = None
     locale: Locale = field(init=False)
 
     def __post_init__(self) -> None:
@@ -35,6 +38,7 @@ class Translator:
     def datetime(self, moment: datetime, time_zone: str = "UTC") -> str:
         """Date (medium) and time (short, no seconds) in `time_zone`, in the agent's locale's
         own order, with the zone named: "Dec 1, 2026, 7:44 PM (Europe/Berlin)"."""
+        time_zone = self.time_zone or time_zone
         zone = ZoneInfo(time_zone)
         local = ensure_utc(moment).astimezone(zone)  # a naive time is a bug: refuse it
         pattern = str(get_datetime_format("medium", locale=self.locale)).replace("'", "")

@@ -302,7 +302,7 @@ class Journey:
             "buyer_replied",
             {"summary_length": len(reply)},
             extra_facts=extra,
-            replied_at=claim.replied_at or self.clock(),
+            replied_at=self.clock(),  # the latest message: it is answered within 24 hours
             step=step,
         )
 
@@ -414,6 +414,12 @@ class Journey:
             changes["extra_facts"] = {**claim.facts.extra, name: value}
         return await self._change(
             claim, actor, "evidence_ticked", {"item": item.value, "field": name}, **changes
+        )
+
+    async def record_info_request(self, claim: Claim, actor: User) -> Claim:
+        """Amazon asked the seller for more information: an answer is due within 48 hours."""
+        return await self._change(
+            claim, actor, "info_requested", {}, info_requested_at=self.clock()
         )
 
     # --- The end -------------------------------------------------------------------------------

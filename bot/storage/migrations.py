@@ -222,4 +222,14 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         CREATE INDEX claims_products ON claims (notified_at, product, carrier);
         """,
     ),
+    Migration(
+        6,
+        "time zones and information requests",
+        """
+        -- The time zone a person reads times in; NULL: each claim's marketplace's.
+        ALTER TABLE users ADD COLUMN time_zone TEXT;
+        -- When Amazon last asked the seller for more information (an answer is due in 48 h).
+        ALTER TABLE claims ADD COLUMN info_requested_at TEXT;
+        """,
+    ),
 )

@@ -38,6 +38,7 @@ class User:
     active: bool
     client_language: str | None = None  # the Telegram client's, seen on the last update
     telegram_name: str | None = None  # as Telegram shows it, for lists; never to buyers
+    time_zone: str | None = None  # None: each claim's marketplace's
 
     @property
     def language(self) -> str | None:
@@ -170,6 +171,14 @@ class UserRepository:
             await tx.execute(
                 "UPDATE users SET ui_language = ?, updated_at = ? WHERE id = ?",
                 (language, iso(now), user_id),
+            )
+
+    async def set_time_zone(self, user_id: int, time_zone: str | None, now: datetime) -> None:
+        """`None` shows each claim's times in its marketplace's time zone again."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE users SET time_zone = ?, updated_at = ? WHERE id = ?",
+                (time_zone, iso(now), user_id),
             )
 
     async def set_display_name(self, user_id: int, name: str, now: datetime) -> None:
@@ -810,6 +819,7 @@ def _user(row: aiosqlite.Row) -> User:
         active=bool(row["active"]),
         client_language=row["client_language"],
         telegram_name=row["telegram_name"],
+        time_zone=row["time_zone"],
     )
 
 
@@ -857,6 +867,7 @@ def _claim(row: aiosqlite.Row) -> Claim:
         cause=Cause(row["cause"]) if row["cause"] is not None else None,
         evidence=frozenset(Evidence(item) for item in json.loads(row["evidence"])),
         closed_at=_maybe_time(row["closed_at"]),
+        info_requested_at=_maybe_time(row["info_requested_at"]),
     )
 
 
@@ -879,6 +890,7 @@ _UPDATABLE: frozenset[str] = frozenset(
         "evidence",
         "outcome",
         "closed_at",
+        "info_requested_at",
         "notified_at",
         "respond_by",
     }

@@ -45,6 +45,7 @@ ACTIONS: Final = frozenset(
         "stop",  # stop waiting for a typed answer
         "submit",  # arg: draft id, sent to the team leads for review
         "hist",  # the claim's audit trail
+        "info",  # Amazon asked for more information
     }
 )
 

@@ -20,9 +20,11 @@ from bot.domain.drafts import DraftKind
 from bot.domain.fields import DELAY_CAUSES, EDITABLE
 from bot.domain.journey import (
     EVIDENCE_FACT,
+    Deadline,
     appeal_until,
     causes_for,
     claim_currency,
+    claim_deadlines,
     current_step,
     fact_value,
     follow_up_due,
@@ -99,6 +101,7 @@ def card_text(tr: Translator, claim: Claim, now: datetime) -> str:
         % {"deadline": tr.datetime(claim.respond_by, market.time_zone)}
     )
     lines.append(deadline_line(tr, claim.respond_by, now))
+    lines.extend(other_deadlines(tr, claim, now))
     facts_block = fact_lines(tr, claim)
     if facts_block:
         lines.extend(["", *facts_block])
@@ -120,6 +123,28 @@ def card_text(tr: Translator, claim: Claim, now: datetime) -> str:
         lines.append("")
         lines.extend(f"⚠ {_(caution.text)}" for caution in plan.warnings)
     return "\n".join(lines)
+
+
+def other_deadlines(tr: Translator, claim: Claim, now: datetime) -> list[str]:
+    """The deadlines besides Amazon's respond-by: an information request, a buyer's message."""
+    _ = tr.gettext
+    zone = MARKETPLACES[claim.facts.marketplace].time_zone
+    lines = []
+    for kind, due in claim_deadlines(claim):
+        left = (
+            _("overdue by %(time)s") % {"time": tr.duration(now - due)}
+            if due <= now
+            else _("%(time)s left") % {"time": tr.duration(due - now)}
+        )
+        values = {"deadline": tr.datetime(due, zone), "left": left}
+        if kind is Deadline.INFORMATION:
+            lines.append(
+                "📨 "
+                + _("Amazon asked for information: answer by %(deadline)s (%(left)s).") % values
+            )
+        elif kind is Deadline.BUYER_ANSWER:
+            lines.append("💬 " + _("The buyer wrote: answer by %(deadline)s (%(left)s).") % values)
+    return lines
 
 
 def fact_lines(tr: Translator, claim: Claim) -> list[str]:
@@ -241,7 +266,12 @@ def card_keyboard(tr: Translator, claim: Claim, now: datetime) -> Rows:  # noqa:
             (_("Outcome"), _b(claim, "out")),
         ]
     )
-    rows.append([(_("History"), _b(claim, "hist"))])
+    rows.append(
+        [
+            (_("History"), _b(claim, "hist")),
+            ("📨 " + _("Amazon asked for information"), _b(claim, "info")),
+        ]
+    )
     return rows
 
 

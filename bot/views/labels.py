@@ -43,6 +43,7 @@ EVENTS: Final = MappingProxyType(
         "role_changed": N_("Role changed"),
         "user_removed": N_("Person removed"),
         "setting_changed": N_("Setting changed"),
+        "info_requested": N_("Amazon asked for information"),
     }
 )
 
