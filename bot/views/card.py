@@ -43,7 +43,7 @@ from bot.services.journey import PreparedDraft
 from bot.storage.repositories import DraftRecord
 from bot.views import labels
 from bot.views.buttons import ClaimButton, ListButton
-from bot.views.claims import deadline_line, findings_lines
+from bot.views.claims import deadline_line, findings_lines, time_left
 from bot.views.labels import language_name, marketplace_name
 
 Rows = list[list[tuple[str, str]]]
@@ -131,12 +131,7 @@ def other_deadlines(tr: Translator, claim: Claim, now: datetime) -> list[str]:
     zone = MARKETPLACES[claim.facts.marketplace].time_zone
     lines = []
     for kind, due in claim_deadlines(claim):
-        left = (
-            _("overdue by %(time)s") % {"time": tr.duration(now - due)}
-            if due <= now
-            else _("%(time)s left") % {"time": tr.duration(due - now)}
-        )
-        values = {"deadline": tr.datetime(due, zone), "left": left}
+        values = {"deadline": tr.datetime(due, zone), "left": time_left(tr, due, now)}
         if kind is Deadline.INFORMATION:
             lines.append(
                 "📨 "
@@ -585,11 +580,7 @@ def claims_list(
     rows: Rows = []
     for claim in claims:
         level = urgency(claim.respond_by, now)
-        left = (
-            _("overdue by %(time)s") % {"time": tr.duration(now - claim.respond_by)}
-            if claim.respond_by <= now
-            else _("%(time)s left") % {"time": tr.duration(claim.respond_by - now)}
-        )
+        left = time_left(tr, claim.respond_by, now)
         owner = f" · {owners.get(claim.agent_id, claim.agent_id)}" if team and owners else ""
         lines.append(
             f"{URGENCY_MARK[level.value]} #{claim.id} · {claim.facts.order_id} · "

@@ -25,6 +25,14 @@ def deadline_line(tr: Translator, deadline: datetime, now: datetime) -> str:
     return _("%(time)s left.") % left
 
 
+def time_left(tr: Translator, deadline: datetime, now: datetime) -> str:
+    """ "5 hours left" or "overdue by 2 hours", for lists and short lines."""
+    _ = tr.gettext
+    if deadline <= now:
+        return _("overdue by %(time)s") % {"time": tr.duration(now - deadline)}
+    return _("%(time)s left") % {"time": tr.duration(deadline - now)}
+
+
 def findings_lines(tr: Translator, findings: Sequence[Finding]) -> list[str]:
     """The messaging-rule check, in the agent's language: blocks first, then cautions."""
     _ = tr.gettext

@@ -11,14 +11,15 @@ from bot.i18n.translator import Translator
 from bot.services.reminders import Reminder
 from bot.views.buttons import ListButton
 from bot.views.card import Rows
+from bot.views.claims import time_left
 
 
 def _left(tr: Translator, reminder: Reminder, now: datetime) -> str:
-    _ = tr.gettext
+    # An overdue reminder sent in the very second of the deadline still says "overdue".
     deadline = reminder.claim.respond_by
-    if reminder.kind is ReminderKind.OVERDUE or deadline <= now:
-        return _("overdue by %(time)s") % {"time": tr.duration(now - deadline)}
-    return _("%(time)s left") % {"time": tr.duration(deadline - now)}
+    if reminder.kind is ReminderKind.OVERDUE:
+        return time_left(tr, deadline, max(now, deadline))
+    return time_left(tr, deadline, now)
 
 
 def reminder_message(

@@ -21,7 +21,7 @@ from bot.storage.repositories import DraftRecord, ReviewStatus
 from bot.views import labels
 from bot.views.buttons import ClaimButton, ReviewButton, queue_data
 from bot.views.card import NEW_MESSAGE, URGENCY_MARK, Rows, quote
-from bot.views.claims import deadline_line, findings_lines
+from bot.views.claims import deadline_line, findings_lines, time_left
 from bot.views.labels import language_name, marketplace_name
 
 RULE: Final = "────────────"
@@ -282,11 +282,7 @@ def queue_list(
     rows: Rows = []
     for item in items:
         claim = item.claim
-        left = (
-            _("overdue by %(time)s") % {"time": tr.duration(now - claim.respond_by)}
-            if claim.respond_by <= now
-            else _("%(time)s left") % {"time": tr.duration(claim.respond_by - now)}
-        )
+        left = time_left(tr, claim.respond_by, now)
         mark = URGENCY_MARK[urgency(claim.respond_by, now).value]
         lines.append(
             f"{mark} #{claim.id} · {claim.facts.order_id} · {_kind(tr, item.draft)}"
