@@ -22,7 +22,7 @@ from bot.domain.people import Permission
 from bot.domain.text import N_
 from bot.drafting.renderer import DraftFactsError
 from bot.handlers import review
-from bot.handlers.access import can, permitted, refuse_button
+from bot.handlers.access import can, permitted, pressed, refuse_button
 from bot.handlers.common import answer_button, close_keyboard, markup, send, show
 from bot.handlers.context import ClaimContext
 from bot.handlers.history import show_history
@@ -107,10 +107,8 @@ async def _list_page(
 
 
 async def list_button(update: Update, context: ClaimContext) -> None:
-    query = update.callback_query
-    button = parse_list_button(query.data if query else None)
+    button = await pressed(update, context, parse_list_button)
     if button is None:
-        await _invalid(update, context)
         return
     if button.claim_id is None:
         if button.team and not await permitted(update, context, Permission.SEE_TEAM):
@@ -129,10 +127,8 @@ async def list_button(update: Update, context: ClaimContext) -> None:
 
 # --- Claim buttons ---------------------------------------------------------------------------
 async def claim_button(update: Update, context: ClaimContext) -> None:
-    query = update.callback_query
-    button = parse_claim_button(query.data if query else None)
+    button = await pressed(update, context, parse_claim_button)
     if button is None:
-        await _invalid(update, context)
         return
     _ = context.tr.gettext
     claim = await _load_or_refuse(update, context, button.claim_id)
