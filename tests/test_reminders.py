@@ -9,7 +9,7 @@ from typing import Any
 from bot.domain.reminders import ReminderKind, reminder_due, superseded_by
 from bot.handlers.context import ClaimContext
 from bot.handlers.reminders import JOB_NAME, reminder_job
-from tests.conftest import START, Chat, texts
+from tests.conftest import ADMIN, START, Chat, texts
 from tests.test_review import AGENT, LEAD, LEAD2, ORDER, open_claim_as, team
 
 DEADLINE = START + timedelta(hours=72)  # a claim opened at START without a notice
@@ -247,3 +247,18 @@ async def test_each_agent_reads_times_in_their_time_zone(bot: Any) -> None:
         assert person.time_zone is None
         forged = await chat.press_data("tz:Nowhere/Land", user_id=AGENT)
         assert forged[-1].params["text"] == "That button is not valid any more."
+
+
+async def test_a_removed_agents_claims_are_reminded_to_the_leads(bot: Any, clock: Any) -> None:
+    async with bot() as chat:
+        await team(chat)
+        await open_claim_as(chat, AGENT)
+        admin = await chat.services.storage.users.get(ADMIN)
+        assert admin is not None
+        await chat.services.people.remove(admin, AGENT)
+        clock.now = DEADLINE - timedelta(hours=20)
+        calls = await sweep(chat)
+        assert texts(calls, AGENT) == []
+        for lead in (LEAD, LEAD2):
+            (message,) = texts(calls, lead)
+            assert message.startswith(f"⚠ Claim #1 of Anna (order {ORDER}): 20 hours left")

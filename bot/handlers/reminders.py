@@ -10,17 +10,19 @@ JOB_NAME = "reminders"
 
 
 async def reminder_job(context: ClaimContext) -> None:
+    """Send what the sweep found. A claim whose agent was removed (and not handed on yet)
+    goes to the leads at every reminder, not only the escalated ones: nobody else would act."""
     services = context.services
     now = services.clock()
     for reminder in await services.reminders.sweep():
         claim = reminder.claim
         agent = await services.storage.users.get(claim.agent_id)
-        tr = services.translator(
-            agent.language if agent else None, agent.time_zone if agent else None
-        )
-        text, rows = reminder_message(tr, reminder, now)
-        await send_to(context, claim.agent_id, text, rows)
-        if not reminder.escalate:
+        reachable = agent is not None and agent.active
+        if agent is not None and reachable:
+            tr = services.translator(agent.language, agent.time_zone)
+            text, rows = reminder_message(tr, reminder, now)
+            await send_to(context, claim.agent_id, text, rows)
+        if reachable and not reminder.escalate:
             continue
         name = agent.name() if agent else str(claim.agent_id)
         for chat_id, language in await services.reviews.lead_chats(exclude=claim.agent_id):
