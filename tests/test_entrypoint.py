@@ -135,27 +135,32 @@ def test_run_answers_over_http_and_stops_cleanly_on_sigint(
         CLAIMBOT_LOG_LEVEL="DEBUG",  # the most talkative level must still hide the token
         PTB_TIMEDELTA="1",
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not (
-            fake_api.texts_to(ADMIN) and fake_api.texts_to(STRANGER)
-        ):
-            assert process.poll() is None, process.communicate()[1]
-            time.sleep(0.1)
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=20)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+    # Output goes to files, not pipes: at DEBUG the bot writes more than a pipe holds, and a
+    # pipe nobody reads until the end would block its logging (and so the bot) when full.
+    out_path, err_path = tmp_path / "stdout.log", tmp_path / "stderr.log"
+    with out_path.open("w") as out_file, err_path.open("w") as err_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
+            env=env,
+            stdout=out_file,
+            stderr=err_file,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not (
+                fake_api.texts_to(ADMIN) and fake_api.texts_to(STRANGER)
+            ):
+                assert process.poll() is None, err_path.read_text()
+                time.sleep(0.1)
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=20)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    out, err = out_path.read_text(), err_path.read_text()
     assert process.returncode == 0, err
     (welcome,) = fake_api.texts_to(ADMIN)
     assert welcome.startswith("Welcome to claimbot. You are signed in as admin.")
