@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.domain.stats import parse_period
 from bot.services.stats import Stats
-from bot.storage import Database, Storage
+from bot.storage import Database, Storage, rollup
 
 OUTCOMES = (
     "withdrawn",
@@ -60,6 +60,12 @@ def generate(path: Path, claims: int, agents: int = 200) -> None:
         ).fetchall()
         for name, _sql in indexes:
             conn.execute(f'DROP INDEX "{name}"')
+        # So are the daily counts: the triggers would keep them row by row.
+        triggers = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'claims'"
+        ).fetchall()
+        for name, _sql in triggers:
+            conn.execute(f'DROP TRIGGER "{name}"')
         conn.execute(
             """
             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < :count - 1),
@@ -106,6 +112,9 @@ def generate(path: Path, claims: int, agents: int = 200) -> None:
         )
         for _name, sql in indexes:
             conn.execute(sql)
+        for _name, sql in triggers:
+            conn.execute(sql)
+        conn.executescript(rollup.rebuild_sql())
         conn.commit()
         conn.execute("ANALYZE")
     finally:

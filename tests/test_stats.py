@@ -18,6 +18,7 @@ from bot.domain.claims import ClaimFacts, Fulfillment, Outcome, Reason, Stage
 from bot.domain.stats import Period, PeriodError, parse_period
 from bot.handlers.stats import mondays
 from bot.settings import Settings
+from bot.storage import rollup
 from bot.storage.repositories import Storage
 from bot.views.chart import PALETTE
 from tests.conftest import START, Chat, alerts, texts
@@ -284,3 +285,37 @@ async def test_agents_have_no_stats(bot: Any) -> None:
         bad = texts(await chat.send("/stats yesterday", LEAD))
         assert bad[0].startswith("Give no period (the last 60 days)")
         _ = datetime
+
+
+async def test_the_triggers_keep_the_daily_counts_equal_to_a_recount(bot: Any) -> None:
+    """After claims are opened, contacted, closed, handed to someone else, deleted and their
+    facts changed, the counts the triggers kept equal a fresh count from the claims."""
+    async with bot() as chat:
+        await fixture(chat)
+        storage = chat.services.storage
+        claim = await storage.claims.get(4)
+        assert claim is not None
+        async with storage.db.transaction() as tx:
+            await storage.claims.update(
+                tx, claim, START, outcome=Outcome.DENIED, closed_at=START, product="Toaster"
+            )
+            await tx.execute(
+                "UPDATE claims SET marketplace = 'FR', agent_id = ? WHERE id = 1", (LEAD,)
+            )
+            await tx.execute("DELETE FROM claims WHERE id = 6")
+
+        async def counts() -> list[tuple[Any, ...]]:
+            rows = await storage.db.fetchall(
+                "SELECT day, dim, key, name, n, late FROM claim_days WHERE n != 0 ORDER BY 1, 2, 3"
+            )
+            return [tuple(row) for row in rows]
+
+        kept = await counts()
+        async with storage.db.transaction() as tx:
+            await tx.executescript(rollup.rebuild_sql())
+        assert kept == await counts()
+        report = await chat.services.stats.compute(parse_period("", START.date()))
+        assert dict(report.by_agent) == {LEAD: 2, AGENT: 3}
+        assert report.by_marketplace["FR"] == 2
+        assert ("Toaster", 2) in report.top_products
+        assert report.by_outcome["open"] == 0

@@ -100,7 +100,7 @@ async def test_open_applies_the_migrations_and_sets_the_pragmas(
 ) -> None:
     assert db.is_open
     assert db_path.is_file()
-    assert await db.schema_version() == len(MIGRATIONS) == 6
+    assert await db.schema_version() == len(MIGRATIONS) == 7
     rows = await db.fetchall("SELECT version, name FROM schema_migrations")
     assert [(r["version"], r["name"]) for r in rows] == [
         (1, "initial schema"),
@@ -109,6 +109,7 @@ async def test_open_applies_the_migrations_and_sets_the_pragmas(
         (4, "reminders"),
         (5, "reporting"),
         (6, "time zones and information requests"),
+        (7, "daily counts"),
     ]
     tables = {
         r["name"] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")
@@ -161,6 +162,7 @@ async def test_reopening_applies_no_migration_again(
         "applied migration 4 (reminders)",
         "applied migration 5 (reporting)",
         "applied migration 6 (time zones and information requests)",
+        "applied migration 7 (daily counts)",
     ]
     assert not first.is_open
 
@@ -169,14 +171,14 @@ async def test_reopening_applies_no_migration_again(
     try:
         await second.open()
         after = [tuple(r) for r in await second.fetchall("SELECT * FROM schema_migrations")]
-        assert await second.schema_version() == 6
+        assert await second.schema_version() == 7
         journal = await second.fetchone("PRAGMA journal_mode")
         assert journal is not None
         assert str(journal[0]).lower() == "wal"
     finally:
         await second.close()
     assert after == before
-    assert len(after) == 6
+    assert len(after) == 7
     assert [r for r in caplog.records if "applied migration" in r.getMessage()] == []
 
 
@@ -207,7 +209,7 @@ async def test_a_database_from_a_newer_claimbot_is_refused(db_path: Path) -> Non
     with sqlite3.connect(db_path) as raw:
         versions = [r[0] for r in raw.execute("SELECT version FROM schema_migrations ORDER BY 1")]
     raw.close()
-    assert versions == [1, 2, 3, 4, 5, 6, 99]
+    assert versions == [1, 2, 3, 4, 5, 6, 7, 99]
 
 
 async def test_using_a_closed_database_fails_clearly(db_path: Path) -> None:
@@ -625,7 +627,7 @@ async def test_persisted_data_survives_closing_and_reopening(db_path: Path) -> N
         assert second.is_open
         assert await reader.get_user_data() == {4242: {"lang": "zh_Hans", "name": "李雷"}}
         assert await reader.get_chat_data() == {4242: {"last": "Ärger"}}
-        assert await second.schema_version() == 6
+        assert await second.schema_version() == 7
         assert await second.integrity_check() == "ok"
     finally:
         await second.close()

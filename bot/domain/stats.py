@@ -58,17 +58,9 @@ def parse_period(text: str, today: date) -> Period:
     raise PeriodError(text)
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One group of claims with the same reason, fulfilment, marketplace and outcome."""
-
-    reason: str
-    fulfillment: str
-    marketplace: str
-    outcome: str | None
-    count: int
-    missed: int
-    contacted: int = 0
+# One summed daily count: (dimension, value, display name, claims, closed after the deadline).
+Count = tuple[str, str, str | None, int, int]
+CONTACT_BUCKET_MINUTES = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,27 +84,20 @@ class Report:
 
 
 def build_report(
-    period: Period,
-    cells: list[Cell],
-    *,
-    by_agent: dict[int, int],
-    median_contact_hours: float | None,
-    top_products: list[tuple[str, int]],
-    top_carriers: list[tuple[str, int]],
-    orders_60d: int | None,
+    period: Period, counts: list[Count], *, open_overdue: int, orders_60d: int | None
 ) -> Report:
-    by_reason: Counter[str] = Counter()
-    by_fulfillment: Counter[str] = Counter()
-    by_marketplace: Counter[str] = Counter()
-    by_outcome: Counter[str] = Counter()
-    missed = 0
-    for cell in cells:
-        by_reason[cell.reason] += cell.count
-        by_fulfillment[cell.fulfillment] += cell.count
-        by_marketplace[cell.marketplace] += cell.count
-        by_outcome[cell.outcome or "open"] += cell.count
-        missed += cell.missed
-    total = sum(by_outcome.values())
+    """The report from the period's summed daily counts (see bot/storage/rollup.py) and the
+    number of open claims of the period past their deadline."""
+    per: dict[str, Counter[str]] = {}
+    names: dict[tuple[str, str], str] = {}
+    late = 0
+    for dim, key, name, count, closed_late in counts:
+        per.setdefault(dim, Counter())[key] = count
+        if name:
+            names[dim, key] = name
+        late += closed_late if dim == "all" else 0
+    by_outcome = per.get("outcome", Counter())
+    total = per.get("all", Counter())[""]
     closed = total - by_outcome["open"]
     counted = sum(n for o, n in by_outcome.items() if o != "open" and Outcome(o).counts_in_odr)
     safe = by_outcome[Outcome.WITHDRAWN.value] + by_outcome[Outcome.DENIED.value]
@@ -123,21 +108,47 @@ def build_report(
     return Report(
         period=period,
         total=total,
-        by_reason=by_reason,
-        by_fulfillment=by_fulfillment,
-        by_marketplace=by_marketplace,
-        by_agent=Counter(by_agent),
+        by_reason=per.get("reason", Counter()),
+        by_fulfillment=per.get("fulfillment", Counter()),
+        by_marketplace=per.get("marketplace", Counter()),
+        by_agent=Counter({int(k): n for k, n in per.get("agent", Counter()).items()}),
         by_outcome=by_outcome,
         closed=closed,
-        missed=missed,
+        missed=late + open_overdue,
         withdrawal_rate=_rate(by_outcome[Outcome.WITHDRAWN.value], closed),
         odr_safe_rate=_rate(safe, closed),
         counted_in_odr=counted,
         odr_estimate=estimate,
-        median_contact_hours=median_contact_hours,
-        top_products=top_products,
-        top_carriers=top_carriers,
+        median_contact_hours=median_hours(per.get("contact", Counter())),
+        top_products=_top(per.get("product", Counter()), names, "product"),
+        top_carriers=_top(per.get("carrier", Counter()), names, "carrier"),
     )
+
+
+def median_hours(buckets: Counter[str]) -> float | None:
+    """The median of first-contact times kept in 10-minute buckets (each counted at its
+    start): exact to the bucket."""
+    total = sum(buckets.values())
+    if total == 0:
+        return None
+    wanted = {(total - 1) // 2, total // 2}
+    found: list[int] = []
+    seen = 0
+    for bucket in sorted(buckets, key=int):
+        count = buckets[bucket]
+        found.extend(int(bucket) for position in wanted if seen <= position < seen + count)
+        seen += count
+    minutes = sum(found) / len(found) * CONTACT_BUCKET_MINUTES
+    return minutes / 60
+
+
+def _top(
+    counter: Counter[str], names: dict[tuple[str, str], str], dim: str
+) -> list[tuple[str, int]]:
+    """The five largest, each shown with a spelling people typed (the key is casefolded)."""
+    shown = {key: names.get((dim, key), key) for key in counter}
+    ranked = sorted(counter.items(), key=lambda item: (-item[1], shown[item[0]]))
+    return [(shown[key], count) for key, count in ranked[:5]]
 
 
 def _rate(part: int, whole: int) -> Decimal | None:

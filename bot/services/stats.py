@@ -9,7 +9,7 @@ from datetime import datetime
 
 from bot.domain.claims import Claim
 from bot.domain.people import Permission, require
-from bot.domain.stats import Cell, Period, Report, build_report, period_bounds
+from bot.domain.stats import Period, Report, build_report, period_bounds
 from bot.services.history import safe_cell
 from bot.storage.repositories import Storage, User, iso
 
@@ -54,21 +54,16 @@ class Stats:
         """The report, without a person (the command line and the benchmark)."""
         start, end = period_bounds(period)
         stats = self.storage.stats
-        cells = [Cell(*row) for row in await stats.cells(start, end, self.clock())]
-        contacted = sum(cell.contacted for cell in cells)
         return build_report(
             period,
-            cells,
-            by_agent=await stats.by_agent(start, end),
-            median_contact_hours=await stats.median_contact_hours(start, end, contacted),
-            top_products=await stats.top("product", start, end),
-            top_carriers=await stats.top("carrier", start, end),
+            await stats.day_counts(period.start, period.end),
+            open_overdue=await stats.open_overdue(start, end, self.clock()),
             orders_60d=self.orders_60d,
         )
 
     async def weeks(self, actor: User, period: Period) -> list[tuple[str, str, int]]:
         require(actor, Permission.REPORTS)
-        return await self.storage.stats.weeks(*period_bounds(period))
+        return await self.storage.stats.weeks(period.start, period.end)
 
     async def export(self, actor: User, period: Period) -> tuple[str, bytes]:
         require(actor, Permission.REPORTS)

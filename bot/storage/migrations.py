@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Final, NamedTuple
 
+from bot.storage import rollup
+
 
 class Migration(NamedTuple):
     version: int
@@ -231,5 +233,12 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         -- When Amazon last asked the seller for more information (an answer is due in 48 h).
         ALTER TABLE claims ADD COLUMN info_requested_at TEXT;
         """,
+    ),
+    Migration(
+        7,
+        "daily counts",
+        # /stats adds up daily counts kept by triggers (bot/storage/rollup.py), filled here
+        # from the claims already stored.
+        rollup.SCHEMA + rollup.TRIGGERS + rollup.rebuild_sql(),
     ),
 )

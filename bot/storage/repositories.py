@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -599,72 +599,34 @@ class StatsRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def cells(
-        self, start: datetime, end: datetime, now: datetime
-    ) -> list[tuple[str, str, str, str | None, int, int, int]]:
-        """(reason, fulfillment, marketplace, outcome, claims, deadlines missed, claims with
-        a first message to the buyer). Reads the covering index only; agents are counted
-        apart (`by_agent`): in one cube with them nearly every claim is a group of its own."""
+    async def day_counts(
+        self, first: date, last: date
+    ) -> list[tuple[str, str, str | None, int, int]]:
+        """(dimension, value, display name, claims, closed late) summed over the days, from
+        the daily counts the triggers keep (bot/storage/rollup.py)."""
         rows = await self.db.fetchall(
-            "SELECT reason, fulfillment, marketplace, outcome, COUNT(*),"
-            " SUM(COALESCE(closed_at, ?) > respond_by), COUNT(contacted_at)"
-            " FROM claims WHERE notified_at >= ? AND notified_at < ?"
-            " GROUP BY outcome, marketplace, reason, fulfillment",
+            "SELECT dim, key, MIN(name), SUM(n), SUM(late) FROM claim_days"
+            " WHERE day >= ? AND day <= ? GROUP BY dim, key HAVING SUM(n) > 0",
+            (first.isoformat(), last.isoformat()),
+        )
+        return [(r[0], r[1], r[2], int(r[3]), int(r[4] or 0)) for r in rows]
+
+    async def open_overdue(self, start: datetime, end: datetime, now: datetime) -> int:
+        """Open claims noticed in [start, end) whose respond-by time has passed."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM claims WHERE closed_at IS NULL AND respond_by < ?"
+            " AND notified_at >= ? AND notified_at < ?",
             (iso(now), iso(start), iso(end)),
         )
-        return [(r[0], r[1], r[2], r[3], int(r[4]), int(r[5] or 0), int(r[6] or 0)) for r in rows]
+        return int(row[0]) if row is not None else 0
 
-    async def by_agent(self, start: datetime, end: datetime) -> dict[int, int]:
+    async def weeks(self, first: date, last: date) -> list[tuple[str, str, int]]:
+        """(the Monday of the notice's week, outcome or "open", claims) per week."""
         rows = await self.db.fetchall(
-            "SELECT agent_id, COUNT(*) FROM claims WHERE notified_at >= ? AND notified_at < ?"
-            " GROUP BY agent_id",
-            (iso(start), iso(end)),
-        )
-        return {int(r[0]): int(r[1]) for r in rows}
-
-    async def top(self, column: str, start: datetime, end: datetime) -> list[tuple[str, int]]:
-        """The five most frequent products or carriers, case and spacing ignored: grouped
-        by the exact text in SQL (over the covering index), merged here."""
-        if column not in ("product", "carrier"):
-            raise ValueError(column)
-        rows = await self.db.fetchall(
-            f"SELECT {column}, COUNT(*) FROM claims"  # noqa: S608 - a fixed column name
-            f" WHERE notified_at >= ? AND notified_at < ? AND {column} IS NOT NULL"
-            f" GROUP BY {column}",
-            (iso(start), iso(end)),
-        )
-        names: dict[str, str] = {}
-        counts: dict[str, int] = {}
-        for name, count in sorted((str(r[0]), int(r[1])) for r in rows):
-            key = " ".join(name.split()).casefold()
-            names.setdefault(key, name.strip())
-            counts[key] = counts.get(key, 0) + count
-        ranked = sorted(counts, key=lambda key: (-counts[key], names[key]))
-        return [(names[key], counts[key]) for key in ranked[:5]]
-
-    async def median_contact_hours(
-        self, start: datetime, end: datetime, count: int
-    ) -> float | None:
-        """The median time from the notice to the first message to the buyer, in hours,
-        over the `count` claims of the period that have one."""
-        if count == 0:
-            return None
-        rows = await self.db.fetchall(
-            "SELECT (julianday(contacted_at) - julianday(notified_at)) * 24 AS hours"
-            " FROM claims WHERE notified_at >= ? AND notified_at < ?"
-            " AND contacted_at IS NOT NULL ORDER BY hours LIMIT ? OFFSET ?",
-            (iso(start), iso(end), 2 - count % 2, (count - 1) // 2),
-        )
-        values = [float(r[0]) for r in rows]
-        return sum(values) / len(values)
-
-    async def weeks(self, start: datetime, end: datetime) -> list[tuple[str, str, int]]:
-        """(ISO week's Monday, outcome or "open", claims) per week of the notice."""
-        rows = await self.db.fetchall(
-            "SELECT date(notified_at, 'weekday 0', '-6 days') AS monday,"
-            " COALESCE(outcome, 'open'), COUNT(*) FROM claims"
-            " WHERE notified_at >= ? AND notified_at < ? GROUP BY 1, 2 ORDER BY 1, 2",
-            (iso(start), iso(end)),
+            "SELECT date(day, 'weekday 0', '-6 days'), key, SUM(n) FROM claim_days"
+            " WHERE dim = 'outcome' AND day >= ? AND day <= ? GROUP BY 1, 2"
+            " HAVING SUM(n) > 0 ORDER BY 1, 2",
+            (first.isoformat(), last.isoformat()),
         )
         return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
 
