@@ -168,7 +168,7 @@ async def _set_commands(application: ClaimApplication, services: Services) -> No
         return
     for role in (Role.LEAD, Role.ADMIN):
         for person in await services.storage.users.with_role(role):
-            await set_personal_menu(application.bot, person, services.translator(person.language))
+            await set_personal_menu(application.bot, person, services.translator_for(person))
 
 
 async def _post_shutdown(application: ClaimApplication) -> None:

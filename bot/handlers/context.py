@@ -58,6 +58,13 @@ class Services:
             self._translators[key] = translator
         return translator
 
+    def translator_for(self, person: User | None) -> Translator:
+        """What someone reads a message in when it is sent to them on another person's
+        action (a review decision, a reminder): their language and time zone as stored."""
+        if person is None:
+            return self.translator(None)
+        return self.translator(person.language, person.time_zone)
+
 
 class BotData:
     """`application.bot_data`: holds the services; never persisted."""

@@ -40,8 +40,7 @@ async def _person(update: Update, context: ClaimContext, user_id: int) -> None:
 async def _menu(context: ClaimContext, person: User) -> None:
     """Their command menu follows their role (a lead's shows /queue)."""
     if context.services.channel == "telegram":
-        tr = context.services.translator(person.language)
-        await set_personal_menu(context.bot, person, tr)
+        await set_personal_menu(context.bot, person, context.services.translator_for(person))
 
 
 def _problem(context: ClaimContext, error: PeopleError) -> str:

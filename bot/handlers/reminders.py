@@ -19,8 +19,7 @@ async def reminder_job(context: ClaimContext) -> None:
         agent = await services.storage.users.get(claim.agent_id)
         reachable = agent is not None and agent.active
         if agent is not None and reachable:
-            tr = services.translator(agent.language, agent.time_zone)
-            text, rows = reminder_message(tr, reminder, now)
+            text, rows = reminder_message(services.translator_for(agent), reminder, now)
             await send_to(context, claim.agent_id, text, rows)
         if reachable and not reminder.escalate:
             continue

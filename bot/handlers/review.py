@@ -87,21 +87,14 @@ async def refresh_copies(context: ClaimContext, review_ids: list[int] | tuple[in
 
 
 async def _translator_for_chat(context: ClaimContext, chat_id: int) -> Translator:
-    services = context.services
-    person = await services.storage.users.get(chat_id) if chat_id > 0 else None
-    return services.translator(
-        person.language if person else None, person.time_zone if person else None
-    )
-
-
-async def _notify(context: ClaimContext, user_id: int, text: str, rows: Rows | None = None) -> None:
-    await send_to(context, user_id, text, rows)
+    """A person's chat (positive id) in their language; a group's in English."""
+    users = context.services.storage.users
+    return context.services.translator_for(await users.get(chat_id) if chat_id > 0 else None)
 
 
 async def _person(context: ClaimContext, user_id: int) -> tuple[User | None, Translator]:
     person = await context.services.storage.users.get(user_id)
-    language = person.language if person else None
-    return person, context.services.translator(language, person.time_zone if person else None)
+    return person, context.services.translator_for(person)
 
 
 # --- The agent submits -------------------------------------------------------------------------
@@ -229,8 +222,8 @@ async def _decided(update: Update, context: ClaimContext, item: ReviewItem) -> N
 async def _tell_agent_approved(context: ClaimContext, item: ReviewItem) -> None:
     _person_row, tr = await _person(context, item.claim.agent_id)
     head, body, rows = views.approved_notice(tr, item)
-    await _notify(context, item.claim.agent_id, head)
-    await _notify(context, item.claim.agent_id, body, rows)
+    await send_to(context, item.claim.agent_id, head)
+    await send_to(context, item.claim.agent_id, body, rows)
 
 
 async def _ask(
@@ -282,14 +275,14 @@ async def typed_answer(update: Update, context: ClaimContext, pending: PendingIn
             await refresh_copies(context, [old.review.id])
             await show_review(context, actor.id, new, context.tr)
             _agent, agent_tr = await _person(context, new.claim.agent_id)
-            await _notify(context, new.claim.agent_id, views.corrected_notice(agent_tr, old, new))
+            await send_to(context, new.claim.agent_id, views.corrected_notice(agent_tr, old, new))
         else:
             item = await services.reviews.return_draft(review_id, text, actor)
             await services.storage.pending.clear(actor.id)
             await refresh_copies(context, [item.review.id])
             agent, agent_tr = await _person(context, item.claim.agent_id)
             notice, rows = views.returned_notice(agent_tr, item)
-            await _notify(context, item.claim.agent_id, notice, rows)
+            await send_to(context, item.claim.agent_id, notice, rows)
             await send(
                 update,
                 _("Returned to %(name)s with your comment.")

@@ -9,7 +9,7 @@ from bot.i18n.translator import Translator
 from bot.storage.repositories import User
 from bot.views import labels
 from bot.views.buttons import PeopleButton
-from bot.views.card import Rows
+from bot.views.card import Rows, labelled
 
 
 def _role(tr: Translator, role: Role) -> str:
@@ -46,8 +46,8 @@ def person_screen(tr: Translator, person: User, open_claims: int, actor: User) -
     _ = tr.gettext
     lines = [
         person.name(),
-        labels_line(tr, _("User id"), str(person.id)),
-        labels_line(tr, _("Role"), _role(tr, person.role)),
+        labelled(tr, _("User id"), str(person.id)),
+        labelled(tr, _("Role"), _role(tr, person.role)),
         _("Open claims: %(count)s") % {"count": open_claims},
     ]
     if not person.active:
@@ -79,10 +79,6 @@ def person_screen(tr: Translator, person: User, open_claims: int, actor: User) -
         rows.append([("✕ " + _("Remove"), PeopleButton("rm", person.id).data())])
     rows.append([("◂ " + _("The team"), PeopleButton("list").data())])
     return "\n".join(lines), rows
-
-
-def labels_line(tr: Translator, label: str, value: str) -> str:
-    return tr.gettext("%(label)s: %(value)s") % {"label": label, "value": value}
 
 
 def remove_confirm(tr: Translator, person: User, open_claims: int) -> tuple[str, Rows]:
