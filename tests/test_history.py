@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from bot.services.history import safe_cell
+from bot.services.spreadsheet import safe_cell
 from tests.conftest import Chat, texts
 from tests.test_review import AGENT, LEAD, ORDER, open_claim_as, team
 

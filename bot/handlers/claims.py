@@ -251,21 +251,30 @@ async def send_draft(update: Update, context: ClaimContext, prepared: PreparedDr
     await send(update, preview_text, markup(rows))
 
 
+async def _explain(update: Update, error: JourneyError, **reasons: str) -> None:
+    """Answer a draft button the journey refused for a reason the person can act on (a
+    newer version exists, approval is missing); any other refusal goes up, to be refused
+    as an invalid button."""
+    text = reasons.get(str(error))
+    if text is None:
+        raise error
+    await answer_button(update, text, alert=True)
+
+
 async def _sent(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
     _ = context.tr.gettext
     journey = context.services.journey
     try:
         fresh, record = await journey.mark_sent(claim, int(arg or ""), context.require_actor())
     except JourneyError as error:
-        reasons = {
-            "not_latest": _("There is a newer version of this message: mark that one as sent."),
-            "needs_approval": _(
+        await _explain(
+            update,
+            error,
+            not_latest=_("There is a newer version of this message: mark that one as sent."),
+            needs_approval=_(
                 "A team lead has to approve this version first: submit it for review."
             ),
-        }
-        if str(error) not in reasons:
-            raise
-        await answer_button(update, reasons[str(error)], alert=True)
+        )
         return
     await answer_button(update, _("Marked as sent."))
     await close_keyboard(update)
@@ -278,12 +287,12 @@ async def _edit(update: Update, context: ClaimContext, claim: Claim, arg: str | 
     try:
         await context.services.journey.newest_version(claim, draft_id)
     except JourneyError as error:
-        if str(error) != "not_latest":
-            raise
-        await answer_button(
+        await _explain(
             update,
-            context.tr.gettext("There is a newer version of this message: edit that one."),
-            alert=True,
+            error,
+            not_latest=context.tr.gettext(
+                "There is a newer version of this message: edit that one."
+            ),
         )
         return
     await answer_button(update)
@@ -433,12 +442,12 @@ async def _submit(update: Update, context: ClaimContext, claim: Claim, arg: str 
         )
         return
     except JourneyError as error:
-        if str(error) != "not_latest":
-            raise
-        await answer_button(
+        await _explain(
             update,
-            context.tr.gettext("There is a newer version of this message: submit that one."),
-            alert=True,
+            error,
+            not_latest=context.tr.gettext(
+                "There is a newer version of this message: submit that one."
+            ),
         )
         return
     await review.submitted(update, context, item, superseded)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 
@@ -11,10 +9,8 @@ from bot.domain.claims import Claim
 from bot.domain.orders import OrderIdError, parse_order_id
 from bot.domain.people import Permission, require
 from bot.services.journey import Journey, can_see
+from bot.services.spreadsheet import csv_bytes, safe_cell
 from bot.storage.repositories import EventRecord, Storage, User, iso
-
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,28 +54,27 @@ def csv_name(claim: Claim) -> str:
     return f"claim-{claim.id}-{claim.facts.order_id}-history.csv"
 
 
+TRAIL_COLUMNS = (
+    "event_id",
+    "time_utc",
+    "claim_id",
+    "order_id",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+    "event",
+    "draft_kind",
+    "draft_version",
+    "details",
+)
+
+
 def trail_csv(trail: Trail) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        [
-            "event_id",
-            "time_utc",
-            "claim_id",
-            "order_id",
-            "actor_id",
-            "actor_name",
-            "actor_role",
-            "event",
-            "draft_kind",
-            "draft_version",
-            "details",
-        ]
-    )
+    rows = []
     for event in trail.events:
         person = trail.people.get(event.actor_id) if event.actor_id is not None else None
         kind, version = trail.versions.get(event.draft_id, ("", 0)) if event.draft_id else ("", 0)
-        writer.writerow(
+        rows.append(
             [
                 event.id,
                 iso(event.created_at),
@@ -94,13 +89,7 @@ def trail_csv(trail: Trail) -> bytes:
                 safe_cell(json.dumps(event.payload, ensure_ascii=False, sort_keys=True)),
             ]
         )
-    # A byte-order mark, so that spreadsheet programs read the file as UTF-8.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def safe_cell(text: str) -> str:
-    """Text a spreadsheet shows as text, never runs as a formula."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return csv_bytes(TRAIL_COLUMNS, rows)
 
 
 __all__ = ["History", "OrderIdError", "Trail", "trail_csv"]

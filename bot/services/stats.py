@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from datetime import datetime
 
 from bot.domain.claims import Claim
 from bot.domain.people import Permission, require
 from bot.domain.stats import Period, Report, build_report, period_bounds
-from bot.services.history import safe_cell
+from bot.services.spreadsheet import csv_bytes, safe_cell
 from bot.storage.repositories import Storage, User, iso
 
 EXPORT_COLUMNS = (
@@ -74,14 +72,13 @@ class Stats:
         times (UTC, ISO 8601). UTF-8 with a byte-order mark for spreadsheets."""
         claims = await self.storage.stats.claims(*period_bounds(period))
         people = await self.storage.users.names({claim.agent_id for claim in claims})
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(EXPORT_COLUMNS)
-        for claim in claims:
-            agent = people.get(claim.agent_id)
-            writer.writerow(export_row(claim, agent.name() if agent else ""))
+        rows = (export_row(claim, _name(people.get(claim.agent_id))) for claim in claims)
         name = f"claims-{period.start.isoformat()}-{period.end.isoformat()}.csv"
-        return name, ("\ufeff" + out.getvalue()).encode("utf-8")
+        return name, csv_bytes(EXPORT_COLUMNS, rows)
+
+
+def _name(person: User | None) -> str:
+    return person.name() if person is not None else ""
 
 
 def export_row(claim: Claim, agent_name: str) -> list[object]:
