@@ -15,8 +15,7 @@ import pytest
 
 from bot.cli import main
 from bot.domain.claims import ClaimFacts, Fulfillment, Outcome, Reason, Stage
-from bot.domain.stats import Period, PeriodError, parse_period
-from bot.handlers.stats import mondays
+from bot.domain.stats import Period, PeriodError, mondays, parse_period
 from bot.settings import Settings
 from bot.storage import rollup
 from bot.storage.repositories import Storage

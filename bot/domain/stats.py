@@ -155,6 +155,23 @@ def _rate(part: int, whole: int) -> Decimal | None:
     return Decimal(part) / Decimal(whole) if whole else None
 
 
+def mondays(period: Period) -> list[date]:
+    """The Monday of every week the period touches."""
+    first = period.start - timedelta(days=period.start.weekday())
+    return [first + timedelta(weeks=n) for n in range((period.end - first).days // 7 + 1)]
+
+
+def by_week(
+    period: Period, counts: list[tuple[str, str, int]]
+) -> list[tuple[date, dict[str, int]]]:
+    """(Monday, outcome -> claims) for every week of the period, empty weeks included, from
+    (Monday as ISO text, outcome, claims) rows."""
+    weeks: dict[date, dict[str, int]] = {monday: {} for monday in mondays(period)}
+    for monday, outcome, count in counts:
+        weeks.setdefault(date.fromisoformat(monday), {})[outcome] = count
+    return sorted(weeks.items())
+
+
 def period_bounds(period: Period) -> tuple[datetime, datetime]:
     """[start, end) in UTC for queries on notice times."""
     start = datetime.combine(period.start, time(0), UTC)

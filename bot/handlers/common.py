@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Final
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext, filters
@@ -102,6 +102,13 @@ async def send_to(
         log.warning("could not write to chat %s: %s", chat_id, type(error).__name__)
         return None
     return sent
+
+
+async def send_file(update: Update, name: str, data: bytes) -> None:
+    """A file (an export) to the update's chat."""
+    chat = update.effective_chat
+    if chat is not None:
+        await chat.send_document(InputFile(data, filename=name), filename=name)
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:

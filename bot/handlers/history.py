@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import InputFile, Update
+from telegram import Update
 
 from bot.domain.orders import OrderIdError
 from bot.domain.people import NotAllowedError, Permission
 from bot.handlers.access import can, deny, pressed, refuse_button
-from bot.handlers.common import answer_button, markup, send
+from bot.handlers.common import answer_button, markup, send, send_file
 from bot.handlers.context import ClaimContext
 from bot.services.journey import ClaimNotFoundError
 from bot.views import history as views
@@ -68,6 +68,4 @@ async def history_button(update: Update, context: ClaimContext) -> None:
         await deny(update, context, Permission.EXPORT)
         return
     await answer_button(update)
-    chat = update.effective_chat
-    if chat is not None:
-        await chat.send_document(InputFile(data, filename=name), filename=name)
+    await send_file(update, name, data)

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from telegram import InputFile, Update
 
-from bot.domain.claims import Outcome
 from bot.domain.people import Permission
 from bot.domain.stats import Period, PeriodError, parse_period
 from bot.handlers.access import permitted, pressed
-from bot.handlers.common import answer_button, markup, send
+from bot.handlers.common import answer_button, markup, send, send_file
 from bot.handlers.context import ClaimContext
-from bot.views import labels
 from bot.views.buttons import parse_stats_button
-from bot.views.chart import PALETTE, SWATCH, weekly_png
-from bot.views.stats import stats_text
+from bot.views.chart import weekly_png
+from bot.views.stats import chart_caption, stats_text
 
 
 async def _period(update: Update, context: ClaimContext) -> Period | None:
@@ -69,33 +65,13 @@ async def stats_button(update: Update, context: ClaimContext) -> None:
 
 async def _send_export(update: Update, context: ClaimContext, period: Period) -> None:
     name, data = await context.services.stats.export(context.require_actor(), period)
-    chat = update.effective_chat
-    if chat is not None:
-        await chat.send_document(InputFile(data, filename=name), filename=name)
-
-
-def mondays(period: Period) -> list[date]:
-    first = period.start - timedelta(days=period.start.weekday())
-    return [first + timedelta(weeks=n) for n in range((period.end - first).days // 7 + 1)]
+    await send_file(update, name, data)
 
 
 async def _send_chart(update: Update, context: ClaimContext, period: Period) -> None:
-    _ = context.tr.gettext
-    tr = context.tr
-    rows = await context.services.stats.weeks(context.require_actor(), period)
-    weeks = {monday: {} for monday in mondays(period)}  # type: dict[date, dict[str, int]]
-    for monday, outcome, count in rows:
-        weeks.setdefault(date.fromisoformat(monday), {})[outcome] = count
-    names = {o.value: _(labels.OUTCOMES[o]) for o in Outcome} | {"open": _("Open")}
-    legend = " ".join(f"{SWATCH[key]} {names[key]}" for key in PALETTE)
-    caption = "\n".join(
-        [
-            _("Claims per week by outcome, weeks from %(first)s to %(last)s.")
-            % {"first": tr.date(min(weeks)), "last": tr.date(max(weeks))},
-            legend,
-        ]
-    )
+    weeks = await context.services.stats.weeks(context.require_actor(), period)
+    caption = chart_caption(context.tr, weeks[0][0], weeks[-1][0])
+    image = weekly_png([counts for _monday, counts in weeks])
     chat = update.effective_chat
     if chat is not None:
-        image = weekly_png([weeks[monday] for monday in sorted(weeks)])
         await chat.send_photo(InputFile(image, filename="claims-by-week.png"), caption=caption)

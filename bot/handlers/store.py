@@ -13,7 +13,7 @@ from bot.handlers.common import answer_button, send, show
 from bot.handlers.context import ClaimContext
 from bot.storage.repositories import PendingInput
 from bot.views.buttons import SettingButton, parse_setting_button
-from bot.views.card import Rows, labelled
+from bot.views.settings import settings_screen
 
 FIELD: Final = "store:"  # + name / signature: the typed answer awaited
 TEXTS: Final = {"name": "name", "sign": "signature"}  # button action -> store text
@@ -93,53 +93,11 @@ async def typed_answer(update: Update, context: ClaimContext, pending: PendingIn
 
 
 async def _screen(update: Update, context: ClaimContext, *, replace: bool) -> None:
-    _ = context.tr.gettext
-    tr = context.tr
     services = context.services
-    required = await services.reviews.required()
-    store = services.journey.store
-    group = services.settings.leads_chat
-    lines = [
-        _("Store settings"),
-        "",
-        labelled(
-            tr,
-            _("Review of agents' drafts by a team lead"),
-            _("on") if required else _("off"),
-        ),
-        labelled(
-            tr,
-            _("Review cards go to"),
-            _("the leads' group %(chat)s") % {"chat": group}
-            if group is not None
-            else _("each team lead, privately"),
-        ),
-        labelled(tr, _("Store name"), store.name or "—"),
-        labelled(tr, _("Signature"), store.signature or "—"),
-    ]
-    lines.extend(
-        labelled(tr, _("Gift in %(marketplace)s") % {"marketplace": code}, gift.description)
-        for code, gift in sorted(store.gifts.items())
+    text, rows = settings_screen(
+        context.tr,
+        required=await services.reviews.required(),
+        store=services.journey.store,
+        leads_chat=services.settings.leads_chat,
     )
-    lines.extend(
-        [
-            "",
-            _(
-                "Changes here take effect at once. Gifts and the leads' group are set in"
-                " claimbot.toml (see the README)."
-            ),
-        ]
-    )
-    rows: Rows = [
-        [
-            (
-                _("Turn review off") if required else _("Turn review on"),
-                SettingButton("review", "off" if required else "on").data(),
-            )
-        ],
-        [
-            (_("Change the store name"), SettingButton("name").data()),
-            (_("Change the signature"), SettingButton("sign").data()),
-        ],
-    ]
-    await show(update, "\n".join(lines), rows, replace_pressed=replace)
+    await show(update, text, rows, replace_pressed=replace)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.domain.claims import Claim
 from bot.domain.people import Permission, require
-from bot.domain.stats import Period, Report, build_report, period_bounds
+from bot.domain.stats import Period, Report, build_report, by_week, period_bounds
 from bot.services.spreadsheet import csv_bytes, safe_cell
 from bot.storage.repositories import Storage, User, iso
 
@@ -59,9 +59,10 @@ class Stats:
             orders_60d=self.orders_60d,
         )
 
-    async def weeks(self, actor: User, period: Period) -> list[tuple[str, str, int]]:
+    async def weeks(self, actor: User, period: Period) -> list[tuple[date, dict[str, int]]]:
+        """Claims per week by outcome, every week of the period (the chart's bars)."""
         require(actor, Permission.REPORTS)
-        return await self.storage.stats.weeks(period.start, period.end)
+        return by_week(period, await self.storage.stats.weeks(period.start, period.end))
 
     async def export(self, actor: User, period: Period) -> tuple[str, bytes]:
         require(actor, Permission.REPORTS)

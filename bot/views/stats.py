@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
@@ -14,6 +15,7 @@ from bot.i18n.translator import Translator
 from bot.views import labels
 from bot.views.buttons import StatsButton
 from bot.views.card import Rows
+from bot.views.chart import PALETTE, SWATCH
 from bot.views.labels import marketplace_name
 
 K = TypeVar("K", str, int)
@@ -26,6 +28,23 @@ def _percent(tr: Translator, value: Decimal | None) -> str:
 def _counts(counter: Mapping[K, int], names: Mapping[K, str]) -> str:
     ranked = sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))
     return " · ".join(f"{names.get(key, str(key))} {count}" for key, count in ranked)
+
+
+def outcome_names(tr: Translator) -> dict[str, str]:
+    _ = tr.gettext
+    return {o.value: _(labels.OUTCOMES[o]) for o in Outcome} | {"open": _("Open")}
+
+
+def chart_caption(tr: Translator, first: date, last: date) -> str:
+    """The chart's words: which weeks, and which colour is which outcome."""
+    names = outcome_names(tr)
+    return "\n".join(
+        [
+            tr.gettext("Claims per week by outcome, weeks from %(first)s to %(last)s.")
+            % {"first": tr.date(first), "last": tr.date(last)},
+            " ".join(f"{SWATCH[key]} {names[key]}" for key in PALETTE),
+        ]
+    )
 
 
 def stats_text(tr: Translator, report: Report, agents: Mapping[int, str]) -> tuple[str, Rows]:
@@ -48,10 +67,9 @@ def stats_text(tr: Translator, report: Report, agents: Mapping[int, str]) -> tup
     ]
     if report.total == 0:
         return "\n".join(lines), rows
-    outcome_names = {o.value: _(labels.OUTCOMES[o]) for o in Outcome} | {"open": _("Open")}
     lines.extend(
         [
-            _("Outcomes: %(list)s") % {"list": _counts(report.by_outcome, outcome_names)},
+            _("Outcomes: %(list)s") % {"list": _counts(report.by_outcome, outcome_names(tr))},
             _("Withdrawal rate: %(rate)s · ODR-safe rate (withdrawn or denied): %(safe)s")
             % {
                 "rate": _percent(tr, report.withdrawal_rate),
