@@ -7,7 +7,7 @@ markup. Everything the agent reads is translated through `tr`.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
@@ -544,6 +544,25 @@ def _changed_lines(before: str, after: str) -> int:
 
 
 # --- The list ----------------------------------------------------------------------------------
+def pager(
+    tr: Translator,
+    *,
+    offset: int,
+    shown: int,
+    total: int,
+    size: int,
+    page: Callable[[int], str],
+) -> Rows:
+    """The Previous / More row under a list page (none when everything fits)."""
+    _ = tr.gettext
+    row: list[tuple[str, str]] = []
+    if offset > 0:
+        row.append(("◂ " + _("Previous"), page(max(0, offset - size))))
+    if offset + shown < total:
+        row.append((_("More") + " ▸", page(offset + size)))
+    return [row] if row else []
+
+
 def claims_list(
     tr: Translator,
     claims: Sequence[Claim],
@@ -594,15 +613,16 @@ def claims_list(
                 )
             ]
         )
-    pager: list[tuple[str, str]] = []
-    if offset > 0:
-        back = ListButton(offset=max(0, offset - PAGE_SIZE), team=bool(team))
-        pager.append(("◂ " + _("Previous"), back.data()))
-    if offset + len(claims) < total:
-        more = ListButton(offset=offset + PAGE_SIZE, team=bool(team))
-        pager.append((_("More") + " ▸", more.data()))
-    if pager:
-        rows.append(pager)
+    rows.extend(
+        pager(
+            tr,
+            offset=offset,
+            shown=len(claims),
+            total=total,
+            size=PAGE_SIZE,
+            page=lambda at: ListButton(offset=at, team=bool(team)).data(),
+        )
+    )
     if switch:
         rows.append(switch)
     return "\n".join(lines), rows

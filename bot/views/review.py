@@ -20,7 +20,7 @@ from bot.services.review import ReviewItem
 from bot.storage.repositories import DraftRecord, ReviewStatus
 from bot.views import labels
 from bot.views.buttons import ClaimButton, ReviewButton, queue_data
-from bot.views.card import NEW_MESSAGE, URGENCY_MARK, Rows, quote
+from bot.views.card import NEW_MESSAGE, URGENCY_MARK, Rows, pager, quote
 from bot.views.claims import deadline_line, findings_lines, time_left
 from bot.views.labels import language_name, marketplace_name
 
@@ -296,11 +296,7 @@ def queue_list(
                 )
             ]
         )
-    pager: list[tuple[str, str]] = []
-    if offset > 0:
-        pager.append(("◂ " + _("Previous"), queue_data(max(0, offset - QUEUE_PAGE))))
-    if offset + len(items) < total:
-        pager.append((_("More") + " ▸", queue_data(offset + QUEUE_PAGE)))
-    if pager:
-        rows.append(pager)
+    rows.extend(
+        pager(tr, offset=offset, shown=len(items), total=total, size=QUEUE_PAGE, page=queue_data)
+    )
     return "\n".join(lines), rows
