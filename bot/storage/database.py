@@ -89,14 +89,15 @@ class Database:
             finally:
                 self._owner = None
 
+    # One trip to aiosqlite's thread per read (execute, fetch and close together), not three:
+    # the trips, not SQLite, were most of a read's cost.
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._reading(), self.conn.execute(sql, params) as cursor:
-            row: aiosqlite.Row | None = await cursor.fetchone()
-            return row
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._reading(), self.conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        async with self._reading():
+            return list(await self.conn.execute_fetchall(sql, params))
 
     @asynccontextmanager
     async def _reading(self) -> AsyncIterator[None]:
