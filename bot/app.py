@@ -24,6 +24,7 @@ from bot.handlers.context import CONTEXT_TYPES, BotData, Channel, ClaimContext, 
 from bot.handlers.menu import commands_for, set_personal_menu
 from bot.handlers.reminders import JOB_NAME, reminder_job
 from bot.i18n.catalogs import BOT_DOMAIN, Catalogs
+from bot.processor import DEFAULT_CONCURRENCY, ChatOrderedProcessor, Observer
 from bot.services.history import History
 from bot.services.journey import Journey
 from bot.services.people import People
@@ -57,8 +58,12 @@ def build_application(
     catalogs: Catalogs | None = None,
     persistence_interval: float = 5,
     reminder_interval: float | None = 60,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    observer: Observer | None = None,
 ) -> ClaimApplication:
-    """Wire the bot. `request` replaces the network (console, tests); `clock` the time."""
+    """Wire the bot. `request` replaces the network (console, tests); `clock` the time.
+    Updates of different chats run concurrently (up to `concurrency`), each chat in order;
+    `observer` sees each update's processing time (the benchmark)."""
     # The intake conversation mixes typed answers and buttons, so it tracks per chat, not per
     # message; python-telegram-bot warns about exactly that combination. Expected: silence it,
     # and only it.
@@ -108,7 +113,11 @@ def build_application(
     if channel == "telegram" and request is None:
         # Telegram's flood limits; the offline transport has none.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    processor = ChatOrderedProcessor(concurrency, observer=observer)
+    builder = builder.concurrent_updates(processor)
     application: ClaimApplication = builder.build()
+    # Each update's conversation state and answers are written before the chat's next update.
+    processor.after = application.update_persistence
     application.bot_data.services = services
     handlers.register(application)
     return application

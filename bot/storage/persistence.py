@@ -2,13 +2,15 @@
 
 Conversation states and per-user / per-chat data are stored as JSON (never pickle: the database
 must not be able to run code). A restart resumes every open conversation at the same question.
-Writes are batched by python-telegram-bot every `update_interval` seconds and flushed at shutdown.
+python-telegram-bot hands over what changed every `update_interval` seconds, at shutdown, and
+(through `ChatOrderedProcessor`) after every update. Each row is remembered as last written, so
+handing over data that has not changed writes nothing.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
@@ -32,16 +34,20 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, Any]):
             update_interval=update_interval,
         )
         self.db = db
+        # (table, key) -> the JSON last read or written; an absent key means no row.
+        self._written: dict[tuple[str, str], str] = {}
 
     # -- loading (once, in Application.initialize) ------------------------------------------
     async def get_user_data(self) -> dict[int, UserData]:
         await self.db.open()
         rows = await self.db.fetchall("SELECT user_id, data FROM ptb_user_data")
+        self._remember("ptb_user_data", ((str(r["user_id"]), r["data"]) for r in rows))
         return {int(r["user_id"]): json.loads(r["data"]) for r in rows}
 
     async def get_chat_data(self) -> dict[int, ChatData]:
         await self.db.open()
         rows = await self.db.fetchall("SELECT chat_id, data FROM ptb_chat_data")
+        self._remember("ptb_chat_data", ((str(r["chat_id"]), r["data"]) for r in rows))
         return {int(r["chat_id"]): json.loads(r["data"]) for r in rows}
 
     async def get_bot_data(self) -> Any:
@@ -56,6 +62,7 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, Any]):
         rows = await self.db.fetchall(
             "SELECT key, state FROM ptb_conversations WHERE name = ?", (name,)
         )
+        self._remember(f"conversation:{name}", ((r["key"], r["state"]) for r in rows))
         return {tuple(json.loads(r["key"])): json.loads(r["state"]) for r in rows}
 
     # -- writing ------------------------------------------------------------------------------
@@ -63,8 +70,11 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, Any]):
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
         encoded_key = json.dumps(list(key))
+        state = None if new_state is None else json.dumps(new_state)
+        if not self._changed(f"conversation:{name}", encoded_key, state):
+            return
         async with self.db.transaction() as tx:
-            if new_state is None:
+            if state is None:
                 await tx.execute(
                     "DELETE FROM ptb_conversations WHERE name = ? AND key = ?",
                     (name, encoded_key),
@@ -73,8 +83,9 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, Any]):
                 await tx.execute(
                     "INSERT INTO ptb_conversations (name, key, state) VALUES (?, ?, ?)"
                     " ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
-                    (name, encoded_key, json.dumps(new_state)),
+                    (name, encoded_key, state),
                 )
+        self._wrote(f"conversation:{name}", encoded_key, state)
 
     async def update_user_data(self, user_id: int, data: UserData) -> None:
         await self._put("ptb_user_data", user_id, data)
@@ -89,10 +100,12 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, Any]):
         return None
 
     async def drop_user_data(self, user_id: int) -> None:
+        self._written.pop(("ptb_user_data", str(user_id)), None)
         async with self.db.transaction() as tx:
             await tx.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
 
     async def drop_chat_data(self, chat_id: int) -> None:
+        self._written.pop(("ptb_chat_data", str(chat_id)), None)
         async with self.db.transaction() as tx:
             await tx.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,))
 
@@ -110,11 +123,30 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, Any]):
 
     async def _put(self, table: str, ident: int, data: dict[Any, Any]) -> None:
         upsert, delete = _PUT_SQL[table]
+        encoded = json.dumps(data, ensure_ascii=False) if data else None  # empty: no row
+        if not self._changed(table, str(ident), encoded):
+            return
         async with self.db.transaction() as tx:
-            if data:
-                await tx.execute(upsert, (ident, json.dumps(data, ensure_ascii=False)))
-            else:  # nothing left to remember: no row
+            if encoded is not None:
+                await tx.execute(upsert, (ident, encoded))
+            else:
                 await tx.execute(delete, (ident,))
+        self._wrote(table, str(ident), encoded)
+
+    def _remember(self, table: str, rows: Iterable[tuple[str, str]]) -> None:
+        for key, value in rows:
+            self._written[(table, key)] = value
+
+    def _changed(self, table: str, key: str, value: str | None) -> bool:
+        """Whether `value` (None: no row) differs from what was last written."""
+        return self._written.get((table, key)) != value
+
+    def _wrote(self, table: str, key: str, value: str | None) -> None:
+        """Called once the write has committed: a failed write is tried again next time."""
+        if value is None:
+            self._written.pop((table, key), None)
+        else:
+            self._written[(table, key)] = value
 
 
 _PUT_SQL = {
