@@ -86,16 +86,31 @@ class OfflineBotApi(BaseRequest):
             name: (str(part[0]), _content(part[1]))
             for name, part in ((request_data.multipart_data or {}) if request_data else {}).items()
         }
+        status, body = self.answer(endpoint, params, files)
+        return status, json.dumps(body).encode()
+
+    def answer(
+        self,
+        method: str,
+        params: dict[str, Any],
+        files: dict[str, tuple[str, bytes]] | None = None,
+    ) -> tuple[int, dict[str, Any]]:
+        """One Bot API call: the HTTP status and the JSON body Telegram would send. Also
+        serves the fake Bot API HTTP server of the tests (parameters arrive as text there)."""
+        files = files or {}
         try:
-            result = self._answer(endpoint, params, files)
+            result = self._answer(method, params, files)
         except _ApiError as error:
-            body = {"ok": False, "error_code": error.code, "description": error.description}
-            return error.code, json.dumps(body).encode()
-        call = ApiCall(endpoint, params, result, files)
+            return error.code, {
+                "ok": False,
+                "error_code": error.code,
+                "description": error.description,
+            }
+        call = ApiCall(method, params, result, files)
         self.calls.append(call)
         if self.listener is not None:
             self.listener(call)
-        return 200, json.dumps({"ok": True, "result": result}).encode()
+        return 200, {"ok": True, "result": result}
 
     # -- the Bot API, as far as claimbot uses it -----------------------------------------------
     def _answer(  # noqa: PLR0911 - one answer per method
