@@ -13,7 +13,7 @@ import pytest
 
 from bot.cli import log_handler
 from bot.settings import Secret, Settings
-from tests.conftest import alerts, texts
+from tests.conftest import ADMIN, alerts, texts
 from tests.test_history import full_journey
 from tests.test_review import AGENT, LEAD, ORDER, open_claim_as, team
 
@@ -224,3 +224,31 @@ async def test_unknown_people_learn_nothing_from_any_button(bot: Any) -> None:
             assert alerts(calls)[0].startswith("Sorry, this bot is only for the members")
             assert "303-" not in alerts(calls)[0]
         assert await chat.services.storage.users.get(999) is None
+
+
+async def test_odd_senders_are_served_or_dropped_never_crash(bot: Any) -> None:
+    """An empty first name (a deleted account's shape) is served; ids no Telegram account can
+    have (zero, negative, beyond 64 bits) are dropped without an answer."""
+    async with bot() as chat:
+        nameless = chat.factory.user(ADMIN)
+        nameless["first_name"] = ""
+        calls = await chat.feed(chat.factory.message(nameless, "/help"))
+        assert texts(calls), "the admin with an empty first name got no answer"
+        for forged in (0, -5, 2**63, 2**70):
+            user = chat.factory.user(1)
+            user["id"] = forged
+            message = chat.factory.message(user, "/help")
+            assert await chat.feed(message) == []
+
+
+async def test_the_access_check_fails_closed(bot: Any, monkeypatch: Any) -> None:
+    """If the check itself breaks (here: the database read), no handler runs for the update."""
+    async with bot() as chat:
+
+        async def broken(_user_id: int) -> None:
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(chat.services.storage.users, "get", broken)
+        calls = await chat.send("/new")
+        assert calls == []
+        assert "intake" not in chat.app.user_data.get(ADMIN, {})

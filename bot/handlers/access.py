@@ -25,11 +25,26 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+# Telegram user ids fit in 52 bits; anything outside SQLite's 64-bit integers is forged.
+MAX_USER_ID = 2**63 - 1
+
+
 async def guard(update: Update, context: ClaimContext) -> None:
+    """Fails closed: whatever goes wrong in here, no other handler sees the update."""
+    try:
+        await _guard(update, context)
+    except ApplicationHandlerStop:
+        raise
+    except Exception:
+        log.exception("access check failed for update %s: refused", update.update_id)
+        raise ApplicationHandlerStop from None
+
+
+async def _guard(update: Update, context: ClaimContext) -> None:
     services = context.services
     person = update.effective_user
-    if person is None or person.is_bot:
-        # Channel posts, service updates and other bots: nobody to serve.
+    if person is None or person.is_bot or not 0 < person.id <= MAX_USER_ID:
+        # Channel posts, service updates, other bots, forged ids: nobody to serve.
         raise ApplicationHandlerStop
     user = await services.storage.users.get(person.id)
     allowed = (
@@ -42,8 +57,13 @@ async def guard(update: Update, context: ClaimContext) -> None:
         log.info("refused update %s from user %s", update.update_id, person.id)
         await _refuse(update, context, person.id, person.language_code)
         raise ApplicationHandlerStop
+    query = update.callback_query
+    if query is not None and not query.data:
+        # A press without data (a game button, or forged) would match every button pattern.
+        await query.answer()
+        raise ApplicationHandlerStop
     client_language = normalize_language(person.language_code)
-    telegram_name = person.full_name[:64] or None
+    telegram_name = (person.full_name or "")[:64] or None
     if (client_language, telegram_name) != (user.client_language, user.telegram_name):
         await services.storage.users.seen(user.id, telegram_name, client_language, services.clock())
         user = replace(user, client_language=client_language, telegram_name=telegram_name)
