@@ -391,3 +391,28 @@ async def test_each_lead_reads_the_card_in_their_own_language(bot: Any) -> None:
         assert "We are sorry" in english
         assert "We are sorry" not in chinese
         assert chat.labels(LEAD2) == ["✓ 通过", "✎ 编辑", "↩ 退回"]
+
+
+async def test_submitting_an_approved_version_again_repeats_the_approval(bot: Any) -> None:
+    """The approval notice can be lost (the bot stopped between the lead's decision and the
+    message). Pressing Submit again brings it back instead of a second review."""
+    async with bot() as chat:
+        await team(chat)
+        await open_claim_as(chat, AGENT)
+        submit = chat.keyboards(AGENT)[0]
+        (data,) = [
+            b["callback_data"]
+            for row in submit["reply_markup"]["inline_keyboard"]
+            for b in row
+            if ":submit:" in b["callback_data"]
+        ]
+        await chat.press_data(data, submit, AGENT)
+        await chat.press("✓ Approve", LEAD)
+        again = await chat.press_data(data, submit, AGENT)
+        assert alerts(again) == ["Already approved."]
+        head, body = texts(again, AGENT)
+        assert head.startswith("✓ Lead 50 approved First contact: apology and question, version 1")
+        assert "✓ Mark as sent" in str(again[-1].params["reply_markup"])
+        assert review_cards(again, LEAD) == []  # no second card, no second review
+        reviews = await chat.services.storage.db.fetchall("SELECT status FROM reviews")
+        assert [r[0] for r in reviews] == ["approved"]

@@ -267,6 +267,12 @@ async def _sent(update: Update, context: ClaimContext, claim: Claim, arg: str | 
     try:
         fresh, record = await journey.mark_sent(claim, int(arg or ""), context.require_actor())
     except JourneyError as error:
+        if str(error) == "already_sent":
+            # Pressed twice, or again after a restart lost the first answer: where it stands.
+            await answer_button(update, _("This message was already marked as sent."))
+            await close_keyboard(update)
+            await show_card(update, context, claim, replace_pressed=False)
+            return
         await _explain(
             update,
             error,
@@ -387,11 +393,12 @@ async def _correct(
 
 
 async def _delay(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
-    await answer_button(update)
     if arg is None:
+        await answer_button(update)
         await show(update, *views.delay_menu(context.tr, claim))
         return
     fresh = await context.services.journey.set_delay_cause(claim, arg, context.require_actor())
+    await answer_button(update)
     await show_card(update, context, fresh)
 
 
@@ -412,11 +419,14 @@ async def _evidence(update: Update, context: ClaimContext, claim: Claim, arg: st
 
 
 async def _outcome(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    # Checked before the press is answered: a press is answered once, and a forged outcome
+    # gets the "not valid" answer.
+    outcome = Outcome(arg) if arg is not None else None
     await answer_button(update)
-    if arg is None:
+    if outcome is None:
         await show(update, *views.outcome_menu(context.tr, claim))
         return
-    await show(update, *views.outcome_confirm(context.tr, claim, Outcome(arg)))
+    await show(update, *views.outcome_confirm(context.tr, claim, outcome))
 
 
 async def _close(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:

@@ -23,7 +23,7 @@ from bot.services.review import (
     ReviewError,
     ReviewItem,
 )
-from bot.storage.repositories import PendingInput, User
+from bot.storage.repositories import PendingInput, ReviewStatus, User
 from bot.views import review as views
 from bot.views.buttons import ReviewButton, parse_queue_button, parse_review_button
 from bot.views.card import Rows
@@ -92,6 +92,12 @@ async def _translator_for_chat(context: ClaimContext, chat_id: int) -> Translato
     return context.services.translator_for(await users.get(chat_id) if chat_id > 0 else None)
 
 
+def _on_team(person: User | None) -> bool:
+    """Notices with claim data go to active team members only: someone removed since they
+    submitted gets nothing (their claims wait for a lead to hand them on)."""
+    return person is not None and person.active
+
+
 async def _person(context: ClaimContext, user_id: int) -> tuple[User | None, Translator]:
     person = await context.services.storage.users.get(user_id)
     return person, context.services.translator_for(person)
@@ -104,6 +110,12 @@ async def submitted(
     """After a submission: tell the agent, show the card to the reviewers, and mark the
     replaced reviews' cards."""
     # The draft's buttons stay: editing it again makes a new version that replaces this one.
+    if item.review.status is ReviewStatus.APPROVED:
+        # Pressed again after the approval, whose notice never arrived (say the bot was
+        # stopped between the lead's decision and the message): the approval, once more.
+        await answer_button(update, context.tr.gettext("Already approved."))
+        await _tell_agent_approved(context, item)
+        return
     await answer_button(update, context.tr.gettext("Submitted for review."))
     await refresh_copies(context, superseded)
     already = await context.services.storage.reviews.messages(item.review.id)
@@ -220,7 +232,9 @@ async def _decided(update: Update, context: ClaimContext, item: ReviewItem) -> N
 
 
 async def _tell_agent_approved(context: ClaimContext, item: ReviewItem) -> None:
-    _person_row, tr = await _person(context, item.claim.agent_id)
+    agent, tr = await _person(context, item.claim.agent_id)
+    if not _on_team(agent):
+        return
     head, body, rows = views.approved_notice(tr, item)
     await send_to(context, item.claim.agent_id, head)
     await send_to(context, item.claim.agent_id, body, rows)
@@ -274,15 +288,19 @@ async def typed_answer(update: Update, context: ClaimContext, pending: PendingIn
             await services.storage.pending.clear(actor.id)
             await refresh_copies(context, [old.review.id])
             await show_review(context, actor.id, new, context.tr)
-            _agent, agent_tr = await _person(context, new.claim.agent_id)
-            await send_to(context, new.claim.agent_id, views.corrected_notice(agent_tr, old, new))
+            agent, agent_tr = await _person(context, new.claim.agent_id)
+            if _on_team(agent):
+                await send_to(
+                    context, new.claim.agent_id, views.corrected_notice(agent_tr, old, new)
+                )
         else:
             item = await services.reviews.return_draft(review_id, text, actor)
             await services.storage.pending.clear(actor.id)
             await refresh_copies(context, [item.review.id])
             agent, agent_tr = await _person(context, item.claim.agent_id)
             notice, rows = views.returned_notice(agent_tr, item)
-            await send_to(context, item.claim.agent_id, notice, rows)
+            if _on_team(agent):
+                await send_to(context, item.claim.agent_id, notice, rows)
             await send(
                 update,
                 _("Returned to %(name)s with your comment.")
