@@ -196,7 +196,7 @@ def _handler(fake: FakeTelegram) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_POST(self) -> None:  # noqa: N802 - the http.server hook's name
+        def do_POST(self) -> None:
             prefix = f"/bot{fake.token}/"
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
@@ -212,7 +212,7 @@ def _handler(fake: FakeTelegram) -> type[BaseHTTPRequestHandler]:
                 return
             self._reply(*answer)
 
-        do_GET = do_POST  # noqa: N815
+        do_GET = do_POST
 
         def _reply(self, status: int, body: dict[str, Any]) -> None:
             data = json.dumps(body).encode()
@@ -244,7 +244,8 @@ def _parse(content_type: str, raw: bytes) -> tuple[dict[str, Any], dict[str, tup
         files: dict[str, tuple[str, bytes]] = {}
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True) or b""
+            raw_payload = part.get_payload(decode=True)
+            payload = raw_payload if isinstance(raw_payload, bytes) else b""
             filename = part.get_filename()
             if filename is not None:
                 files[str(name)] = (filename, payload)

@@ -179,10 +179,12 @@ async def test_unknown_marketplace_and_forged_buttons_are_refused(bot: Any) -> N
         calls = await chat.press_data("rs:refund_now")
         assert alerts(calls) == ["That button is not valid any more."]
         assert texts(calls)[0].startswith("Please choose the reason with a button.")
-        # A button of an earlier question, pressed now, changes nothing.
+        # A button of an earlier question, pressed now, changes nothing: the current question
+        # is asked again, with its buttons.
         calls = await chat.press_data("mp:DE")
         assert alerts(calls) == ["That button belongs to an earlier question."]
-        assert texts(calls) == []
+        assert texts(calls) == ["What does the buyer say is wrong?"]
+        assert chat.app.user_data[ADMIN]["intake"]["marketplace"] == "IN"
         await chat.press("Not as described")
         calls = await chat.send("xx-yy")
         assert texts(calls)[0].startswith("I cannot write to buyers in “xx-yy”.")
@@ -369,3 +371,56 @@ async def test_optional_details_are_checked_and_reach_the_claim(bot: Any) -> Non
         stored = await chat.services.storage.claims.get(1)
         assert stored is not None
         assert stored.facts.tracking_number == "00340434161234567890"
+
+
+async def test_an_order_with_an_open_claim_gets_no_second_one(bot: Any) -> None:
+    """One A-to-Z claim per order at a time: a second intake for the order (the same press
+    again after a restart, or a colleague's double entry) opens nothing new."""
+    from bot.domain.people import Role  # noqa: PLC0415
+
+    colleague = 77
+    async with bot() as chat:
+        boss = await chat.services.storage.users.get(ADMIN)
+        assert boss is not None
+        await chat.services.people.add(boss, colleague, Role.AGENT)
+        await walk_to_language(chat)
+        await chat.press("German")
+        await chat.press("Open the claim ▸")
+
+        # The same agent again: told, and shown the claim they already have.
+        await walk_to_language(chat)
+        await chat.press("German")
+        again = await chat.press("Open the claim ▸")
+        assert texts(again)[0] == f"Order {ORDER} already has an open claim, #1: here it is."
+        assert texts(again)[1].startswith(f"Claim #1 · order {ORDER}\n")
+        # Untouched since opened (say the first press's answer was lost): its first draft
+        # again, the same version, not a new one.
+        assert texts(again)[2].startswith(
+            "Claim #1 · First contact: apology and question, version 1"
+        )
+        assert await chat.services.storage.drafts.latest(
+            1, "inquiry"
+        ) == await chat.services.storage.drafts.get(1)
+
+        # A colleague: told that someone has it, and nothing about it.
+        await chat.send("/new", colleague)
+        await chat.send(ORDER, colleague)
+        await chat.press("DE · Germany", colleague)
+        await chat.press("Seller-shipped (FBM)", colleague)
+        await chat.press("Damaged or defective", colleague)
+        await chat.press("German", colleague)
+        theirs = await chat.press("Open the claim ▸", colleague)
+        assert texts(theirs) == [
+            f"Order {ORDER} already has an open claim, handled by a colleague. A team lead"
+            " can hand it to you."
+        ]
+        assert await chat.services.storage.claims.count() == 1
+
+        # Once the claim is closed, the order can have a new one.
+        claim = await chat.services.storage.claims.get(1)
+        assert claim is not None
+        await chat.press_data(f"c:1:{claim.revision}:close:withdrawn")
+        await walk_to_language(chat)
+        await chat.press("German")
+        reopened = await chat.press("Open the claim ▸")
+        assert texts(reopened)[0].startswith(f"Claim #2 opened for order {ORDER}.")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.claims import Cause, Evidence, Outcome, Stage
-from tests.conftest import STICKER, Chat, alerts, texts
+from tests.conftest import ADMIN, STICKER, Chat, alerts, texts
 
 ORDER = "303-1234567-7654321"
 
@@ -549,3 +549,71 @@ async def test_a_free_message_at_the_size_limits(bot: Any) -> None:
         assert body == text.strip()
         assert all(len(t) <= 4096 for t in texts(calls))
         assert "⛔ The message is longer than Amazon's 2,000 characters." in header
+
+
+async def test_asking_for_a_draft_again_shows_the_edit_until_the_facts_change(bot: Any) -> None:
+    """The card's draft button shows the newest version, the agent's edit included; only a
+    change of facts (which changes the generated text) makes a new generated version."""
+    async with bot() as chat:
+        await open_claim(chat)
+        await chat.press("✎ Edit")
+        await chat.send(f"Guten Tag, zu Ihrer Bestellung {ORDER}: was genau ist das Problem?")
+        current = await claim(chat)
+        shown = await chat.press_data(f"c:1:{current.revision}:draft:inquiry")
+        assert "First contact: apology and question, version 2, in German." in texts(shown)[0]
+        assert texts(shown)[1].startswith("Guten Tag, zu Ihrer Bestellung")
+        drafts = await chat.services.storage.drafts.for_claim(1)
+        assert [(d.version, d.source) for d in drafts] == [(1, "generated"), (2, "edited")]
+
+        # A new buyer name changes the generated text: a new generated version, the edit
+        # stays in the history.
+        await chat.press_data(f"c:1:{current.revision}:fact:buyer_name")
+        await chat.send("Anna Schmidt")
+        current = await claim(chat)
+        shown = await chat.press_data(f"c:1:{current.revision}:draft:inquiry")
+        assert "version 3" in texts(shown)[0]
+        drafts = await chat.services.storage.drafts.for_claim(1)
+        assert [(d.version, d.source) for d in drafts][-1] == (3, "generated")
+
+
+async def test_marking_a_message_sent_twice_records_it_once(bot: Any) -> None:
+    """A second press of Mark as sent (a double tap, or again after the bot restarted before
+    its answer arrived) shows where the claim stands and changes nothing; two presses at the
+    same moment store one."""
+    import asyncio  # noqa: PLC0415
+
+    async with bot() as chat:
+        await open_claim(chat)
+        message = chat.keyboards()[0]
+        (data,) = [
+            b["callback_data"]
+            for row in message["reply_markup"]["inline_keyboard"]
+            for b in row
+            if ":sent:" in b["callback_data"]
+        ]
+        first = await chat.press_data(data, message)
+        assert "Marked as sent." in alerts(first)
+        again = await chat.press_data(data, message)
+        assert alerts(again) == ["This message was already marked as sent."]
+        assert card_of(again).startswith("Claim #1 · order")
+
+        sent_events = await chat.services.storage.db.fetchall(
+            "SELECT COUNT(*) FROM events WHERE kind = 'draft_sent'"
+        )
+        assert sent_events[0][0] == 1
+
+    async with bot() as chat:  # two presses at once, on a fresh claim
+        await open_claim(chat, order="028-7654321-1234567")
+        message = chat.keyboards()[0]
+        (data,) = [
+            b["callback_data"]
+            for row in message["reply_markup"]["inline_keyboard"]
+            for b in row
+            if ":sent:" in b["callback_data"]
+        ]
+        updates = [chat.factory.callback(chat.user(ADMIN), message, data) for _ in range(2)]
+        await asyncio.gather(*(chat.feed(u) for u in updates))
+        rows = await chat.services.storage.db.fetchall(
+            "SELECT COUNT(*) FROM events WHERE kind = 'draft_sent' AND claim_id = 2"
+        )
+        assert rows[0][0] == 1

@@ -410,7 +410,7 @@ async def test_submitting_an_approved_version_again_repeats_the_approval(bot: An
         await chat.press("✓ Approve", LEAD)
         again = await chat.press_data(data, submit, AGENT)
         assert alerts(again) == ["Already approved."]
-        head, body = texts(again, AGENT)
+        head, _body = texts(again, AGENT)
         assert head.startswith("✓ Lead 50 approved First contact: apology and question, version 1")
         assert "✓ Mark as sent" in str(again[-1].params["reply_markup"])
         assert review_cards(again, LEAD) == []  # no second card, no second review

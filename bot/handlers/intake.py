@@ -13,6 +13,7 @@ ConversationHandler, so a restart resumes at the same question.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Any, Final
 
@@ -37,11 +38,14 @@ from bot.domain.marketplaces import (
 )
 from bot.domain.notices import Notice, looks_like_notice, parse_notice
 from bot.domain.orders import BAD_SHAPE, EMPTY, TOO_LONG, OrderIdError, parse_order_id
+from bot.domain.people import Permission
+from bot.domain.playbook import plan_for
+from bot.handlers.access import can
 from bot.handlers.claims import send_draft, show_card
 from bot.handlers.common import NEW_MESSAGE, answer_button, close_keyboard, send
 from bot.handlers.context import ClaimContext
 from bot.i18n.locales import normalize_language
-from bot.services.claims import open_claim
+from bot.services.claims import ClaimAlreadyOpenError, open_claim
 from bot.services.journey import PreparedDraft
 from bot.views.card import labelled, money, quote
 from bot.views.labels import (
@@ -466,19 +470,21 @@ async def _open(update: Update, context: ClaimContext) -> int | str:
         tracking_number=details.get("tracking_number"),
         extra=extra,
     )
-    opened = await open_claim(
-        services.storage,
-        services.renderer,
-        services.journey.store,
-        actor=context.require_actor(),
-        facts=facts,
-        now=now,
-        deadline=deadline,
-    )
-    context.user_data.pop("intake", None)  # type: ignore[union-attr]
-    # Only now take the keyboard away: had opening failed, the agent could press again.
+    try:
+        opened = await open_claim(
+            services.storage,
+            services.renderer,
+            services.journey.store,
+            actor=context.require_actor(),
+            facts=facts,
+            now=now,
+            deadline=deadline,
+        )
+    except ClaimAlreadyOpenError as already:
+        context.user_data.pop("intake", None)  # type: ignore[union-attr]
+        await _already_open(update, context, facts.order_id, already)
+        return ConversationHandler.END
     await answer_button(update)
-    await close_keyboard(update)
     if "respond_by" in intake or "filed_on" in intake:
         note = _("The deadline comes from Amazon's notice.")
     else:
@@ -494,6 +500,10 @@ async def _open(update: Update, context: ClaimContext) -> int | str:
         + note,
     )
     await show_card(update, context, opened.claim, replace_pressed=False)
+    # Only now take the Open button away: had opening, or the messages saying so, failed,
+    # the agent could press again (and be shown the claim, not get a second one). From here
+    # on the card's buttons lead everywhere.
+    await close_keyboard(update)
     await send_draft(
         update,
         context,
@@ -501,7 +511,45 @@ async def _open(update: Update, context: ClaimContext) -> int | str:
             opened.claim, opened.draft_record, opened.findings, opened.draft.is_fallback, None
         ),
     )
+    # The answers are dropped last: a press again after a failed message finds them, and is
+    # shown the claim it opened.
+    context.user_data.pop("intake", None)  # type: ignore[union-attr]
     return ConversationHandler.END
+
+
+async def _already_open(
+    update: Update, context: ClaimContext, order_id: str, already: ClaimAlreadyOpenError
+) -> None:
+    """The order has an open claim: show it to whoever may work on it; anyone else only
+    learns that a colleague has it (not whose, not what it says)."""
+    _ = context.tr.gettext
+    await answer_button(update)
+    await close_keyboard(update)
+    actor = context.require_actor()
+    claim = await context.services.storage.claims.get(already.claim_id)
+    if claim is not None and (already.agent_id == actor.id or can(context, Permission.SEE_TEAM)):
+        await send(
+            update,
+            _("Order %(order_id)s already has an open claim, #%(number)s: here it is.")
+            % {"order_id": order_id, "number": claim.id},
+        )
+        await show_card(update, context, claim, replace_pressed=False)
+        if already.agent_id == actor.id and claim.revision == 1:
+            # Untouched since it was opened: most likely this very intake, pressed again after
+            # the bot stopped before its answer arrived. What the first press would have shown.
+            kind = plan_for(claim.facts.reason, claim.facts.fulfillment).first_draft
+            await send_draft(
+                update, context, await context.services.journey.prepare(claim, kind, actor)
+            )
+        return
+    await send(
+        update,
+        _(
+            "Order %(order_id)s already has an open claim, handled by a colleague. A team lead"
+            " can hand it to you."
+        )
+        % {"order_id": order_id},
+    )
 
 
 # --- Cancel and wrong kinds of input ---------------------------------------------------------
@@ -527,11 +575,32 @@ async def typed_details(update: Update, context: ClaimContext) -> str:
     return await _ask(update, context, DETAILS, hint)
 
 
-async def earlier_button(update: Update, context: ClaimContext) -> None:
-    """A button of a question already answered: say so; the current question stands."""
+async def earlier_button(update: Update, context: ClaimContext) -> str | int:
+    """A button of another question than the conversation's state. If it belongs to the
+    question last asked (the state lags behind: the bot stopped, or a message to Telegram
+    failed, after asking it), it is simply the answer. Otherwise: say so, and ask the current
+    question again, with its buttons."""
+    step = _intake(context).get("step", ORDER_ID)
+    query = update.callback_query
+    data = query.data if query is not None and isinstance(query.data, str) else ""
+    for prefix, (button_step, answer) in _ANSWERS.items():
+        if data.startswith(prefix) and button_step == step:
+            return await answer(update, context)
     await answer_button(
         update, context.tr.gettext("That button belongs to an earlier question."), alert=True
     )
+    return await _ask(update, context, DETAILS if step == DETAIL_VALUE else step)
+
+
+Answer = Callable[[Update, ClaimContext], Awaitable[str | int]]
+_ANSWERS: Final[dict[str, tuple[str, Answer]]] = {
+    ORDER_BUTTON: (ORDER_ID, order_id_answer),
+    MARKETPLACE_BUTTON: (MARKETPLACE, marketplace_answer),
+    FULFILLMENT_BUTTON: (FULFILLMENT, fulfillment_answer),
+    REASON_BUTTON: (REASON, reason_answer),
+    LANGUAGE_BUTTON: (LANGUAGE, language_answer),
+    DETAIL_BUTTON: (DETAILS, details_button),
+}
 
 
 # --- Helpers -----------------------------------------------------------------------------------

@@ -16,6 +16,16 @@ from bot.storage.drafts import store_draft
 from bot.storage.repositories import DraftRecord, Storage, User
 
 
+class ClaimAlreadyOpenError(Exception):
+    """The order already has an open claim: Amazon runs one A-to-Z claim per order at a time,
+    so a second one is a double entry (two agents, or the same press twice across a restart)."""
+
+    def __init__(self, claim_id: int, agent_id: int) -> None:
+        super().__init__(claim_id)
+        self.claim_id = claim_id
+        self.agent_id = agent_id
+
+
 @dataclass(frozen=True, slots=True)
 class OpenedClaim:
     claim: Claim
@@ -36,7 +46,8 @@ async def open_claim(
     deadline: datetime | None = None,
 ) -> OpenedClaim:
     """Store the claim with its first draft and their audit events, all or nothing. The
-    deadline is 72 hours after the notice unless the notice gave an earlier one."""
+    deadline is 72 hours after the notice unless the notice gave an earlier one. An order
+    with an open claim gets no second one (ClaimAlreadyOpenError)."""
     plan = plan_for(facts.reason, facts.fulfillment)
     kind = plan.first_draft
     # Render before writing: a template problem must not leave a claim without its draft.
@@ -46,6 +57,15 @@ async def open_claim(
         facts.buyer_language,
     )
     async with storage.db.transaction() as tx:
+        # Checked in the transaction that writes: no second claim can slip in between.
+        async with tx.execute(
+            "SELECT id, agent_id FROM claims WHERE order_id = ? AND closed_at IS NULL"
+            " ORDER BY id LIMIT 1",
+            (facts.order_id,),
+        ) as cursor:
+            existing = await cursor.fetchone()
+        if existing is not None:
+            raise ClaimAlreadyOpenError(int(existing[0]), int(existing[1]))
         claim = await storage.claims.insert(
             tx,
             facts,

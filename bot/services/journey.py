@@ -157,8 +157,10 @@ class Journey:
     async def prepare(
         self, claim: Claim, kind: DraftKind, actor: User, *, refund_confirmed: bool = False
     ) -> PreparedDraft:
-        """Render and store the generated draft of `kind` (a new version only if the text
-        changed since the last generated one)."""
+        """Render and store the generated draft of `kind`: a new version only if the text
+        changed since the last generated one. If it did not, the newest version is shown
+        again, an agent's or lead's edit included: asking for the draft again does not throw
+        their edit away (only changed facts, which change the text, do)."""
         if not kind.templated:
             raise JourneyError(kind)
         if kind is DraftKind.REFUND and needs_refund_guard(claim) and not refund_confirmed:
@@ -167,9 +169,14 @@ class Journey:
             raise MissingFactError("usage_steps")
         draft = self.render(claim, kind, claim.facts.buyer_language, actor)
         now = self.clock()
+        generated = await self.storage.drafts.latest_generated(claim.id, kind.value)
         latest = await self.storage.drafts.latest(claim.id, kind.value)
         superseded: list[int] = []
-        if latest is not None and (latest.subject, latest.body) == (draft.subject, draft.body):
+        if (
+            generated is not None
+            and latest is not None
+            and (generated.subject, generated.body) == (draft.subject, draft.body)
+        ):
             record = latest
         else:
             note: dict[str, object] = {}
@@ -244,8 +251,11 @@ class Journey:
         """The agent sent this draft. Only the newest version of a kind can be marked sent;
         a buyer message records the contact, and a draft the step is for completes the step.
         With review on, an agent may only mark a version a team lead approved
-        (JourneyError("needs_approval"))."""
+        (JourneyError("needs_approval")). A version is marked once (JourneyError("already_sent")
+        for a second press, even a simultaneous one)."""
         record = await self.newest_version(claim, draft_id)
+        if record.sent_at is not None:
+            raise JourneyError("already_sent")
         if needs_review(actor.role, await self.review_required()):
             review = await self.storage.reviews.latest_for_draft(record.id)
             if review is None or review.status is not ReviewStatus.APPROVED:
@@ -261,8 +271,11 @@ class Journey:
         if step != claim.step:
             changes["step"] = step
         async with self.storage.db.transaction() as tx:
+            # Compare-and-set: of two presses at once (or one replayed after a restart), one
+            # marks it; the other rolls back, claim changes included.
+            if not await self.storage.drafts.mark_sent(tx, record.id, now):
+                raise JourneyError("already_sent")
             await self.storage.claims.update(tx, claim, now, **changes)
-            await self.storage.drafts.mark_sent(tx, record.id, now)
             # Sent while review was off: its open review (if any) has nothing left to decide.
             await self.storage.reviews.supersede_kind(tx, claim.id, record.kind, now)
             await self.storage.events.record(

@@ -444,8 +444,12 @@ class DraftRepository:
         )
         return _draft(row) if row is not None else None
 
-    async def mark_sent(self, tx: aiosqlite.Connection, draft_id: int, now: datetime) -> None:
-        await tx.execute("UPDATE drafts SET sent_at = ? WHERE id = ?", (iso(now), draft_id))
+    async def mark_sent(self, tx: aiosqlite.Connection, draft_id: int, now: datetime) -> bool:
+        """Whether this call marked it (False: it was marked already)."""
+        async with tx.execute(
+            "UPDATE drafts SET sent_at = ? WHERE id = ? AND sent_at IS NULL", (iso(now), draft_id)
+        ) as cursor:
+            return cursor.rowcount == 1
 
 
 class ReviewRepository:
