@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import secrets
+import sqlite3
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from telegram import Update
 
@@ -56,12 +60,12 @@ class RedactingFormatter(logging.Formatter):
 
 def log_handler(settings: Settings, stream: TextIO) -> logging.Handler:
     """The one log handler: redacts the token, whatever logs it and at whatever level."""
-    secrets = [settings.token] if settings.token else []
+    hidden = [s for s in (settings.token, settings.webhook_secret) if s is not None]
     handler = logging.StreamHandler(stream)
     handler.setFormatter(
-        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
+        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", hidden)
     )
-    handler.addFilter(RedactSecrets(secrets))
+    handler.addFilter(RedactSecrets(hidden))
     return handler
 
 
@@ -107,6 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one retur
     export.add_argument("--until", help="the last day, YYYY-MM-DD (default: today)")
     export.add_argument("--format", choices=("csv",), default="csv")
     export.add_argument("--output", "-o", help="a file to write (default: standard output)")
+    backup = commands.add_parser(
+        "backup", help="a consistent copy of the database, safe while the bot runs"
+    )
+    backup.add_argument("destination", help="the file to write (replaced if it exists)")
     args = parser.parse_args(argv)
 
     catalogs = Catalogs()
@@ -125,11 +133,17 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one retur
         return 2
     if args.command == "export":
         return export_command(settings, args.since, args.until, args.output, tr)
+    if args.command == "backup":
+        return backup_command(settings, Path(args.destination), tr)
     if args.command == "render":
         return cli_drafts.render(
             args.kind, args.facts, args.lang, args.format, tr=tr, store=settings.store
         )
     console = args.command == "console" or settings.token is None
+    if settings.webhook_url is not None and settings.webhook_secret is None:
+        # A new secret at every start; claimbot registers the webhook with it itself. Made
+        # here, before logging starts, so the log redacts it like the token.
+        settings = replace(settings, webhook_secret=Secret(secrets.token_urlsafe(32)))
     configure_logging(settings, "WARNING" if console else "INFO")
 
     if console:
@@ -189,10 +203,72 @@ def export_command(
     return 0
 
 
+def backup_command(settings: Settings, destination: Path, tr: Translator) -> int:
+    """`claimbot backup FILE`: SQLite's online backup API copies the database page by page
+    while the bot keeps writing, and the copy is one consistent moment (a plain `cp` of a
+    WAL database can miss or tear the last transactions). Checked before it is kept."""
+    if not settings.db_path.is_file():
+        print(
+            tr.gettext("claimbot: no database at %(db)s.") % {"db": settings.db_path},
+            file=sys.stderr,
+        )
+        return 2
+    partial = destination.with_name(destination.name + ".partial")
+    source = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(partial)
+        try:
+            source.backup(target)
+            (verdict,) = target.execute("PRAGMA integrity_check").fetchone()
+        finally:
+            target.close()
+    finally:
+        source.close()
+    if verdict != "ok":
+        partial.unlink(missing_ok=True)
+        print(
+            tr.gettext("claimbot: the copy failed its integrity check: %(result)s")
+            % {"result": verdict},
+            file=sys.stderr,
+        )
+        return 1
+    partial.replace(destination)  # the old backup stays until the new one is whole
+    print(
+        tr.gettext("Backed up %(db)s to %(file)s.") % {"db": settings.db_path, "file": destination},
+        file=sys.stderr,
+    )
+    return 0
+
+
 def run_telegram(settings: Settings) -> int:
+    """Long polling, or a webhook when CLAIMBOT_WEBHOOK_URL is set. Either way SIGTERM (and
+    SIGINT) stop it gracefully: no new updates are taken, the ones in progress finish, the
+    persistence is written and the database closed."""
     from bot.app import build_application  # noqa: PLC0415 - keeps `--help` fast
 
     application = build_application(settings)
-    log.info("starting long polling")
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    if settings.webhook_url is None:
+        log.info("starting long polling")
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        return 0
+    secret = (
+        settings.webhook_secret.reveal()
+        if settings.webhook_secret is not None
+        else secrets.token_urlsafe(32)  # `main` makes one; this is for other callers
+    )
+    path = urlsplit(settings.webhook_url).path.lstrip("/")
+    log.info(
+        "starting the webhook on %s:%d/%s",
+        settings.webhook_listen,
+        settings.webhook_port,
+        path,
+    )
+    application.run_webhook(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=path,
+        webhook_url=settings.webhook_url,
+        secret_token=secret,
+        allowed_updates=Update.ALL_TYPES,
+    )
     return 0

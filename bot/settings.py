@@ -7,6 +7,7 @@ Precedence, highest first: the process environment, `.env` in the working folder
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -81,6 +82,14 @@ class Settings:
     leads_chat: int | None = None
     # The store's orders over 60 days: /stats turns claims into an ODR contribution estimate.
     orders_60d: int | None = None
+    # Webhook mode: Telegram posts updates to this public https URL (behind a reverse proxy
+    # that forwards to `webhook_listen`:`webhook_port`). Unset: long polling.
+    webhook_url: str | None = None
+    # Checked on every posted update (X-Telegram-Bot-Api-Secret-Token). Unset: a random one,
+    # new at every start (claimbot registers the webhook itself, so that is enough).
+    webhook_secret: Secret | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
 
     @classmethod
     def load(
@@ -120,6 +129,14 @@ class Settings:
         base_url = pick("CLAIMBOT_API_BASE_URL", "telegram", "api_base_url")
         if base_url is not None and not base_url.startswith(("http://", "https://")):
             raise SettingsError("CLAIMBOT_API_BASE_URL must start with http:// or https://")
+        webhook_url = pick("CLAIMBOT_WEBHOOK_URL", "webhook", "url")
+        if webhook_url is not None and not webhook_url.startswith(("https://", "http://")):
+            raise SettingsError("CLAIMBOT_WEBHOOK_URL must start with https://")
+        secret = pick("CLAIMBOT_WEBHOOK_SECRET", "webhook", "secret")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise SettingsError(
+                "CLAIMBOT_WEBHOOK_SECRET: 1 to 256 characters of A-Z, a-z, 0-9, _ and -"
+            )
         log_level = pick("CLAIMBOT_LOG_LEVEL", "logging", "level")
         log_level = log_level.upper() if log_level else None
         if log_level not in {None, "DEBUG", "INFO", "WARNING", "ERROR"}:
@@ -145,6 +162,10 @@ class Settings:
                 gifts=_gifts(toml),
             ),
             log_level=log_level,
+            webhook_url=webhook_url,
+            webhook_secret=Secret(secret) if secret else None,
+            webhook_listen=pick("CLAIMBOT_WEBHOOK_LISTEN", "webhook", "listen") or "127.0.0.1",
+            webhook_port=_port(pick("CLAIMBOT_WEBHOOK_PORT", "webhook", "port")),
         )
 
 
@@ -190,6 +211,14 @@ def _switch(name: str, value: str | None, default: bool = True) -> bool:
     if lowered in {"0", "false", "off", "no"}:
         return False
     raise SettingsError(f"{name} must be on or off")
+
+
+def _port(value: str | None) -> int:
+    if value is None:
+        return 8443
+    if not value.isascii() or not value.isdigit() or not 0 < int(value) < 65536:
+        raise SettingsError("CLAIMBOT_WEBHOOK_PORT must be a port number (1 to 65535)")
+    return int(value)
 
 
 def _count(name: str, value: str | None) -> int | None:
