@@ -190,3 +190,26 @@ def test_webhook_settings_from_toml_and_defaults() -> None:
     assert settings.webhook_listen == "127.0.0.1"
     assert settings.webhook_secret is None
     assert Settings.from_values({}, {}).webhook_url is None
+
+
+def test_the_deploy_examples_name_real_settings_and_commands() -> None:
+    """The example environment file and units only use settings and commands that exist."""
+    root = Path(__file__).resolve().parents[1]
+    env = (root / "deploy" / "claimbot.env.example").read_text()
+    names = {
+        line.lstrip("#").split("=", 1)[0].strip()
+        for line in env.splitlines()
+        if "=" in line and line.lstrip("#").split("=", 1)[0].strip().isupper()
+    }
+    settings_source = (root / "bot" / "settings.py").read_text()
+    assert names >= {"TELEGRAM_BOT_TOKEN", "CLAIMBOT_DB", "CLAIMBOT_WEBHOOK_URL"}
+    for name in names:
+        assert f'"{name}"' in settings_source, f"{name} is not a setting"
+    unit = (root / "deploy" / "claimbot.service").read_text()
+    assert "ExecStart=/opt/claimbot/.venv/bin/claimbot run" in unit
+    assert "KillSignal=SIGTERM" in unit
+    backup = (root / "deploy" / "claimbot-backup.service").read_text()
+    assert "claimbot backup " in backup
+    with pytest.raises(SystemExit) as done:
+        main(["backup", "--help"])
+    assert done.value.code == 0
