@@ -140,6 +140,17 @@ def texts(calls: list[ApiCall], chat_id: int | None = None) -> list[str]:
     ]
 
 
+def button_data(message: dict[str, Any], fragment: str) -> str:
+    """The data of the one button on `message` whose data contains `fragment`."""
+    (data,) = [
+        b["callback_data"]
+        for row in message["reply_markup"]["inline_keyboard"]
+        for b in row
+        if fragment in b["callback_data"]
+    ]
+    return str(data)
+
+
 def alerts(calls: list[ApiCall]) -> list[str]:
     return [c.params.get("text", "") for c in calls if c.method == "answerCallbackQuery"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.claims import Cause, Evidence, Outcome, Stage
-from tests.conftest import ADMIN, STICKER, Chat, alerts, texts
+from tests.conftest import ADMIN, STICKER, Chat, alerts, button_data, texts
 
 ORDER = "303-1234567-7654321"
 
@@ -585,12 +585,7 @@ async def test_marking_a_message_sent_twice_records_it_once(bot: Any) -> None:
     async with bot() as chat:
         await open_claim(chat)
         message = chat.keyboards()[0]
-        (data,) = [
-            b["callback_data"]
-            for row in message["reply_markup"]["inline_keyboard"]
-            for b in row
-            if ":sent:" in b["callback_data"]
-        ]
+        data = button_data(message, ":sent:")
         first = await chat.press_data(data, message)
         assert "Marked as sent." in alerts(first)
         again = await chat.press_data(data, message)
@@ -605,12 +600,7 @@ async def test_marking_a_message_sent_twice_records_it_once(bot: Any) -> None:
     async with bot() as chat:  # two presses at once, on a fresh claim
         await open_claim(chat, order="028-7654321-1234567")
         message = chat.keyboards()[0]
-        (data,) = [
-            b["callback_data"]
-            for row in message["reply_markup"]["inline_keyboard"]
-            for b in row
-            if ":sent:" in b["callback_data"]
-        ]
+        data = button_data(message, ":sent:")
         updates = [chat.factory.callback(chat.user(ADMIN), message, data) for _ in range(2)]
         await asyncio.gather(*(chat.feed(u) for u in updates))
         rows = await chat.services.storage.db.fetchall(

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.domain.people import Role
 from bot.storage.repositories import ReviewStatus
-from tests.conftest import ADMIN, Chat, alerts, texts
+from tests.conftest import ADMIN, Chat, alerts, button_data, texts
 
 ORDER = "303-1234567-7654321"
 LEAD, LEAD2, AGENT = 50, 51, 60
@@ -400,12 +400,7 @@ async def test_submitting_an_approved_version_again_repeats_the_approval(bot: An
         await team(chat)
         await open_claim_as(chat, AGENT)
         submit = chat.keyboards(AGENT)[0]
-        (data,) = [
-            b["callback_data"]
-            for row in submit["reply_markup"]["inline_keyboard"]
-            for b in row
-            if ":submit:" in b["callback_data"]
-        ]
+        data = button_data(submit, ":submit:")
         await chat.press_data(data, submit, AGENT)
         await chat.press("✓ Approve", LEAD)
         again = await chat.press_data(data, submit, AGENT)
