@@ -7,7 +7,7 @@ PYBABEL := $(BIN)/pybabel
 EXTRACT := $(PYBABEL) -q extract -F babel.cfg --sort-by-file --project=claimbot \
            --copyright-holder="claimbot contributors" --msgid-bugs-address="" -k N_
 
-.PHONY: run console test lint typecheck pytest bench i18n-extract i18n-update i18n-check clean
+.PHONY: run console test lint typecheck pytest bench profile i18n-extract i18n-update i18n-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ pytest: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench.py
+
+# Where the time goes: the concurrent journeys under pyinstrument, report in bench/profile.txt.
+profile: $(VENV)/.installed-dev
+	$(BIN)/python bench/bench.py --profile bench/profile.txt
 
 # Translation workflow: extract msgids into the .pot templates, merge them into every .po,
 # check that every catalog is complete (no untranslated or fuzzy entry, placeholders intact).

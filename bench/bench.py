@@ -398,6 +398,26 @@ async def main_async(
     }
 
 
+def profile(agents: int, report: Path) -> int:
+    """Where the time of the concurrent run goes, as a pyinstrument call tree (asyncio aware:
+    time awaiting the database is shown under the awaiting handler)."""
+    from pyinstrument import Profiler  # noqa: PLC0415 - a dev tool, only for --profile
+
+    profiler = Profiler(async_mode="enabled", interval=0.0005)
+
+    async def run() -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            team = Team(agents, Path(folder), concurrent=True)
+            profiler.start()
+            await team.run()
+            profiler.stop()
+
+    asyncio.run(run())
+    report.write_text(profiler.output_text(unicode=True, color=False))
+    print(f"profile of {agents} agents' journeys written to {report}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--agents", type=int, default=int(os.environ.get("BENCH_AGENTS", "200")))
@@ -405,8 +425,15 @@ def main() -> int:
     parser.add_argument(
         "--claims", type=int, default=1_000_000, help="the database for due_ms_1m and stats_ms_1m"
     )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="only the concurrent journeys, under pyinstrument; its report goes to FILE",
+    )
     args = parser.parse_args()
     os.environ.setdefault("PTB_TIMEDELTA", "1")
+    if args.profile:
+        return profile(args.agents, Path(args.profile))
     figures = asyncio.run(main_async(args.agents, args.seconds, args.claims))
     print(f"{'figure':<26}{'value':>14}")
     for name, value in figures.items():

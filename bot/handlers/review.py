@@ -46,25 +46,46 @@ def _preview(context: ClaimContext, item: ReviewItem, tr: Translator) -> tuple[s
     return (draft.language, draft.text) if draft is not None else None
 
 
+async def _send_card(
+    context: ClaimContext,
+    chat_id: int,
+    item: ReviewItem,
+    tr: Translator,
+    preview: tuple[str, str] | None,
+) -> tuple[int, int] | None:
+    """Send the review card to one chat; where it went, if it has buttons to update later."""
+    text, rows = views.review_card(tr, item, context.services.clock(), preview)
+    message = await send_to(context, chat_id, text, rows)
+    return (chat_id, message.message_id) if message is not None and rows else None
+
+
 async def show_review(
     context: ClaimContext, chat_id: int, item: ReviewItem, tr: Translator
 ) -> None:
     """Send the review card to one chat and remember where, to update it on a decision."""
-    text, rows = views.review_card(tr, item, context.services.clock(), _preview(context, item, tr))
-    message = await send_to(context, chat_id, text, rows)
-    if message is not None and rows:
-        await context.services.storage.reviews.add_message(
-            item.review.id, chat_id, message.message_id
-        )
+    copy = await _send_card(context, chat_id, item, tr, _preview(context, item, tr))
+    await context.services.storage.reviews.add_messages(item.review.id, [copy] if copy else [])
 
 
 async def deliver(context: ClaimContext, item: ReviewItem) -> int:
     """The new review to the leads' group when there is one, else to every lead (or admin)
-    in their own language. Returns how many chats received it."""
+    in their own language. Returns how many chats received it. The preview is rendered once
+    per language, and where the copies went is stored in one write (also when a later send
+    fails), not one per lead."""
     services = context.services
     recipients = await services.reviews.recipients(item.review)
-    for chat_id, language in recipients:
-        await show_review(context, chat_id, item, services.translator(language))
+    previews: dict[str, tuple[str, str] | None] = {}
+    copies: list[tuple[int, int]] = []
+    try:
+        for chat_id, language in recipients:
+            tr = services.translator(language)
+            if tr.language not in previews:
+                previews[tr.language] = _preview(context, item, tr)
+            copy = await _send_card(context, chat_id, item, tr, previews[tr.language])
+            if copy is not None:
+                copies.append(copy)
+    finally:
+        await services.storage.reviews.add_messages(item.review.id, copies)
     return len(recipients)
 
 

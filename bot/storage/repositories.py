@@ -536,12 +536,15 @@ class ReviewRepository:
         )
         return [_review(row) for row in rows]
 
-    async def add_message(self, review_id: int, chat_id: int, message_id: int) -> None:
+    async def add_messages(self, review_id: int, copies: list[tuple[int, int]]) -> None:
+        """Where copies of the review's card were shown: (chat id, message id) pairs."""
+        if not copies:
+            return
         async with self.db.transaction() as tx:
-            await tx.execute(
+            await tx.executemany(
                 "INSERT OR IGNORE INTO review_messages (review_id, chat_id, message_id)"
                 " VALUES (?, ?, ?)",
-                (review_id, chat_id, message_id),
+                [(review_id, chat_id, message_id) for chat_id, message_id in copies],
             )
 
     async def messages(self, review_id: int) -> list[tuple[int, int]]:
