@@ -26,6 +26,7 @@ from bot.domain.fields import DELAY_CAUSES, FIELDS
 from bot.domain.marketplaces import MARKETPLACES
 from bot.domain.people import Role
 from bot.handlers.language import ZONES
+from bot.handlers.menu import COMMANDS as MENU
 from bot.storage import rollup
 from bot.transport import BOT_USER, ApiCall
 from bot.views.buttons import (
@@ -207,22 +208,8 @@ TEXTS = st.one_of(
     ),
 )
 
-COMMANDS = (
-    "new",
-    "start",
-    "help",
-    "cancel",
-    "claims",
-    "due",
-    "lang",
-    "tz",
-    "history",
-    "queue",
-    "stats",
-    "export",
-    "users",
-    "settings",
-)
+# Every command of the menu, and /start (not in the menu).
+COMMANDS = ("start", *(name for name, _text, _permission in MENU))
 ODD_ARGUMENTS = (
     "-1",
     "0",
