@@ -151,7 +151,7 @@ async def claim_button(update: Update, context: ClaimContext) -> None:
         await _stale(update, context, fresh)
     except (JourneyError, ValueError, KeyError):
         # A value no screen offers (forged, or from a plan that has changed): refuse quietly.
-        await _invalid(update, context)
+        await refuse_button(update, context)
 
 
 async def _load_or_refuse(update: Update, context: ClaimContext, claim_id: int) -> Claim | None:
@@ -160,12 +160,8 @@ async def _load_or_refuse(update: Update, context: ClaimContext, claim_id: int) 
     try:
         return await context.services.journey.load(claim_id, context.require_actor())
     except ClaimNotFoundError:
-        await _invalid(update, context)
+        await refuse_button(update, context)
         return None
-
-
-async def _invalid(update: Update, context: ClaimContext) -> None:
-    await refuse_button(update, context)
 
 
 async def _stale(update: Update, context: ClaimContext, claim: Claim) -> None:

@@ -13,6 +13,7 @@ ConversationHandler, so a restart resumes at the same question.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Any, Final
@@ -593,6 +594,8 @@ async def earlier_button(update: Update, context: ClaimContext) -> str | int:
 
 
 Answer = Callable[[Update, ClaimContext], Awaitable[str | int]]
+# Each question's button prefix: the state it is asked in and the handler of its answer. The
+# conversation's states and `earlier_button` both read this table.
 _ANSWERS: Final[dict[str, tuple[str, Answer]]] = {
     ORDER_BUTTON: (ORDER_ID, order_id_answer),
     MARKETPLACE_BUTTON: (MARKETPLACE, marketplace_answer),
@@ -673,11 +676,12 @@ def conversation() -> ConversationHandler[ClaimContext]:
     return ConversationHandler(
         entry_points=[CommandHandler("new", new_claim, filters=NEW_MESSAGE)],
         states={
-            ORDER_ID: answers(order_id_answer, ORDER_BUTTON),
-            MARKETPLACE: answers(marketplace_answer, MARKETPLACE_BUTTON),
-            FULFILLMENT: answers(fulfillment_answer, FULFILLMENT_BUTTON),
-            REASON: answers(reason_answer, REASON_BUTTON),
-            LANGUAGE: answers(language_answer, LANGUAGE_BUTTON),
+            **{
+                step: answers(answer, prefix)
+                for prefix, (step, answer) in _ANSWERS.items()
+                if step != DETAILS
+            },
+            # The details screen takes buttons only; typed text gets a hint.
             DETAILS: [
                 CallbackQueryHandler(details_button, pattern=f"^{DETAIL_BUTTON}"),
                 MessageHandler(text, typed_details),
@@ -687,7 +691,9 @@ def conversation() -> ConversationHandler[ClaimContext]:
         fallbacks=[
             CommandHandler("cancel", cancel, filters=NEW_MESSAGE),
             CallbackQueryHandler(back_button, pattern=f"^{BACK_BUTTON}"),
-            CallbackQueryHandler(earlier_button, pattern="^(oid|mp|ff|rs|lang|dt):"),
+            CallbackQueryHandler(
+                earlier_button, pattern="^(" + "|".join(map(re.escape, _ANSWERS)) + ")"
+            ),
             MessageHandler(NEW_MESSAGE & ~filters.TEXT & ~filters.COMMAND, not_text),
         ],
         name="intake",

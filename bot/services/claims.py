@@ -58,14 +58,9 @@ async def open_claim(
     )
     async with storage.db.transaction() as tx:
         # Checked in the transaction that writes: no second claim can slip in between.
-        async with tx.execute(
-            "SELECT id, agent_id FROM claims WHERE order_id = ? AND closed_at IS NULL"
-            " ORDER BY id LIMIT 1",
-            (facts.order_id,),
-        ) as cursor:
-            existing = await cursor.fetchone()
+        existing = await storage.claims.open_for_order(tx, facts.order_id)
         if existing is not None:
-            raise ClaimAlreadyOpenError(int(existing[0]), int(existing[1]))
+            raise ClaimAlreadyOpenError(*existing)
         claim = await storage.claims.insert(
             tx,
             facts,

@@ -355,6 +355,18 @@ class ClaimRepository:
             )
         return [_claim(row) for row in rows]
 
+    async def open_for_order(
+        self, tx: aiosqlite.Connection, order_id: str
+    ) -> tuple[int, int] | None:
+        """The order's open claim, as (claim id, agent id), read inside `tx`."""
+        async with tx.execute(
+            "SELECT id, agent_id FROM claims WHERE order_id = ? AND closed_at IS NULL"
+            " ORDER BY id LIMIT 1",
+            (order_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return (int(row[0]), int(row[1])) if row is not None else None
+
     async def for_order(self, order_id: str) -> list[Claim]:
         """Every claim about an order (one may be reopened), newest first."""
         rows = await self.db.fetchall(
