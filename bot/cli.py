@@ -177,11 +177,7 @@ def export_command(
     if first > last:
         print(tr.gettext("claimbot: --since is after --until."), file=sys.stderr)
         return 2
-    if not settings.db_path.is_file():
-        print(
-            tr.gettext("claimbot: no database at %(db)s.") % {"db": settings.db_path},
-            file=sys.stderr,
-        )
+    if not _database_exists(settings, tr):
         return 2
 
     async def read() -> bytes:
@@ -203,15 +199,22 @@ def export_command(
     return 0
 
 
+def _database_exists(settings: Settings, tr: Translator) -> bool:
+    """Commands that read the database say so when there is none (rather than create one)."""
+    if settings.db_path.is_file():
+        return True
+    print(
+        tr.gettext("claimbot: no database at %(db)s.") % {"db": settings.db_path},
+        file=sys.stderr,
+    )
+    return False
+
+
 def backup_command(settings: Settings, destination: Path, tr: Translator) -> int:
     """`claimbot backup FILE`: SQLite's online backup API copies the database page by page
     while the bot keeps writing, and the copy is one consistent moment (a plain `cp` of a
     WAL database can miss or tear the last transactions). Checked before it is kept."""
-    if not settings.db_path.is_file():
-        print(
-            tr.gettext("claimbot: no database at %(db)s.") % {"db": settings.db_path},
-            file=sys.stderr,
-        )
+    if not _database_exists(settings, tr):
         return 2
     partial = destination.with_name(destination.name + ".partial")
     source = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True)
@@ -251,11 +254,8 @@ def run_telegram(settings: Settings) -> int:
         log.info("starting long polling")
         application.run_polling(allowed_updates=Update.ALL_TYPES)
         return 0
-    secret = (
-        settings.webhook_secret.reveal()
-        if settings.webhook_secret is not None
-        else secrets.token_urlsafe(32)  # `main` makes one; this is for other callers
-    )
+    if settings.webhook_secret is None:
+        raise ValueError("webhook mode needs a secret; main() makes one before logging starts")
     path = urlsplit(settings.webhook_url).path.lstrip("/")
     log.info(
         "starting the webhook on %s:%d/%s",
@@ -268,7 +268,7 @@ def run_telegram(settings: Settings) -> int:
         port=settings.webhook_port,
         url_path=path,
         webhook_url=settings.webhook_url,
-        secret_token=secret,
+        secret_token=settings.webhook_secret.reveal(),
         allowed_updates=Update.ALL_TYPES,
     )
     return 0

@@ -131,7 +131,10 @@ class Settings:
             raise SettingsError("CLAIMBOT_API_BASE_URL must start with http:// or https://")
         webhook_url = pick("CLAIMBOT_WEBHOOK_URL", "webhook", "url")
         if webhook_url is not None and not webhook_url.startswith(("https://", "http://")):
-            raise SettingsError("CLAIMBOT_WEBHOOK_URL must start with https://")
+            raise SettingsError(
+                "CLAIMBOT_WEBHOOK_URL must start with https:// (http:// only for a local test:"
+                " Telegram posts to https only)"
+            )
         secret = pick("CLAIMBOT_WEBHOOK_SECRET", "webhook", "secret")
         if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
             raise SettingsError(
