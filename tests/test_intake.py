@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 from typing import Any
 
 from bot.domain.claims import ClaimFacts, Fulfillment, Reason
@@ -424,3 +427,119 @@ async def test_an_order_with_an_open_claim_gets_no_second_one(bot: Any) -> None:
         await chat.press("German")
         reopened = await chat.press("Open the claim ▸")
         assert texts(reopened)[0].startswith(f"Claim #2 opened for order {ORDER}.")
+
+
+# --- What is typed while an intake waits ---------------------------------------------------------
+OTHER = "305-7654321-1234567"
+
+
+async def open_and_send_first(chat: Chat) -> None:
+    """Claim #1 for ORDER, its first message sent: its card asks for the buyer's reply."""
+    await walk_to_language(chat)
+    await chat.press("German")
+    await chat.press("Open the claim ▸")
+    await chat.press("✓ Mark as sent")
+
+
+def cause_asked(calls: list[Any]) -> bool:
+    return any("What did the buyer's reply show? Pick the cause." in t for t in texts(calls))
+
+
+async def test_a_card_asking_during_an_intake_gets_what_is_typed_next(bot: Any) -> None:
+    """Halfway through /new, the agent turns to another claim and is asked for the buyer's
+    reply: what they type is that reply, not a detail of the new claim; the intake waits on."""
+    async with bot() as chat:
+        await open_and_send_first(chat)
+        await walk_to_language(chat, OTHER)
+        await chat.press("German")  # the new claim's details screen
+        asked = await chat.press("💬 Buyer replied")
+        assert texts(asked)[-1].startswith("Claim #1: Paste the buyer's reply")
+
+        calls = await chat.send("Das Gerät geht nach einer Minute aus.")
+        assert cause_asked(calls)
+        assert not any("Tap a button" in t for t in texts(calls))
+        first = await chat.services.storage.claims.get(1)
+        assert first is not None
+        assert first.facts.extra["buyer_reply"] == "Das Gerät geht nach einer Minute aus."
+
+        # The reply answered, typing is the intake's again, and its screen still works.
+        hint = await chat.send("Anna")
+        assert texts(hint)[0].startswith("Tap a button: add a detail, or open the claim.")
+        opened = await chat.press("Open the claim ▸")
+        assert texts(opened)[0].startswith(f"Claim #2 opened for order {OTHER}.")
+
+
+async def test_the_intakes_next_question_takes_typing_back_from_a_card(bot: Any) -> None:
+    """The newest question gets the answer: a card asked, then the agent went on with the
+    intake, which asked its next question. Typing answers the intake; the card's question is
+    dropped (its button asks again)."""
+    async with bot() as chat:
+        await open_and_send_first(chat)
+        await chat.send("/new")
+        await chat.send(OTHER)  # which marketplace?
+        await chat.press("💬 Buyer replied")
+        assert await chat.services.storage.pending.get(ADMIN) is not None
+        await chat.press("DE · Germany")  # who shipped it?
+        assert await chat.services.storage.pending.get(ADMIN) is None
+
+        calls = await chat.send("FBM")
+        assert texts(calls)[0] == "What does the buyer say is wrong?"
+        first = await chat.services.storage.claims.get(1)
+        assert first is not None
+        assert "buyer_reply" not in first.facts.extra
+
+
+def saved_state(path: Path) -> list[tuple[str, tuple[Any, ...]]]:
+    with closing(sqlite3.connect(path)) as db:
+        return [
+            *(("conversation", row) for row in db.execute("SELECT * FROM ptb_conversations")),
+            *(("user", row) for row in db.execute("SELECT * FROM ptb_user_data")),
+        ]
+
+
+def put_back(path: Path, state: list[tuple[str, tuple[Any, ...]]]) -> None:
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("DELETE FROM ptb_conversations")
+        db.execute("DELETE FROM ptb_user_data")
+        for kind, row in state:
+            table = "ptb_conversations" if kind == "conversation" else "ptb_user_data"
+            db.execute(f"INSERT INTO {table} VALUES ({', '.join('?' * len(row))})", row)  # noqa: S608 - two fixed table names
+
+
+async def test_an_intake_whose_end_was_not_saved_lets_go_of_the_chat(
+    bot: Any, settings: Any
+) -> None:
+    """The bot stopped after Open had stored the claim, before the conversation's end was
+    saved: after the restart the conversation still waits on the details screen. The claim
+    is this intake's, so the intake is over: typing goes to the card's question, and a button
+    of the old screen shows the claim."""
+    async with bot() as chat:
+        await walk_to_language(chat)
+        await chat.press("German")
+        api = chat.api
+    at_details = saved_state(settings.db_path)
+    async with bot(api=api) as chat:
+        await chat.press("Open the claim ▸")
+        await chat.press("✓ Mark as sent")
+        api = chat.api
+    put_back(settings.db_path, at_details)
+
+    async with bot(api=api) as chat:
+        assert chat.app.user_data[ADMIN]["intake"]["step"] == "details"
+        await chat.press("💬 Buyer replied")
+        calls = await chat.send("Das Gerät geht nach einer Minute aus.")
+        assert cause_asked(calls)
+        assert "intake" not in chat.app.user_data[ADMIN]
+        # Out of the intake: stray text is stray, not a hint about the details screen.
+        assert texts(await chat.send("hello")) == [
+            "I did not understand that. Send /new to open a claim or /help."
+        ]
+        api = chat.api
+    put_back(settings.db_path, at_details)
+
+    async with bot(api=api) as chat:
+        # (Its keyboard is gone here; had the bot stopped before closing it, it would not be.)
+        shown = await chat.press_data("dt:buyer_name")
+        assert texts(shown)[0] == f"Order {ORDER} already has an open claim, #1: here it is."
+        assert "intake" not in chat.app.user_data[ADMIN]
+        assert await chat.services.storage.claims.count() == 1

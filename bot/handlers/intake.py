@@ -14,7 +14,7 @@ ConversationHandler, so a restart resumes at the same question.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date, datetime
 from typing import Any, Final
 
@@ -41,6 +41,7 @@ from bot.domain.notices import Notice, looks_like_notice, parse_notice
 from bot.domain.orders import BAD_SHAPE, EMPTY, TOO_LONG, OrderIdError, parse_order_id
 from bot.domain.people import Permission
 from bot.domain.playbook import plan_for
+from bot.handlers import inputs
 from bot.handlers.access import can
 from bot.handlers.claims import send_draft, show_card
 from bot.handlers.common import NEW_MESSAGE, answer_button, close_keyboard, send
@@ -99,6 +100,12 @@ async def _ask(update: Update, context: ClaimContext, step: str, hint: str | Non
     if step in (LANGUAGE, DETAILS) and not _answers_intact(intake):
         return await _start_over(update, context)
     intake["step"] = step
+    # The newest question gets what is typed next: a question a claim card asked earlier is
+    # dropped (read first: most questions find none, and a read costs less than a write).
+    pending = context.services.storage.pending
+    actor_id = context.require_actor().id
+    if await pending.get(actor_id) is not None:
+        await pending.clear(actor_id)
     rows: list[list[InlineKeyboardButton]] = []
     if step == ORDER_ID:
         question = _(
@@ -207,8 +214,6 @@ def _details_screen(context: ClaimContext) -> tuple[str, list[list[InlineKeyboar
 
 # --- Entry -------------------------------------------------------------------------------------
 async def new_claim(update: Update, context: ClaimContext) -> str:
-    # A question a claim card asked is dropped: the agent has moved on to a new claim.
-    await context.services.storage.pending.clear(context.require_actor().id)
     # Without a notice, the claim clock starts when the agent opens the claim here.
     context.user_data["intake"] = {"started_at": context.services.clock().isoformat()}  # type: ignore[index]
     return await _ask(update, context, ORDER_ID)
@@ -387,7 +392,7 @@ async def language_answer(update: Update, context: ClaimContext) -> str:
 async def details_button(update: Update, context: ClaimContext) -> str | int:
     _ = context.tr.gettext
     choice = _button_value(update, DETAIL_BUTTON)
-    if choice == OPEN:
+    if choice == OPEN or await _opened_already(context):
         return await _open(update, context)
     if choice not in OPTIONAL:
         await answer_button(update, _("That button is not valid any more."), alert=True)
@@ -606,6 +611,57 @@ _ANSWERS: Final[dict[str, tuple[str, Answer]]] = {
 }
 
 
+# --- Typed input while the intake waits ------------------------------------------------------
+def _typed(
+    answer: Answer,
+) -> Callable[[Update, ClaimContext], Coroutine[Any, Any, str | int | None]]:
+    """Wrap a handler of what the agent types or sends while the intake waits for an answer.
+    It is the intake's only if the intake is still going and asked the newest question."""
+
+    async def handle(update: Update, context: ClaimContext) -> str | int | None:
+        if await _over(context):
+            # The intake ended (its claim opened), but the bot stopped before the conversation's
+            # end was saved. It ends now, and the message goes where it would have gone.
+            context.user_data.pop("intake", None)  # type: ignore[union-attr]
+            await inputs.text_message(update, context)
+            return ConversationHandler.END
+        if await context.services.storage.pending.get(context.require_actor().id) is not None:
+            # A claim card asked a question after the intake's last one (the intake's own
+            # questions drop a card's): the answer is the card's. The intake waits on.
+            await inputs.text_message(update, context)
+            return None
+        return await answer(update, context)
+
+    return handle
+
+
+async def _over(context: ClaimContext) -> bool:
+    """Whether the intake is over though its conversation still waits: the answers are gone
+    (dropped when the claim was opened), or the claim it would open is open already."""
+    intake = context.user_data.get("intake")  # type: ignore[union-attr]
+    if not intake or "started_at" not in intake:
+        return True
+    return await _opened_already(context)
+
+
+async def _opened_already(context: ClaimContext) -> bool:
+    """Whether this intake's order has an open claim of this agent's, opened since the intake
+    started: this intake opened it (Open was pressed, but the end of the conversation was not
+    saved before the bot stopped). Only the details screen has the Open button."""
+    intake = _intake(context)
+    if intake.get("step") not in (DETAILS, DETAIL_VALUE) or not intake.get(ORDER_ID):
+        return False
+    try:
+        started = datetime.fromisoformat(intake["started_at"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    actor = context.require_actor()
+    return any(
+        claim.closed_at is None and claim.agent_id == actor.id and claim.created_at >= started
+        for claim in await context.services.storage.claims.for_order(intake[ORDER_ID])
+    )
+
+
 # --- Helpers -----------------------------------------------------------------------------------
 def _answers_intact(intake: dict[str, Any]) -> bool:
     """Whether the stored answers before the language question are all there and valid (they
@@ -670,7 +726,7 @@ def conversation() -> ConversationHandler[ClaimContext]:
             CallbackQueryHandler(callback, pattern=f"^{prefix}")
         ]
         if typed:
-            handlers.append(MessageHandler(text, callback))
+            handlers.append(MessageHandler(text, _typed(callback)))
         return handlers
 
     return ConversationHandler(
@@ -684,9 +740,9 @@ def conversation() -> ConversationHandler[ClaimContext]:
             # The details screen takes buttons only; typed text gets a hint.
             DETAILS: [
                 CallbackQueryHandler(details_button, pattern=f"^{DETAIL_BUTTON}"),
-                MessageHandler(text, typed_details),
+                MessageHandler(text, _typed(typed_details)),
             ],
-            DETAIL_VALUE: [MessageHandler(text, detail_value_answer)],
+            DETAIL_VALUE: [MessageHandler(text, _typed(detail_value_answer))],
         },
         fallbacks=[
             CommandHandler("cancel", cancel, filters=NEW_MESSAGE),
@@ -694,7 +750,7 @@ def conversation() -> ConversationHandler[ClaimContext]:
             CallbackQueryHandler(
                 earlier_button, pattern="^(" + "|".join(map(re.escape, _ANSWERS)) + ")"
             ),
-            MessageHandler(NEW_MESSAGE & ~filters.TEXT & ~filters.COMMAND, not_text),
+            MessageHandler(NEW_MESSAGE & ~filters.TEXT & ~filters.COMMAND, _typed(not_text)),
         ],
         name="intake",
         persistent=True,
