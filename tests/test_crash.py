@@ -38,7 +38,7 @@ KILLS = int(os.environ.get("CRASH_KILLS", "50"))  # smaller while debugging the 
 ADMIN = 42
 LEAD = 3001
 AGENTS = (2001, 2002, 2003)
-SEED = 20261129
+SEED = int(os.environ.get("CRASH_SEED", "20261129"))  # other schedules while debugging
 # Calls made while starting (not part of any journey): never chosen as a kill point.
 STARTUP = frozenset({"getMe", "setMyCommands", "deleteWebhook", "getUpdates", "getMyCommands"})
 
