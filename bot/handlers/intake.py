@@ -47,7 +47,7 @@ from bot.handlers.claims import send_draft, show_card
 from bot.handlers.common import NEW_MESSAGE, answer_button, close_keyboard, send
 from bot.handlers.context import ClaimContext
 from bot.i18n.locales import normalize_language
-from bot.services.claims import ClaimAlreadyOpenError, open_claim
+from bot.services.claims import ClaimAlreadyOpenError, open_claim, opened_since
 from bot.services.journey import PreparedDraft
 from bot.views.card import labelled, money, quote
 from bot.views.labels import (
@@ -655,10 +655,8 @@ async def _opened_already(context: ClaimContext) -> bool:
         started = datetime.fromisoformat(intake["started_at"])
     except (KeyError, TypeError, ValueError):
         return False
-    actor = context.require_actor()
-    return any(
-        claim.closed_at is None and claim.agent_id == actor.id and claim.created_at >= started
-        for claim in await context.services.storage.claims.for_order(intake[ORDER_ID])
+    return await opened_since(
+        context.services.storage, intake[ORDER_ID], context.require_actor().id, started
     )
 
 

@@ -95,3 +95,12 @@ async def open_claim(
         )
     findings = lint(draft.text, language=facts.buyer_language, order_id=facts.order_id)
     return OpenedClaim(claim, plan, draft, record, tuple(findings))
+
+
+async def opened_since(storage: Storage, order_id: str, agent_id: int, since: datetime) -> bool:
+    """Whether the order has an open claim of this agent's, opened at or after `since`. For an
+    intake started at `since`, such a claim is the one it opened."""
+    return any(
+        claim.closed_at is None and claim.agent_id == agent_id and claim.created_at >= since
+        for claim in await storage.claims.for_order(order_id)
+    )
