@@ -80,6 +80,11 @@ def build_application(
     journey = Journey(
         storage, renderer, settings.store, clock, review_default=settings.review_required
     )
+    reviews = Reviews(storage, journey, clock, leads_chat=settings.leads_chat)
+
+    async def lead_chats(leaving_out: int) -> list[tuple[int, str | None]]:
+        return await reviews.lead_chats(exclude=leaving_out)
+
     services = Services(
         settings=settings,
         storage=storage,
@@ -88,10 +93,10 @@ def build_application(
         clock=clock,
         channel=channel,
         journey=journey,
-        reviews=Reviews(storage, journey, clock, leads_chat=settings.leads_chat),
+        reviews=reviews,
         people=People(storage, clock, settings.admins),
         history=History(storage, journey),
-        reminders=Reminders(storage, clock),
+        reminders=Reminders(storage, clock, lead_chats),
         stats=Stats(storage, clock, settings.orders_60d),
         reminder_interval=reminder_interval,
     )

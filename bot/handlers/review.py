@@ -16,6 +16,7 @@ from bot.handlers.common import answer_button, close_keyboard, send, send_to, sh
 from bot.handlers.context import ClaimContext
 from bot.i18n.translator import Translator
 from bot.services.journey import PreparedDraft
+from bot.services.people import on_team
 from bot.services.review import (
     MAX_COMMENT,
     NotAllowedError,
@@ -111,12 +112,6 @@ async def _translator_for_chat(context: ClaimContext, chat_id: int) -> Translato
     """A person's chat (positive id) in their language; a group's in English."""
     users = context.services.storage.users
     return context.services.translator_for(await users.get(chat_id) if chat_id > 0 else None)
-
-
-def _on_team(person: User | None) -> bool:
-    """Notices with claim data go to active team members only: someone removed since they
-    submitted gets nothing (their claims wait for a lead to hand them on)."""
-    return person is not None and person.active
 
 
 async def _person(context: ClaimContext, user_id: int) -> tuple[User | None, Translator]:
@@ -254,7 +249,7 @@ async def _decided(update: Update, context: ClaimContext, item: ReviewItem) -> N
 
 async def _tell_agent_approved(context: ClaimContext, item: ReviewItem) -> None:
     agent, tr = await _person(context, item.claim.agent_id)
-    if not _on_team(agent):
+    if not on_team(agent):
         return
     head, body, rows = views.approved_notice(tr, item)
     await send_to(context, item.claim.agent_id, head)
@@ -310,7 +305,7 @@ async def typed_answer(update: Update, context: ClaimContext, pending: PendingIn
             await refresh_copies(context, [old.review.id])
             await show_review(context, actor.id, new, context.tr)
             agent, agent_tr = await _person(context, new.claim.agent_id)
-            if _on_team(agent):
+            if on_team(agent):
                 await send_to(
                     context, new.claim.agent_id, views.corrected_notice(agent_tr, old, new)
                 )
@@ -320,7 +315,7 @@ async def typed_answer(update: Update, context: ClaimContext, pending: PendingIn
             await refresh_copies(context, [item.review.id])
             agent, agent_tr = await _person(context, item.claim.agent_id)
             notice, rows = views.returned_notice(agent_tr, item)
-            if _on_team(agent):
+            if on_team(agent):
                 await send_to(context, item.claim.agent_id, notice, rows)
             await send(
                 update,

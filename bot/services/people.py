@@ -15,6 +15,13 @@ from bot.storage.repositories import Storage, User
 MAX_NAME = 64
 
 
+def on_team(person: User | None) -> bool:
+    """Whether notices about claims (reminders, review decisions) may go to this person: an
+    active team member. Someone removed gets nothing; their claims wait for a lead to hand
+    them on."""
+    return person is not None and person.active
+
+
 class PeopleError(Exception):
     """A change to the team that cannot be made; `reason` says why, for the chat to explain."""
 

@@ -7,7 +7,7 @@ the bot was down go out at start, and the recorded ones are never sent twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,24 +19,29 @@ from bot.domain.reminders import (
     reminder_due,
     superseded_by,
 )
-from bot.storage.repositories import Storage
+from bot.services.people import on_team
+from bot.storage.repositories import Storage, User
+
+# Where the team leads are told things, as (chat id, language), leaving one person out.
+LeadChats = Callable[[int], Awaitable[list[tuple[int, str | None]]]]
 
 
 @dataclass(frozen=True, slots=True)
 class Reminder:
     claim: Claim
     kind: ReminderKind
-
-    @property
-    def escalate(self) -> bool:
-        """The team leads hear of it too."""
-        return self.kind in ESCALATED
+    agent: User | None  # the claim's agent, when on the team: they get it
+    agent_name: str  # how the leads' copy names the agent
+    leads: tuple[tuple[int, str | None], ...]  # the leads' chats that get it too
 
 
 class Reminders:
-    def __init__(self, storage: Storage, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, storage: Storage, clock: Callable[[], datetime], lead_chats: LeadChats
+    ) -> None:
         self.storage = storage
         self.clock = clock
+        self.lead_chats = lead_chats
 
     async def sweep(self) -> list[Reminder]:
         """The reminders due now, each recorded (so no later sweep, after any number of
@@ -50,5 +55,14 @@ class Reminders:
                 continue
             skipped = [k.value for k in superseded_by(kind)[:-1] if k not in sent]
             if await self.storage.reminders.record(claim.id, kind.value, skipped, now):
-                due.append(Reminder(claim, kind))
+                due.append(await self._addressed(claim, kind))
         return due
+
+    async def _addressed(self, claim: Claim, kind: ReminderKind) -> Reminder:
+        """Who gets it: the agent; the leads too when it is escalated (6 hours left, overdue)
+        or when the agent was removed and nobody else would act (at every reminder then)."""
+        agent = await self.storage.users.get(claim.agent_id)
+        reachable = on_team(agent)
+        leads = await self.lead_chats(claim.agent_id) if kind in ESCALATED or not reachable else []
+        name = agent.name() if agent is not None else str(claim.agent_id)
+        return Reminder(claim, kind, agent if reachable else None, name, tuple(leads))
