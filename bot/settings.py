@@ -18,6 +18,8 @@ from typing import Any, Final
 from bot.domain.marketplaces import MARKETPLACES
 
 DEFAULT_DB: Final = Path("data/claimbot.sqlite3")
+DEFAULT_WEBHOOK_LISTEN: Final = "127.0.0.1"  # behind a reverse proxy on the same host
+DEFAULT_WEBHOOK_PORT: Final = 8443
 
 
 class SettingsError(ValueError):
@@ -88,8 +90,8 @@ class Settings:
     # Checked on every posted update (X-Telegram-Bot-Api-Secret-Token). Unset: a random one,
     # new at every start (claimbot registers the webhook itself, so that is enough).
     webhook_secret: Secret | None = None
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8443
+    webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
+    webhook_port: int = DEFAULT_WEBHOOK_PORT
 
     @classmethod
     def load(
@@ -167,7 +169,8 @@ class Settings:
             log_level=log_level,
             webhook_url=webhook_url,
             webhook_secret=Secret(secret) if secret else None,
-            webhook_listen=pick("CLAIMBOT_WEBHOOK_LISTEN", "webhook", "listen") or "127.0.0.1",
+            webhook_listen=pick("CLAIMBOT_WEBHOOK_LISTEN", "webhook", "listen")
+            or DEFAULT_WEBHOOK_LISTEN,
             webhook_port=_port(pick("CLAIMBOT_WEBHOOK_PORT", "webhook", "port")),
         )
 
@@ -218,7 +221,7 @@ def _switch(name: str, value: str | None, default: bool = True) -> bool:
 
 def _port(value: str | None) -> int:
     if value is None:
-        return 8443
+        return DEFAULT_WEBHOOK_PORT
     if not value.isascii() or not value.isdigit() or not 0 < int(value) < 65536:
         raise SettingsError("CLAIMBOT_WEBHOOK_PORT must be a port number (1 to 65535)")
     return int(value)

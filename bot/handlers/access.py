@@ -25,8 +25,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-# Telegram user ids fit in 52 bits; anything outside SQLite's 64-bit integers is forged.
-MAX_USER_ID = 2**63 - 1
+# Telegram user ids fit in 52 bits (see bot.domain.people.MAX_USER_ID); an id SQLite's 64-bit
+# integers cannot even hold is forged, and refused before any query.
+MAX_STORABLE_ID = 2**63 - 1
 
 
 async def guard(update: Update, context: ClaimContext) -> None:
@@ -43,7 +44,7 @@ async def guard(update: Update, context: ClaimContext) -> None:
 async def _guard(update: Update, context: ClaimContext) -> None:
     services = context.services
     person = update.effective_user
-    if person is None or person.is_bot or not 0 < person.id <= MAX_USER_ID:
+    if person is None or person.is_bot or not 0 < person.id <= MAX_STORABLE_ID:
         # Channel posts, service updates, other bots, forged ids: nobody to serve.
         raise ApplicationHandlerStop
     user = await services.storage.users.get(person.id)

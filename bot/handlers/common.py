@@ -111,6 +111,13 @@ async def send_file(update: Update, name: str, data: bytes) -> None:
         await chat.send_document(InputFile(data, filename=name), filename=name)
 
 
+async def send_image(update: Update, name: str, png: bytes, caption: str) -> None:
+    """A picture (a chart) with its caption to the update's chat."""
+    chat = update.effective_chat
+    if chat is not None:
+        await chat.send_photo(InputFile(png, filename=name), caption=caption)
+
+
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     """Split at paragraph, then line, then space boundaries into pieces of at most `limit`
     characters; the pieces joined give back the text exactly."""

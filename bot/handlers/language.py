@@ -93,7 +93,6 @@ async def tz_command(update: Update, context: ClaimContext) -> None:
             return
         await _set_zone(update, context, zone)
         return
-    current = context.require_actor().time_zone
     rows = [
         [InlineKeyboardButton(zone, callback_data=TZ_BUTTON + zone) for zone in ZONES[i : i + 2]]
         for i in range(0, len(ZONES), 2)
@@ -105,14 +104,11 @@ async def tz_command(update: Update, context: ClaimContext) -> None:
             )
         ]
     )
-    text = (
-        _("Times are shown in %(zone)s.") % {"zone": current}
-        if current
-        else _("Times are shown in each claim's marketplace's time zone.")
-    )
     await send(
         update,
-        text + "\n" + _("Tap a time zone, or send /tz and its name (/tz Europe/Madrid)."),
+        _zone_text(context, context.require_actor().time_zone)
+        + "\n"
+        + _("Tap a time zone, or send /tz and its name (/tz Europe/Madrid)."),
         InlineKeyboardMarkup(rows),
     )
 
@@ -134,13 +130,15 @@ async def _set_zone(update: Update, context: ClaimContext, zone: str | None) -> 
     services = context.services
     actor = context.require_actor()
     await services.storage.users.set_time_zone(actor.id, zone, services.clock())
-    _ = context.tr.gettext
-    text = (
-        _("Times are shown in %(zone)s.") % {"zone": zone}
-        if zone
-        else _("Times are shown in each claim's marketplace's time zone.")
-    )
+    text = _zone_text(context, zone)
     if update.callback_query is not None:
         await close_keyboard(update, text)
     else:
         await send(update, text)
+
+
+def _zone_text(context: ClaimContext, zone: str | None) -> str:
+    _ = context.tr.gettext
+    if zone:
+        return _("Times are shown in %(zone)s.") % {"zone": zone}
+    return _("Times are shown in each claim's marketplace's time zone.")

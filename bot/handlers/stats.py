@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import InputFile, Update
+from telegram import Update
 
 from bot.domain.people import Permission
 from bot.domain.stats import Period, PeriodError, parse_period
 from bot.handlers.access import permitted, pressed
-from bot.handlers.common import answer_button, markup, send, send_file
+from bot.handlers.common import answer_button, markup, send, send_file, send_image
 from bot.handlers.context import ClaimContext
 from bot.views.buttons import parse_stats_button
 from bot.views.chart import weekly_png
@@ -72,6 +72,4 @@ async def _send_chart(update: Update, context: ClaimContext, period: Period) -> 
     weeks = await context.services.stats.weeks(context.require_actor(), period)
     caption = chart_caption(context.tr, weeks[0][0], weeks[-1][0])
     image = weekly_png([counts for _monday, counts in weeks])
-    chat = update.effective_chat
-    if chat is not None:
-        await chat.send_photo(InputFile(image, filename="claims-by-week.png"), caption=caption)
+    await send_image(update, "claims-by-week.png", image, caption)
