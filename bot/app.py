@@ -7,7 +7,6 @@ earlier if python-telegram-bot asks for conversations first) and closed in `post
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -15,7 +14,6 @@ from typing import Any
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
-from telegram.warnings import PTBUserWarning
 
 from bot import handlers
 from bot.domain.people import Role
@@ -64,14 +62,6 @@ def build_application(
     """Wire the bot. `request` replaces the network (console, tests); `clock` the time.
     Updates of different chats run concurrently (up to `concurrency`), each chat in order;
     `observer` sees each update's processing time (the benchmark)."""
-    # The intake conversation mixes typed answers and buttons, so it tracks per chat, not per
-    # message; python-telegram-bot warns about exactly that combination. Expected: silence it,
-    # and only it.
-    warnings.filterwarnings(
-        "ignore",
-        message=r"If 'per_message=False', 'CallbackQueryHandler' will not be tracked",
-        category=PTBUserWarning,
-    )
     catalogs = catalogs or Catalogs()
     catalogs.preload()
     db = Database(settings.db_path)

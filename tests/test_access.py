@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.app import CONSOLE_ADMIN_ID
+from bot.domain.intake import IntakeAnswers
 from tests.conftest import ADMIN, START, alerts, texts
 
 REFUSAL = (
@@ -36,7 +37,9 @@ async def test_unknown_user_pressing_a_button_gets_an_alert_only(bot: Any) -> No
         assert alerts(calls) == [REFUSAL]
         assert calls[0].params["show_alert"] is True
         # The admin's conversation is untouched by the stranger's press.
-        assert "marketplace" not in chat.app.user_data[ADMIN]["intake"]
+        intake = await chat.services.storage.intakes.get(ADMIN)
+        assert isinstance(intake, IntakeAnswers)
+        assert intake.marketplace is None
 
 
 async def test_refusal_speaks_the_strangers_language(bot: Any) -> None:

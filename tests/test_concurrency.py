@@ -154,11 +154,11 @@ def test_the_limit_must_be_positive(max_concurrent: int) -> None:
         ChatOrderedProcessor(max_concurrent)
 
 
-async def test_a_conversation_is_on_disk_as_soon_as_its_update_is_handled(
+async def test_an_intake_is_on_disk_as_soon_as_its_update_is_handled(
     settings: Settings,
 ) -> None:
-    """The intake's state and answers are written after the update, not after the
-    persistence interval (an hour here): a killed process resumes at the same question."""
+    """The intake's question and answers are written before the update's answer, not after
+    the persistence interval (an hour here): a killed process resumes at the same question."""
     api = OfflineBotApi()
     app = build_application(settings, api, persistence_interval=3600, reminder_interval=None)
     factory = UpdateFactory()
@@ -167,13 +167,10 @@ async def test_a_conversation_is_on_disk_as_soon_as_its_update_is_handled(
         app.update_queue.put_nowait(Update.de_json(factory.message(user, "/new"), app.bot))
         await app.update_queue.join()
         with sqlite3.connect(settings.db_path) as conn:
-            states = conn.execute("SELECT name, key, state FROM ptb_conversations").fetchall()
-            data = conn.execute(
-                "SELECT data FROM ptb_user_data WHERE user_id = ?", (ADMIN,)
-            ).fetchall()
-        assert len(states) == 1
-        assert json.loads(states[0][1]) == [ADMIN, ADMIN]
-        assert "intake" in json.loads(data[0][0])
+            intakes = conn.execute("SELECT user_id, answers FROM intakes").fetchall()
+        assert len(intakes) == 1
+        assert intakes[0][0] == ADMIN
+        assert json.loads(intakes[0][1])["step"] == "order_id"
 
 
 async def test_persistence_writes_only_what_changed(tmp_path: Any) -> None:

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from bot.domain.claims import Cause, Evidence, Fulfillment, Outcome, Reason
 from bot.domain.drafts import DraftKind
 from bot.domain.fields import DELAY_CAUSES, FIELDS
+from bot.domain.intake import IntakeAnswers
 from bot.domain.marketplaces import MARKETPLACES
 from bot.domain.people import Role
 from bot.handlers.language import ZONES
@@ -812,6 +813,9 @@ BROKEN: Final = {
         "SELECT user_id FROM pending_inputs"
         " WHERE user_id NOT IN (SELECT id FROM users WHERE active)"
     ),
+    "unfinished intakes of people not on the team": (
+        "SELECT user_id FROM intakes WHERE user_id NOT IN (SELECT id FROM users WHERE active)"
+    ),
     "conversation data of strangers": (
         "SELECT user_id FROM ptb_user_data WHERE user_id NOT IN (SELECT id FROM users)"
     ),
@@ -946,7 +950,9 @@ async def test_a_press_with_empty_or_no_data_is_refused_not_taken_as_an_answer(b
                 del press["callback_query"]["data"]
             calls = await chat.feed(press)
             assert [c for c in calls if c.method == "answerCallbackQuery"], f"data={data!r}"
-            assert chat.app.user_data[ADMIN]["intake"].get("order_id") is None, f"data={data!r}"
+            intake = await chat.services.storage.intakes.get(ADMIN)
+            assert isinstance(intake, IntakeAnswers), f"data={data!r}"
+            assert intake.order_id is None, f"data={data!r}"
             assert texts(await chat.send(ORDER))[0].startswith("Which marketplace?"), (
                 f"data={data!r}"
             )

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-from pathlib import Path
 from typing import Any
 
 from bot.domain.claims import ClaimFacts, Fulfillment, Reason
+from bot.domain.intake import IntakeAnswers
 from bot.drafting.facts import draft_facts
 from tests.conftest import ADMIN, START, STICKER, Chat, alerts, texts
 
@@ -95,7 +93,7 @@ async def test_whole_intake_by_buttons_ends_in_plan_and_german_draft(bot: Any) -
         events = await storage.events.for_claim(1)
         assert [e.kind for e in events] == ["claim_opened", "draft_generated"]
         assert events[1].draft_id == drafts[0].id
-        assert "intake" not in chat.app.user_data[ADMIN]
+        assert await chat.services.storage.intakes.get(ADMIN) is None
 
 
 async def test_typed_answers_are_accepted(bot: Any) -> None:
@@ -187,7 +185,7 @@ async def test_unknown_marketplace_and_forged_buttons_are_refused(bot: Any) -> N
         calls = await chat.press_data("mp:DE")
         assert alerts(calls) == ["That button belongs to an earlier question."]
         assert texts(calls) == ["What does the buyer say is wrong?"]
-        assert chat.app.user_data[ADMIN]["intake"]["marketplace"] == "IN"
+        assert (await intake_of(chat, ADMIN)).marketplace == "IN"
         await chat.press("Not as described")
         calls = await chat.send("xx-yy")
         assert texts(calls)[0].startswith("I cannot write to buyers in “xx-yy”.")
@@ -232,7 +230,7 @@ async def test_new_during_intake_starts_over(bot: Any) -> None:
         await chat.send(ORDER)
         calls = await chat.send("/new")
         assert texts(calls)[0].startswith("Which order is the claim about?")
-        assert chat.app.user_data[ADMIN]["intake"].keys() == {"started_at", "step"}
+        assert (await intake_of(chat, ADMIN)).to_json().keys() == {"started_at", "step"}
 
 
 async def test_help_works_in_the_middle_of_the_intake(bot: Any) -> None:
@@ -247,7 +245,7 @@ async def test_edited_messages_are_not_taken_as_answers(bot: Any) -> None:
         await chat.send("/new")
         calls = await chat.feed(chat.factory.edited_message(chat.user(ADMIN), ORDER))
         assert calls == []
-        assert chat.app.user_data[ADMIN]["intake"].get("order_id") is None
+        assert (await intake_of(chat, ADMIN)).order_id is None
 
 
 async def test_two_agents_intakes_do_not_mix(bot: Any) -> None:
@@ -259,15 +257,16 @@ async def test_two_agents_intakes_do_not_mix(bot: Any) -> None:
         await chat.send("111-1111111-1111111", user_id=43)
         await chat.press("JP · Japan", user_id=43)
         await chat.press("DE · Germany", user_id=ADMIN)
-        assert chat.app.user_data[ADMIN]["intake"]["marketplace"] == "DE"
-        assert chat.app.user_data[43]["intake"]["order_id"] == "111-1111111-1111111"
-        assert chat.app.user_data[43]["intake"]["marketplace"] == "JP"
+        assert (await intake_of(chat, ADMIN)).marketplace == "DE"
+        assert (await intake_of(chat, 43)).order_id == "111-1111111-1111111"
+        assert (await intake_of(chat, 43)).marketplace == "JP"
 
 
 async def test_lost_answers_start_the_intake_over_instead_of_failing(bot: Any) -> None:
     async with bot() as chat:
         await walk_to_language(chat)
-        del chat.app.user_data[ADMIN]["intake"]["reason"]  # as if lost in a crash
+        async with chat.services.storage.db.transaction() as tx:  # as if damaged on disk
+            await tx.execute("UPDATE intakes SET answers = json_remove(answers, '$.reason')")
         calls = await chat.press("German")
         assert texts(calls) == [
             "I lost track of your earlier answers for this claim, sorry. Let us start it again.",
@@ -345,7 +344,7 @@ async def test_a_notice_naming_two_orders_asks_which_one(bot: Any) -> None:
         assert chat.labels() == ["112-4455667-1234567", "112-9999999-7654321"]
         calls = await chat.press("112-9999999-7654321")
         assert texts(calls)[0].startswith("Which marketplace?")
-        assert chat.app.user_data[ADMIN]["intake"]["order_id"] == "112-9999999-7654321"
+        assert (await intake_of(chat, ADMIN)).order_id == "112-9999999-7654321"
         calls = await chat.press_data("oid:7", chat.keyboards()[-1])
         assert alerts(calls) == ["That button belongs to an earlier question."]
 
@@ -489,57 +488,64 @@ async def test_the_intakes_next_question_takes_typing_back_from_a_card(bot: Any)
         assert "buyer_reply" not in first.facts.extra
 
 
-def saved_state(path: Path) -> list[tuple[str, tuple[Any, ...]]]:
-    with closing(sqlite3.connect(path)) as db:
-        return [
-            *(("conversation", row) for row in db.execute("SELECT * FROM ptb_conversations")),
-            *(("user", row) for row in db.execute("SELECT * FROM ptb_user_data")),
-        ]
-
-
-def put_back(path: Path, state: list[tuple[str, tuple[Any, ...]]]) -> None:
-    with closing(sqlite3.connect(path)) as db, db:
-        db.execute("DELETE FROM ptb_conversations")
-        db.execute("DELETE FROM ptb_user_data")
-        for kind, row in state:
-            table = "ptb_conversations" if kind == "conversation" else "ptb_user_data"
-            db.execute(f"INSERT INTO {table} VALUES ({', '.join('?' * len(row))})", row)  # noqa: S608 - two fixed table names
-
-
-async def test_an_intake_whose_end_was_not_saved_lets_go_of_the_chat(
-    bot: Any, settings: Any
-) -> None:
-    """The bot stopped after Open had stored the claim, before the conversation's end was
-    saved: after the restart the conversation still waits on the details screen. The claim
-    is this intake's, so the intake is over: typing goes to the card's question, and a button
-    of the old screen shows the claim."""
+async def test_an_intake_whose_claim_opened_unseen_lets_go_of_the_chat(bot: Any) -> None:
+    """The bot stopped right after Open's transaction, before the agent saw the claim: the
+    intake's row says which claim it opened (the same transaction wrote both). The intake is
+    over: typing goes to the card's question, stray text is stray, not a hint about the
+    details screen, and a button of the old screen shows the claim."""
     async with bot() as chat:
+        intakes = chat.services.storage.intakes
         await walk_to_language(chat)
         await chat.press("German")
-        api = chat.api
-    at_details = saved_state(settings.db_path)
-    async with bot(api=api) as chat:
+        at_details = await intake_of(chat, ADMIN)
         await chat.press("Open the claim ▸")
         await chat.press("✓ Mark as sent")
-        api = chat.api
-    put_back(settings.db_path, at_details)
+        assert await intakes.get(ADMIN) is None
 
-    async with bot(api=api) as chat:
-        assert chat.app.user_data[ADMIN]["intake"]["step"] == "details"
+        await leave_opened(chat, at_details, claim_id=1)
         await chat.press("💬 Buyer replied")
         calls = await chat.send("Das Gerät geht nach einer Minute aus.")
         assert cause_asked(calls)
-        assert "intake" not in chat.app.user_data[ADMIN]
-        # Out of the intake: stray text is stray, not a hint about the details screen.
         assert texts(await chat.send("hello")) == [
             "I did not understand that. Send /new to open a claim or /help."
         ]
-        api = chat.api
-    put_back(settings.db_path, at_details)
+        assert await intakes.get(ADMIN) is None
 
-    async with bot(api=api) as chat:
+        await leave_opened(chat, at_details, claim_id=1)
         # (Its keyboard is gone here; had the bot stopped before closing it, it would not be.)
         shown = await chat.press_data("dt:buyer_name")
         assert texts(shown)[0] == f"Order {ORDER} already has an open claim, #1: here it is."
-        assert "intake" not in chat.app.user_data[ADMIN]
+        assert await intakes.get(ADMIN) is None
         assert await chat.services.storage.claims.count() == 1
+
+
+async def test_a_restart_between_open_and_its_messages_shows_the_claim(bot: Any) -> None:
+    """The intake's row survives a restart as the transaction that opened the claim left it:
+    Open pressed again shows that claim and its first message, and opens no second one."""
+    async with bot() as chat:
+        await walk_to_language(chat)
+        await chat.press("German")
+        at_details = await intake_of(chat, ADMIN)
+        details = chat.last_keyboard()
+        await chat.press("Open the claim ▸")
+        await leave_opened(chat, at_details, claim_id=1)
+        api = chat.api
+    async with bot(api=api) as chat:
+        calls = await chat.press_data("dt:open", details)
+        assert texts(calls)[0] == f"Order {ORDER} already has an open claim, #1: here it is."
+        assert any(t.startswith("Guten Tag") for t in texts(calls))
+        assert await chat.services.storage.claims.count() == 1
+        assert await chat.services.storage.intakes.get(ADMIN) is None
+
+
+async def intake_of(chat: Chat, user_id: int) -> IntakeAnswers:
+    stored = await chat.services.storage.intakes.get(user_id)
+    assert isinstance(stored, IntakeAnswers)
+    return stored
+
+
+async def leave_opened(chat: Chat, answers: IntakeAnswers, *, claim_id: int) -> None:
+    """The intake's row as Open's transaction leaves it, had the bot stopped right after."""
+    storage = chat.services.storage
+    async with storage.db.transaction() as tx:
+        await storage.intakes.put(tx, ADMIN, answers.opened(claim_id), chat.services.clock())

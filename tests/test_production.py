@@ -134,8 +134,10 @@ def test_sigterm_lets_the_update_in_flight_finish_and_saves_it(tmp_path: Path) -
         assert any(t.startswith("Which order") for t in sent_to(fake, ADMIN))
     with sqlite3.connect(bot.db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        states = conn.execute("SELECT name FROM ptb_conversations").fetchall()
-    assert states == [("intake",)], "the conversation was not saved at the stop"
+        intakes = conn.execute("SELECT user_id, answers FROM intakes").fetchall()
+    assert [(user, json.loads(answers)["step"]) for user, answers in intakes] == [
+        (ADMIN, "order_id")
+    ], "the intake was not saved at the stop"
 
 
 def test_backup_copies_the_database_consistently(

@@ -251,4 +251,4 @@ async def test_the_access_check_fails_closed(bot: Any, monkeypatch: Any) -> None
         monkeypatch.setattr(chat.services.storage.users, "get", broken)
         calls = await chat.send("/new")
         assert calls == []
-        assert "intake" not in chat.app.user_data.get(ADMIN, {})
+        assert await chat.services.storage.intakes.get(ADMIN) is None

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import closing
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from bot.domain.claims import Claim, ClaimFacts, Fulfillment, Reason, Stage
+from bot.domain.intake import IntakeAnswers, IntakeStep
 from bot.storage import (
     ClaimRepository,
     Database,
@@ -100,7 +103,7 @@ async def test_open_applies_the_migrations_and_sets_the_pragmas(
 ) -> None:
     assert db.is_open
     assert db_path.is_file()
-    assert await db.schema_version() == len(MIGRATIONS) == 7
+    assert await db.schema_version() == len(MIGRATIONS) == 8
     rows = await db.fetchall("SELECT version, name FROM schema_migrations")
     assert [(r["version"], r["name"]) for r in rows] == [
         (1, "initial schema"),
@@ -110,6 +113,7 @@ async def test_open_applies_the_migrations_and_sets_the_pragmas(
         (5, "reporting"),
         (6, "time zones and information requests"),
         (7, "daily counts"),
+        (8, "questions"),
     ]
     tables = {
         r["name"] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")
@@ -127,6 +131,7 @@ async def test_open_applies_the_migrations_and_sets_the_pragmas(
         "options",
         "pending_inputs",
         "reminders",
+        "intakes",
     } <= tables
     journal = await db.fetchone("PRAGMA journal_mode")
     assert journal is not None
@@ -163,6 +168,7 @@ async def test_reopening_applies_no_migration_again(
         "applied migration 5 (reporting)",
         "applied migration 6 (time zones and information requests)",
         "applied migration 7 (daily counts)",
+        "applied migration 8 (questions)",
     ]
     assert not first.is_open
 
@@ -171,14 +177,14 @@ async def test_reopening_applies_no_migration_again(
     try:
         await second.open()
         after = [tuple(r) for r in await second.fetchall("SELECT * FROM schema_migrations")]
-        assert await second.schema_version() == 7
+        assert await second.schema_version() == 8
         journal = await second.fetchone("PRAGMA journal_mode")
         assert journal is not None
         assert str(journal[0]).lower() == "wal"
     finally:
         await second.close()
     assert after == before
-    assert len(after) == 7
+    assert len(after) == 8
     assert [r for r in caplog.records if "applied migration" in r.getMessage()] == []
 
 
@@ -209,7 +215,7 @@ async def test_a_database_from_a_newer_claimbot_is_refused(db_path: Path) -> Non
     with sqlite3.connect(db_path) as raw:
         versions = [r[0] for r in raw.execute("SELECT version FROM schema_migrations ORDER BY 1")]
     raw.close()
-    assert versions == [1, 2, 3, 4, 5, 6, 7, 99]
+    assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 99]
 
 
 async def test_using_a_closed_database_fails_clearly(db_path: Path) -> None:
@@ -627,7 +633,7 @@ async def test_persisted_data_survives_closing_and_reopening(db_path: Path) -> N
         assert second.is_open
         assert await reader.get_user_data() == {4242: {"lang": "zh_Hans", "name": "李雷"}}
         assert await reader.get_chat_data() == {4242: {"last": "Ärger"}}
-        assert await second.schema_version() == 7
+        assert await second.schema_version() == 8
         assert await second.integrity_check() == "ok"
     finally:
         await second.close()
@@ -675,3 +681,84 @@ async def test_reading_outside_the_transaction_from_inside_it_is_refused(db: Dat
     async with db.transaction():
         with pytest.raises(RuntimeError, match="read through its connection"):
             await db.fetchone("SELECT 1")
+
+
+async def test_migration_8_moves_unfinished_intakes_and_names_the_questions(
+    db_path: Path,
+) -> None:
+    """A database of version 7 with an intake in python-telegram-bot's user data and typed
+    answers awaited under the old field strings: after the upgrade the intake is a row of its
+    own (the conversation's leftovers gone) and every awaited answer has its kind and argument."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(db_path)) as raw, raw:
+        for migration in MIGRATIONS[:7]:
+            raw.executescript(migration.sql)
+        raw.execute(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+            " applied_at TEXT NOT NULL)"
+        )
+        raw.executemany(
+            "INSERT INTO schema_migrations VALUES (?, ?, '2026-11-01T00:00:00+00:00')",
+            [(m.version, m.name) for m in MIGRATIONS[:7]],
+        )
+        intake = {
+            "started_at": "2026-11-30T08:00:00+00:00",
+            "step": "language",
+            "order_id": "303-1234567-7654321",
+            "marketplace": "DE",
+            "fulfillment": "fbm",
+            "reason": "defective",
+            "details": {"buyer_name": "Anna"},
+        }
+        raw.execute(
+            "INSERT INTO ptb_user_data VALUES (?, ?)",
+            (ADMIN, json.dumps({"intake": intake, "other": 1})),
+        )
+        raw.execute("INSERT INTO ptb_user_data VALUES (8, '{\"other\": 2}')")
+        raw.execute("INSERT INTO ptb_conversations VALUES ('intake', '[7, 7]', '\"language\"')")
+        raw.execute(
+            "INSERT INTO users (id, role, origin, active, created_at, updated_at)"
+            " VALUES (7, 'admin', 'console', 1, 'x', 'x')"
+        )
+        raw.execute(
+            "INSERT INTO claims (id, order_id, marketplace, fulfillment, reason, buyer_language,"
+            " notified_at, respond_by, agent_id, stage, created_at, updated_at) VALUES"
+            " (1, '303-1234567-7654321', 'DE', 'fbm', 'defective', 'de', ?, ?, 7, 'contact',"
+            " ?, ?)",
+            ("2026-11-30T08:00:00+00:00", "2026-12-03T08:00:00+00:00")
+            + ("2026-11-30T08:00:00+00:00",) * 2,
+        )
+        fields = ["evid:tracking", "user_add:lead", "store:signature", "rv_edit", "buyer_reply"]
+        fields += ["edit", "tracking_number"]
+        raw.executemany(
+            "INSERT INTO pending_inputs (user_id, claim_id, field, revision, created_at)"
+            " VALUES (?, 1, ?, 1, 'x')",
+            list(enumerate(fields, start=100)),
+        )
+    db = Database(db_path)
+    try:
+        await db.open()
+        storage = Storage(db)
+        moved = await storage.intakes.get(ADMIN)
+        assert isinstance(moved, IntakeAnswers)
+        assert moved.to_json() == intake
+        assert moved.step is IntakeStep.LANGUAGE
+        data = await db.fetchall("SELECT user_id, data FROM ptb_user_data ORDER BY 1")
+        assert [(r["user_id"], json.loads(r["data"])) for r in data] == [
+            (ADMIN, {"other": 1}),
+            (8, {"other": 2}),
+        ]
+        assert await db.fetchall("SELECT * FROM ptb_conversations") == []
+        questions = [await storage.pending.get(user) for user in range(100, 107)]
+        assert [(q.kind.value, q.arg) for q in questions if q is not None] == [
+            ("evidence", "tracking"),
+            ("person_add", "lead"),
+            ("store_text", "signature"),
+            ("rv_edit", None),
+            ("buyer_reply", None),
+            ("edit", None),
+            ("fact", "tracking_number"),
+        ]
+        assert all(q is not None and q.claim_id == 1 for q in questions)
+    finally:
+        await db.close()

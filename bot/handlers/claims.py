@@ -16,36 +16,27 @@ from telegram import Update
 
 from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Reason
 from bot.domain.drafts import DraftKind
-from bot.domain.fields import EDITABLE, FIELDS, FieldError
-from bot.domain.journey import EVIDENCE_FACT, JourneyError, next_step, previous_step
-from bot.domain.people import Permission
-from bot.domain.text import N_
+from bot.domain.fields import EDITABLE
+from bot.domain.journey import JourneyError, next_step, previous_step
+from bot.domain.questions import PendingQuestion, QuestionKind, fact_question
 from bot.drafting.renderer import DraftFactsError
-from bot.handlers import review
-from bot.handlers.access import can, permitted, pressed, refuse_button
+from bot.handlers import questions, review
+from bot.handlers.access import pressed, refuse_button
 from bot.handlers.common import answer_button, close_keyboard, markup, send, show
 from bot.handlers.context import ClaimContext
 from bot.handlers.history import show_history
 from bot.services.journey import (
-    MAX_DRAFT_TEXT,
     ClaimNotFoundError,
     MissingFactError,
     PreparedDraft,
     RefundGuardError,
 )
 from bot.services.review import ReviewError
-from bot.storage.repositories import PendingInput, StaleClaimError
+from bot.storage.repositories import StaleClaimError
 from bot.views import card as views
-from bot.views.buttons import parse_claim_button, parse_list_button
+from bot.views.buttons import parse_claim_button
 
 log = logging.getLogger(__name__)
-
-# Typed answers that are not plain facts.
-REPLY: Final = "buyer_reply"
-USAGE_STEPS: Final = "usage_steps"
-EDIT: Final = "edit"
-FREE: Final = "free"
-EVIDENCE_INPUT: Final = "evid:"  # + evidence item: the fact to tick it with
 
 Action = Callable[[Update, ClaimContext, Claim, str | None], Awaitable[None]]
 
@@ -62,76 +53,13 @@ async def show_card(
     )
 
 
-# --- /claims ---------------------------------------------------------------------------------
-async def claims_command(update: Update, context: ClaimContext) -> None:
-    await _list_page(update, context, 0, replace_pressed=False)
-
-
-async def due_command(update: Update, context: ClaimContext) -> None:
-    """Claims by time left: the agent's own; for leads, the whole team's."""
-    team = can(context, Permission.SEE_TEAM)
-    await _list_page(update, context, 0, replace_pressed=False, team=team)
-
-
-async def _list_page(
-    update: Update,
-    context: ClaimContext,
-    offset: int,
-    *,
-    replace_pressed: bool,
-    team: bool = False,
-) -> None:
-    """A page of open claims: the person's own, or for leads (who may switch) the team's."""
-    actor = context.require_actor()
-    storage = context.services.storage
-    sees_team = can(context, Permission.SEE_TEAM)
-    team = team and sees_team
-    owner = None if team else actor.id
-    total = await storage.claims.open_count_for_agent(owner)
-    offset = min(offset, max(0, total - 1))
-    page = await storage.claims.open_page_for_agent(owner, offset=offset, limit=views.PAGE_SIZE)
-    owners: dict[int, str] = {}
-    if team:
-        people = await storage.users.names({claim.agent_id for claim in page})
-        owners = {user_id: person.name() for user_id, person in people.items()}
-    text, rows = views.claims_list(
-        context.tr,
-        page,
-        total=total,
-        offset=offset,
-        now=context.services.clock(),
-        team=team if sees_team else None,
-        owners=owners,
-    )
-    await show(update, text, rows, replace_pressed=replace_pressed)
-
-
-async def list_button(update: Update, context: ClaimContext) -> None:
-    button = await pressed(update, context, parse_list_button)
-    if button is None:
-        return
-    if button.claim_id is None:
-        if button.team and not await permitted(update, context, Permission.SEE_TEAM):
-            return
-        await answer_button(update)
-        await _list_page(
-            update, context, button.offset or 0, replace_pressed=True, team=button.team
-        )
-        return
-    claim = await _load_or_refuse(update, context, button.claim_id)
-    if claim is None:
-        return
-    await answer_button(update)
-    await show_card(update, context, claim, replace_pressed=False)
-
-
 # --- Claim buttons ---------------------------------------------------------------------------
 async def claim_button(update: Update, context: ClaimContext) -> None:
     button = await pressed(update, context, parse_claim_button)
     if button is None:
         return
     _ = context.tr.gettext
-    claim = await _load_or_refuse(update, context, button.claim_id)
+    claim = await load_or_refuse(update, context, button.claim_id)
     if claim is None:
         return
     if claim.is_closed and button.action not in ("hist", "card"):
@@ -154,7 +82,7 @@ async def claim_button(update: Update, context: ClaimContext) -> None:
         await refuse_button(update, context)
 
 
-async def _load_or_refuse(update: Update, context: ClaimContext, claim_id: int) -> Claim | None:
+async def load_or_refuse(update: Update, context: ClaimContext, claim_id: int) -> Claim | None:
     """The claim, or None after refusing the button: a claim that does not exist and one the
     person may not see get the same answer."""
     try:
@@ -188,14 +116,14 @@ async def _card(update: Update, context: ClaimContext, claim: Claim, arg: str | 
 
 
 async def _draft(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
-    await _prepare(update, context, claim, DraftKind(arg or ""))
+    await prepare(update, context, claim, DraftKind(arg or ""))
 
 
 async def _refund(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
-    await _prepare(update, context, claim, DraftKind.REFUND, refund_confirmed=True)
+    await prepare(update, context, claim, DraftKind.REFUND, refund_confirmed=True)
 
 
-async def _prepare(
+async def prepare(
     update: Update,
     context: ClaimContext,
     claim: Claim,
@@ -210,7 +138,8 @@ async def _prepare(
         )
     except MissingFactError as missing:
         await answer_button(update)
-        await _ask(update, context, claim, missing.field)
+        question, arg = fact_question(missing.field)
+        await _ask(update, context, claim, question, arg)
         return
     except RefundGuardError:
         await answer_button(update)
@@ -298,7 +227,21 @@ async def _edit(update: Update, context: ClaimContext, claim: Claim, arg: str | 
         )
         return
     await answer_button(update)
-    await _ask(update, context, claim, EDIT, draft_id=draft_id)
+    await _ask(update, context, claim, QuestionKind.DRAFT_EDIT, draft_id=draft_id)
+
+
+async def _ask(
+    update: Update,
+    context: ClaimContext,
+    claim: Claim,
+    kind: QuestionKind,
+    arg: str | None = None,
+    *,
+    draft_id: int | None = None,
+) -> None:
+    """A typed answer about the claim (bot/handlers/claim_questions.py takes it)."""
+    pending = PendingQuestion.about(claim, context.require_actor().id, kind, arg, draft_id=draft_id)
+    await questions.ask(update, context, pending)
 
 
 async def _move(update: Update, context: ClaimContext, claim: Claim, target: str | None) -> None:
@@ -319,7 +262,7 @@ async def _back(update: Update, context: ClaimContext, claim: Claim, _arg: str |
 
 async def _reply(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
     await answer_button(update)
-    await _ask(update, context, claim, REPLY)
+    await _ask(update, context, claim, QuestionKind.BUYER_REPLY)
 
 
 async def _cause(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
@@ -331,7 +274,7 @@ async def _cause(update: Update, context: ClaimContext, claim: Claim, arg: str |
 
 async def _free(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
     await answer_button(update)
-    await _ask(update, context, claim, FREE)
+    await _ask(update, context, claim, QuestionKind.FREE_TEXT)
 
 
 async def _facts(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
@@ -344,7 +287,8 @@ async def _fact(update: Update, context: ClaimContext, claim: Claim, arg: str | 
     if arg not in EDITABLE:
         raise JourneyError(arg)
     await answer_button(update)
-    await _ask(update, context, claim, arg)
+    kind, name = fact_question(arg)
+    await _ask(update, context, claim, kind, name)
 
 
 async def _basic(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
@@ -408,7 +352,7 @@ async def _evidence(update: Update, context: ClaimContext, claim: Claim, arg: st
         fresh = await context.services.journey.toggle_evidence(claim, item, context.require_actor())
     except MissingFactError:
         await answer_button(update)
-        await _ask(update, context, claim, EVIDENCE_INPUT + item.value)
+        await _ask(update, context, claim, QuestionKind.EVIDENCE, item.value)
         return
     await answer_button(update)
     await show(update, *views.evidence_menu(context.tr, fresh))
@@ -471,8 +415,7 @@ async def _info(update: Update, context: ClaimContext, claim: Claim, _arg: str |
 
 
 async def _stop(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
-    actor = context.require_actor()
-    await context.services.storage.pending.clear(actor.id)
+    await questions.done(context)
     await answer_button(update)
     await show_card(update, context, claim)
 
@@ -507,120 +450,3 @@ ACTIONS: Final[dict[str, Action]] = {
 # Buttons checked against something other than the claim's revision: a draft's version
 # (sent, edit, submit), or harmless to replay (card, history).
 REVISION_FREE: Final = frozenset({"sent", "edit", "card", "submit", "hist"})
-
-
-# --- Typed answers ---------------------------------------------------------------------------
-async def _ask(
-    update: Update,
-    context: ClaimContext,
-    claim: Claim,
-    field: str,
-    *,
-    draft_id: int | None = None,
-    hint: str | None = None,
-) -> None:
-    """Ask for a typed answer and remember, in the database, that one is awaited."""
-    actor = context.require_actor()
-    pending = PendingInput(actor.id, claim.id, field, draft_id, claim.revision)
-    await context.services.storage.pending.set(pending, context.services.clock())
-    text, rows = views.input_prompt(context.tr, claim, _prompt_key(field), hint)
-    await send(update, text, markup(rows))
-
-
-def _prompt_key(field: str) -> str:
-    if field.startswith(EVIDENCE_INPUT):
-        return EVIDENCE_FACT[Evidence(field.removeprefix(EVIDENCE_INPUT))]
-    return field
-
-
-async def typed_answer(update: Update, context: ClaimContext, pending: PendingInput) -> bool:
-    """A message while a question about a claim is open. Returns False when the question's
-    claim is gone from this person's sight (the caller answers it as stray input)."""
-    actor = context.require_actor()
-    services = context.services
-    if pending.claim_id is None:  # pragma: no cover - the router sends only claim questions
-        return False
-    _ = context.tr.gettext
-    message = update.effective_message
-    text = message.text if message is not None else None
-    try:
-        claim = await services.journey.load(pending.claim_id, actor)
-    except ClaimNotFoundError:
-        await services.storage.pending.clear(actor.id)
-        return False
-    if claim.is_closed:
-        await services.storage.pending.clear(actor.id)
-        await send(
-            update,
-            _("Claim #%(number)s is closed; I did not store that.") % {"number": claim.id},
-        )
-        return True
-    if text is None:
-        await _ask(
-            update,
-            context,
-            claim,
-            pending.field,
-            draft_id=pending.draft_id,
-            hint=_("I can only read text here."),
-        )
-        return True
-    try:
-        await _apply_answer(update, context, claim, pending, text)
-    except FieldError as error:
-        await _ask(
-            update,
-            context,
-            claim,
-            pending.field,
-            draft_id=pending.draft_id,
-            hint=_(error.msgid) % error.params,
-        )
-    except StaleClaimError:
-        await send(update, _("The claim changed at the same moment. Please send that again."))
-    return True
-
-
-async def _apply_answer(
-    update: Update, context: ClaimContext, claim: Claim, pending: PendingInput, text: str
-) -> None:
-    services = context.services
-    journey = services.journey
-    actor = context.require_actor()
-    field = pending.field
-    _ = context.tr.gettext
-    if field == REPLY:
-        fresh = await journey.record_reply(claim, text, actor)
-        await services.storage.pending.clear(actor.id)
-        await show_card(update, context, fresh, replace_pressed=False)
-    elif field in (EDIT, FREE):
-        try:
-            if field == EDIT and pending.draft_id is not None:
-                prepared = await journey.edit(claim, pending.draft_id, text, actor)
-            else:
-                prepared = await journey.write_free(claim, text, actor)
-        except JourneyError as error:
-            if str(error) == "empty":
-                raise FieldError(N_("That message was empty.")) from None
-            raise FieldError(
-                N_("That is too long: at most %(limit)s characters, please."),
-                limit=MAX_DRAFT_TEXT,
-            ) from None
-        await services.storage.pending.clear(actor.id)
-        await send_draft(update, context, prepared)
-    elif field == USAGE_STEPS:
-        fresh = await journey.set_fact(claim, field, text, actor)
-        await services.storage.pending.clear(actor.id)
-        await _prepare(update, context, fresh, DraftKind.USAGE_HELP)
-    elif field.startswith(EVIDENCE_INPUT):
-        item = Evidence(field.removeprefix(EVIDENCE_INPUT))
-        fresh = await journey.supply_evidence(claim, item, text, actor)
-        await services.storage.pending.clear(actor.id)
-        await show(update, *views.evidence_menu(context.tr, fresh), replace_pressed=False)
-    elif field in FIELDS:
-        fresh = await journey.set_fact(claim, field, text, actor)
-        await services.storage.pending.clear(actor.id)
-        await send(update, _("Saved."))
-        await show(update, *views.facts_menu(context.tr, fresh), replace_pressed=False)
-    else:  # pragma: no cover - only this module writes pending fields
-        await services.storage.pending.clear(actor.id)

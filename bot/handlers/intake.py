@@ -1,250 +1,155 @@
-"""/new: the intake conversation.
+"""/new: the intake, from Telegram updates to the answers and back.
 
-Order id (or the pasted Amazon notice) -> marketplace -> fulfilment -> reason -> buyer language
--> optional details (buyer name, product, carrier, tracking, what the buyer said before) -> the
-claim is opened, its card shown and the first buyer draft prepared.
-
-Only what is still unknown is asked: a pasted notice fills the order id, and where it says so
-the marketplace, reason, amount and dates. Answers may be typed or given by button; each is
-validated by the domain parsers and a bad one is re-asked with a hint. Every question has a
-Back button. The partial answers live in `user_data["intake"]` and the state in the persisted
-ConversationHandler, so a restart resumes at the same question.
+The questions, their order and the claim they make are bot/domain/intake.py; the screens are
+bot/views/intake.py; the answers are stored with the question being asked, in one row
+(bot/storage: `intakes`), and the transaction that opens the claim marks that row opened. So
+a restart resumes at the same question, and an intake whose claim exists is over, wherever the
+bot stopped. What is typed reaches the intake through the question registry
+(bot/handlers/questions.py) whenever no other question waits; its buttons arrive here.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Awaitable, Callable, Coroutine
-from datetime import date, datetime
-from typing import Any, Final
+from typing import Final
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram import Message, Update
 
-from bot.domain.claims import ClaimFacts, Fulfillment, Reason
-from bot.domain.deadlines import notice_clock
+from bot.domain.claims import Fulfillment, Reason
 from bot.domain.fields import FieldError, parse_field
-from bot.domain.marketplaces import (
-    BUYER_LANGUAGES,
-    MARKETPLACES,
-    UnknownMarketplaceError,
-    parse_marketplace,
-)
-from bot.domain.notices import Notice, looks_like_notice, parse_notice
+from bot.domain.intake import OPTIONAL, UNREADABLE, IntakeAnswers, IntakeStep
+from bot.domain.marketplaces import BUYER_LANGUAGES, UnknownMarketplaceError, parse_marketplace
+from bot.domain.notices import looks_like_notice, parse_notice
 from bot.domain.orders import BAD_SHAPE, EMPTY, TOO_LONG, OrderIdError, parse_order_id
 from bot.domain.people import Permission
 from bot.domain.playbook import plan_for
-from bot.handlers import inputs
+from bot.domain.questions import PendingQuestion, QuestionKind
+from bot.handlers import questions
 from bot.handlers.access import can
 from bot.handlers.claims import send_draft, show_card
-from bot.handlers.common import NEW_MESSAGE, answer_button, close_keyboard, send
+from bot.handlers.common import answer_button, close_keyboard, markup, send
 from bot.handlers.context import ClaimContext
+from bot.handlers.fallback import stale_button
+from bot.handlers.start import cancel_outside
 from bot.i18n.locales import normalize_language
-from bot.services.claims import ClaimAlreadyOpenError, open_claim, opened_since
+from bot.services.claims import ClaimAlreadyOpenError, open_claim
 from bot.services.journey import PreparedDraft
-from bot.views.card import labelled, money, quote
-from bot.views.labels import (
-    FIELD_PROMPTS,
-    FIELDS,
-    FULFILLMENTS,
-    REASONS,
-    language_name,
-    marketplace_name,
-)
+from bot.views import intake as views
 
-ORDER_ID: Final = "order_id"
-MARKETPLACE: Final = "marketplace"
-FULFILLMENT: Final = "fulfillment"
-REASON: Final = "reason"
-LANGUAGE: Final = "language"
-DETAILS: Final = "details"
-DETAIL_VALUE: Final = "detail_value"
-STEPS: Final = (ORDER_ID, MARKETPLACE, FULFILLMENT, REASON, LANGUAGE, DETAILS)
-OPTIONAL: Final = ("buyer_name", "product", "carrier", "tracking_number", "buyer_said")
-
-# Button data: a short prefix per question and the value; both checked again on arrival.
-ORDER_BUTTON: Final = "oid:"
-MARKETPLACE_BUTTON: Final = "mp:"
-FULFILLMENT_BUTTON: Final = "ff:"
-REASON_BUTTON: Final = "rs:"
-LANGUAGE_BUTTON: Final = "lang:"
-DETAIL_BUTTON: Final = "dt:"
-BACK_BUTTON: Final = "ib:"
-OPEN: Final = "open"
-MAX_ECHO: Final = 40
+# Button data the intake answers: every question's prefix, and Back.
+PATTERN: Final = "^(" + "|".join((*views.BUTTON_STEPS, views.BACK_BUTTON)) + ")"
 
 
-def _intake(context: ClaimContext) -> dict[str, Any]:
-    data: dict[str, Any] = context.user_data.setdefault("intake", {})  # type: ignore[union-attr]
-    return data
+# --- Asking ------------------------------------------------------------------------------------
+async def new_claim(update: Update, context: ClaimContext) -> None:
+    """/new: a fresh intake (replacing an unfinished one). Without a notice, the claim clock
+    starts now."""
+    await _ask(update, context, IntakeAnswers(started_at=context.services.clock()))
 
 
-def _back_row(context: ClaimContext, step: str) -> list[InlineKeyboardButton]:
-    return [
-        InlineKeyboardButton("◂ " + context.tr.gettext("Back"), callback_data=BACK_BUTTON + step)
-    ]
+async def _ask(
+    update: Update,
+    context: ClaimContext,
+    answers: IntakeAnswers,
+    step: IntakeStep | None = None,
+    hint: str | None = None,
+) -> None:
+    """Store the answers as asking `step` (the first unanswered question by default), then
+    ask it. Storing it drops any question a claim card asked meanwhile: the newest question
+    gets what is typed next."""
+    step = step or answers.next_step()
+    if step in (IntakeStep.LANGUAGE, IntakeStep.DETAILS) and not answers.intact():
+        await _start_over(update, context)
+        return
+    answers = answers if step is IntakeStep.DETAIL_VALUE else answers.asking(step)
+    services = context.services
+    await services.storage.intakes.save(context.require_actor().id, answers, services.clock())
+    text, rows = views.question(context.tr, answers, step, hint)
+    await send(update, text, markup(rows))
 
 
-# --- Questions ---------------------------------------------------------------------------------
-async def _ask(update: Update, context: ClaimContext, step: str, hint: str | None = None) -> str:
-    """Ask the question for `step` (after `hint`, when re-asking) and return the state."""
-    _ = context.tr.gettext
-    intake = _intake(context)
-    if step in (LANGUAGE, DETAILS) and not _answers_intact(intake):
-        return await _start_over(update, context)
-    intake["step"] = step
-    # The newest question gets what is typed next: a question a claim card asked earlier is
-    # dropped (read first: most questions find none, and a read costs less than a write).
-    pending = context.services.storage.pending
-    actor_id = context.require_actor().id
-    if await pending.get(actor_id) is not None:
-        await pending.clear(actor_id)
-    rows: list[list[InlineKeyboardButton]] = []
-    if step == ORDER_ID:
-        question = _(
-            "Which order is the claim about? Send the Amazon order id, for example"
-            " 123-1234567-1234567, or paste Amazon's whole claim notification."
-        )
-        ids = intake.get("order_ids") or []
-        rows = [
-            [InlineKeyboardButton(i, callback_data=f"{ORDER_BUTTON}{n}")] for n, i in enumerate(ids)
-        ]
-    elif step == MARKETPLACE:
-        question = _("Which marketplace? Tap it, or type its code or domain (DE, amazon.co.uk).")
-        rows = _marketplace_rows(context)
-    elif step == FULFILLMENT:
-        question = _("Who shipped the order?")
-        rows = [
-            [InlineKeyboardButton(_(label), callback_data=FULFILLMENT_BUTTON + f.value)]
-            for f, label in FULFILLMENTS.items()
-        ]
-    elif step == REASON:
-        question = _("What does the buyer say is wrong?")
-        rows = [
-            [InlineKeyboardButton(_(label), callback_data=REASON_BUTTON + r.value)]
-            for r, label in REASONS.items()
-        ]
-    elif step == LANGUAGE:
-        market = MARKETPLACES[intake[MARKETPLACE]]
-        question = _(
-            "Which language does the buyer write in? Default for %(marketplace)s:"
-            " %(language)s. Tap one, or type another language code (en, fr, ja...)."
-        ) % {
-            "marketplace": market.code,
-            "language": language_name(market.default_language, context.tr),
-        }
-        rows = [
-            [
-                InlineKeyboardButton(
-                    language_name(code, context.tr), callback_data=LANGUAGE_BUTTON + code
-                )
-                for code in market.languages
-            ]
-        ]
-    else:
-        question, rows = _details_screen(context)
-        text = f"{hint}\n\n{question}" if hint else question
-        await send(update, text, InlineKeyboardMarkup(rows))
-        return DETAILS
-    if step != ORDER_ID:
-        rows.append(_back_row(context, step))
-    text = f"{hint}\n\n{question}" if hint else question
-    await send(update, text, InlineKeyboardMarkup(rows) if rows else None)
-    return step
-
-
-def _marketplace_rows(context: ClaimContext) -> list[list[InlineKeyboardButton]]:
-    buttons = [
-        InlineKeyboardButton(
-            f"{code} · {marketplace_name(code, context.tr)}",
-            callback_data=MARKETPLACE_BUTTON + code,
-        )
-        for code in MARKETPLACES
-    ]
-    return [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-
-
-def _details_screen(context: ClaimContext) -> tuple[str, list[list[InlineKeyboardButton]]]:
-    _ = context.tr.gettext
-    intake = _intake(context)
-    details: dict[str, str] = intake.get("details", {})
-    lines = [
-        _("Order %(order_id)s · %(marketplace)s · %(fulfillment)s · %(reason)s · %(language)s")
-        % {
-            "order_id": intake[ORDER_ID],
-            "marketplace": intake[MARKETPLACE],
-            "fulfillment": _(FULFILLMENTS[Fulfillment(intake[FULFILLMENT])]),
-            "reason": _(REASONS[Reason(intake[REASON])]),
-            "language": language_name(intake[LANGUAGE], context.tr),
-        },
-        "",
-        _(
-            "Anything else you know? All optional: tap to add, or open the claim now. You can"
-            " add facts later from the claim card too."
+async def _start_over(update: Update, context: ClaimContext) -> None:
+    await answer_button(update)
+    await send(
+        update,
+        context.tr.gettext(
+            "I lost track of your earlier answers for this claim, sorry. Let us start it again."
         ),
-    ]
-    rows = []
-    for name in OPTIONAL:
-        value = details.get(name)
-        label = (
-            labelled(context.tr, _(FIELDS[name]), quote(value, 24)) if value else _(FIELDS[name])
-        )
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    ("✓ " if value else "+ ") + label, callback_data=DETAIL_BUTTON + name
-                )
-            ]
-        )
-    rows.append(
-        [
-            InlineKeyboardButton("◂ " + _("Back"), callback_data=BACK_BUTTON + DETAILS),
-            InlineKeyboardButton(_("Open the claim") + " ▸", callback_data=DETAIL_BUTTON + OPEN),
-        ]
     )
-    return "\n".join(lines), rows
+    await new_claim(update, context)
 
 
-# --- Entry -------------------------------------------------------------------------------------
-async def new_claim(update: Update, context: ClaimContext) -> str:
-    # Without a notice, the claim clock starts when the agent opens the claim here.
-    context.user_data["intake"] = {"started_at": context.services.clock().isoformat()}  # type: ignore[index]
-    return await _ask(update, context, ORDER_ID)
+async def _prompt(
+    update: Update, context: ClaimContext, _pending: PendingQuestion, hint: str | None
+) -> None:
+    """Ask the current question again (after something it cannot take, such as a sticker)."""
+    answers = await _answers(update, context)
+    if answers is None:
+        return
+    step = IntakeStep.DETAILS if answers.step is IntakeStep.DETAIL_VALUE else answers.step
+    await _ask(update, context, answers, step, hint)
 
 
-async def _advance(update: Update, context: ClaimContext) -> str:
-    """Ask the first question still unanswered."""
-    intake = _intake(context)
-    for step in (ORDER_ID, MARKETPLACE, FULFILLMENT, REASON, LANGUAGE):
-        if not intake.get(step):
-            return await _ask(update, context, step)
-    return await _ask(update, context, DETAILS)
+async def _answers(update: Update, context: ClaimContext) -> IntakeAnswers | None:
+    """The stored answers; None after starting over (they did not read back) or when there is
+    no intake."""
+    stored = await context.services.storage.intakes.get(context.require_actor().id)
+    if stored is UNREADABLE:
+        await _start_over(update, context)
+        return None
+    return stored
 
 
-# --- Answers -----------------------------------------------------------------------------------
-async def order_id_answer(update: Update, context: ClaimContext) -> str:
+# --- Typed answers -----------------------------------------------------------------------------
+async def _typed(
+    update: Update, context: ClaimContext, _pending: PendingQuestion, message: Message
+) -> bool:
+    answers = await _answers(update, context)
+    if answers is None:
+        return True
+    text = message.text or ""
+    step = answers.step
+    if step is IntakeStep.OPENED:
+        # The claim opened (the bot stopped before the agent saw it): the intake is over, and
+        # the message is nobody's.
+        await context.services.storage.intakes.delete(context.require_actor().id)
+        return False
+    if step is IntakeStep.ORDER_ID:
+        await _order_id(update, context, answers, text)
+    elif step is IntakeStep.MARKETPLACE:
+        await _marketplace(update, context, answers, text, typed=True)
+    elif step is IntakeStep.FULFILLMENT:
+        await _fulfillment(update, context, answers, text)
+    elif step is IntakeStep.REASON:
+        await _reason(update, context, answers, None)
+    elif step is IntakeStep.LANGUAGE:
+        await _language(update, context, answers, text)
+    elif step is IntakeStep.DETAIL_VALUE:
+        await _detail_value(update, context, answers, text)
+    else:
+        hint = context.tr.gettext("Tap a button: add a detail, or open the claim.")
+        await _ask(update, context, answers, IntakeStep.DETAILS, hint)
+    return True
+
+
+QUESTIONS: Final = {QuestionKind.INTAKE: questions.Question(_prompt, _typed)}
+
+
+async def _order_id(
+    update: Update, context: ClaimContext, answers: IntakeAnswers, text: str
+) -> None:
     _ = context.tr.gettext
-    intake = _intake(context)
-    choice = _button_value(update, ORDER_BUTTON)
-    if choice is not None:
-        ids = intake.get("order_ids") or []
-        if not choice.isdigit() or int(choice) >= len(ids):
-            await answer_button(update, _("That button is not valid any more."), alert=True)
-            return await _ask(update, context, ORDER_ID)
-        intake[ORDER_ID] = ids[int(choice)]
-        intake.pop("order_ids", None)
-        await _settle(update, _("Order: %(order_id)s") % {"order_id": intake[ORDER_ID]})
-        return await _advance(update, context)
-    text = _text(update)
     if looks_like_notice(text):
-        return await _read_notice(update, context, parse_notice(text))
+        notice = parse_notice(text)
+        taken = answers.with_notice(notice)
+        lines = views.understood(context.tr, notice, taken)
+        if not lines and not notice.order_ids:
+            hint = _("I could not find an order id in that text.")
+            await _ask(update, context, answers, IntakeStep.ORDER_ID, hint)
+            return
+        several = len(notice.order_ids) > 1
+        await send(update, views.notice_summary(context.tr, lines, several_orders=several))
+        await _ask(update, context, taken)
+        return
     try:
         order_id = parse_order_id(text)
     except OrderIdError as error:
@@ -257,270 +162,245 @@ async def order_id_answer(update: Update, context: ClaimContext) -> str:
             BAD_SHAPE: _(
                 "“%(text)s” is not an Amazon order id: it has three groups of 3, 7 and 7 digits."
             )
-            % {"text": _echo(text)},
+            % {"text": views.echo(text)},
         }
-        return await _ask(update, context, ORDER_ID, hints[error.reason])
-    intake[ORDER_ID] = order_id
-    return await _advance(update, context)
+        await _ask(update, context, answers, IntakeStep.ORDER_ID, hints[error.reason])
+        return
+    await _ask(update, context, answers.with_order(order_id))
 
 
-async def _read_notice(update: Update, context: ClaimContext, notice: Notice) -> str:
-    """Take what the pasted notice says, show it, and ask for the rest."""
+async def _marketplace(
+    update: Update, context: ClaimContext, answers: IntakeAnswers, raw: str, *, typed: bool
+) -> None:
     _ = context.tr.gettext
-    intake = _intake(context)
-    details: dict[str, str] = intake.setdefault("details", {})
-    understood: list[str] = []
-    if len(notice.order_ids) == 1:
-        intake[ORDER_ID] = notice.order_ids[0]
-        understood.append(_("Order: %(order_id)s") % {"order_id": notice.order_ids[0]})
-    elif notice.order_ids:
-        intake["order_ids"] = list(notice.order_ids[:5])
-    code = notice.marketplace
-    if code is not None and code in MARKETPLACES:
-        intake[MARKETPLACE] = code
-        understood.append(
-            _("Marketplace: %(marketplace)s")
-            % {"marketplace": f"{marketplace_name(code, context.tr)} ({code})"}
-        )
-    if notice.reason is not None:
-        intake[REASON] = notice.reason.value
-        understood.append(_("Reason: %(reason)s") % {"reason": _(REASONS[notice.reason])})
-    if notice.amount is not None and notice.currency:
-        details["claim_amount"] = format(notice.amount, "f")
-        details["claim_currency"] = notice.currency
-        understood.append(
-            _("Claim amount: %(amount)s")
-            % {"amount": money(context.tr, details["claim_amount"], notice.currency)}
-        )
-    if notice.filed_on is not None:
-        intake["filed_on"] = notice.filed_on.isoformat()
-        understood.append(_("Filed on: %(date)s") % {"date": context.tr.date(notice.filed_on)})
-    if notice.respond_by is not None:
-        intake["respond_by"] = notice.respond_by.isoformat()
-        understood.append(_("Respond by: %(date)s") % {"date": context.tr.date(notice.respond_by)})
-    if not understood and not notice.order_ids:
-        return await _ask(
-            update,
-            context,
-            ORDER_ID,
-            _("I could not find an order id in that text."),
-        )
-    lines = [_("From the notice I understood:"), *(f"• {line}" for line in understood)]
-    if len(notice.order_ids) > 1:
-        lines.append(_("It names several orders: tap the one this claim is about."))
-    lines.append(
-        _("I ask for the rest. Tap Back on a question to correct an answer I took from it.")
-    )
-    await send(update, "\n".join(lines))
-    return await _advance(update, context)
-
-
-async def marketplace_answer(update: Update, context: ClaimContext) -> str:
-    _ = context.tr.gettext
-    choice = _button_value(update, MARKETPLACE_BUTTON)
-    typed = choice is None
-    raw = choice if choice is not None else _text(update)
     try:
         market = parse_marketplace(raw)
     except UnknownMarketplaceError:
         if not typed:
             await answer_button(update, _("That button is not valid any more."), alert=True)
-        hint = _("I do not know the marketplace “%(text)s”.") % {"text": _echo(raw)}
-        return await _ask(update, context, MARKETPLACE, hint)
-    intake = _intake(context)
-    if intake.get(MARKETPLACE) != market.code:
-        intake.pop(LANGUAGE, None)  # the buyer language default depends on the marketplace
-    intake[MARKETPLACE] = market.code
-    await _settle(
-        update,
-        _("Marketplace: %(marketplace)s")
-        % {"marketplace": f"{marketplace_name(market.code, context.tr)} ({market.code})"},
-    )
-    return await _advance(update, context)
+        hint = _("I do not know the marketplace “%(text)s”.") % {"text": views.echo(raw)}
+        await _ask(update, context, answers, IntakeStep.MARKETPLACE, hint)
+        return
+    await _settle(update, views.marketplace_summary(context.tr, market.code))
+    await _ask(update, context, answers.with_marketplace(market.code))
 
 
-async def fulfillment_answer(update: Update, context: ClaimContext) -> str:
+async def _fulfillment(
+    update: Update, context: ClaimContext, answers: IntakeAnswers, raw: str
+) -> None:
     _ = context.tr.gettext
-    choice = _button_value(update, FULFILLMENT_BUTTON)
-    raw = (choice if choice is not None else _text(update)).strip().lower()
-    if raw not in {f.value for f in Fulfillment}:
+    value = raw.strip().lower()
+    if value not in {f.value for f in Fulfillment}:
         await answer_button(update, _("That button is not valid any more."), alert=True)
-        return await _ask(update, context, FULFILLMENT, _("Please tap FBM or FBA."))
-    fulfillment = Fulfillment(raw)
-    _intake(context)[FULFILLMENT] = fulfillment.value
-    await _settle(
-        update, _("Shipped by: %(fulfillment)s") % {"fulfillment": _(FULFILLMENTS[fulfillment])}
-    )
-    return await _advance(update, context)
+        await _ask(update, context, answers, IntakeStep.FULFILLMENT, _("Please tap FBM or FBA."))
+        return
+    fulfillment = Fulfillment(value)
+    await _settle(update, views.fulfillment_summary(context.tr, fulfillment))
+    await _ask(update, context, answers.but(fulfillment=fulfillment))
 
 
-async def reason_answer(update: Update, context: ClaimContext) -> str:
+async def _reason(
+    update: Update, context: ClaimContext, answers: IntakeAnswers, choice: str | None
+) -> None:
     _ = context.tr.gettext
-    choice = _button_value(update, REASON_BUTTON)
     if choice is None or choice not in {r.value for r in Reason}:
         await answer_button(update, _("That button is not valid any more."), alert=True)
-        return await _ask(update, context, REASON, _("Please choose the reason with a button."))
+        hint = _("Please choose the reason with a button.")
+        await _ask(update, context, answers, IntakeStep.REASON, hint)
+        return
     reason = Reason(choice)
-    _intake(context)[REASON] = reason.value
-    await _settle(update, _("Reason: %(reason)s") % {"reason": _(REASONS[reason])})
-    return await _advance(update, context)
+    await _settle(update, views.reason_summary(context.tr, reason))
+    await _ask(update, context, answers.but(reason=reason))
 
 
-async def language_answer(update: Update, context: ClaimContext) -> str:
+async def _language(
+    update: Update, context: ClaimContext, answers: IntakeAnswers, raw: str
+) -> None:
     _ = context.tr.gettext
-    intake = _intake(context)
-    if not _answers_intact(intake):
-        return await _start_over(update, context)
-    choice = _button_value(update, LANGUAGE_BUTTON)
-    raw = choice if choice is not None else _text(update)
+    if not answers.intact():
+        await _start_over(update, context)
+        return
     language = normalize_language(raw)
     if language not in BUYER_LANGUAGES:
         await answer_button(update, _("That button is not valid any more."), alert=True)
         hint = _("I cannot write to buyers in “%(text)s”. Languages: %(languages)s.") % {
-            "text": _echo(raw),
+            "text": views.echo(raw),
             "languages": ", ".join(BUYER_LANGUAGES),
         }
-        return await _ask(update, context, LANGUAGE, hint)
-    intake[LANGUAGE] = language
-    await _settle(
-        update,
-        _("Buyer language: %(language)s") % {"language": language_name(language, context.tr)},
-    )
-    return await _advance(update, context)
+        await _ask(update, context, answers, IntakeStep.LANGUAGE, hint)
+        return
+    await _settle(update, views.language_summary(context.tr, language))
+    await _ask(update, context, answers.but(language=language))
 
 
-async def details_button(update: Update, context: ClaimContext) -> str | int:
-    _ = context.tr.gettext
-    choice = _button_value(update, DETAIL_BUTTON)
-    if choice == OPEN or await _opened_already(context):
-        return await _open(update, context)
-    if choice not in OPTIONAL:
-        await answer_button(update, _("That button is not valid any more."), alert=True)
-        return await _ask(update, context, DETAILS)
-    await answer_button(update)
-    intake = _intake(context)
-    intake["field"] = choice
-    intake["step"] = DETAIL_VALUE
-    await send(
-        update,
-        _(FIELD_PROMPTS[choice]),
-        InlineKeyboardMarkup([_back_row(context, DETAIL_VALUE)]),
-    )
-    return DETAIL_VALUE
-
-
-async def detail_value_answer(update: Update, context: ClaimContext) -> str:
-    _ = context.tr.gettext
-    intake = _intake(context)
-    name = intake.get("field")
+async def _detail_value(
+    update: Update, context: ClaimContext, answers: IntakeAnswers, text: str
+) -> None:
+    name = answers.detail
     if name not in OPTIONAL:
-        return await _ask(update, context, DETAILS)
+        await _ask(update, context, answers, IntakeStep.DETAILS)
+        return
     try:
-        value = parse_field(name, _text(update))
+        value = parse_field(name, text)
     except FieldError as error:
-        await send(
-            update,
-            _(error.msgid) % error.params + "\n\n" + _(FIELD_PROMPTS[name]),
-            InlineKeyboardMarkup([_back_row(context, DETAIL_VALUE)]),
+        hint = context.tr.gettext(error.msgid) % error.params
+        await _ask(update, context, answers, IntakeStep.DETAIL_VALUE, hint)
+        return
+    await _ask(update, context, answers.with_detail(name, value), IntakeStep.DETAILS)
+
+
+# --- Buttons -----------------------------------------------------------------------------------
+async def button(update: Update, context: ClaimContext) -> None:
+    """Any of the intake's buttons. Only the question being asked takes its buttons; Back
+    only on that question's screen; an intake whose claim opened shows the claim."""
+    query = update.callback_query
+    data = query.data if query is not None and isinstance(query.data, str) else ""
+    stored = await context.services.storage.intakes.get(context.require_actor().id)
+    if stored is None:
+        await stale_button(update, context)
+        return
+    if stored is UNREADABLE:
+        await _start_over(update, context)
+        return
+    answers = stored
+    if answers.step is IntakeStep.OPENED and answers.claim_id is not None:
+        await _show_opened(update, context, answers.claim_id)
+        return
+    if data.startswith(views.BACK_BUTTON):
+        await _back(update, context, answers, data.removeprefix(views.BACK_BUTTON))
+        return
+    for prefix, step in views.BUTTON_STEPS.items():
+        if data.startswith(prefix) and step is answers.step:
+            await _pressed(update, context, answers, step, data.removeprefix(prefix))
+            return
+    await answer_button(
+        update, context.tr.gettext("That button belongs to an earlier question."), alert=True
+    )
+    current = IntakeStep.DETAILS if answers.step is IntakeStep.DETAIL_VALUE else answers.step
+    await _ask(update, context, answers, current)
+
+
+async def _pressed(
+    update: Update, context: ClaimContext, answers: IntakeAnswers, step: IntakeStep, value: str
+) -> None:
+    if step is IntakeStep.ORDER_ID:
+        await _order_choice(update, context, answers, value)
+    elif step is IntakeStep.MARKETPLACE:
+        await _marketplace(update, context, answers, value, typed=False)
+    elif step is IntakeStep.FULFILLMENT:
+        await _fulfillment(update, context, answers, value)
+    elif step is IntakeStep.REASON:
+        await _reason(update, context, answers, value)
+    elif step is IntakeStep.LANGUAGE:
+        await _language(update, context, answers, value)
+    else:
+        await _details_button(update, context, answers, value)
+
+
+async def _order_choice(
+    update: Update, context: ClaimContext, answers: IntakeAnswers, choice: str
+) -> None:
+    """One of the orders a notice named."""
+    ids = answers.order_ids
+    if not choice.isdigit() or int(choice) >= len(ids):
+        await answer_button(
+            update, context.tr.gettext("That button is not valid any more."), alert=True
         )
-        return DETAIL_VALUE
-    intake.setdefault("details", {})[name] = value
-    intake.pop("field", None)
-    return await _ask(update, context, DETAILS)
+        await _ask(update, context, answers, IntakeStep.ORDER_ID)
+        return
+    order_id = ids[int(choice)]
+    await _settle(update, views.order_summary(context.tr, order_id))
+    await _ask(update, context, answers.with_order(order_id))
 
 
-async def back_button(update: Update, context: ClaimContext) -> str:
+async def _details_button(
+    update: Update, context: ClaimContext, answers: IntakeAnswers, choice: str
+) -> None:
+    if choice == views.OPEN:
+        await _open(update, context, answers)
+        return
+    if choice not in OPTIONAL:
+        await answer_button(
+            update, context.tr.gettext("That button is not valid any more."), alert=True
+        )
+        await _ask(update, context, answers, IntakeStep.DETAILS)
+        return
+    await answer_button(update)
+    await _ask(update, context, answers.typing(choice), IntakeStep.DETAIL_VALUE)
+
+
+async def _back(update: Update, context: ClaimContext, answers: IntakeAnswers, of: str) -> None:
     """◂ Back: the question before the one the button belongs to."""
-    choice = _button_value(update, BACK_BUTTON)
-    intake = _intake(context)
-    if choice != intake.get("step"):
-        await earlier_button(update, context)
-        return str(intake.get("step", ORDER_ID))
+    if of != answers.step.value:
+        await answer_button(
+            update, context.tr.gettext("That button belongs to an earlier question."), alert=True
+        )
+        current = IntakeStep.DETAILS if answers.step is IntakeStep.DETAIL_VALUE else answers.step
+        await _ask(update, context, answers, current)
+        return
     await answer_button(update)
     await close_keyboard(update)
-    if choice == DETAIL_VALUE:
-        intake.pop("field", None)
-        return await _ask(update, context, DETAILS)
-    index = STEPS.index(choice) if choice in STEPS else 1
-    return await _ask(update, context, STEPS[max(0, index - 1)])
+    await _ask(update, context, answers, answers.back_from(answers.step))
 
 
-async def _open(update: Update, context: ClaimContext) -> int | str:
-    _ = context.tr.gettext
-    intake = _intake(context)
-    if not _answers_intact(intake) or intake.get(LANGUAGE) not in BUYER_LANGUAGES:
-        return await _start_over(update, context)
+async def _settle(update: Update, summary: str) -> None:
+    """After a button answer: acknowledge it and turn the question into the answer given."""
+    if update.callback_query is not None:
+        await answer_button(update)
+        await close_keyboard(update, summary)
+
+
+# --- Opening -----------------------------------------------------------------------------------
+async def _open(update: Update, context: ClaimContext, answers: IntakeAnswers) -> None:
+    if not answers.ready():
+        await _start_over(update, context)
+        return
     services = context.services
-    now = services.clock()
-    details: dict[str, str] = intake.get("details", {})
-    market = MARKETPLACES[intake[MARKETPLACE]]
-    notified_at, deadline = notice_clock(
-        datetime.fromisoformat(intake["started_at"]),
-        market.time_zone,
-        filed_on=_day(intake.get("filed_on")),
-        respond_by=_day(intake.get("respond_by")),
-    )
-    extra = {
-        k: details[k] for k in ("buyer_said", "claim_amount", "claim_currency") if details.get(k)
-    }
-    facts = ClaimFacts(
-        order_id=intake[ORDER_ID],
-        marketplace=market.code,
-        fulfillment=Fulfillment(intake[FULFILLMENT]),
-        reason=Reason(intake[REASON]),
-        buyer_language=intake[LANGUAGE],
-        notified_at=notified_at,
-        buyer_name=details.get("buyer_name"),
-        product=details.get("product"),
-        carrier=details.get("carrier"),
-        tracking_number=details.get("tracking_number"),
-        extra=extra,
-    )
+    actor = context.require_actor()
+    facts, deadline = answers.to_claim()
     try:
         opened = await open_claim(
             services.storage,
             services.renderer,
             services.journey.store,
-            actor=context.require_actor(),
+            actor=actor,
             facts=facts,
-            now=now,
+            now=services.clock(),
             deadline=deadline,
+            intake=answers,
         )
     except ClaimAlreadyOpenError as already:
-        context.user_data.pop("intake", None)  # type: ignore[union-attr]
+        await services.storage.intakes.delete(actor.id)
         await _already_open(update, context, facts.order_id, already)
-        return ConversationHandler.END
+        return
     await answer_button(update)
-    if "respond_by" in intake or "filed_on" in intake:
-        note = _("The deadline comes from Amazon's notice.")
-    else:
-        note = _(
-            "The deadline counts 72 hours from when you started this claim here. If Amazon's"
-            " notice is older, the real deadline is earlier."
-        )
-    await send(
-        update,
-        _("Claim #%(number)s opened for order %(order_id)s.")
-        % {"number": opened.claim.id, "order_id": opened.claim.facts.order_id}
-        + "\n"
-        + note,
+    claim = opened.claim
+    text = views.opened(
+        context.tr, claim.id, claim.facts.order_id, dated_by_notice=answers.dated_by_notice
     )
-    await show_card(update, context, opened.claim, replace_pressed=False)
-    # Only now take the Open button away: had opening, or the messages saying so, failed,
-    # the agent could press again (and be shown the claim, not get a second one). From here
-    # on the card's buttons lead everywhere.
+    await send(update, text)
+    await show_card(update, context, claim, replace_pressed=False)
+    # Only now take the Open button away: had the messages failed, a press again shows the
+    # claim it opened (the intake row says so), not a second one.
     await close_keyboard(update)
-    await send_draft(
-        update,
-        context,
-        PreparedDraft(
-            opened.claim, opened.draft_record, opened.findings, opened.draft.is_fallback, None
-        ),
+    prepared = PreparedDraft(
+        claim, opened.draft_record, opened.findings, opened.draft.is_fallback, None
     )
-    # The answers are dropped last: a press again after a failed message finds them, and is
-    # shown the claim it opened.
-    context.user_data.pop("intake", None)  # type: ignore[union-attr]
-    return ConversationHandler.END
+    await send_draft(update, context, prepared)
+    await services.storage.intakes.delete(actor.id)
+
+
+async def _show_opened(update: Update, context: ClaimContext, claim_id: int) -> None:
+    """A button of an intake whose claim opened before the agent saw it: show that claim."""
+    actor = context.require_actor()
+    await context.services.storage.intakes.delete(actor.id)
+    claim = await context.services.storage.claims.get(claim_id)
+    if claim is None:  # pragma: no cover - claims are never deleted
+        await stale_button(update, context)
+        return
+    await _already_open(
+        update, context, claim.facts.order_id, ClaimAlreadyOpenError(claim.id, claim.agent_id)
+    )
 
 
 async def _already_open(
@@ -558,199 +438,16 @@ async def _already_open(
     )
 
 
-# --- Cancel and wrong kinds of input ---------------------------------------------------------
-async def cancel(update: Update, context: ClaimContext) -> int:
-    context.user_data.pop("intake", None)  # type: ignore[union-attr]
-    await send(update, context.tr.gettext("Claim intake cancelled. Nothing was saved."))
-    return ConversationHandler.END
-
-
-async def not_text(update: Update, context: ClaimContext) -> str:
-    """A sticker, photo, voice note... where a typed answer or a button is expected."""
-    intake = _intake(context)
-    step = intake.get("step", ORDER_ID)
-    hint = context.tr.gettext("I can only read text here.")
-    if step == DETAIL_VALUE:
-        return await _ask(update, context, DETAILS, hint)
-    return await _ask(update, context, step if step in STEPS else ORDER_ID, hint)
-
-
-async def typed_details(update: Update, context: ClaimContext) -> str:
-    """Text on the details screen, where only buttons are expected."""
-    hint = context.tr.gettext("Tap a button: add a detail, or open the claim.")
-    return await _ask(update, context, DETAILS, hint)
-
-
-async def earlier_button(update: Update, context: ClaimContext) -> str | int:
-    """A button of another question than the conversation's state. If it belongs to the
-    question last asked (the state lags behind: the bot stopped, or a message to Telegram
-    failed, after asking it), it is simply the answer. Otherwise: say so, and ask the current
-    question again, with its buttons."""
-    step = _intake(context).get("step", ORDER_ID)
-    query = update.callback_query
-    data = query.data if query is not None and isinstance(query.data, str) else ""
-    for prefix, (button_step, answer) in _ANSWERS.items():
-        if data.startswith(prefix) and button_step == step:
-            return await answer(update, context)
-    await answer_button(
-        update, context.tr.gettext("That button belongs to an earlier question."), alert=True
-    )
-    return await _ask(update, context, DETAILS if step == DETAIL_VALUE else step)
-
-
-Answer = Callable[[Update, ClaimContext], Awaitable[str | int]]
-# Each question's button prefix: the state it is asked in and the handler of its answer. The
-# conversation's states and `earlier_button` both read this table.
-_ANSWERS: Final[dict[str, tuple[str, Answer]]] = {
-    ORDER_BUTTON: (ORDER_ID, order_id_answer),
-    MARKETPLACE_BUTTON: (MARKETPLACE, marketplace_answer),
-    FULFILLMENT_BUTTON: (FULFILLMENT, fulfillment_answer),
-    REASON_BUTTON: (REASON, reason_answer),
-    LANGUAGE_BUTTON: (LANGUAGE, language_answer),
-    DETAIL_BUTTON: (DETAILS, details_button),
-}
-
-
-# --- Typed input while the intake waits ------------------------------------------------------
-def _typed(
-    answer: Answer,
-) -> Callable[[Update, ClaimContext], Coroutine[Any, Any, str | int | None]]:
-    """Wrap a handler of what the agent types or sends while the intake waits for an answer.
-    It is the intake's only if the intake is still going and asked the newest question."""
-
-    async def handle(update: Update, context: ClaimContext) -> str | int | None:
-        if await _over(context):
-            # The intake ended (its claim opened), but the bot stopped before the conversation's
-            # end was saved. It ends now, and the message goes where it would have gone.
-            context.user_data.pop("intake", None)  # type: ignore[union-attr]
-            await inputs.text_message(update, context)
-            return ConversationHandler.END
-        if await context.services.storage.pending.get(context.require_actor().id) is not None:
-            # A claim card asked a question after the intake's last one (the intake's own
-            # questions drop a card's): the answer is the card's. The intake waits on.
-            await inputs.text_message(update, context)
-            return None
-        return await answer(update, context)
-
-    return handle
-
-
-async def _over(context: ClaimContext) -> bool:
-    """Whether the intake is over though its conversation still waits: the answers are gone
-    (dropped when the claim was opened), or the claim it would open is open already."""
-    intake = context.user_data.get("intake")  # type: ignore[union-attr]
-    if not intake or "started_at" not in intake:
-        return True
-    return await _opened_already(context)
-
-
-async def _opened_already(context: ClaimContext) -> bool:
-    """Whether this intake's order has an open claim of this agent's, opened since the intake
-    started: this intake opened it (Open was pressed, but the end of the conversation was not
-    saved before the bot stopped). Only the details screen has the Open button."""
-    intake = _intake(context)
-    if intake.get("step") not in (DETAILS, DETAIL_VALUE) or not intake.get(ORDER_ID):
-        return False
-    try:
-        started = datetime.fromisoformat(intake["started_at"])
-    except (KeyError, TypeError, ValueError):
-        return False
-    return await opened_since(
-        context.services.storage, intake[ORDER_ID], context.require_actor().id, started
-    )
-
-
-# --- Helpers -----------------------------------------------------------------------------------
-def _answers_intact(intake: dict[str, Any]) -> bool:
-    """Whether the stored answers before the language question are all there and valid (they
-    could be lost if the process died between saving the state and saving the answers)."""
-    try:
-        datetime.fromisoformat(intake["started_at"])
-        parse_order_id(intake[ORDER_ID])
-        Fulfillment(intake[FULFILLMENT])
-        Reason(intake[REASON])
-    except (KeyError, TypeError, ValueError):
-        return False
-    return intake.get(MARKETPLACE) in MARKETPLACES
-
-
-async def _start_over(update: Update, context: ClaimContext) -> str:
-    await answer_button(update)
-    await send(
-        update,
-        context.tr.gettext(
-            "I lost track of your earlier answers for this claim, sorry. Let us start it again."
-        ),
-    )
-    return await new_claim(update, context)
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def _button_value(update: Update, prefix: str) -> str | None:
-    query = update.callback_query
-    if query is None or not isinstance(query.data, str) or not query.data.startswith(prefix):
-        return None
-    return query.data[len(prefix) :]
-
-
-def _text(update: Update) -> str:
-    message = update.effective_message
-    return message.text or "" if message is not None else ""
-
-
-def _echo(text: str) -> str:
-    """Quote the agent's input back without flooding the chat."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= MAX_ECHO else flat[: MAX_ECHO - 1] + "…"
-
-
-async def _settle(update: Update, summary: str) -> None:
-    """After a button answer: acknowledge it and turn the question into the answer given."""
-    if update.callback_query is not None:
-        await answer_button(update)
-        await close_keyboard(update, summary)
-
-
-def conversation() -> ConversationHandler[ClaimContext]:
-    text = NEW_MESSAGE & filters.TEXT & ~filters.COMMAND
-
-    def answers(
-        callback: Any, prefix: str, typed: bool = True
-    ) -> list[BaseHandler[Update, ClaimContext, Any]]:
-        handlers: list[BaseHandler[Update, ClaimContext, Any]] = [
-            CallbackQueryHandler(callback, pattern=f"^{prefix}")
-        ]
-        if typed:
-            handlers.append(MessageHandler(text, _typed(callback)))
-        return handlers
-
-    return ConversationHandler(
-        entry_points=[CommandHandler("new", new_claim, filters=NEW_MESSAGE)],
-        states={
-            **{
-                step: answers(answer, prefix)
-                for prefix, (step, answer) in _ANSWERS.items()
-                if step != DETAILS
-            },
-            # The details screen takes buttons only; typed text gets a hint.
-            DETAILS: [
-                CallbackQueryHandler(details_button, pattern=f"^{DETAIL_BUTTON}"),
-                MessageHandler(text, _typed(typed_details)),
-            ],
-            DETAIL_VALUE: [MessageHandler(text, _typed(detail_value_answer))],
-        },
-        fallbacks=[
-            CommandHandler("cancel", cancel, filters=NEW_MESSAGE),
-            CallbackQueryHandler(back_button, pattern=f"^{BACK_BUTTON}"),
-            CallbackQueryHandler(
-                earlier_button, pattern="^(" + "|".join(map(re.escape, _ANSWERS)) + ")"
-            ),
-            MessageHandler(NEW_MESSAGE & ~filters.TEXT & ~filters.COMMAND, _typed(not_text)),
-        ],
-        name="intake",
-        persistent=True,
-        allow_reentry=True,
-    )
+# --- Cancel ------------------------------------------------------------------------------------
+async def cancel(update: Update, context: ClaimContext) -> None:
+    """/cancel: the unfinished intake if there is one (a question a card asked stays), else
+    the awaited answer."""
+    intakes = context.services.storage.intakes
+    actor = context.require_actor()
+    stored = await intakes.get(actor.id)
+    if stored is not None:
+        await intakes.delete(actor.id)
+        if stored is UNREADABLE or stored.step is not IntakeStep.OPENED:
+            await send(update, context.tr.gettext("Claim intake cancelled. Nothing was saved."))
+            return
+    await cancel_outside(update, context)

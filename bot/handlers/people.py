@@ -5,20 +5,20 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Final
 
-from telegram import MessageOriginHiddenUser, MessageOriginUser, Update
+from telegram import Message, MessageOriginHiddenUser, MessageOriginUser, Update
 
 from bot.domain.people import NotAllowedError, Permission, Role, parse_user_id
-from bot.handlers.access import can, deny, permitted, pressed, refuse_button
+from bot.domain.questions import PendingQuestion, QuestionKind
+from bot.handlers import questions
+from bot.handlers.access import deny, permitted, pressed, refuse_button
 from bot.handlers.common import answer_button, send, show
 from bot.handlers.context import ClaimContext
 from bot.handlers.menu import set_personal_menu
 from bot.services.people import PeopleError
-from bot.storage.repositories import PendingInput, User
+from bot.storage.repositories import User
 from bot.views import people as views
 from bot.views.buttons import PeopleButton, parse_people_button
 from bot.views.labels import ROLES
-
-ADD_FIELD: Final = "user_add:"  # + role
 
 
 async def users_command(update: Update, context: ClaimContext) -> None:
@@ -74,7 +74,7 @@ async def people_button(update: Update, context: ClaimContext) -> None:
 
 async def _act(update: Update, context: ClaimContext, button: PeopleButton) -> None:
     if button.action == "list":
-        await context.services.storage.pending.clear(context.require_actor().id)
+        await questions.done(context)
         await answer_button(update)
         await _team(update, context)
     elif button.action == "add" and button.user_id is None:
@@ -92,11 +92,14 @@ async def _add(update: Update, context: ClaimContext, role_name: str | None) -> 
         await show(update, *views.add_menu(context.tr))
         return
     role = Role(role_name)
-    await context.services.storage.pending.set(
-        PendingInput(context.require_actor().id, None, ADD_FIELD + role.value),
-        context.services.clock(),
-    )
-    await show(update, *views.add_prompt(context.tr, role))
+    pending = PendingQuestion(context.require_actor().id, QuestionKind.PERSON_ADD, role.value)
+    await questions.ask(update, context, pending)
+
+
+async def _prompt(
+    update: Update, context: ClaimContext, pending: PendingQuestion, hint: str | None
+) -> None:
+    await show(update, *views.add_prompt(context.tr, Role(pending.arg or ""), hint))
 
 
 async def _open(update: Update, context: ClaimContext, uid: int, _arg: str | None) -> None:
@@ -162,19 +165,14 @@ PERSON_ACTIONS: Final[
 }
 
 
-async def typed_answer(update: Update, context: ClaimContext, pending: PendingInput) -> None:
+async def _typed_answer(
+    update: Update, context: ClaimContext, pending: PendingQuestion, message: Message
+) -> bool:
     """The new person's user id, typed or as a forwarded message from them."""
     _ = context.tr.gettext
     services = context.services
     actor = context.require_actor()
-    role = Role(pending.field.removeprefix(ADD_FIELD))
-    if not can(context, Permission.MANAGE_PEOPLE):
-        await services.storage.pending.clear(actor.id)
-        await deny(update, context, Permission.MANAGE_PEOPLE)
-        return
-    message = update.effective_message
-    if message is None:
-        return
+    role = Role(pending.arg or "")
     origin = message.forward_origin
     name: str | None = None
     if isinstance(origin, MessageOriginUser):
@@ -185,13 +183,13 @@ async def typed_answer(update: Update, context: ClaimContext, pending: PendingIn
             " them their user id."
         )
         await show(update, *views.add_prompt(context.tr, role, hint), replace_pressed=False)
-        return
+        return True
     else:
         typed = parse_user_id(message.text or "")
         if typed is None:
             hint = _("That is not a Telegram user id: it is a number like 123456789.")
             await show(update, *views.add_prompt(context.tr, role, hint), replace_pressed=False)
-            return
+            return True
         user_id = typed
     try:
         person = await services.people.add(actor, user_id, role, name)
@@ -201,8 +199,8 @@ async def typed_answer(update: Update, context: ClaimContext, pending: PendingIn
             *views.add_prompt(context.tr, role, _problem(context, error)),
             replace_pressed=False,
         )
-        return
-    await services.storage.pending.clear(actor.id)
+        return True
+    await questions.done(context)
     await _menu(context, person)
     await send(
         update,
@@ -214,3 +212,12 @@ async def typed_answer(update: Update, context: ClaimContext, pending: PendingIn
         *views.person_screen(context.tr, person, 0, actor),
         replace_pressed=False,
     )
+    return True
+
+
+# Any message may answer: a forwarded one names the person to add.
+QUESTIONS: Final = {
+    QuestionKind.PERSON_ADD: questions.Question(
+        _prompt, _typed_answer, permission=Permission.MANAGE_PEOPLE, text_only=False
+    )
+}

@@ -11,6 +11,8 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 
 from bot.domain.people import Permission
+from bot.domain.questions import PendingQuestion, QuestionKind
+from bot.handlers import questions
 from bot.handlers.access import deny, permitted, pressed, refuse_button
 from bot.handlers.common import answer_button, close_keyboard, send, send_to, show
 from bot.handlers.context import ClaimContext
@@ -24,16 +26,13 @@ from bot.services.review import (
     ReviewError,
     ReviewItem,
 )
-from bot.storage.repositories import PendingInput, ReviewStatus, User
+from bot.storage.repositories import ReviewStatus, User
+from bot.views import prompts
 from bot.views import review as views
 from bot.views.buttons import ReviewButton, parse_queue_button, parse_review_button
 from bot.views.card import Rows
 
 log = logging.getLogger(__name__)
-
-EDIT_FIELD: Final = "rv_edit"
-RETURN_FIELD: Final = "rv_return"
-FIELDS: Final = frozenset({EDIT_FIELD, RETURN_FIELD})
 
 
 # --- Delivering cards --------------------------------------------------------------------------
@@ -179,15 +178,16 @@ async def review_button(update: Update, context: ClaimContext) -> None:
             await _decided(update, context, item)
             await _tell_agent_approved(context, item)
         elif button.action == "stop":
-            await context.services.storage.pending.clear(actor.id)
+            await questions.done(context)
             await answer_button(update)
             await close_keyboard(update, context.tr.gettext("Nothing was changed."))
         else:
             item = await reviews.open_for_decision(button.review_id, actor)
             await answer_button(update)
-            await _ask(
-                update, context, item, EDIT_FIELD if button.action == "edit" else RETURN_FIELD
+            kind = (
+                QuestionKind.REVIEW_EDIT if button.action == "edit" else QuestionKind.REVIEW_RETURN
             )
+            await _ask(update, context, item, kind)
     except NotAllowedError:
         await deny(update, context, Permission.REVIEW)
     except ReviewDecidedError as decided:
@@ -257,23 +257,39 @@ async def _tell_agent_approved(context: ClaimContext, item: ReviewItem) -> None:
 
 
 async def _ask(
-    update: Update, context: ClaimContext, item: ReviewItem, field: str, hint: str | None = None
+    update: Update,
+    context: ClaimContext,
+    item: ReviewItem,
+    kind: QuestionKind,
+    hint: str | None = None,
 ) -> None:
     """Ask the lead for a corrected text or a comment, in their private chat (the card may
     be in the leads' group, where the answer would be seen by all and maybe not reach me)."""
-    _ = context.tr.gettext
     actor = context.require_actor()
-    await context.services.storage.pending.set(
-        PendingInput(
-            actor.id, item.claim.id, field, item.draft.id, item.claim.revision, item.review.id
-        ),
-        context.services.clock(),
+    claim = item.claim
+    pending = PendingQuestion(
+        actor.id, kind, None, claim.id, item.draft.id, claim.revision, item.review.id
     )
-    never_mind: Rows = [[("✕ " + _("Never mind"), ReviewButton(item.review.id, "stop").data())]]
-    if field == EDIT_FIELD:
+    await questions.ask(update, context, pending, hint)
+
+
+async def _prompt(
+    update: Update, context: ClaimContext, pending: PendingQuestion, hint: str | None
+) -> None:
+    item = await context.services.reviews.item(pending.ref or 0)
+    if item is not None:
+        await _show_prompt(context, pending.user_id, item, pending.kind, hint)
+
+
+async def _show_prompt(
+    context: ClaimContext, chat_id: int, item: ReviewItem, kind: QuestionKind, hint: str | None
+) -> None:
+    _ = context.tr.gettext
+    never_mind: Rows = [prompts.never_mind(context.tr, ReviewButton(item.review.id, "stop").data())]
+    if kind is QuestionKind.REVIEW_EDIT:
         if hint is None:
-            await send_to(context, actor.id, _("The current text, to copy and correct:"))
-            await send_to(context, actor.id, item.draft.body)
+            await send_to(context, chat_id, _("The current text, to copy and correct:"))
+            await send_to(context, chat_id, item.draft.body)
         prompt = _(
             "Send the corrected text for review #%(review)s. It will be checked like any draft."
         ) % {"review": item.review.id}
@@ -282,26 +298,27 @@ async def _ask(
             "What should the agent change in review #%(review)s? Your comment goes to them"
             " with the draft."
         ) % {"review": item.review.id}
-    await send_to(context, actor.id, f"{hint}\n\n{prompt}" if hint else prompt, never_mind)
+    await send_to(context, chat_id, f"{hint}\n\n{prompt}" if hint else prompt, never_mind)
 
 
-async def typed_answer(update: Update, context: ClaimContext, pending: PendingInput) -> None:
+async def _typed_answer(
+    update: Update, context: ClaimContext, pending: PendingQuestion, message: Message
+) -> bool:
     """The lead's corrected text or comment."""
     _ = context.tr.gettext
     services = context.services
     actor = context.require_actor()
-    message = update.effective_message
-    text = message.text if message is not None else None
+    text = message.text
     review_id = pending.ref or 0
     item: ReviewItem | None = None
     try:
         item = await services.reviews.open_for_decision(review_id, actor)
         if text is None:
-            await _ask(update, context, item, pending.field, _("I can only read text here."))
-            return
-        if pending.field == EDIT_FIELD:
+            await _ask(update, context, item, pending.kind, _("I can only read text here."))
+            return True
+        if pending.kind is QuestionKind.REVIEW_EDIT:
             old, new = await services.reviews.correct(review_id, text, actor)
-            await services.storage.pending.clear(actor.id)
+            await questions.done(context)
             await refresh_copies(context, [old.review.id])
             await show_review(context, actor.id, new, context.tr)
             agent, agent_tr = await _person(context, new.claim.agent_id)
@@ -311,7 +328,7 @@ async def typed_answer(update: Update, context: ClaimContext, pending: PendingIn
                 )
         else:
             item = await services.reviews.return_draft(review_id, text, actor)
-            await services.storage.pending.clear(actor.id)
+            await questions.done(context)
             await refresh_copies(context, [item.review.id])
             agent, agent_tr = await _person(context, item.claim.agent_id)
             notice, rows = views.returned_notice(agent_tr, item)
@@ -323,22 +340,30 @@ async def typed_answer(update: Update, context: ClaimContext, pending: PendingIn
                 % {"name": agent.name() if agent else item.claim.agent_id},
             )
     except NotAllowedError:
-        await services.storage.pending.clear(actor.id)
+        await questions.done(context)
         await deny(update, context, Permission.REVIEW)
     except ReviewDecidedError:
-        await services.storage.pending.clear(actor.id)
+        await questions.done(context)
         fresh = await services.reviews.item(review_id)
         line = views.decision_line(context.tr, fresh) if fresh is not None else None
         await send(update, _("Too late: someone decided first.") + (f" {line}" if line else ""))
     except ReviewError as error:
         if error.reason in ("empty", "too_long") and item is not None:
-            limit = MAX_COMMENT if pending.field == RETURN_FIELD else 4000
+            limit = MAX_COMMENT if pending.kind is QuestionKind.REVIEW_RETURN else 4000
             hint = (
                 _("That message was empty.")
                 if error.reason == "empty"
                 else _("That is too long: at most %(limit)s characters, please.") % {"limit": limit}
             )
-            await _ask(update, context, item, pending.field, hint)
-            return
-        await services.storage.pending.clear(actor.id)
+            await _ask(update, context, item, pending.kind, hint)
+            return True
+        await questions.done(context)
         await send(update, _("The claim is closed; there is nothing to review."))
+    return True
+
+
+# Not text_only: the review's state (decided, closed) is said before asking for text again.
+QUESTIONS: Final = {
+    kind: questions.Question(_prompt, _typed_answer, text_only=False)
+    for kind in (QuestionKind.REVIEW_EDIT, QuestionKind.REVIEW_RETURN)
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.domain.people import Permission
+from bot.handlers import questions
 from bot.handlers.access import can
 from bot.handlers.common import send
 from bot.handlers.context import ClaimContext
@@ -62,15 +63,13 @@ async def help_command(update: Update, context: ClaimContext) -> None:
 
 
 async def cancel_outside(update: Update, context: ClaimContext) -> None:
-    """Outside the intake, /cancel stops waiting for a typed answer about a claim."""
+    """Outside the intake, /cancel stops waiting for a typed answer."""
     _ = context.tr.gettext
-    pending = context.services.storage.pending
-    actor = context.require_actor()
-    waiting = await pending.get(actor.id)
+    waiting = await questions.waiting(context)
     if waiting is None:
         await send(update, _("There is nothing to cancel."))
         return
-    await pending.clear(actor.id)
+    await questions.done(context)
     if waiting.claim_id is None:
         await send(update, _("I stopped waiting for your answer. Nothing was changed."))
         return

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from telegram import Update
+from telegram import Message, Update
 
-from bot.domain.fields import STORE_TEXTS, FieldError
+from bot.domain.fields import STORE_TEXTS
 from bot.domain.people import Permission
-from bot.handlers.access import can, deny, permitted, pressed
+from bot.domain.questions import PendingQuestion, QuestionKind
+from bot.handlers import questions
+from bot.handlers.access import permitted, pressed
 from bot.handlers.common import answer_button, send, show
 from bot.handlers.context import ClaimContext
-from bot.storage.repositories import PendingInput
 from bot.views.buttons import SettingButton, parse_setting_button
+from bot.views.prompts import never_mind
 from bot.views.settings import settings_screen
 
-FIELD: Final = "store:"  # + name / signature: the typed answer awaited
 TEXTS: Final = {"name": "name", "sign": "signature"}  # button action -> store text
 
 
@@ -41,18 +42,21 @@ async def setting_button(update: Update, context: ClaimContext) -> None:
     await _screen(update, context, replace=True)
 
 
-async def _ask(update: Update, context: ClaimContext, name: str, hint: str | None = None) -> None:
+async def _ask(update: Update, context: ClaimContext, name: str) -> None:
+    pending = PendingQuestion(context.require_actor().id, QuestionKind.STORE_TEXT, name)
+    await questions.ask(update, context, pending)
+
+
+async def _prompt(
+    update: Update, context: ClaimContext, pending: PendingQuestion, hint: str | None
+) -> None:
     _ = context.tr.gettext
-    actor = context.require_actor()
-    await context.services.storage.pending.set(
-        PendingInput(actor.id, None, FIELD + name), context.services.clock()
-    )
     prompt = (
         _(
             "Send the store name buyers should read (at most 80 characters), or - to use the"
             " one in claimbot.toml."
         )
-        if name == "name"
+        if pending.arg == "name"
         else _(
             "Send the signature for messages to buyers (at most 4 lines), or - to use the one in"
             " claimbot.toml."
@@ -62,34 +66,32 @@ async def _ask(update: Update, context: ClaimContext, name: str, hint: str | Non
     await show(
         update,
         text,
-        [[("✕ " + _("Never mind"), SettingButton("show").data())]],
+        [never_mind(context.tr, SettingButton("show").data())],
         replace_pressed=False,
     )
 
 
-async def typed_answer(update: Update, context: ClaimContext, pending: PendingInput) -> None:
-    """The new store name or signature."""
+async def _typed_answer(
+    update: Update, context: ClaimContext, pending: PendingQuestion, message: Message
+) -> bool:
+    """The new store name or signature (a FieldError asks again with its hint)."""
     _ = context.tr.gettext
-    services = context.services
-    actor = context.require_actor()
-    name = pending.field.removeprefix(FIELD)
-    if name not in STORE_TEXTS or not can(context, Permission.MANAGE_STORE):
-        await services.storage.pending.clear(actor.id)
-        await deny(update, context, Permission.MANAGE_STORE)
-        return
-    message = update.effective_message
-    text = message.text if message is not None else None
-    if text is None:
-        await _ask(update, context, name, _("I can only read text here."))
-        return
-    try:
-        await services.journey.set_store_text(name, text, actor)
-    except FieldError as error:
-        await _ask(update, context, name, _(error.msgid) % error.params)
-        return
-    await services.storage.pending.clear(actor.id)
+    name = pending.arg or ""
+    if name not in STORE_TEXTS:  # pragma: no cover - only this module asks
+        await questions.done(context)
+        return False
+    await context.services.journey.set_store_text(name, message.text or "", context.require_actor())
+    await questions.done(context)
     await send(update, _("Saved. New drafts use it; drafts already written keep their text."))
     await _screen(update, context, replace=False)
+    return True
+
+
+QUESTIONS: Final = {
+    QuestionKind.STORE_TEXT: questions.Question(
+        _prompt, _typed_answer, permission=Permission.MANAGE_STORE
+    )
+}
 
 
 async def _screen(update: Update, context: ClaimContext, *, replace: bool) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.domain.claims import Claim, ClaimFacts
 from bot.domain.compliance import Finding, lint
 from bot.domain.deadlines import respond_by
+from bot.domain.intake import IntakeAnswers
 from bot.domain.playbook import STAGE_AFTER_INTAKE, Plan, plan_for
 from bot.drafting.facts import draft_facts
 from bot.drafting.renderer import Draft, Renderer
@@ -44,10 +45,13 @@ async def open_claim(
     facts: ClaimFacts,
     now: datetime,
     deadline: datetime | None = None,
+    intake: IntakeAnswers | None = None,
 ) -> OpenedClaim:
     """Store the claim with its first draft and their audit events, all or nothing. The
     deadline is 72 hours after the notice unless the notice gave an earlier one. An order
-    with an open claim gets no second one (ClaimAlreadyOpenError)."""
+    with an open claim gets no second one (ClaimAlreadyOpenError). The actor's `intake` that
+    these facts come from is marked opened in the same transaction: an intake is over exactly
+    when its claim exists, whenever the bot stops."""
     plan = plan_for(facts.reason, facts.fulfillment)
     kind = plan.first_draft
     # Render before writing: a template problem must not leave a claim without its draft.
@@ -93,14 +97,7 @@ async def open_claim(
             actor_id=actor.id,
             now=now,
         )
+        if intake is not None:
+            await storage.intakes.put(tx, actor.id, intake.opened(claim.id), now)
     findings = lint(draft.text, language=facts.buyer_language, order_id=facts.order_id)
     return OpenedClaim(claim, plan, draft, record, tuple(findings))
-
-
-async def opened_since(storage: Storage, order_id: str, agent_id: int, since: datetime) -> bool:
-    """Whether the order has an open claim of this agent's, opened at or after `since`. For an
-    intake started at `since`, such a claim is the one it opened."""
-    return any(
-        claim.closed_at is None and claim.agent_id == agent_id and claim.created_at >= since
-        for claim in await storage.claims.for_order(order_id)
-    )

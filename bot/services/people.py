@@ -112,7 +112,9 @@ class People:
         now = self.clock()
         async with self.storage.db.transaction() as tx:
             await self.storage.users.put(tx, user_id, role=person.role, active=False, now=now)
+            # Nothing they started waits for them: no awaited answer, no unfinished /new.
             await self.storage.pending.clear(user_id, tx)
+            await self.storage.intakes.delete(user_id, tx)
             await self.storage.events.record(
                 tx,
                 "user_removed",

@@ -237,4 +237,59 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         # from the claims already stored.
         rollup.SCHEMA + rollup.TRIGGERS + rollup.rebuild_sql(),
     ),
+    Migration(
+        8,
+        "questions",
+        """
+        -- An agent's unfinished /new: the answers and the question being asked, one row, so the
+        -- two are written together, and deleted in the transaction that opens the claim. They
+        -- lived in python-telegram-bot's conversation and user data before: moved here.
+        CREATE TABLE intakes (
+            user_id     INTEGER PRIMARY KEY,
+            answers     TEXT NOT NULL,                   -- JSON, bot/domain/intake.py
+            updated_at  TEXT NOT NULL
+        );
+        INSERT INTO intakes (user_id, answers, updated_at)
+            SELECT user_id, json_extract(data, '$.intake'),
+                   strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
+            FROM ptb_user_data WHERE json_type(data, '$.intake') = 'object';
+        UPDATE ptb_user_data SET data = json_remove(data, '$.intake')
+            WHERE json_type(data, '$.intake') IS NOT NULL;
+        DELETE FROM ptb_conversations WHERE name = 'intake';
+
+        -- The typed answer awaited from a person: a question kind (bot/domain/questions.py)
+        -- and its argument, instead of one string with ad-hoc prefixes ("evid:", "store:").
+        CREATE TABLE pending_inputs_new (
+            user_id     INTEGER PRIMARY KEY,
+            kind        TEXT NOT NULL,
+            arg         TEXT,
+            claim_id    INTEGER REFERENCES claims (id),
+            draft_id    INTEGER REFERENCES drafts (id),
+            revision    INTEGER NOT NULL DEFAULT 0,
+            ref         INTEGER,
+            created_at  TEXT NOT NULL
+        );
+        INSERT INTO pending_inputs_new
+            (user_id, kind, arg, claim_id, draft_id, revision, ref, created_at)
+            SELECT user_id,
+                   CASE
+                       WHEN field LIKE 'evid:%' THEN 'evidence'
+                       WHEN field LIKE 'user_add:%' THEN 'person_add'
+                       WHEN field LIKE 'store:%' THEN 'store_text'
+                       WHEN field IN ('buyer_reply', 'usage_steps', 'edit', 'free', 'rv_edit',
+                                      'rv_return') THEN field
+                       ELSE 'fact'
+                   END,
+                   CASE
+                       WHEN instr(field, ':') > 0 THEN substr(field, instr(field, ':') + 1)
+                       WHEN field IN ('buyer_reply', 'usage_steps', 'edit', 'free', 'rv_edit',
+                                      'rv_return') THEN NULL
+                       ELSE field
+                   END,
+                   claim_id, draft_id, revision, ref, created_at
+            FROM pending_inputs;
+        DROP TABLE pending_inputs;
+        ALTER TABLE pending_inputs_new RENAME TO pending_inputs;
+        """,
+    ),
 )

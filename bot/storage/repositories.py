@@ -21,8 +21,10 @@ from bot.domain.claims import (
     Stage,
 )
 from bot.domain.deadlines import ensure_utc
+from bot.domain.intake import UNREADABLE, IntakeAnswers, Unreadable
 from bot.domain.journey import stage_of
 from bot.domain.people import Role
+from bot.domain.questions import PendingQuestion, QuestionKind
 from bot.storage.database import Database
 
 __all__ = ["Role"]  # re-exported: the storage layer's callers import it from here too
@@ -66,19 +68,6 @@ class DraftRecord:
     @property
     def text(self) -> str:
         return f"{self.subject}\n\n{self.body}" if self.subject else self.body
-
-
-@dataclass(frozen=True, slots=True)
-class PendingInput:
-    """A typed answer the bot waits for from `user_id`: about a claim (`claim_id`), a review
-    or a person (`ref`), or the store."""
-
-    user_id: int
-    claim_id: int | None
-    field: str
-    draft_id: int | None = None
-    revision: int = 0
-    ref: int | None = None
 
 
 class ReviewStatus(StrEnum):
@@ -688,18 +677,19 @@ class PendingInputRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def set(self, pending: PendingInput, now: datetime) -> None:
+    async def set(self, pending: PendingQuestion, now: datetime) -> None:
         async with self.db.transaction() as tx:
             await tx.execute(
-                "INSERT INTO pending_inputs (user_id, claim_id, field, draft_id, revision, ref,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
-                " claim_id = excluded.claim_id, field = excluded.field,"
+                "INSERT INTO pending_inputs (user_id, kind, arg, claim_id, draft_id, revision,"
+                " ref, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE"
+                " SET kind = excluded.kind, arg = excluded.arg, claim_id = excluded.claim_id,"
                 " draft_id = excluded.draft_id, revision = excluded.revision,"
                 " ref = excluded.ref, created_at = excluded.created_at",
                 (
                     pending.user_id,
+                    pending.kind.value,
+                    pending.arg,
                     pending.claim_id,
-                    pending.field,
                     pending.draft_id,
                     pending.revision,
                     pending.ref,
@@ -707,14 +697,17 @@ class PendingInputRepository:
                 ),
             )
 
-    async def get(self, user_id: int) -> PendingInput | None:
+    async def get(self, user_id: int) -> PendingQuestion | None:
+        """The awaited answer, or None; a row of a kind this version does not know (written by
+        a newer one) counts as none."""
         row = await self.db.fetchone("SELECT * FROM pending_inputs WHERE user_id = ?", (user_id,))
-        if row is None:
+        if row is None or row["kind"] not in _QUESTION_KINDS:
             return None
-        return PendingInput(
+        return PendingQuestion(
             row["user_id"],
+            QuestionKind(row["kind"]),
+            row["arg"],
             row["claim_id"],
-            row["field"],
             row["draft_id"],
             row["revision"],
             row["ref"],
@@ -726,6 +719,58 @@ class PendingInputRepository:
             return
         async with self.db.transaction() as own:
             await own.execute("DELETE FROM pending_inputs WHERE user_id = ?", (user_id,))
+
+
+_QUESTION_KINDS = frozenset(kind.value for kind in QuestionKind)
+
+
+class IntakeRepository:
+    """Each agent's unfinished /new: the answers and the question being asked, in one row."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, user_id: int) -> IntakeAnswers | Unreadable | None:
+        """The stored answers, None without an intake, or UNREADABLE when the row does not
+        read back as answers (the caller starts the intake over)."""
+        row = await self.db.fetchone("SELECT answers FROM intakes WHERE user_id = ?", (user_id,))
+        if row is None:
+            return None
+        try:
+            data = json.loads(row["answers"])
+        except ValueError:
+            data = None
+        return IntakeAnswers.from_json(data) or UNREADABLE
+
+    async def exists(self, user_id: int) -> bool:
+        row = await self.db.fetchone("SELECT 1 FROM intakes WHERE user_id = ?", (user_id,))
+        return row is not None
+
+    async def save(self, user_id: int, answers: IntakeAnswers, now: datetime) -> None:
+        """Store the answers with the question they now ask. Any other awaited answer goes in
+        the same write: the newest question gets what is typed next."""
+        async with self.db.transaction() as tx:
+            await self.put(tx, user_id, answers, now)
+            await tx.execute("DELETE FROM pending_inputs WHERE user_id = ?", (user_id,))
+
+    async def put(
+        self, tx: aiosqlite.Connection, user_id: int, answers: IntakeAnswers, now: datetime
+    ) -> None:
+        await tx.execute(
+            "INSERT INTO intakes (user_id, answers, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET answers = excluded.answers,"
+            " updated_at = excluded.updated_at",
+            (user_id, json.dumps(answers.to_json(), ensure_ascii=False), iso(now)),
+        )
+
+    async def delete(self, user_id: int, tx: aiosqlite.Connection | None = None) -> bool:
+        """Drop the intake; whether there was one."""
+        if tx is not None:
+            cursor = await tx.execute("DELETE FROM intakes WHERE user_id = ?", (user_id,))
+            return cursor.rowcount > 0
+        async with self.db.transaction() as own:
+            cursor = await own.execute("DELETE FROM intakes WHERE user_id = ?", (user_id,))
+            return cursor.rowcount > 0
 
 
 class EventRepository:
@@ -784,6 +829,7 @@ class Storage:
         self.drafts = DraftRepository(db)
         self.events = EventRepository(db)
         self.pending = PendingInputRepository(db)
+        self.intakes = IntakeRepository(db)
         self.reviews = ReviewRepository(db)
         self.options = OptionRepository(db)
         self.reminders = ReminderRepository(db)

@@ -10,6 +10,7 @@ from bot.storage.repositories import User
 from bot.views import labels
 from bot.views.buttons import PeopleButton
 from bot.views.card import Rows, labelled
+from bot.views.prompts import never_mind
 
 
 def _role(tr: Translator, role: Role) -> str:
@@ -114,7 +115,7 @@ def add_prompt(tr: Translator, role: Role, hint: str | None = None) -> tuple[str
     ) % {"role": _role(tr, role)}
     if hint:
         text = f"{hint}\n\n{text}"
-    return text, [[("✕ " + _("Never mind"), PeopleButton("list").data())]]
+    return text, [never_mind(tr, PeopleButton("list").data())]
 
 
 def targets_menu(

@@ -1,0 +1,267 @@
+"""The /new intake as data: the answers given so far, the next question, the claim they make.
+
+The intake asks, in this order, for the order id (or a pasted notice), the marketplace, who
+shipped, the reason and the buyer's language, then offers optional details before opening the
+claim. Only what is still unknown is asked, and Back goes to the question before. The answers
+are stored as one row (bot/storage/intakes.py) together with the question being asked, so the
+two can never disagree; a row that does not read back as valid answers starts the intake over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum, StrEnum
+from typing import Any, Final
+
+from bot.domain.claims import ClaimFacts, Fulfillment, Reason
+from bot.domain.deadlines import notice_clock
+from bot.domain.marketplaces import BUYER_LANGUAGES, MARKETPLACES
+from bot.domain.notices import Notice
+from bot.domain.orders import OrderIdError, parse_order_id
+
+
+class IntakeStep(StrEnum):
+    """The question the intake is asking. The values are stored and sent in button data."""
+
+    ORDER_ID = "order_id"
+    MARKETPLACE = "marketplace"
+    FULFILLMENT = "fulfillment"
+    REASON = "reason"
+    LANGUAGE = "language"
+    DETAILS = "details"
+    DETAIL_VALUE = "detail_value"
+    # Not a question: the claim is open (set in the transaction that opened it). The row stays
+    # until the agent has been shown the claim, so a press again after a failed message shows
+    # the claim instead of losing it.
+    OPENED = "opened"
+
+
+# The questions in the order they are asked; DETAIL_VALUE is a sub-question of DETAILS.
+STEPS: Final = (
+    IntakeStep.ORDER_ID,
+    IntakeStep.MARKETPLACE,
+    IntakeStep.FULFILLMENT,
+    IntakeStep.REASON,
+    IntakeStep.LANGUAGE,
+    IntakeStep.DETAILS,
+)
+# The optional details, in the order the details screen lists them.
+OPTIONAL: Final = ("buyer_name", "product", "carrier", "tracking_number", "buyer_said")
+# Details that are not claim columns but travel with the claim's facts.
+EXTRA: Final = ("buyer_said", "claim_amount", "claim_currency")
+MAX_ORDER_CHOICES: Final = 5
+
+
+class Unreadable(Enum):
+    """A stored intake that does not read back as answers (written by another version, or
+    damaged): the agent is told and the intake starts over."""
+
+    INTAKE = "unreadable"
+
+
+UNREADABLE: Final = Unreadable.INTAKE
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeAnswers:
+    """What one agent has answered so far, and the question they are being asked."""
+
+    started_at: datetime
+    step: IntakeStep = IntakeStep.ORDER_ID
+    order_id: str | None = None
+    order_ids: tuple[str, ...] = ()  # a notice naming several orders: the agent picks one
+    marketplace: str | None = None
+    fulfillment: Fulfillment | None = None
+    reason: Reason | None = None
+    language: str | None = None
+    filed_on: date | None = None
+    respond_by: date | None = None
+    details: Mapping[str, str] = field(default_factory=dict)
+    detail: str | None = None  # the detail being typed, on DETAIL_VALUE
+    claim_id: int | None = None  # the claim opened, on OPENED
+
+    # --- The questions --------------------------------------------------------------------
+    def next_step(self) -> IntakeStep:
+        """The first question still unanswered, or the details screen."""
+        answered = {
+            IntakeStep.ORDER_ID: self.order_id,
+            IntakeStep.MARKETPLACE: self.marketplace,
+            IntakeStep.FULFILLMENT: self.fulfillment,
+            IntakeStep.REASON: self.reason,
+            IntakeStep.LANGUAGE: self.language,
+        }
+        for step, answer in answered.items():
+            if not answer:
+                return step
+        return IntakeStep.DETAILS
+
+    def asking(self, step: IntakeStep) -> IntakeAnswers:
+        """These answers, now asking `step` (a detail being typed is dropped)."""
+        return replace(self, step=step, detail=None)
+
+    def opened(self, claim_id: int) -> IntakeAnswers:
+        return replace(self, step=IntakeStep.OPENED, claim_id=claim_id, detail=None)
+
+    def back_from(self, step: IntakeStep) -> IntakeStep:
+        """The question Back on `step` leads to."""
+        if step not in STEPS:
+            return IntakeStep.DETAILS
+        index = STEPS.index(step)
+        return STEPS[max(0, index - 1)]
+
+    def intact(self) -> bool:
+        """Whether everything before the language question is answered and valid: a
+        precondition of asking the language and of opening the claim."""
+        try:
+            parse_order_id(self.order_id or "")
+        except OrderIdError:
+            return False
+        return (
+            self.marketplace in MARKETPLACES
+            and self.fulfillment is not None
+            and self.reason is not None
+        )
+
+    def ready(self) -> bool:
+        """Whether the claim can be opened."""
+        return self.intact() and self.language in BUYER_LANGUAGES
+
+    # --- Answers ----------------------------------------------------------------------------
+    def but(self, **changes: Any) -> IntakeAnswers:
+        """These answers with some replaced (`fulfillment=`, `reason=`, `language=`)."""
+        return replace(self, **changes)
+
+    def with_order(self, order_id: str) -> IntakeAnswers:
+        return replace(self, order_id=order_id, order_ids=())
+
+    def typing(self, detail: str) -> IntakeAnswers:
+        """Asking for the value of one optional detail."""
+        return replace(self, step=IntakeStep.DETAIL_VALUE, detail=detail)
+
+    def with_marketplace(self, code: str) -> IntakeAnswers:
+        """The buyer language's default depends on the marketplace: a changed marketplace asks
+        the language again."""
+        language = self.language if code == self.marketplace else None
+        return replace(self, marketplace=code, language=language)
+
+    def with_detail(self, name: str, value: str) -> IntakeAnswers:
+        return replace(self, details={**self.details, name: value}, detail=None)
+
+    def with_notice(self, notice: Notice) -> IntakeAnswers:
+        """Take what a pasted notice says; what it does not say stays as it was."""
+        answers = self
+        if len(notice.order_ids) == 1:
+            answers = replace(answers, order_id=notice.order_ids[0])
+        elif notice.order_ids:
+            answers = replace(answers, order_ids=tuple(notice.order_ids[:MAX_ORDER_CHOICES]))
+        if notice.marketplace is not None and notice.marketplace in MARKETPLACES:
+            answers = replace(answers, marketplace=notice.marketplace)
+        if notice.reason is not None:
+            answers = replace(answers, reason=notice.reason)
+        if notice.amount is not None and notice.currency:
+            answers = replace(
+                answers,
+                details={
+                    **answers.details,
+                    "claim_amount": format(notice.amount, "f"),
+                    "claim_currency": notice.currency,
+                },
+            )
+        if notice.filed_on is not None:
+            answers = replace(answers, filed_on=notice.filed_on)
+        if notice.respond_by is not None:
+            answers = replace(answers, respond_by=notice.respond_by)
+        return answers
+
+    @property
+    def dated_by_notice(self) -> bool:
+        """Whether the deadline comes from Amazon's notice rather than from `started_at`."""
+        return self.filed_on is not None or self.respond_by is not None
+
+    # --- The claim --------------------------------------------------------------------------
+    def to_claim(self) -> tuple[ClaimFacts, datetime | None]:
+        """The claim's facts and, when the notice gave dates, its deadline. Only when
+        `ready()`."""
+        order_id, fulfillment, reason = self.order_id, self.fulfillment, self.reason
+        if not self.ready() or not order_id or fulfillment is None or reason is None:
+            raise ValueError("the intake is not complete")
+        market = MARKETPLACES[str(self.marketplace)]
+        notified_at, deadline = notice_clock(
+            self.started_at,
+            market.time_zone,
+            filed_on=self.filed_on,
+            respond_by=self.respond_by,
+        )
+        details = self.details
+        facts = ClaimFacts(
+            order_id=order_id,
+            marketplace=market.code,
+            fulfillment=fulfillment,
+            reason=reason,
+            buyer_language=str(self.language),
+            notified_at=notified_at,
+            buyer_name=details.get("buyer_name"),
+            product=details.get("product"),
+            carrier=details.get("carrier"),
+            tracking_number=details.get("tracking_number"),
+            extra={k: details[k] for k in EXTRA if details.get(k)},
+        )
+        return facts, deadline
+
+    # --- Stored form ------------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON; unanswered questions are left out."""
+        data: dict[str, Any] = {"started_at": self.started_at.isoformat(), "step": self.step.value}
+        optional: dict[str, Any] = {
+            "order_id": self.order_id,
+            "order_ids": list(self.order_ids),
+            "marketplace": self.marketplace,
+            "fulfillment": self.fulfillment.value if self.fulfillment else None,
+            "reason": self.reason.value if self.reason else None,
+            "language": self.language,
+            "filed_on": self.filed_on.isoformat() if self.filed_on else None,
+            "respond_by": self.respond_by.isoformat() if self.respond_by else None,
+            "details": dict(self.details),
+            "field": self.detail,
+            "claim_id": self.claim_id,
+        }
+        data.update({key: value for key, value in optional.items() if value})
+        return data
+
+    @classmethod
+    def from_json(cls, data: Any) -> IntakeAnswers | None:
+        """The answers stored by `to_json` (or by the conversation of earlier versions), or
+        None when they do not read back (the caller starts the intake over)."""
+        try:
+            details = data.get("details") or {}
+            answers = cls(
+                started_at=datetime.fromisoformat(data["started_at"]),
+                step=IntakeStep(data.get("step") or IntakeStep.ORDER_ID),
+                order_id=data.get("order_id") or None,
+                order_ids=tuple(str(i) for i in data.get("order_ids") or ()),
+                marketplace=data.get("marketplace") or None,
+                fulfillment=_maybe(Fulfillment, data.get("fulfillment")),
+                reason=_maybe(Reason, data.get("reason")),
+                language=data.get("language") or None,
+                filed_on=_maybe(date.fromisoformat, data.get("filed_on")),
+                respond_by=_maybe(date.fromisoformat, data.get("respond_by")),
+                details={str(k): str(v) for k, v in details.items()},
+                detail=data.get("field") or None,
+                claim_id=int(data["claim_id"]) if data.get("claim_id") else None,
+            )
+            if "claim_amount" in answers.details:
+                Decimal(answers.details["claim_amount"])
+        except (AttributeError, KeyError, TypeError, ValueError, ArithmeticError):
+            return None
+        if answers.detail is not None and answers.detail not in OPTIONAL:
+            return None
+        if (answers.step is IntakeStep.OPENED) != (answers.claim_id is not None):
+            return None
+        return answers
+
+
+def _maybe(parse: Any, text: Any) -> Any:
+    return parse(text) if text else None

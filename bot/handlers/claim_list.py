@@ -1,0 +1,78 @@
+"""/claims and /due: pages of open claims, most urgent first, and the button that opens one.
+
+An agent sees their own claims; a team lead may switch to the whole team's.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.domain.people import Permission
+from bot.handlers.access import can, permitted, pressed
+from bot.handlers.claims import load_or_refuse, show_card
+from bot.handlers.common import answer_button, show
+from bot.handlers.context import ClaimContext
+from bot.views import card as views
+from bot.views.buttons import parse_list_button
+
+
+async def claims_command(update: Update, context: ClaimContext) -> None:
+    await _list_page(update, context, 0, replace_pressed=False)
+
+
+async def due_command(update: Update, context: ClaimContext) -> None:
+    """Claims by time left: the agent's own; for leads, the whole team's."""
+    team = can(context, Permission.SEE_TEAM)
+    await _list_page(update, context, 0, replace_pressed=False, team=team)
+
+
+async def _list_page(
+    update: Update,
+    context: ClaimContext,
+    offset: int,
+    *,
+    replace_pressed: bool,
+    team: bool = False,
+) -> None:
+    """A page of open claims: the person's own, or for leads (who may switch) the team's."""
+    actor = context.require_actor()
+    storage = context.services.storage
+    sees_team = can(context, Permission.SEE_TEAM)
+    team = team and sees_team
+    owner = None if team else actor.id
+    total = await storage.claims.open_count_for_agent(owner)
+    offset = min(offset, max(0, total - 1))
+    page = await storage.claims.open_page_for_agent(owner, offset=offset, limit=views.PAGE_SIZE)
+    owners: dict[int, str] = {}
+    if team:
+        people = await storage.users.names({claim.agent_id for claim in page})
+        owners = {user_id: person.name() for user_id, person in people.items()}
+    text, rows = views.claims_list(
+        context.tr,
+        page,
+        total=total,
+        offset=offset,
+        now=context.services.clock(),
+        team=team if sees_team else None,
+        owners=owners,
+    )
+    await show(update, text, rows, replace_pressed=replace_pressed)
+
+
+async def list_button(update: Update, context: ClaimContext) -> None:
+    button = await pressed(update, context, parse_list_button)
+    if button is None:
+        return
+    if button.claim_id is None:
+        if button.team and not await permitted(update, context, Permission.SEE_TEAM):
+            return
+        await answer_button(update)
+        await _list_page(
+            update, context, button.offset or 0, replace_pressed=True, team=button.team
+        )
+        return
+    claim = await load_or_refuse(update, context, button.claim_id)
+    if claim is None:
+        return
+    await answer_button(update)
+    await show_card(update, context, claim, replace_pressed=False)

@@ -1,0 +1,159 @@
+"""The typed answers a claim card asks for: a fact, the buyer's reply, the usage steps, the
+agent's own version of a draft or a message from scratch, the fact that ticks an evidence item.
+
+Each is a question of the registry (bot/handlers/questions.py). What they share: the claim is
+loaded for the person answering (one they may no longer see makes the message stray input), a
+closed claim stores nothing, and a claim changed at the same moment asks for the message again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+from telegram import Message, Update
+
+from bot.domain.claims import Claim, Evidence
+from bot.domain.drafts import DraftKind
+from bot.domain.fields import FieldError
+from bot.domain.journey import EVIDENCE_FACT, JourneyError
+from bot.domain.questions import PendingQuestion, QuestionKind
+from bot.domain.text import N_
+from bot.handlers import questions
+from bot.handlers.claims import prepare, send_draft, show_card
+from bot.handlers.common import markup, send, show
+from bot.handlers.context import ClaimContext
+from bot.services.journey import MAX_DRAFT_TEXT, ClaimNotFoundError
+from bot.storage.repositories import StaleClaimError
+from bot.views import card as views
+
+Apply = Callable[[Update, ClaimContext, Claim, PendingQuestion, str], Awaitable[None]]
+
+
+async def _prompt(
+    update: Update, context: ClaimContext, pending: PendingQuestion, hint: str | None
+) -> None:
+    claim = await _claim(context, pending)
+    if claim is None:
+        return
+    text, rows = views.input_prompt(context.tr, claim, _prompt_key(pending), hint)
+    await send(update, text, markup(rows))
+
+
+def _prompt_key(pending: PendingQuestion) -> str:
+    """Which prompt text asks the question (bot/views/labels.py FIELD_PROMPTS)."""
+    if pending.kind is QuestionKind.EVIDENCE:
+        return EVIDENCE_FACT[Evidence(pending.arg or "")]
+    if pending.kind is QuestionKind.FACT:
+        return pending.arg or ""
+    return pending.kind.value
+
+
+async def _claim(context: ClaimContext, pending: PendingQuestion) -> Claim | None:
+    try:
+        return await context.services.journey.load(pending.claim_id or 0, context.require_actor())
+    except ClaimNotFoundError:
+        return None
+
+
+def _answer(apply: Apply) -> questions.Answer:
+    """A claim question's answer: checks what all of them share, then `apply`."""
+
+    async def answer(
+        update: Update, context: ClaimContext, pending: PendingQuestion, message: Message
+    ) -> bool:
+        _ = context.tr.gettext
+        claim = await _claim(context, pending)
+        if claim is None:
+            await questions.done(context)
+            return False
+        if claim.is_closed:
+            await questions.done(context)
+            await send(
+                update,
+                _("Claim #%(number)s is closed; I did not store that.") % {"number": claim.id},
+            )
+            return True
+        if message.text is None:
+            await _prompt(update, context, pending, _("I can only read text here."))
+            return True
+        try:
+            await apply(update, context, claim, pending, message.text or "")
+        except StaleClaimError:
+            await send(update, _("The claim changed at the same moment. Please send that again."))
+        return True
+
+    return answer
+
+
+async def _reply(
+    update: Update, context: ClaimContext, claim: Claim, _pending: PendingQuestion, text: str
+) -> None:
+    fresh = await context.services.journey.record_reply(claim, text, context.require_actor())
+    await questions.done(context)
+    await show_card(update, context, fresh, replace_pressed=False)
+
+
+async def _own_text(
+    update: Update, context: ClaimContext, claim: Claim, pending: PendingQuestion, text: str
+) -> None:
+    """The agent's own version of a draft, or a message written from scratch."""
+    journey = context.services.journey
+    actor = context.require_actor()
+    try:
+        if pending.kind is QuestionKind.DRAFT_EDIT and pending.draft_id is not None:
+            prepared = await journey.edit(claim, pending.draft_id, text, actor)
+        else:
+            prepared = await journey.write_free(claim, text, actor)
+    except JourneyError as error:
+        if str(error) == "empty":
+            raise FieldError(N_("That message was empty.")) from None
+        raise FieldError(
+            N_("That is too long: at most %(limit)s characters, please."),
+            limit=MAX_DRAFT_TEXT,
+        ) from None
+    await questions.done(context)
+    await send_draft(update, context, prepared)
+
+
+async def _usage_steps(
+    update: Update, context: ClaimContext, claim: Claim, pending: PendingQuestion, text: str
+) -> None:
+    actor = context.require_actor()
+    fresh = await context.services.journey.set_fact(claim, pending.kind.value, text, actor)
+    await questions.done(context)
+    await prepare(update, context, fresh, DraftKind.USAGE_HELP)
+
+
+async def _evidence(
+    update: Update, context: ClaimContext, claim: Claim, pending: PendingQuestion, text: str
+) -> None:
+    item = Evidence(pending.arg or "")
+    actor = context.require_actor()
+    fresh = await context.services.journey.supply_evidence(claim, item, text, actor)
+    await questions.done(context)
+    await show(update, *views.evidence_menu(context.tr, fresh), replace_pressed=False)
+
+
+async def _fact(
+    update: Update, context: ClaimContext, claim: Claim, pending: PendingQuestion, text: str
+) -> None:
+    actor = context.require_actor()
+    fresh = await context.services.journey.set_fact(claim, pending.arg or "", text, actor)
+    await questions.done(context)
+    await send(update, context.tr.gettext("Saved."))
+    await show(update, *views.facts_menu(context.tr, fresh), replace_pressed=False)
+
+
+# Not text_only: a sticker about a claim that is closed or gone is answered as such.
+QUESTIONS: Final = {
+    kind: questions.Question(_prompt, _answer(apply), text_only=False)
+    for kind, apply in (
+        (QuestionKind.BUYER_REPLY, _reply),
+        (QuestionKind.DRAFT_EDIT, _own_text),
+        (QuestionKind.FREE_TEXT, _own_text),
+        (QuestionKind.USAGE_STEPS, _usage_steps),
+        (QuestionKind.EVIDENCE, _evidence),
+        (QuestionKind.FACT, _fact),
+    )
+}
