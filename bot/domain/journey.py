@@ -19,6 +19,7 @@ from bot.domain.deadlines import (
     INFORMATION_REQUEST_WINDOW,
 )
 from bot.domain.drafts import DraftKind
+from bot.domain.errors import JourneyError as JourneyError  # noqa: PLC0414 - its old home
 from bot.domain.fields import FIELDS
 from bot.domain.marketplaces import MARKETPLACES
 from bot.domain.playbook import Plan, Step, plan_for
@@ -56,10 +57,6 @@ DRAFTS_FOR_CAUSE: Final = MappingProxyType(
 
 # Messages that go to the buyer (marking one sent records contact); the statement goes to Amazon.
 TO_AMAZON: Final = frozenset({DraftKind.AMAZON_STATEMENT})
-
-
-class JourneyError(ValueError):
-    """An action that does not fit the claim as it stands (a stale or forged request)."""
 
 
 def plan_of(claim: Claim) -> Plan:
