@@ -28,7 +28,7 @@ from bot.domain.errors import (
 )
 from bot.domain.fields import EDITABLE, FIELDS, FieldError
 from bot.domain.journey import EVIDENCE_FACT, next_step, previous_step
-from bot.domain.people import Permission
+from bot.domain.people import NotAllowedError, Permission
 from bot.drafting.renderer import DraftFactsError
 from bot.handlers import review
 from bot.handlers.access import can, permitted, pressed, refuse_button
@@ -151,10 +151,10 @@ async def claim_button(update: Update, context: ClaimContext) -> None:
     except StaleClaimError:
         fresh = await context.services.journey.load(claim.id, context.require_actor())
         await _stale(update, context, fresh)
-    except InvalidChoiceError:
-        # A value no screen offers (forged, or from a plan that has changed): refuse quietly.
-        # Anything else is a bug: it goes on to the error handler, not disguised as an
-        # invalid button.
+    except (InvalidChoiceError, NotAllowedError):
+        # A value no screen offers (forged, or from a plan that has changed), or a change the
+        # service refuses this person: refuse quietly. Anything else is a bug: it goes on to
+        # the error handler, not disguised as an invalid button.
         await refuse_button(update, context)
 
 

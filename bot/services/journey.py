@@ -42,7 +42,7 @@ from bot.domain.journey import (
     step_after_sent,
 )
 from bot.domain.marketplaces import BUYER_LANGUAGES
-from bot.domain.people import Permission, allowed, needs_review, require
+from bot.domain.people import Permission, needs_review, require, require_claim, works_on
 from bot.drafting.facts import draft_facts
 from bot.drafting.renderer import Draft, Renderer
 from bot.settings import StoreProfile
@@ -75,7 +75,7 @@ class PreparedDraft:
 
 def can_see(actor: User, claim: Claim) -> bool:
     """Agents work on their own claims; team leads and admins see the team's."""
-    return claim.agent_id == actor.id or allowed(actor.role, Permission.SEE_TEAM)
+    return works_on(actor, claim.agent_id)
 
 
 class Journey:
@@ -173,6 +173,7 @@ class Journey:
         changed since the last generated one. If it did not, the newest version is shown
         again, an agent's or lead's edit included: asking for the draft again does not throw
         their edit away (only changed facts, which change the text, do)."""
+        require_claim(actor, claim.agent_id)
         if not kind.templated:
             raise InvalidChoiceError(kind)
         if kind is DraftKind.REFUND and needs_refund_guard(claim) and not refund_confirmed:
@@ -222,11 +223,13 @@ class Journey:
 
     async def edit(self, claim: Claim, draft_id: int, text: str, actor: User) -> PreparedDraft:
         """Store the agent's own text as the next version of the draft's kind."""
+        require_claim(actor, claim.agent_id)
         base = await self._draft_of(claim, draft_id)
         return await self._store_text(claim, DraftKind(base.kind), base.subject, text, actor)
 
     async def write_free(self, claim: Claim, text: str, actor: User) -> PreparedDraft:
         """A message no template covers, written by the agent; linted like the rest."""
+        require_claim(actor, claim.agent_id)
         return await self._store_text(claim, DraftKind.FREE, "", text, actor)
 
     async def _store_text(
@@ -261,6 +264,7 @@ class Journey:
         With review on, an agent may only mark a version a team lead approved
         (`NeedsApprovalError`). A version is marked once (`AlreadySentError` for a second
         press, even a simultaneous one)."""
+        require_claim(actor, claim.agent_id)
         record = await self.newest_version(claim, draft_id)
         if record.sent_at is not None:
             raise AlreadySentError(record.id)
@@ -315,6 +319,7 @@ class Journey:
 
     # --- The buyer's reply and its cause -----------------------------------------------------
     async def record_reply(self, claim: Claim, text: str, actor: User) -> Claim:
+        require_claim(actor, claim.agent_id)
         reply = parse_field("buyer_reply", text)
         step = step_after_reply(claim)
         extra = {**claim.facts.extra, "buyer_reply": reply}
@@ -330,6 +335,7 @@ class Journey:
 
     async def choose_cause(self, claim: Claim, cause: Cause | None, actor: User) -> Claim:
         """Record what the buyer's reply showed; `None` clears it to choose again."""
+        require_claim(actor, claim.agent_id)
         if cause is not None and cause not in causes_for(claim):
             raise InvalidChoiceError(cause)
         return await self._change(
@@ -343,6 +349,7 @@ class Journey:
     # --- Moving along the plan ---------------------------------------------------------------
     async def move_to(self, claim: Claim, step_id: str, actor: User) -> Claim:
         """Put the claim at `step_id`, which must be a step of its plan."""
+        require_claim(actor, claim.agent_id)
         if step_id not in {step.id for step in plan_of(claim).steps}:
             raise InvalidChoiceError(step_id)
         return await self._change(
@@ -356,6 +363,7 @@ class Journey:
     # --- Facts ---------------------------------------------------------------------------------
     async def set_fact(self, claim: Claim, name: str, text: str, actor: User) -> Claim:
         """Check and store a typed fact. Raises `FieldError` for a bad answer."""
+        require_claim(actor, claim.agent_id)
         value = parse_field(name, text)
         field = FIELDS[name]
         payload = {"field": name}
@@ -365,6 +373,7 @@ class Journey:
         return await self._change(claim, actor, "fact_changed", payload, extra_facts=extra)
 
     async def set_delay_cause(self, claim: Claim, cause: str, actor: User) -> Claim:
+        require_claim(actor, claim.agent_id)
         if cause not in DELAY_CAUSES:
             raise InvalidChoiceError(cause)
         extra = {**claim.facts.extra, "delay_cause": cause}
@@ -383,6 +392,7 @@ class Journey:
     ) -> Claim:
         """Correct what intake recorded. A new reason or fulfilment can change the plan: the
         claim keeps its step when the new plan has it, else returns to the buyer contact."""
+        require_claim(actor, claim.agent_id)
         changes: dict[str, object] = {}
         if language is not None:
             if language not in BUYER_LANGUAGES:
@@ -409,6 +419,7 @@ class Journey:
     async def toggle_evidence(self, claim: Claim, item: Evidence, actor: User) -> Claim:
         """Tick or untick an evidence item. Ticking one whose fact is unknown needs the fact
         first: `MissingFactError` names it."""
+        require_claim(actor, claim.agent_id)
         ticked = set(claim.evidence)
         if item in ticked:
             ticked.discard(item)
@@ -428,6 +439,7 @@ class Journey:
     async def supply_evidence(self, claim: Claim, item: Evidence, text: str, actor: User) -> Claim:
         """The fact an evidence item was missing, typed by the agent: stored and ticked in one
         change. Raises `FieldError` for a bad answer."""
+        require_claim(actor, claim.agent_id)
         name = EVIDENCE_FACT[item]
         value = parse_field(name, text)
         changes: dict[str, object] = {"evidence": frozenset({*claim.evidence, item})}
@@ -441,12 +453,14 @@ class Journey:
 
     async def record_info_request(self, claim: Claim, actor: User) -> Claim:
         """Amazon asked the seller for more information: an answer is due within 48 hours."""
+        require_claim(actor, claim.agent_id)
         return await self._change(
             claim, actor, "info_requested", {}, info_requested_at=self.clock()
         )
 
     # --- The end -------------------------------------------------------------------------------
     async def close(self, claim: Claim, outcome: Outcome, actor: User) -> Claim:
+        require_claim(actor, claim.agent_id)
         now = self.clock()
         return await self._change(
             claim,

@@ -22,7 +22,14 @@ from bot.domain.errors import (
     ReviewNotFoundError,
 )
 from bot.domain.fields import MAX_COMMENT, MAX_DRAFT_TEXT, bounded_text
-from bot.domain.people import NotAllowedError, Permission, Role, needs_review, require
+from bot.domain.people import (
+    NotAllowedError,
+    Permission,
+    Role,
+    needs_review,
+    require,
+    require_claim,
+)
 from bot.services.journey import Journey
 from bot.storage.drafts import store_draft
 from bot.storage.repositories import (
@@ -134,7 +141,7 @@ class Reviews:
         """Send the newest version of a draft to the leads. Pending reviews of older versions
         of the same kind are superseded (their ids are returned, to update their cards).
         Submitting a version already waiting or approved changes nothing."""
-        require(actor, Permission.WORK_CLAIMS)
+        require_claim(actor, claim.agent_id)
         record = await self.journey.newest_version(claim, draft_id)
         if record.sent_at is not None:
             raise AlreadySentError(record.id)
@@ -183,6 +190,7 @@ class Reviews:
         return await self._decide(item, ReviewStatus.APPROVED, actor, "draft_approved")
 
     async def return_draft(self, review_id: int, comment: str, actor: User) -> ReviewItem:
+        require(actor, Permission.REVIEW)
         text = bounded_text(comment, MAX_COMMENT)
         item = await self.open_for_decision(review_id, actor)
         return await self._decide(item, ReviewStatus.RETURNED, actor, "draft_returned", text)
@@ -193,6 +201,7 @@ class Reviews:
         """The lead's corrected text: the old review is closed as `edited`, the text becomes
         the next version, and that version waits for approval (the lead's own, usually).
         Returns (old, new)."""
+        require(actor, Permission.REVIEW)
         body = bounded_text(text, MAX_DRAFT_TEXT)
         item = await self.open_for_decision(review_id, actor)
         generated = item.generated or (item.draft if item.draft.source == "generated" else None)
