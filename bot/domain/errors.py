@@ -22,6 +22,7 @@ valid any more".
     └── ReviewDecidedError        another lead decided first (bot/services/review.py: it
                                   carries the stored review, which the domain does not know)
 
+bot/services/review.py also calls the base `ReviewError`, its name from before.
 `ClaimNotFoundError` is not a refusal of an action but of sight: a claim that does not exist
 and one the person may not see get the same answer. `NotAllowedError` (bot/domain/people.py)
 is the role's refusal. Each class has a stable `reason` code, for logs and tests; the chat

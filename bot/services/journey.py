@@ -1,6 +1,8 @@
 """Taking a claim through its plan: drafts, sending, the buyer's reply, facts, the evidence
 checklist and the outcome. Every change is one transaction with its audit event, applied only
-if the claim is still at the revision the agent acted on.
+if the claim is still at the revision the agent acted on, and only for a person who works on
+that claim (`require_claim`), whatever the chat layer checked before. Refusals are the classes
+of bot/domain/errors.py.
 """
 
 from __future__ import annotations
