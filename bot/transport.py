@@ -16,6 +16,8 @@ from typing import IO, Any, Final
 
 from telegram.request import BaseRequest, RequestData
 
+from bot.domain.fields import MAX_CHAT_TEXT
+
 BOT_USER: Final = {
     "id": 1000001,
     "is_bot": True,
@@ -137,7 +139,7 @@ class OfflineBotApi(BaseRequest):
         text = params.get("text")
         if not isinstance(text, str) or not text.strip():
             raise _ApiError(400, "Bad Request: message text is empty")
-        if len(text) > 4096:
+        if len(text) > MAX_CHAT_TEXT:
             raise _ApiError(400, "Bad Request: message is too long")
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),

@@ -16,8 +16,30 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from bot.domain.compliance import Severity, lint
+from bot.domain.compliance import MAX_LENGTH, Severity, lint
+from bot.domain.errors import EmptyTextError, TextTooLongError
 from bot.domain.text import N_
+
+# --- Text limits ---------------------------------------------------------------------------------
+# Each limit is one concept with one name; everything that checks or states it uses the name.
+# A message to a buyer may have at most `MAX_LENGTH` (2,000) characters: the compliance lint
+# says so. A typed draft may be twice that, so the agent sees the finding instead of a refusal.
+MAX_DRAFT_TEXT: Final = 2 * MAX_LENGTH
+MAX_COMMENT: Final = 1000  # a team lead's comment on a returned draft
+# One chat message: Telegram's limit (telegram.constants.MessageLimit.MAX_TEXT_LENGTH), which
+# the offline transport of the console and the tests enforces as well.
+MAX_CHAT_TEXT: Final = 4096
+
+
+def bounded_text(text: str, limit: int) -> str:
+    """`text` without surrounding blanks, refused when empty (`EmptyTextError`) or longer
+    than `limit` (`TextTooLongError`): for the texts people type that are stored whole."""
+    body = text.strip()
+    if not body:
+        raise EmptyTextError
+    if len(body) > limit:
+        raise TextTooLongError(limit)
+    return body
 
 
 class FieldType(StrEnum):

@@ -19,30 +19,33 @@ from bot.domain.deadlines import (
     INFORMATION_REQUEST_WINDOW,
 )
 from bot.domain.drafts import DraftKind
+from bot.domain.errors import JourneyError as JourneyError  # noqa: PLC0414 - its old home
 from bot.domain.fields import FIELDS
 from bot.domain.marketplaces import MARKETPLACES
-from bot.domain.playbook import Plan, Step, plan_for
+from bot.domain.playbook import Plan, Step, StepId, plan_for
 
 # The step a new claim starts at: its cause is known from intake, the buyer contact is next.
-FIRST_STEP: Final = "contact_buyer"
+FIRST_STEP: Final = StepId.CONTACT_BUYER
 FOLLOW_UP_AFTER: Final = BUYER_ANSWER_WINDOW
 
 STAGE_OF_STEP: Final = MappingProxyType(
     {
-        "find_cause": Stage.NEW,
-        "contact_buyer": Stage.CONTACTING_BUYER,
-        "await_reply": Stage.AWAITING_REPLY,
-        "check_return": Stage.HANDLING,
-        "handle_product": Stage.HANDLING,
-        "explain_delivery": Stage.HANDLING,
-        "refund_return": Stage.HANDLING,
-        "accept_return": Stage.HANDLING,
-        "request_withdrawal": Stage.AWAITING_WITHDRAWAL,
-        "respond_to_amazon": Stage.AWAITING_AMAZON,
-        "amazon_fulfilled": Stage.AWAITING_AMAZON,
-        "record_outcome": Stage.AWAITING_AMAZON,
+        StepId.FIND_CAUSE: Stage.NEW,
+        StepId.CONTACT_BUYER: Stage.CONTACTING_BUYER,
+        StepId.AWAIT_REPLY: Stage.AWAITING_REPLY,
+        StepId.CHECK_RETURN: Stage.HANDLING,
+        StepId.HANDLE_PRODUCT: Stage.HANDLING,
+        StepId.EXPLAIN_DELIVERY: Stage.HANDLING,
+        StepId.REFUND_RETURN: Stage.HANDLING,
+        StepId.ACCEPT_RETURN: Stage.HANDLING,
+        StepId.REQUEST_WITHDRAWAL: Stage.AWAITING_WITHDRAWAL,
+        StepId.RESPOND_TO_AMAZON: Stage.AWAITING_AMAZON,
+        StepId.AMAZON_FULFILLED: Stage.AWAITING_AMAZON,
+        StepId.RECORD_OUTCOME: Stage.AWAITING_AMAZON,
     }
 )
+# Steps that wait for the buyer: the buyer's reply moves the claim past them.
+BEFORE_REPLY: Final = frozenset({StepId.CONTACT_BUYER, StepId.AWAIT_REPLY})
 
 # What to prepare once the buyer's reply shows the cause (`shared/domain.md`, step 3 and 4).
 DRAFTS_FOR_CAUSE: Final = MappingProxyType(
@@ -56,10 +59,6 @@ DRAFTS_FOR_CAUSE: Final = MappingProxyType(
 
 # Messages that go to the buyer (marking one sent records contact); the statement goes to Amazon.
 TO_AMAZON: Final = frozenset({DraftKind.AMAZON_STATEMENT})
-
-
-class JourneyError(ValueError):
-    """An action that does not fit the claim as it stands (a stale or forged request)."""
 
 
 def plan_of(claim: Claim) -> Plan:
@@ -82,18 +81,24 @@ def step_index(claim: Claim) -> int:
 
 
 def stage_of(step_id: str, outcome: Outcome | None) -> Stage:
+    """The stage stored with a claim, for queries: derived from its step (stored text, so any
+    string; an unknown one counts as handling) and its outcome."""
     if outcome is not None:
         return Stage.CLOSED
-    return STAGE_OF_STEP.get(step_id, Stage.HANDLING)
+    try:
+        step = StepId(step_id)
+    except ValueError:  # a step no plan has
+        return Stage.HANDLING
+    return STAGE_OF_STEP.get(step, Stage.HANDLING)
 
 
-def next_step(claim: Claim) -> str | None:
+def next_step(claim: Claim) -> StepId | None:
     plan = plan_of(claim)
     index = step_index(claim)
     return plan.steps[index + 1].id if index + 1 < len(plan.steps) else None
 
 
-def previous_step(claim: Claim) -> str | None:
+def previous_step(claim: Claim) -> StepId | None:
     """One step back. Step 1 (find the cause) is the intake itself: facts are changed with
     the facts editor, so going back stops at step 2."""
     index = step_index(claim)
@@ -110,13 +115,13 @@ def causes_for(claim: Claim) -> tuple[Cause, ...]:
 
 def needs_cause(claim: Claim) -> bool:
     """Whether the current step waits for the agent to say what the buyer's reply showed."""
-    return current_step(claim).id == "handle_product" and claim.cause is None
+    return current_step(claim).id is StepId.HANDLE_PRODUCT and claim.cause is None
 
 
 def step_drafts(claim: Claim) -> tuple[DraftKind, ...]:
     """The drafts the current step is for (the product step: those that fit the cause)."""
     step = current_step(claim)
-    if step.id == "handle_product":
+    if step.id is StepId.HANDLE_PRODUCT:
         return DRAFTS_FOR_CAUSE[claim.cause] if claim.cause is not None else ()
     return step.drafts
 
@@ -137,7 +142,7 @@ def follow_up_ready(claim: Claim, now: datetime) -> bool:
 def offered_drafts(claim: Claim, now: datetime) -> tuple[DraftKind, ...]:
     """`step_drafts`, with the follow-up only once it is due."""
     step = current_step(claim)
-    if step.id == "await_reply":
+    if step.id is StepId.AWAIT_REPLY:
         return (DraftKind.FOLLOW_UP,) if follow_up_ready(claim, now) else ()
     return step_drafts(claim)
 
@@ -147,7 +152,7 @@ def needs_refund_guard(claim: Claim) -> bool:
     return claim.contacted_at is None and claim.replied_at is None
 
 
-def step_after_sent(claim: Claim, kind: DraftKind) -> str:
+def step_after_sent(claim: Claim, kind: DraftKind) -> StepId:
     """Where the claim goes once a draft of `kind` is sent. A draft the current step offers
     completes the step; the one-message delivery variant already asks for the withdrawal, so
     it completes that step too. Anything else (a draft from the full list) leaves it."""
@@ -155,20 +160,25 @@ def step_after_sent(claim: Claim, kind: DraftKind) -> str:
     step = current_step(claim)
     if kind not in (step_drafts(claim) or step.drafts):
         return step.id
-    if step.id == "await_reply" or kind is DraftKind.FOLLOW_UP:
+    if step.id is StepId.AWAIT_REPLY or kind is DraftKind.FOLLOW_UP:
         return step.id  # a follow-up keeps waiting for the reply
     index = plan.step_index(step.id)
     following = list(plan.steps[index + 1 :])
-    if kind is DraftKind.DELIVERY_DELAY and following and following[0].id == "request_withdrawal":
+    if (
+        kind is DraftKind.DELIVERY_DELAY
+        and following
+        and following[0].id is StepId.REQUEST_WITHDRAWAL
+    ):
         following.pop(0)
     return following[0].id if following else step.id
 
 
 def step_after_reply(claim: Claim) -> str:
-    """The buyer answered: from waiting (or still contacting) on to acting on the answer."""
+    """The buyer answered: from waiting (or still contacting) on to acting on the answer.
+    (Every plan ends with a step after the reply; the claim's own step is the formal fallback.)"""
     plan = plan_of(claim)
     for step in plan.steps[step_index(claim) :]:
-        if step.id in ("await_reply", "contact_buyer"):
+        if step.id in BEFORE_REPLY:
             continue
         return step.id
     return claim.step

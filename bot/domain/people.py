@@ -66,6 +66,24 @@ def require(actor: Actor, permission: Permission) -> None:
         raise NotAllowedError(permission)
 
 
+class Person(Actor, Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+def works_on(actor: Person, owner_id: int) -> bool:
+    """Agents work on their own claims; team leads and admins on the whole team's."""
+    return actor.id == owner_id or allowed(actor.role, Permission.SEE_TEAM)
+
+
+def require_claim(actor: Person, owner_id: int) -> None:
+    """Services call this for every change to a claim (its facts, steps, drafts, reviews):
+    the person works on claims, and on this one, whoever's chat showed them its buttons."""
+    require(actor, Permission.WORK_CLAIMS)
+    if not works_on(actor, owner_id):
+        raise NotAllowedError(Permission.SEE_TEAM)
+
+
 MAX_USER_ID: Final = 2**52  # Telegram user ids fit in 52 bits
 
 

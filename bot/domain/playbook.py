@@ -7,6 +7,7 @@ the draft kinds that apply. Texts are English msgids marked with `N_`; the chat 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
@@ -15,9 +16,27 @@ from bot.domain.drafts import DraftKind
 from bot.domain.text import N_
 
 
+class StepId(StrEnum):
+    """Every step any plan has. The values are stored (`claims.step`, audit events) and carried
+    in button data: never rename one."""
+
+    FIND_CAUSE = "find_cause"
+    CONTACT_BUYER = "contact_buyer"
+    AWAIT_REPLY = "await_reply"
+    HANDLE_PRODUCT = "handle_product"
+    EXPLAIN_DELIVERY = "explain_delivery"
+    CHECK_RETURN = "check_return"
+    REFUND_RETURN = "refund_return"
+    ACCEPT_RETURN = "accept_return"
+    REQUEST_WITHDRAWAL = "request_withdrawal"
+    RESPOND_TO_AMAZON = "respond_to_amazon"
+    AMAZON_FULFILLED = "amazon_fulfilled"
+    RECORD_OUTCOME = "record_outcome"
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
-    id: str
+    id: StepId
     title: str
     drafts: tuple[DraftKind, ...] = ()
 
@@ -44,6 +63,8 @@ class Plan:
         return tuple(kinds)
 
     def step_index(self, step_id: str) -> int:
+        """Where `step_id` (a stored claim's step: any text) is in the plan; `KeyError` when
+        the plan has no such step."""
         for index, step in enumerate(self.steps):
             if step.id == step_id:
                 return index
@@ -57,24 +78,24 @@ class Plan:
 
 # --- Steps -------------------------------------------------------------------------------------
 FIND_CAUSE: Final = Step(
-    "find_cause",
+    StepId.FIND_CAUSE,
     N_(
         "Find the cause: a product problem, a delivery problem or something else, and who shipped"
         " the order."
     ),
 )
 CONTACT_BUYER: Final = Step(
-    "contact_buyer",
+    StepId.CONTACT_BUYER,
     N_("Contact the buyer: apologise for the trouble and ask what the main problem is."),
     (DraftKind.INQUIRY,),
 )
 AWAIT_REPLY: Final = Step(
-    "await_reply",
+    StepId.AWAIT_REPLY,
     N_("Wait for the buyer's reply and answer within 24 hours; follow up if none comes."),
     (DraftKind.FOLLOW_UP,),
 )
 HANDLE_PRODUCT: Final = Step(
-    "handle_product",
+    StepId.HANDLE_PRODUCT,
     N_(
         "Act on the reply: guide the buyer if it is a usage question; if the item is really"
         " defective, send a replacement or refund."
@@ -82,7 +103,7 @@ HANDLE_PRODUCT: Final = Step(
     (DraftKind.USAGE_HELP, DraftKind.REPLACEMENT, DraftKind.REFUND),
 )
 EXPLAIN_DELIVERY: Final = Step(
-    "explain_delivery",
+    StepId.EXPLAIN_DELIVERY,
     N_(
         "Apologise, explain the cause of the delay and offer a small gift as unconditional"
         " goodwill."
@@ -90,26 +111,26 @@ EXPLAIN_DELIVERY: Final = Step(
     (DraftKind.DELIVERY_DELAY, DraftKind.GIFT_OFFER),
 )
 CHECK_RETURN: Final = Step(
-    "check_return",
+    StepId.CHECK_RETURN,
     N_("Check the return tracking: has the returned item reached you, and in what state?"),
 )
 REFUND_RETURN: Final = Step(
-    "refund_return",
+    StepId.REFUND_RETURN,
     N_("Refund as soon as the return has arrived, and tell the buyer."),
     (DraftKind.REFUND,),
 )
 ACCEPT_RETURN: Final = Step(
-    "accept_return",
+    StepId.ACCEPT_RETURN,
     N_("Accept the return your policy allows, then replace the item or refund it."),
     (DraftKind.REPLACEMENT, DraftKind.REFUND),
 )
 REQUEST_WITHDRAWAL: Final = Step(
-    "request_withdrawal",
+    StepId.REQUEST_WITHDRAWAL,
     N_("Once the problem is solved, politely ask the buyer to withdraw the claim."),
     (DraftKind.WITHDRAWAL_REQUEST,),
 )
 RESPOND_TO_AMAZON: Final = Step(
-    "respond_to_amazon",
+    StepId.RESPOND_TO_AMAZON,
     N_(
         "Respond to Amazon with your side: what happened, carrier and tracking, your contact with"
         " the buyer, and what you propose."
@@ -117,7 +138,7 @@ RESPOND_TO_AMAZON: Final = Step(
     (DraftKind.AMAZON_STATEMENT,),
 )
 AMAZON_FULFILLED: Final = Step(
-    "amazon_fulfilled",
+    StepId.AMAZON_FULFILLED,
     N_(
         "Tell Amazon that it stored, shipped and delivered this order: the claim is Amazon's to"
         " cover."
@@ -125,7 +146,7 @@ AMAZON_FULFILLED: Final = Step(
     (DraftKind.AMAZON_STATEMENT,),
 )
 RECORD_OUTCOME: Final = Step(
-    "record_outcome",
+    StepId.RECORD_OUTCOME,
     N_("Record the outcome when the buyer or Amazon closes the claim."),
 )
 

@@ -15,15 +15,14 @@ from telegram import Message, Update
 
 from bot.domain.claims import Claim, Evidence
 from bot.domain.drafts import DraftKind
+from bot.domain.errors import ClaimNotFoundError, TextError
 from bot.domain.fields import FieldError
-from bot.domain.journey import EVIDENCE_FACT, JourneyError
+from bot.domain.journey import EVIDENCE_FACT
 from bot.domain.questions import PendingQuestion, QuestionKind
-from bot.domain.text import N_
 from bot.handlers import questions
 from bot.handlers.claims import prepare, send_draft, show_card
 from bot.handlers.common import markup, send, show
 from bot.handlers.context import ClaimContext
-from bot.services.journey import MAX_DRAFT_TEXT, ClaimNotFoundError
 from bot.storage.repositories import StaleClaimError
 from bot.views import card as views
 
@@ -105,13 +104,8 @@ async def _own_text(
             prepared = await journey.edit(claim, pending.draft_id, text, actor)
         else:
             prepared = await journey.write_free(claim, text, actor)
-    except JourneyError as error:
-        if str(error) == "empty":
-            raise FieldError(N_("That message was empty.")) from None
-        raise FieldError(
-            N_("That is too long: at most %(limit)s characters, please."),
-            limit=MAX_DRAFT_TEXT,
-        ) from None
+    except TextError as error:
+        raise FieldError(error.msgid, **error.params) from None
     await questions.done(context)
     await send_draft(update, context, prepared)
 

@@ -16,8 +16,18 @@ from telegram import Update
 
 from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Reason
 from bot.domain.drafts import DraftKind
+from bot.domain.errors import (
+    AlreadySentError,
+    ClaimNotFoundError,
+    InvalidChoiceError,
+    MissingFactError,
+    NeedsApprovalError,
+    NotLatestVersionError,
+    RefundGuardError,
+)
 from bot.domain.fields import EDITABLE
-from bot.domain.journey import JourneyError, next_step, previous_step
+from bot.domain.journey import next_step, previous_step
+from bot.domain.people import NotAllowedError
 from bot.domain.questions import PendingQuestion, QuestionKind, fact_question
 from bot.drafting.renderer import DraftFactsError
 from bot.handlers import questions, review
@@ -25,16 +35,10 @@ from bot.handlers.access import pressed, refuse_button
 from bot.handlers.common import answer_button, close_keyboard, markup, send, show
 from bot.handlers.context import ClaimContext
 from bot.handlers.history import show_history
-from bot.services.journey import (
-    ClaimNotFoundError,
-    MissingFactError,
-    PreparedDraft,
-    RefundGuardError,
-)
-from bot.services.review import ReviewError
+from bot.services.journey import PreparedDraft
 from bot.storage.repositories import StaleClaimError
 from bot.views import card as views
-from bot.views.buttons import parse_claim_button
+from bot.views.buttons import choice, parse_claim_button, row_id
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +81,10 @@ async def claim_button(update: Update, context: ClaimContext) -> None:
     except StaleClaimError:
         fresh = await context.services.journey.load(claim.id, context.require_actor())
         await _stale(update, context, fresh)
-    except (JourneyError, ValueError, KeyError):
-        # A value no screen offers (forged, or from a plan that has changed): refuse quietly.
+    except (InvalidChoiceError, NotAllowedError):
+        # A value no screen offers (forged, or from a plan that has changed), or a change the
+        # service refuses this person: refuse quietly. Anything else is a bug: it goes on to
+        # the error handler, not disguised as an invalid button.
         await refuse_button(update, context)
 
 
@@ -116,7 +122,7 @@ async def _card(update: Update, context: ClaimContext, claim: Claim, arg: str | 
 
 
 async def _draft(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
-    await prepare(update, context, claim, DraftKind(arg or ""))
+    await prepare(update, context, claim, choice(DraftKind, arg))
 
 
 async def _refund(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
@@ -176,13 +182,10 @@ async def send_draft(update: Update, context: ClaimContext, prepared: PreparedDr
     await send(update, preview_text, markup(rows))
 
 
-async def _explain(update: Update, error: JourneyError, **reasons: str) -> None:
+async def _explain(update: Update, text: str) -> None:
     """Answer a draft button the journey refused for a reason the person can act on (a
-    newer version exists, approval is missing); any other refusal goes up, to be refused
-    as an invalid button."""
-    text = reasons.get(str(error))
-    if text is None:
-        raise error
+    newer version exists, approval is missing). Other refusals are not caught where this is
+    called: they go up, to be refused as an invalid button."""
     await answer_button(update, text, alert=True)
 
 
@@ -190,21 +193,21 @@ async def _sent(update: Update, context: ClaimContext, claim: Claim, arg: str | 
     _ = context.tr.gettext
     journey = context.services.journey
     try:
-        fresh, record = await journey.mark_sent(claim, int(arg or ""), context.require_actor())
-    except JourneyError as error:
-        if str(error) == "already_sent":
-            # Pressed twice, or again after a restart lost the first answer: where it stands.
-            await answer_button(update, _("This message was already marked as sent."))
-            await close_keyboard(update)
-            await show_card(update, context, claim, replace_pressed=False)
-            return
+        fresh, record = await journey.mark_sent(claim, row_id(arg), context.require_actor())
+    except AlreadySentError:
+        # Pressed twice, or again after a restart lost the first answer: where it stands.
+        await answer_button(update, _("This message was already marked as sent."))
+        await close_keyboard(update)
+        await show_card(update, context, claim, replace_pressed=False)
+        return
+    except NotLatestVersionError:
         await _explain(
-            update,
-            error,
-            not_latest=_("There is a newer version of this message: mark that one as sent."),
-            needs_approval=_(
-                "A team lead has to approve this version first: submit it for review."
-            ),
+            update, _("There is a newer version of this message: mark that one as sent.")
+        )
+        return
+    except NeedsApprovalError:
+        await _explain(
+            update, _("A team lead has to approve this version first: submit it for review.")
         )
         return
     await answer_button(update, _("Marked as sent."))
@@ -214,16 +217,12 @@ async def _sent(update: Update, context: ClaimContext, claim: Claim, arg: str | 
 
 
 async def _edit(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
-    draft_id = int(arg or "")
+    draft_id = row_id(arg)
     try:
         await context.services.journey.newest_version(claim, draft_id)
-    except JourneyError as error:
+    except NotLatestVersionError:
         await _explain(
-            update,
-            error,
-            not_latest=context.tr.gettext(
-                "There is a newer version of this message: edit that one."
-            ),
+            update, context.tr.gettext("There is a newer version of this message: edit that one.")
         )
         return
     await answer_button(update)
@@ -246,7 +245,7 @@ async def _ask(
 
 async def _move(update: Update, context: ClaimContext, claim: Claim, target: str | None) -> None:
     if target is None:
-        raise JourneyError("no step")
+        raise InvalidChoiceError("no step")  # next at the last step, back at the first
     fresh = await context.services.journey.move_to(claim, target, context.require_actor())
     await answer_button(update)
     await show_card(update, context, fresh)
@@ -266,7 +265,7 @@ async def _reply(update: Update, context: ClaimContext, claim: Claim, _arg: str 
 
 
 async def _cause(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
-    cause = Cause(arg) if arg is not None else None
+    cause = choice(Cause, arg) if arg is not None else None
     fresh = await context.services.journey.choose_cause(claim, cause, context.require_actor())
     await answer_button(update)
     await show_card(update, context, fresh)
@@ -285,7 +284,7 @@ async def _facts(update: Update, context: ClaimContext, claim: Claim, _arg: str 
 
 async def _fact(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
     if arg not in EDITABLE:
-        raise JourneyError(arg)
+        raise InvalidChoiceError(arg)
     await answer_button(update)
     kind, name = fact_question(arg)
     await _ask(update, context, claim, kind, name)
@@ -294,17 +293,17 @@ async def _fact(update: Update, context: ClaimContext, claim: Claim, arg: str | 
 async def _basic(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
     screen = views.basics_menu(context.tr, claim, arg or "")
     if screen is None:
-        raise JourneyError(arg)
+        raise InvalidChoiceError(arg)
     await answer_button(update)
     await show(update, *screen)
 
 
 async def _reason(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
-    await _correct(update, context, claim, reason=Reason(arg or ""))
+    await _correct(update, context, claim, reason=choice(Reason, arg))
 
 
 async def _ship(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
-    await _correct(update, context, claim, fulfillment=Fulfillment(arg or ""))
+    await _correct(update, context, claim, fulfillment=choice(Fulfillment, arg))
 
 
 async def _lang(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
@@ -347,7 +346,7 @@ async def _evidence(update: Update, context: ClaimContext, claim: Claim, arg: st
         await answer_button(update)
         await show(update, *views.evidence_menu(context.tr, claim))
         return
-    item = Evidence(arg)
+    item = choice(Evidence, arg)
     try:
         fresh = await context.services.journey.toggle_evidence(claim, item, context.require_actor())
     except MissingFactError:
@@ -361,7 +360,7 @@ async def _evidence(update: Update, context: ClaimContext, claim: Claim, arg: st
 async def _outcome(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
     # Checked before the press is answered: a press is answered once, and a forged outcome
     # gets the "not valid" answer.
-    outcome = Outcome(arg) if arg is not None else None
+    outcome = choice(Outcome, arg) if arg is not None else None
     await answer_button(update)
     if outcome is None:
         await show(update, *views.outcome_menu(context.tr, claim))
@@ -370,7 +369,7 @@ async def _outcome(update: Update, context: ClaimContext, claim: Claim, arg: str
 
 
 async def _close(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
-    outcome = Outcome(arg or "")
+    outcome = choice(Outcome, arg)
     fresh = await context.services.journey.close(claim, outcome, context.require_actor())
     await answer_button(update)
     await show_card(update, context, fresh)
@@ -384,20 +383,17 @@ async def _all(update: Update, context: ClaimContext, claim: Claim, _arg: str | 
 async def _submit(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
     try:
         item, superseded = await context.services.reviews.submit(
-            claim, int(arg or ""), context.require_actor()
+            claim, row_id(arg), context.require_actor()
         )
-    except ReviewError:
+    except AlreadySentError:
         await answer_button(
             update, context.tr.gettext("This message was already marked as sent."), alert=True
         )
         return
-    except JourneyError as error:
+    except NotLatestVersionError:
         await _explain(
             update,
-            error,
-            not_latest=context.tr.gettext(
-                "There is a newer version of this message: submit that one."
-            ),
+            context.tr.gettext("There is a newer version of this message: submit that one."),
         )
         return
     await review.submitted(update, context, item, superseded)

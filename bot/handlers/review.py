@@ -10,6 +10,13 @@ from typing import Final
 from telegram import Message, Update
 from telegram.error import TelegramError
 
+from bot.domain.errors import (
+    ClaimClosedError,
+    JourneyError,
+    ReviewBlockedError,
+    ReviewNotFoundError,
+    TextError,
+)
 from bot.domain.people import Permission
 from bot.domain.questions import PendingQuestion, QuestionKind
 from bot.handlers import questions
@@ -19,13 +26,7 @@ from bot.handlers.context import ClaimContext
 from bot.i18n.translator import Translator
 from bot.services.journey import PreparedDraft
 from bot.services.people import on_team
-from bot.services.review import (
-    MAX_COMMENT,
-    NotAllowedError,
-    ReviewDecidedError,
-    ReviewError,
-    ReviewItem,
-)
+from bot.services.review import NotAllowedError, ReviewDecidedError, ReviewItem
 from bot.storage.repositories import ReviewStatus, User
 from bot.views import prompts
 from bot.views import review as views
@@ -192,7 +193,7 @@ async def review_button(update: Update, context: ClaimContext) -> None:
         await deny(update, context, Permission.REVIEW)
     except ReviewDecidedError as decided:
         await _already(update, context, decided)
-    except ReviewError as error:
+    except (ReviewBlockedError, ClaimClosedError, ReviewNotFoundError) as error:
         await _review_error(update, context, error)
 
 
@@ -217,16 +218,17 @@ async def _already(update: Update, context: ClaimContext, decided: ReviewDecided
     await _replace_pressed(update, views.decided_copy(context.tr, item))
 
 
-async def _review_error(update: Update, context: ClaimContext, error: ReviewError) -> None:
+async def _review_error(update: Update, context: ClaimContext, error: JourneyError) -> None:
+    """A refusal the lead can understand gets its reason; a review that does not exist is
+    answered like any button that is not valid."""
     _ = context.tr.gettext
-    messages = {
-        "blocked": _(
+    if isinstance(error, ReviewBlockedError):
+        text = _(
             "It breaks a messaging rule and cannot be approved as it is: edit it or return it."
-        ),
-        "closed": _("The claim is closed; there is nothing to review."),
-    }
-    text = messages.get(error.reason)
-    if text is None:
+        )
+    elif isinstance(error, ClaimClosedError):
+        text = _("The claim is closed; there is nothing to review.")
+    else:
         await refuse_button(update, context)
         return
     await answer_button(update, text, alert=True)
@@ -347,16 +349,11 @@ async def _typed_answer(
         fresh = await services.reviews.item(review_id)
         line = views.decision_line(context.tr, fresh) if fresh is not None else None
         await send(update, _("Too late: someone decided first.") + (f" {line}" if line else ""))
-    except ReviewError as error:
-        if error.reason in ("empty", "too_long") and item is not None:
-            limit = MAX_COMMENT if pending.kind is QuestionKind.REVIEW_RETURN else 4000
-            hint = (
-                _("That message was empty.")
-                if error.reason == "empty"
-                else _("That is too long: at most %(limit)s characters, please.") % {"limit": limit}
-            )
-            await _ask(update, context, item, pending.kind, hint)
-            return True
+    except TextError as error:
+        if item is None:  # pragma: no cover - a text is checked once its review is open
+            raise
+        await _ask(update, context, item, pending.kind, _(error.msgid) % error.params)
+    except (ClaimClosedError, ReviewNotFoundError):
         await questions.done(context)
         await send(update, _("The claim is closed; there is nothing to review."))
     return True

@@ -1,6 +1,8 @@
 """Taking a claim through its plan: drafts, sending, the buyer's reply, facts, the evidence
 checklist and the outcome. Every change is one transaction with its audit event, applied only
-if the claim is still at the revision the agent acted on.
+if the claim is still at the revision the agent acted on, and only for a person who works on
+that claim (`require_claim`), whatever the chat layer checked before. Refusals are the classes
+of bot/domain/errors.py.
 """
 
 from __future__ import annotations
@@ -12,11 +14,28 @@ from datetime import datetime
 from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Reason
 from bot.domain.compliance import Finding, lint
 from bot.domain.drafts import DraftKind
-from bot.domain.fields import DELAY_CAUSES, FIELDS, STORE_TEXTS, parse_field, parse_store_text
+from bot.domain.errors import (
+    AlreadySentError,
+    ClaimNotFoundError,
+    InvalidChoiceError,
+    MissingFactError,
+    NeedsApprovalError,
+    NotLatestVersionError,
+    RefundGuardError,
+)
+from bot.domain.fields import (
+    DELAY_CAUSES,
+    FIELDS,
+    MAX_DRAFT_TEXT,
+    STORE_TEXTS,
+    bounded_text,
+    parse_field,
+    parse_store_text,
+)
 from bot.domain.journey import (
     EVIDENCE_FACT,
+    FIRST_STEP,
     TO_AMAZON,
-    JourneyError,
     causes_for,
     evidence_fact_missing,
     needs_refund_guard,
@@ -25,30 +44,25 @@ from bot.domain.journey import (
     step_after_sent,
 )
 from bot.domain.marketplaces import BUYER_LANGUAGES
-from bot.domain.people import Permission, allowed, needs_review, require
+from bot.domain.people import Permission, needs_review, require, require_claim, works_on
 from bot.drafting.facts import draft_facts
 from bot.drafting.renderer import Draft, Renderer
 from bot.settings import StoreProfile
 from bot.storage.drafts import store_draft
 from bot.storage.repositories import DraftRecord, ReviewStatus, Storage, User
 
-MAX_DRAFT_TEXT = 4000  # a message to a buyer is at most 2,000 characters; leave room to see why
-
-
-class ClaimNotFoundError(LookupError):
-    """No such claim, or not one this person may see: the same answer for both."""
-
-
-class RefundGuardError(JourneyError):
-    """A refund was asked for before any contact with the buyer is recorded."""
-
-
-class MissingFactError(JourneyError):
-    """The draft needs a fact the agent has not given yet (`field`)."""
-
-    def __init__(self, field: str) -> None:
-        super().__init__(field)
-        self.field = field
+# The errors and the limit this module raised and checked first live in the domain now; they
+# stay importable from here (`ClaimNotFoundError`, `MissingFactError`, `RefundGuardError`,
+# `MAX_DRAFT_TEXT`).
+__all__ = [
+    "MAX_DRAFT_TEXT",
+    "ClaimNotFoundError",
+    "Journey",
+    "MissingFactError",
+    "PreparedDraft",
+    "RefundGuardError",
+    "can_see",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +77,7 @@ class PreparedDraft:
 
 def can_see(actor: User, claim: Claim) -> bool:
     """Agents work on their own claims; team leads and admins see the team's."""
-    return claim.agent_id == actor.id or allowed(actor.role, Permission.SEE_TEAM)
+    return works_on(actor, claim.agent_id)
 
 
 class Journey:
@@ -161,8 +175,9 @@ class Journey:
         changed since the last generated one. If it did not, the newest version is shown
         again, an agent's or lead's edit included: asking for the draft again does not throw
         their edit away (only changed facts, which change the text, do)."""
+        require_claim(actor, claim.agent_id)
         if not kind.templated:
-            raise JourneyError(kind)
+            raise InvalidChoiceError(kind)
         if kind is DraftKind.REFUND and needs_refund_guard(claim) and not refund_confirmed:
             raise RefundGuardError(kind)
         if kind is DraftKind.USAGE_HELP and not claim.facts.extra.get("usage_steps"):
@@ -210,21 +225,19 @@ class Journey:
 
     async def edit(self, claim: Claim, draft_id: int, text: str, actor: User) -> PreparedDraft:
         """Store the agent's own text as the next version of the draft's kind."""
+        require_claim(actor, claim.agent_id)
         base = await self._draft_of(claim, draft_id)
         return await self._store_text(claim, DraftKind(base.kind), base.subject, text, actor)
 
     async def write_free(self, claim: Claim, text: str, actor: User) -> PreparedDraft:
         """A message no template covers, written by the agent; linted like the rest."""
+        require_claim(actor, claim.agent_id)
         return await self._store_text(claim, DraftKind.FREE, "", text, actor)
 
     async def _store_text(
         self, claim: Claim, kind: DraftKind, subject: str, text: str, actor: User
     ) -> PreparedDraft:
-        body = text.strip()
-        if not body:
-            raise JourneyError("empty")
-        if len(body) > MAX_DRAFT_TEXT:
-            raise JourneyError("too_long")
+        body = bounded_text(text, MAX_DRAFT_TEXT)
         now = self.clock()
         generated = await self.storage.drafts.latest_generated(claim.id, kind.value)
         language = generated.language if generated else claim.facts.buyer_language
@@ -251,15 +264,16 @@ class Journey:
         """The agent sent this draft. Only the newest version of a kind can be marked sent;
         a buyer message records the contact, and a draft the step is for completes the step.
         With review on, an agent may only mark a version a team lead approved
-        (JourneyError("needs_approval")). A version is marked once (JourneyError("already_sent")
-        for a second press, even a simultaneous one)."""
+        (`NeedsApprovalError`). A version is marked once (`AlreadySentError` for a second
+        press, even a simultaneous one)."""
+        require_claim(actor, claim.agent_id)
         record = await self.newest_version(claim, draft_id)
         if record.sent_at is not None:
-            raise JourneyError("already_sent")
+            raise AlreadySentError(record.id)
         if needs_review(actor.role, await self.review_required()):
             review = await self.storage.reviews.latest_for_draft(record.id)
             if review is None or review.status is not ReviewStatus.APPROVED:
-                raise JourneyError("needs_approval")
+                raise NeedsApprovalError(record.id)
         kind = DraftKind(record.kind)
         now = self.clock()
         changes: dict[str, object] = {}
@@ -274,7 +288,7 @@ class Journey:
             # Compare-and-set: of two presses at once (or one replayed after a restart), one
             # marks it; the other rolls back, claim changes included.
             if not await self.storage.drafts.mark_sent(tx, record.id, now):
-                raise JourneyError("already_sent")
+                raise AlreadySentError(record.id)
             await self.storage.claims.update(tx, claim, now, **changes)
             # Sent while review was off: its open review (if any) has nothing left to decide.
             await self.storage.reviews.supersede_kind(tx, claim.id, record.kind, now)
@@ -291,21 +305,23 @@ class Journey:
 
     async def newest_version(self, claim: Claim, draft_id: int) -> DraftRecord:
         """The draft, if it is the claim's newest version of its kind: only that one may be
-        edited or marked sent. Raises JourneyError("not_latest") for an older version."""
+        edited or marked sent. Raises `NotLatestVersionError` for an older version."""
         record = await self._draft_of(claim, draft_id)
         latest = await self.storage.drafts.latest(claim.id, record.kind)
         if latest is None or latest.id != record.id:
-            raise JourneyError("not_latest")
+            raise NotLatestVersionError(record.id)
         return record
 
     async def _draft_of(self, claim: Claim, draft_id: int) -> DraftRecord:
+        """The claim's draft `draft_id`; a draft of another claim is as invalid as none."""
         record = await self.storage.drafts.get(draft_id)
         if record is None or record.claim_id != claim.id:
-            raise JourneyError("draft")
+            raise InvalidChoiceError(draft_id)
         return record
 
     # --- The buyer's reply and its cause -----------------------------------------------------
     async def record_reply(self, claim: Claim, text: str, actor: User) -> Claim:
+        require_claim(actor, claim.agent_id)
         reply = parse_field("buyer_reply", text)
         step = step_after_reply(claim)
         extra = {**claim.facts.extra, "buyer_reply": reply}
@@ -321,8 +337,9 @@ class Journey:
 
     async def choose_cause(self, claim: Claim, cause: Cause | None, actor: User) -> Claim:
         """Record what the buyer's reply showed; `None` clears it to choose again."""
+        require_claim(actor, claim.agent_id)
         if cause is not None and cause not in causes_for(claim):
-            raise JourneyError(cause)
+            raise InvalidChoiceError(cause)
         return await self._change(
             claim,
             actor,
@@ -333,8 +350,10 @@ class Journey:
 
     # --- Moving along the plan ---------------------------------------------------------------
     async def move_to(self, claim: Claim, step_id: str, actor: User) -> Claim:
-        plan = plan_of(claim)
-        plan.step_index(step_id)  # KeyError for a step the plan does not have
+        """Put the claim at `step_id`, which must be a step of its plan."""
+        require_claim(actor, claim.agent_id)
+        if step_id not in {step.id for step in plan_of(claim).steps}:
+            raise InvalidChoiceError(step_id)
         return await self._change(
             claim,
             actor,
@@ -346,6 +365,7 @@ class Journey:
     # --- Facts ---------------------------------------------------------------------------------
     async def set_fact(self, claim: Claim, name: str, text: str, actor: User) -> Claim:
         """Check and store a typed fact. Raises `FieldError` for a bad answer."""
+        require_claim(actor, claim.agent_id)
         value = parse_field(name, text)
         field = FIELDS[name]
         payload = {"field": name}
@@ -355,8 +375,9 @@ class Journey:
         return await self._change(claim, actor, "fact_changed", payload, extra_facts=extra)
 
     async def set_delay_cause(self, claim: Claim, cause: str, actor: User) -> Claim:
+        require_claim(actor, claim.agent_id)
         if cause not in DELAY_CAUSES:
-            raise JourneyError(cause)
+            raise InvalidChoiceError(cause)
         extra = {**claim.facts.extra, "delay_cause": cause}
         return await self._change(
             claim, actor, "fact_changed", {"field": "delay_cause"}, extra_facts=extra
@@ -373,10 +394,11 @@ class Journey:
     ) -> Claim:
         """Correct what intake recorded. A new reason or fulfilment can change the plan: the
         claim keeps its step when the new plan has it, else returns to the buyer contact."""
+        require_claim(actor, claim.agent_id)
         changes: dict[str, object] = {}
         if language is not None:
             if language not in BUYER_LANGUAGES:
-                raise JourneyError(language)
+                raise InvalidChoiceError(language)
             changes["buyer_language"] = language
         facts = claim.facts
         if reason is not None or fulfillment is not None:
@@ -389,7 +411,7 @@ class Journey:
             changes["fulfillment"] = facts.fulfillment
             moved = replace(claim, facts=facts)
             new_plan = plan_of(moved)
-            step = claim.step if claim.step in {s.id for s in new_plan.steps} else "contact_buyer"
+            step = claim.step if claim.step in {s.id for s in new_plan.steps} else FIRST_STEP
             changes["step"] = step
             if claim.cause is not None and claim.cause not in causes_for(moved):
                 changes["cause"] = None
@@ -399,6 +421,7 @@ class Journey:
     async def toggle_evidence(self, claim: Claim, item: Evidence, actor: User) -> Claim:
         """Tick or untick an evidence item. Ticking one whose fact is unknown needs the fact
         first: `MissingFactError` names it."""
+        require_claim(actor, claim.agent_id)
         ticked = set(claim.evidence)
         if item in ticked:
             ticked.discard(item)
@@ -418,6 +441,7 @@ class Journey:
     async def supply_evidence(self, claim: Claim, item: Evidence, text: str, actor: User) -> Claim:
         """The fact an evidence item was missing, typed by the agent: stored and ticked in one
         change. Raises `FieldError` for a bad answer."""
+        require_claim(actor, claim.agent_id)
         name = EVIDENCE_FACT[item]
         value = parse_field(name, text)
         changes: dict[str, object] = {"evidence": frozenset({*claim.evidence, item})}
@@ -431,12 +455,14 @@ class Journey:
 
     async def record_info_request(self, claim: Claim, actor: User) -> Claim:
         """Amazon asked the seller for more information: an answer is due within 48 hours."""
+        require_claim(actor, claim.agent_id)
         return await self._change(
             claim, actor, "info_requested", {}, info_requested_at=self.clock()
         )
 
     # --- The end -------------------------------------------------------------------------------
     async def close(self, claim: Claim, outcome: Outcome, actor: User) -> Claim:
+        require_claim(actor, claim.agent_id)
         now = self.clock()
         return await self._change(
             claim,

@@ -14,8 +14,23 @@ from datetime import datetime
 from bot.domain.claims import Claim
 from bot.domain.compliance import Finding, has_block
 from bot.domain.drafts import DraftKind
-from bot.domain.people import NotAllowedError, Permission, Role, needs_review, require
-from bot.services.journey import MAX_DRAFT_TEXT, Journey
+from bot.domain.errors import (
+    AlreadySentError,
+    ClaimClosedError,
+    JourneyError,
+    ReviewBlockedError,
+    ReviewNotFoundError,
+)
+from bot.domain.fields import MAX_COMMENT, MAX_DRAFT_TEXT, bounded_text
+from bot.domain.people import (
+    NotAllowedError,
+    Permission,
+    Role,
+    needs_review,
+    require,
+    require_claim,
+)
+from bot.services.journey import Journey
 from bot.storage.drafts import store_draft
 from bot.storage.repositories import (
     DraftRecord,
@@ -26,23 +41,21 @@ from bot.storage.repositories import (
 )
 
 REVIEW_REQUIRED = "review.required"
-MAX_COMMENT = 1000
+
+# A review action that cannot be done is refused like any other journey action: the classes of
+# bot/domain/errors.py (empty or too long texts, a closed claim, a blocked draft, a missing
+# review), each with its `reason` code. `ReviewError` is this service's name for their base.
+ReviewError = JourneyError
 
 
-class ReviewError(Exception):
-    """A review action that cannot be done; `reason` says why, for the chat to explain."""
-
-    def __init__(self, reason: str, review: ReviewRecord | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.review = review
-
-
-class ReviewDecidedError(ReviewError):
+class ReviewDecidedError(JourneyError):
     """Someone decided first: `review` holds who and what."""
 
+    reason = "decided"
+
     def __init__(self, review: ReviewRecord) -> None:
-        super().__init__("decided", review)
+        super().__init__(review.id)
+        self.review = review
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,10 +141,10 @@ class Reviews:
         """Send the newest version of a draft to the leads. Pending reviews of older versions
         of the same kind are superseded (their ids are returned, to update their cards).
         Submitting a version already waiting or approved changes nothing."""
-        require(actor, Permission.WORK_CLAIMS)
+        require_claim(actor, claim.agent_id)
         record = await self.journey.newest_version(claim, draft_id)
         if record.sent_at is not None:
-            raise ReviewError("sent")
+            raise AlreadySentError(record.id)
         latest = await self.storage.reviews.latest_for_draft(record.id)
         if latest is not None and latest.status in (ReviewStatus.PENDING, ReviewStatus.APPROVED):
             return await self._item(latest), []
@@ -166,22 +179,19 @@ class Reviews:
         require(actor, Permission.REVIEW)
         item = await self.item(review_id)
         if item is None:
-            raise ReviewError("missing")
+            raise ReviewNotFoundError(review_id)
         self._check_decidable(item)
         return item
 
     async def approve(self, review_id: int, actor: User) -> ReviewItem:
         item = await self.open_for_decision(review_id, actor)
         if item.blocked:
-            raise ReviewError("blocked", item.review)
+            raise ReviewBlockedError(review_id)
         return await self._decide(item, ReviewStatus.APPROVED, actor, "draft_approved")
 
     async def return_draft(self, review_id: int, comment: str, actor: User) -> ReviewItem:
-        text = comment.strip()
-        if not text:
-            raise ReviewError("empty")
-        if len(text) > MAX_COMMENT:
-            raise ReviewError("too_long")
+        require(actor, Permission.REVIEW)
+        text = bounded_text(comment, MAX_COMMENT)
         item = await self.open_for_decision(review_id, actor)
         return await self._decide(item, ReviewStatus.RETURNED, actor, "draft_returned", text)
 
@@ -191,11 +201,8 @@ class Reviews:
         """The lead's corrected text: the old review is closed as `edited`, the text becomes
         the next version, and that version waits for approval (the lead's own, usually).
         Returns (old, new)."""
-        body = text.strip()
-        if not body:
-            raise ReviewError("empty")
-        if len(body) > MAX_DRAFT_TEXT:
-            raise ReviewError("too_long")
+        require(actor, Permission.REVIEW)
+        body = bounded_text(text, MAX_DRAFT_TEXT)
         item = await self.open_for_decision(review_id, actor)
         generated = item.generated or (item.draft if item.draft.source == "generated" else None)
         now = self.clock()
@@ -237,7 +244,7 @@ class Reviews:
         if item.review.status is not ReviewStatus.PENDING:
             raise ReviewDecidedError(item.review)
         if item.claim.is_closed:
-            raise ReviewError("closed", item.review)
+            raise ClaimClosedError(item.claim.id)
 
     async def _decide(
         self,
@@ -277,14 +284,14 @@ class Reviews:
     async def _fresh(self, review_id: int) -> ReviewRecord:
         review = await self.storage.reviews.get(review_id)
         if review is None:  # pragma: no cover - reviews are never deleted
-            raise ReviewError("missing")
+            raise ReviewNotFoundError(review_id)
         return review
 
     async def _item(self, review: ReviewRecord) -> ReviewItem:
         claim = await self.storage.claims.get(review.claim_id)
         draft = await self.storage.drafts.get(review.draft_id)
         if claim is None or draft is None:  # pragma: no cover - foreign keys
-            raise ReviewError("missing", review)
+            raise ReviewNotFoundError(review.id)
         generated = None
         if draft.source == "edited" and DraftKind(draft.kind).templated:
             generated = await self.storage.drafts.latest_generated(claim.id, draft.kind)
@@ -294,4 +301,11 @@ class Reviews:
         return ReviewItem(review, claim, draft, generated, findings, people)
 
 
-__all__ = ["NotAllowedError", "ReviewDecidedError", "ReviewError", "ReviewItem", "Reviews"]
+__all__ = [
+    "MAX_COMMENT",
+    "NotAllowedError",
+    "ReviewDecidedError",
+    "ReviewError",
+    "ReviewItem",
+    "Reviews",
+]

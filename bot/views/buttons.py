@@ -9,7 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Final
+from enum import StrEnum
+from typing import Final, TypeVar
+
+from bot.domain.errors import InvalidChoiceError
+
+E = TypeVar("E", bound=StrEnum)
 
 PREFIX: Final = "c:"
 # l:<offset> a page of /claims, l:t:<offset> a page of the team's claims (leads),
@@ -70,6 +75,33 @@ def parse_claim_button(data: object) -> ClaimButton | None:
     if match is None or match[3] not in ACTIONS:
         return None
     return ClaimButton(int(match[1]), int(match[2]), match[3], match[4])
+
+
+# --- Arguments ---------------------------------------------------------------------------------
+# A button's argument is text that matched the grammar, not yet a value: these turn it into
+# one, and anything no screen offers into `InvalidChoiceError` right here, so that the
+# handlers never need to catch `ValueError` (which would hide real bugs too).
+MAX_ROW_ID: Final = 2**63 - 1  # the largest id SQLite stores; a larger one is forged
+
+
+def choice(kind: type[E], arg: str | None) -> E:
+    """The member of `kind` whose value the button carries."""
+    if arg is None:
+        raise InvalidChoiceError(arg)
+    try:
+        return kind(arg)
+    except ValueError:
+        raise InvalidChoiceError(arg) from None
+
+
+def row_id(arg: str | None) -> int:
+    """A database id (a draft's) the button carries."""
+    if arg is None or not arg.isascii() or not arg.isdigit():
+        raise InvalidChoiceError(arg)
+    number = int(arg)
+    if not 0 < number <= MAX_ROW_ID:
+        raise InvalidChoiceError(arg)
+    return number
 
 
 @dataclass(frozen=True, slots=True)

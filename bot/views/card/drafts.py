@@ -1,0 +1,109 @@
+"""A prepared draft as the agent receives it: a header (kind, version, findings), the text
+alone to copy, what it says in the agent's language, and its buttons; and the note once a
+draft is marked as sent."""
+
+from __future__ import annotations
+
+import difflib
+
+from bot.domain.claims import Evidence
+from bot.domain.drafts import DraftKind
+from bot.i18n.translator import Translator
+from bot.services.journey import PreparedDraft
+from bot.storage.repositories import DraftRecord
+from bot.views import labels
+from bot.views.card.base import NEW_MESSAGE, Rows
+from bot.views.card.base import button_data as _b
+from bot.views.claims import findings_lines
+from bot.views.labels import language_name
+
+
+def draft_messages(
+    tr: Translator,
+    prepared: PreparedDraft,
+    *,
+    preview: tuple[str, str] | None,
+    submit: bool = False,
+) -> tuple[str, str, str | None, Rows]:
+    """Header (kind, version, findings), the copyable text, the preview in the agent's
+    language (or None), and the buttons that go under the last of them."""
+    _ = tr.gettext
+    record = prepared.record
+    claim = prepared.claim
+    kind = DraftKind(record.kind)
+    lines = [
+        _("Claim #%(number)s · %(kind)s, version %(version)s, in %(language)s.")
+        % {
+            "number": claim.id,
+            "kind": _(labels.DRAFT_KINDS[kind]),
+            "version": record.version,
+            "language": language_name(record.language, tr),
+        }
+    ]
+    if prepared.is_fallback:
+        lines.append(
+            _(
+                "There is no %(language)s translation of this message yet: it is in English."
+                " Translate it before sending."
+            )
+            % {"language": language_name(claim.facts.buyer_language, tr)}
+        )
+    if record.source == "edited":
+        if prepared.generated is not None:
+            changed = _changed_lines(prepared.generated.body, record.body)
+            lines.append(
+                _(
+                    "Your edited text. The generated version %(version)s is kept;"
+                    " %(count)s lines differ from it."
+                )
+                % {"version": prepared.generated.version, "count": changed}
+            )
+        else:
+            lines.append(_("Your own text."))
+    if record.subject:
+        lines.append(_("Subject: %(subject)s") % {"subject": record.subject})
+    if kind is DraftKind.AMAZON_STATEMENT:
+        missing = [item for item in Evidence if item not in claim.evidence]
+        if missing:
+            lines.append(
+                "⚠ "
+                + _("Evidence not ticked yet: %(items)s.")
+                % {"items": ", ".join(_(labels.EVIDENCE[item]) for item in missing)}
+            )
+    lines.extend(findings_lines(tr, prepared.findings))
+    lines.append(_("The message follows; copy it as it is."))
+    preview_text = None
+    if preview is not None:
+        language, text = preview
+        preview_text = (
+            _("What it says, in %(language)s (for you, not for sending):")
+            % {"language": language_name(language, tr)}
+            + "\n\n"
+            + text
+        )
+    if submit:
+        lines.append(_("A team lead reviews it before it goes out."))
+    first = (
+        ("📤 " + _("Submit for review"), _b(claim, "submit", str(record.id)))
+        if submit
+        else ("✓ " + _("Mark as sent"), _b(claim, "sent", str(record.id)))
+    )
+    rows: Rows = [
+        [first, ("✎ " + _("Edit"), _b(claim, "edit", str(record.id)))],
+        # The card comes as a new message: the draft above must stay to be copied.
+        [("◂ " + _("Back to the claim"), _b(claim, "card", NEW_MESSAGE))],
+    ]
+    return "\n".join(lines), record.body, preview_text, rows
+
+
+def _changed_lines(before: str, after: str) -> int:
+    diff = difflib.ndiff(before.splitlines(), after.splitlines())
+    return sum(1 for line in diff if line.startswith(("+ ", "- ")))
+
+
+def sent_note(tr: Translator, record: DraftRecord) -> str:
+    _ = tr.gettext
+    return _("Marked as sent: %(kind)s, version %(version)s.") % {
+        "kind": _(labels.DRAFT_KINDS[DraftKind(record.kind)]),
+        "version": record.version,
+    }

@@ -1,0 +1,50 @@
+"""The claim card's buttons: what the current step waits for, its drafts, the step's own
+buttons (from the table in bot/views/card/steps.py), moving along the plan, and the menus."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.claims import Claim
+from bot.domain.drafts import DraftKind
+from bot.domain.journey import next_step, offered_drafts, previous_step
+from bot.i18n.translator import Translator
+from bot.views import labels
+from bot.views.card.base import Rows
+from bot.views.card.base import button_data as _b
+from bot.views.card.steps import step_screen
+
+
+def card_keyboard(tr: Translator, claim: Claim, now: datetime) -> Rows:
+    _ = tr.gettext
+    if claim.outcome is not None:
+        return [[(_("History"), _b(claim, "hist"))]]
+    screen = step_screen(claim)
+    rows: Rows = screen.above(tr, claim)
+    for kind in offered_drafts(claim, now):
+        if kind is DraftKind.FREE:
+            rows.append([("✍ " + _("Write your own message"), _b(claim, "free"))])
+        else:
+            rows.append([("✉ " + _(labels.DRAFT_KINDS[kind]), _b(claim, "draft", kind.value))])
+    rows.extend(screen.below(tr, claim))
+    moves: list[tuple[str, str]] = []
+    if previous_step(claim) is not None:
+        moves.append(("◂ " + _("Back"), _b(claim, "back")))
+    if next_step(claim) is not None:
+        moves.append((_("Next step") + " ▸", _b(claim, "next")))
+    if moves:
+        rows.append(moves)
+    rows.append(
+        [
+            (_("Facts"), _b(claim, "facts")),
+            (_("All drafts"), _b(claim, "all")),
+            (_("Outcome"), _b(claim, "out")),
+        ]
+    )
+    rows.append(
+        [
+            (_("History"), _b(claim, "hist")),
+            ("📨 " + _("Amazon asked for information"), _b(claim, "info")),
+        ]
+    )
+    return rows

@@ -1,0 +1,147 @@
+"""The claim card's text: the claim's basics, deadlines and facts, the plan with the current
+step marked, the step's hint and the plan's warnings; for a closed claim, its outcome."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.domain.claims import Claim, Outcome
+from bot.domain.fields import DELAY_CAUSES
+from bot.domain.journey import (
+    Deadline,
+    appeal_until,
+    claim_currency,
+    claim_deadlines,
+    fact_value,
+    plan_of,
+    stage_of,
+    step_index,
+)
+from bot.domain.marketplaces import MARKETPLACES
+from bot.i18n.translator import Translator
+from bot.views import labels
+from bot.views.card.base import labelled, money, quote
+from bot.views.card.steps import step_hint
+from bot.views.claims import deadline_line, time_left
+from bot.views.labels import language_name, marketplace_name
+
+
+def card_text(tr: Translator, claim: Claim, now: datetime) -> str:
+    _ = tr.gettext
+    facts = claim.facts
+    market = MARKETPLACES[facts.marketplace]
+    lines = [
+        _("Claim #%(number)s · order %(order_id)s")
+        % {"number": claim.id, "order_id": facts.order_id},
+        " · ".join(
+            [
+                f"{marketplace_name(facts.marketplace, tr)} ({facts.marketplace})",
+                _(labels.FULFILLMENTS[facts.fulfillment]),
+                _(labels.REASONS[facts.reason]),
+                language_name(facts.buyer_language, tr),
+            ]
+        ),
+        _("Stage: %(stage)s") % {"stage": _(labels.STAGES[stage_of(claim.step, claim.outcome)])},
+    ]
+    if claim.outcome is not None:
+        lines.extend(["", *outcome_lines(tr, claim)])
+        return "\n".join(lines)
+    lines.append(
+        _("Respond to Amazon by %(deadline)s.")
+        % {"deadline": tr.datetime(claim.respond_by, market.time_zone)}
+    )
+    lines.append(deadline_line(tr, claim.respond_by, now))
+    lines.extend(other_deadlines(tr, claim, now))
+    facts_block = fact_lines(tr, claim)
+    if facts_block:
+        lines.extend(["", *facts_block])
+    plan = plan_of(claim)
+    index = step_index(claim)
+    lines.extend(
+        [
+            "",
+            _("Plan (step %(step)s of %(steps)s):") % {"step": index + 1, "steps": len(plan.steps)},
+        ]
+    )
+    for number, step in enumerate(plan.steps):
+        mark = "✓" if number < index else ("→" if number == index else "·")
+        lines.append(f"{mark} {number + 1}. {_(step.title)}")
+    hint = step_hint(tr, claim, now)
+    if hint:
+        lines.extend(["", hint])
+    if plan.warnings:
+        lines.append("")
+        lines.extend(f"⚠ {_(caution.text)}" for caution in plan.warnings)
+    return "\n".join(lines)
+
+
+def other_deadlines(tr: Translator, claim: Claim, now: datetime) -> list[str]:
+    """The deadlines besides Amazon's respond-by: an information request, a buyer's message."""
+    _ = tr.gettext
+    zone = MARKETPLACES[claim.facts.marketplace].time_zone
+    lines = []
+    for kind, due in claim_deadlines(claim):
+        values = {"deadline": tr.datetime(due, zone), "left": time_left(tr, due, now)}
+        if kind is Deadline.INFORMATION:
+            lines.append(
+                "📨 "
+                + _("Amazon asked for information: answer by %(deadline)s (%(left)s).") % values
+            )
+        elif kind is Deadline.BUYER_ANSWER:
+            lines.append("💬 " + _("The buyer wrote: answer by %(deadline)s (%(left)s).") % values)
+    return lines
+
+
+def fact_lines(tr: Translator, claim: Claim) -> list[str]:
+    """The facts known beyond the basics, one per line."""
+    _ = tr.gettext
+    lines: list[str] = []
+    extra = claim.facts.extra
+    if extra.get("claim_amount"):
+        lines.append(
+            _("Claim amount: %(amount)s")
+            % {"amount": money(tr, extra["claim_amount"], claim_currency(claim))}
+        )
+    for name in ("buyer_name", "product", "carrier", "tracking_number", "delivery_date"):
+        value = fact_value(claim, name)
+        if value:
+            if name == "delivery_date":
+                value = tr.date(date.fromisoformat(value))
+            lines.append(labelled(tr, _(labels.FIELDS[name]), quote(value, 80)))
+    if extra.get("delay_cause") in DELAY_CAUSES:
+        lines.append(
+            _("Cause of the delay: %(cause)s")
+            % {"cause": _(labels.DELAY_CAUSES[extra["delay_cause"]])}
+        )
+    for name in ("buyer_said", "buyer_reply"):
+        if extra.get(name):
+            lines.append(labelled(tr, _(labels.FIELDS[name]), f"“{quote(extra[name])}”"))
+    if claim.cause is not None:
+        lines.append(_("Cause found: %(cause)s") % {"cause": _(labels.CAUSES[claim.cause])})
+    if claim.contacted_at is None:
+        lines.append(_("No message to the buyer is recorded yet."))
+    return lines
+
+
+def odr_line(tr: Translator, outcome: Outcome) -> str:
+    _ = tr.gettext
+    if outcome.counts_in_odr:
+        return _("ODR: this claim counts against your Order Defect Rate.")
+    return _("ODR: this claim does not count against your Order Defect Rate.")
+
+
+def outcome_lines(tr: Translator, claim: Claim) -> list[str]:
+    _ = tr.gettext
+    if claim.outcome is None:
+        return []
+    lines = [
+        _("Closed: %(outcome)s.") % {"outcome": _(labels.OUTCOMES[claim.outcome])},
+        odr_line(tr, claim.outcome),
+    ]
+    until = appeal_until(claim)
+    if until is not None:
+        lines.append(
+            _("You can appeal until %(date)s.")
+            % {"date": tr.datetime(until, MARKETPLACES[claim.facts.marketplace].time_zone)}
+        )
+    return lines
