@@ -32,9 +32,9 @@ from bot.services.reminders import Reminders
 from bot.services.review import Reviews
 from bot.services.stats import Stats
 from bot.settings import Settings
+from bot.storage import Storage
 from bot.storage.database import Database
 from bot.storage.persistence import SQLitePersistence
-from bot.storage.repositories import Storage
 from bot.transport import OFFLINE_TOKEN
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,7 @@ from bot.cli import main
 from bot.domain.claims import ClaimFacts, Fulfillment, Outcome, Reason, Stage
 from bot.domain.stats import Period, PeriodError, mondays, parse_period
 from bot.settings import Settings
-from bot.storage import rollup
-from bot.storage.repositories import Storage
+from bot.storage import Storage, rollup
 from bot.views.chart import PALETTE
 from tests.conftest import START, Chat, alerts, texts
 from tests.test_review import AGENT, LEAD, team

@@ -34,7 +34,7 @@ from bot.services.journey import (
     RefundGuardError,
 )
 from bot.services.review import ReviewError
-from bot.storage.repositories import PendingInput, StaleClaimError
+from bot.storage import PendingInput, StaleClaimError
 from bot.views import card as views
 from bot.views.buttons import parse_claim_button, parse_list_button
 

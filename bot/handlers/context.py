@@ -20,7 +20,7 @@ from bot.services.reminders import Reminders
 from bot.services.review import Reviews
 from bot.services.stats import Stats
 from bot.settings import Settings
-from bot.storage.repositories import Storage, User
+from bot.storage import Storage, User
 
 Channel = Literal["telegram", "console"]
 

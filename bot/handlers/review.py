@@ -24,7 +24,7 @@ from bot.services.review import (
     ReviewError,
     ReviewItem,
 )
-from bot.storage.repositories import PendingInput, ReviewStatus, User
+from bot.storage import PendingInput, ReviewStatus, User
 from bot.views import review as views
 from bot.views.buttons import ReviewButton, parse_queue_button, parse_review_button
 from bot.views.card import Rows

@@ -11,7 +11,7 @@ from bot.domain.people import Permission
 from bot.handlers.access import can, deny, permitted, pressed
 from bot.handlers.common import answer_button, send, show
 from bot.handlers.context import ClaimContext
-from bot.storage.repositories import PendingInput
+from bot.storage import PendingInput
 from bot.views.buttons import SettingButton, parse_setting_button
 from bot.views.settings import settings_screen
 

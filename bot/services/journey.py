@@ -29,8 +29,7 @@ from bot.domain.people import Permission, allowed, needs_review, require
 from bot.drafting.facts import draft_facts
 from bot.drafting.renderer import Draft, Renderer
 from bot.settings import StoreProfile
-from bot.storage.drafts import store_draft
-from bot.storage.repositories import DraftRecord, ReviewStatus, Storage, User
+from bot.storage import DraftRecord, ReviewStatus, Storage, User, store_draft
 
 MAX_DRAFT_TEXT = 4000  # a message to a buyer is at most 2,000 characters; leave room to see why
 

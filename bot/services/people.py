@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.domain.people import MAX_USER_ID, Permission, Role, require
-from bot.storage.repositories import Storage, User
+from bot.storage import Storage, User
 
 MAX_NAME = 64
 

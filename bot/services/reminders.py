@@ -20,7 +20,7 @@ from bot.domain.reminders import (
     superseded_by,
 )
 from bot.services.people import on_team
-from bot.storage.repositories import Storage, User
+from bot.storage import Storage, User
 
 # Where the team leads are told things, as (chat id, language), leaving one person out.
 LeadChats = Callable[[int], Awaitable[list[tuple[int, str | None]]]]

@@ -16,13 +16,13 @@ from bot.domain.compliance import Finding, has_block
 from bot.domain.drafts import DraftKind
 from bot.domain.people import NotAllowedError, Permission, Role, needs_review, require
 from bot.services.journey import MAX_DRAFT_TEXT, Journey
-from bot.storage.drafts import store_draft
-from bot.storage.repositories import (
+from bot.storage import (
     DraftRecord,
     ReviewRecord,
     ReviewStatus,
     Storage,
     User,
+    store_draft,
 )
 
 REVIEW_REQUIRED = "review.required"

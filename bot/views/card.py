@@ -40,7 +40,7 @@ from bot.domain.journey import (
 from bot.domain.marketplaces import BUYER_LANGUAGES, MARKETPLACES
 from bot.i18n.translator import Translator
 from bot.services.journey import PreparedDraft
-from bot.storage.repositories import DraftRecord
+from bot.storage import DraftRecord
 from bot.views import labels
 from bot.views.buttons import ClaimButton, ListButton
 from bot.views.claims import deadline_line, findings_lines, time_left
