@@ -9,7 +9,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Reason
+from bot.domain.claims import (
+    UNSET,
+    Cause,
+    Claim,
+    ClaimChange,
+    Evidence,
+    Fulfillment,
+    Outcome,
+    Reason,
+)
 from bot.domain.compliance import Finding, lint
 from bot.domain.drafts import DraftKind
 from bot.domain.fields import DELAY_CAUSES, FIELDS, STORE_TEXTS, parse_field, parse_store_text
@@ -261,20 +270,19 @@ class Journey:
                 raise JourneyError("needs_approval")
         kind = DraftKind(record.kind)
         now = self.clock()
-        changes: dict[str, object] = {}
-        if kind not in TO_AMAZON:
-            changes["last_contact_at"] = now
-            if claim.contacted_at is None:
-                changes["contacted_at"] = now
+        contact = kind not in TO_AMAZON
         step = step_after_sent(claim, kind)
-        if step != claim.step:
-            changes["step"] = step
+        change = ClaimChange(
+            last_contact_at=now if contact else UNSET,
+            contacted_at=now if contact and claim.contacted_at is None else UNSET,
+            step=step if step != claim.step else UNSET,
+        )
         async with self.storage.db.transaction() as tx:
             # Compare-and-set: of two presses at once (or one replayed after a restart), one
             # marks it; the other rolls back, claim changes included.
             if not await self.storage.drafts.mark_sent(tx, record.id, now):
                 raise JourneyError("already_sent")
-            await self.storage.claims.update(tx, claim, now, **changes)
+            await self.storage.claims.update(tx, claim, now, change)
             # Sent while review was off: its open review (if any) has nothing left to decide.
             await self.storage.reviews.supersede_kind(tx, claim.id, record.kind, now)
             await self.storage.events.record(
@@ -313,9 +321,11 @@ class Journey:
             actor,
             "buyer_replied",
             {"summary_length": len(reply)},
-            extra_facts=extra,
-            replied_at=self.clock(),  # the latest message: it is answered within 24 hours
-            step=step,
+            ClaimChange(
+                extra=extra,
+                replied_at=self.clock(),  # the latest message: it is answered within 24 hours
+                step=step,
+            ),
         )
 
     async def choose_cause(self, claim: Claim, cause: Cause | None, actor: User) -> Claim:
@@ -327,7 +337,7 @@ class Journey:
             actor,
             "cause_chosen",
             {"cause": cause.value if cause is not None else None},
-            cause=cause,
+            ClaimChange(cause=cause),
         )
 
     # --- Moving along the plan ---------------------------------------------------------------
@@ -339,7 +349,7 @@ class Journey:
             actor,
             "step_changed",
             {"from": claim.step, "to": step_id},
-            step=step_id,
+            ClaimChange(step=step_id),
         )
 
     # --- Facts ---------------------------------------------------------------------------------
@@ -349,16 +359,17 @@ class Journey:
         field = FIELDS[name]
         payload = {"field": name}
         if field.column:
-            return await self._change(claim, actor, "fact_changed", payload, **{name: value})
+            change = ClaimChange.column_fact(name, value)
+            return await self._change(claim, actor, "fact_changed", payload, change)
         extra = {**claim.facts.extra, name: value}
-        return await self._change(claim, actor, "fact_changed", payload, extra_facts=extra)
+        return await self._change(claim, actor, "fact_changed", payload, ClaimChange(extra=extra))
 
     async def set_delay_cause(self, claim: Claim, cause: str, actor: User) -> Claim:
         if cause not in DELAY_CAUSES:
             raise JourneyError(cause)
         extra = {**claim.facts.extra, "delay_cause": cause}
         return await self._change(
-            claim, actor, "fact_changed", {"field": "delay_cause"}, extra_facts=extra
+            claim, actor, "fact_changed", {"field": "delay_cause"}, ClaimChange(extra=extra)
         )
 
     async def change_basics(
@@ -372,11 +383,11 @@ class Journey:
     ) -> Claim:
         """Correct what intake recorded. A new reason or fulfilment can change the plan: the
         claim keeps its step when the new plan has it, else returns to the buyer contact."""
-        changes: dict[str, object] = {}
+        change = ClaimChange()
         if language is not None:
             if language not in BUYER_LANGUAGES:
                 raise JourneyError(language)
-            changes["buyer_language"] = language
+            change = replace(change, buyer_language=language)
         facts = claim.facts
         if reason is not None or fulfillment is not None:
             facts = replace(
@@ -384,16 +395,14 @@ class Journey:
                 reason=reason or facts.reason,
                 fulfillment=fulfillment or facts.fulfillment,
             )
-            changes["reason"] = facts.reason
-            changes["fulfillment"] = facts.fulfillment
             moved = replace(claim, facts=facts)
             new_plan = plan_of(moved)
             step = claim.step if claim.step in {s.id for s in new_plan.steps} else "contact_buyer"
-            changes["step"] = step
+            change = replace(change, reason=facts.reason, fulfillment=facts.fulfillment, step=step)
             if claim.cause is not None and claim.cause not in causes_for(moved):
-                changes["cause"] = None
-        payload = {key: str(value) for key, value in changes.items()}
-        return await self._change(claim, actor, "fact_changed", payload, **changes)
+                change = replace(change, cause=None)
+        payload = {key: str(value) for key, value in change.assigned().items()}
+        return await self._change(claim, actor, "fact_changed", payload, change)
 
     async def toggle_evidence(self, claim: Claim, item: Evidence, actor: User) -> Claim:
         """Tick or untick an evidence item. Ticking one whose fact is unknown needs the fact
@@ -411,7 +420,7 @@ class Journey:
             actor,
             "evidence_ticked" if item in ticked else "evidence_unticked",
             {"item": item.value},
-            evidence=frozenset(ticked),
+            ClaimChange(evidence=frozenset(ticked)),
         )
 
     async def supply_evidence(self, claim: Claim, item: Evidence, text: str, actor: User) -> Claim:
@@ -419,19 +428,19 @@ class Journey:
         change. Raises `FieldError` for a bad answer."""
         name = EVIDENCE_FACT[item]
         value = parse_field(name, text)
-        changes: dict[str, object] = {"evidence": frozenset({*claim.evidence, item})}
+        evidence = frozenset({*claim.evidence, item})
         if FIELDS[name].column:
-            changes[name] = value
+            change = replace(ClaimChange.column_fact(name, value), evidence=evidence)
         else:
-            changes["extra_facts"] = {**claim.facts.extra, name: value}
+            change = ClaimChange(evidence=evidence, extra={**claim.facts.extra, name: value})
         return await self._change(
-            claim, actor, "evidence_ticked", {"item": item.value, "field": name}, **changes
+            claim, actor, "evidence_ticked", {"item": item.value, "field": name}, change
         )
 
     async def record_info_request(self, claim: Claim, actor: User) -> Claim:
         """Amazon asked the seller for more information: an answer is due within 48 hours."""
         return await self._change(
-            claim, actor, "info_requested", {}, info_requested_at=self.clock()
+            claim, actor, "info_requested", {}, ClaimChange(info_requested_at=self.clock())
         )
 
     # --- The end -------------------------------------------------------------------------------
@@ -442,8 +451,7 @@ class Journey:
             actor,
             "outcome_recorded",
             {"outcome": outcome.value, "counts_in_odr": outcome.counts_in_odr},
-            outcome=outcome,
-            closed_at=now,
+            ClaimChange(outcome=outcome, closed_at=now),
         )
 
     # --- Plumbing ------------------------------------------------------------------------------
@@ -453,11 +461,11 @@ class Journey:
         actor: User,
         event: str,
         payload: Mapping[str, object],
-        **changes: object,
+        change: ClaimChange,
     ) -> Claim:
         now = self.clock()
         async with self.storage.db.transaction() as tx:
-            await self.storage.claims.update(tx, claim, now, **changes)
+            await self.storage.claims.update(tx, claim, now, change)
             await self.storage.events.record(
                 tx, event, actor_id=actor.id, claim_id=claim.id, now=now, payload=dict(payload)
             )

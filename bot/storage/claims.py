@@ -6,12 +6,16 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
 
 import aiosqlite
 
 from bot.domain.claims import (
+    UNSET,
     Cause,
     Claim,
+    ClaimChange,
     ClaimFacts,
     Evidence,
     Fulfillment,
@@ -83,25 +87,18 @@ class ClaimRepository:
         return [claim_from_row(row) for row in rows]
 
     async def update(
-        self, tx: aiosqlite.Connection, claim: Claim, now: datetime, **changes: object
+        self, tx: aiosqlite.Connection, claim: Claim, now: datetime, change: ClaimChange
     ) -> None:
-        """Apply `changes` (column -> value) if the claim is still at `claim.revision`, and
-        move it to the next revision; raise `StaleClaimError` if someone changed it first."""
-        unknown = set(changes) - _UPDATABLE
-        if unknown:
-            raise ValueError(f"not updatable: {sorted(unknown)}")
-        if "step" in changes or "outcome" in changes:
-            # The stage is derived from the step and the outcome; stored for queries only.
-            step = str(changes.get("step", claim.step))
-            outcome = changes.get("outcome", claim.outcome)
-            changes["stage"] = stage_of(step, Outcome(str(outcome)) if outcome else None)
-        columns = sorted(changes)
-        assignments = "".join(f"{column} = ?, " for column in columns)
-        values = [_column_value(changes[column]) for column in columns]
+        """Apply `change` if the claim is still at `claim.revision`, and move it to the next
+        revision; raise `StaleClaimError` if someone changed it first. An empty change still
+        moves the revision: the caller's claim is then stale, as after any other write."""
+        columns = _columns(claim, change)
+        names = sorted(columns)
+        assignments = "".join(f"{column} = ?, " for column in names)
         cursor = await tx.execute(
             f"UPDATE claims SET {assignments}revision = revision + 1, updated_at = ?"  # noqa: S608
             " WHERE id = ? AND revision = ? AND closed_at IS NULL",
-            (*values, iso(now), claim.id, claim.revision),
+            (*(columns[column] for column in names), iso(now), claim.id, claim.revision),
         )
         if cursor.rowcount != 1:
             raise StaleClaimError(claim.id)
@@ -209,30 +206,22 @@ def claim_from_row(row: aiosqlite.Row) -> Claim:
     )
 
 
-_UPDATABLE: frozenset[str] = frozenset(
-    {
-        "marketplace",
-        "fulfillment",
-        "reason",
-        "buyer_language",
-        "buyer_name",
-        "product",
-        "carrier",
-        "tracking_number",
-        "extra_facts",
-        "step",
-        "contacted_at",
-        "last_contact_at",
-        "replied_at",
-        "cause",
-        "evidence",
-        "outcome",
-        "closed_at",
-        "info_requested_at",
-        "notified_at",
-        "respond_by",
+# A `ClaimChange` field is named like its claims column, but for this one.
+_COLUMN_OF: Final = MappingProxyType({"extra": "extra_facts"})
+
+
+def _columns(claim: Claim, change: ClaimChange) -> dict[str, object]:
+    """Where a change meets the claims table: the value to store in each column it sets, and
+    the stage when the step or the outcome changes (derived from them; stored for queries)."""
+    columns = {
+        _COLUMN_OF.get(name, name): _column_value(value)
+        for name, value in change.assigned().items()
     }
-)
+    if change.step is not UNSET or change.outcome is not UNSET:
+        step = claim.step if change.step is UNSET else change.step
+        outcome = claim.outcome if change.outcome is UNSET else change.outcome
+        columns["stage"] = _column_value(stage_of(step, outcome))
+    return columns
 
 
 def _column_value(value: object) -> object:
