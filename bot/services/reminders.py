@@ -54,7 +54,7 @@ class Reminders:
             if kind is None:
                 continue
             skipped = [k.value for k in superseded_by(kind)[:-1] if k not in sent]
-            if await self.storage.reminders.record(claim.id, kind.value, skipped, now):
+            if await self.storage.reminders.record_sent(claim.id, kind.value, skipped, now):
                 due.append(await self._addressed(claim, kind))
         return due
 

@@ -4,6 +4,23 @@ One module per aggregate (`users`, `claims`, `drafts`, `reviews`, `events`, `rem
 `options`, `pending`, `stats`), each turning rows into domain objects and back; `rows` holds
 how values look in the database; `Storage` (in `storage`) puts the repositories together.
 Callers import from this package, not from its modules.
+
+Transactions, one convention for every repository:
+
+- A method that writes takes the caller's transaction as its first argument, `tx`. The service
+  opens it (`async with storage.db.transaction() as tx:`) around everything one use case
+  writes, its audit event included, so all of it commits or none of it does. Such a method
+  never opens a transaction itself.
+- A read that a write in the same transaction depends on (a compare-and-set, "is there an open
+  claim for this order?", the next version number) takes `tx` as well and reads through it.
+- Every other read goes through `db.fetchone` / `db.fetchall`, outside any transaction (inside
+  one, `Database` refuses them: the one connection belongs to the transaction).
+- A method that opens its own transaction does one self-contained write that no use case
+  combines with anything (no audit event): it takes no `tx`, and its name says what it writes
+  (`users.bootstrap_admin`, `users.set_ui_language`, `users.seen`, `reviews.add_messages`,
+  `reminders.record_sent`).
+- No method takes an optional `tx`. (`PendingInputRepository.clear` still does, until its
+  rewrite.)
 """
 
 from bot.domain.people import Role

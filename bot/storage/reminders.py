@@ -30,7 +30,9 @@ class ReminderRepository:
             for row in rows
         ]
 
-    async def record(self, claim_id: int, sent: str, skipped: list[str], now: datetime) -> bool:
+    async def record_sent(
+        self, claim_id: int, sent: str, skipped: list[str], now: datetime
+    ) -> bool:
         """Claim the right to send `sent` (and mark the less urgent `skipped` ones): False
         when it was recorded already, by an earlier run."""
         async with self.db.transaction() as tx:
