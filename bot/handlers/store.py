@@ -34,7 +34,9 @@ async def setting_button(update: Update, context: ClaimContext) -> None:
         await _ask(update, context, TEXTS[button.action])
         return
     if button.action == "review":
-        await context.services.reviews.set_required(button.value == "on", context.require_actor())
+        await context.services.store.set_review_required(
+            button.value == "on", context.require_actor()
+        )
         await answer_button(update, _("Saved."))
     else:
         await answer_button(update)
@@ -83,7 +85,7 @@ async def typed_answer(update: Update, context: ClaimContext, pending: PendingIn
         await _ask(update, context, name, _("I can only read text here."))
         return
     try:
-        await services.journey.set_store_text(name, text, actor)
+        await services.store.set_text(name, text, actor)
     except FieldError as error:
         await _ask(update, context, name, _(error.msgid) % error.params)
         return
@@ -96,8 +98,8 @@ async def _screen(update: Update, context: ClaimContext, *, replace: bool) -> No
     services = context.services
     text, rows = settings_screen(
         context.tr,
-        required=await services.reviews.required(),
-        store=services.journey.store,
+        required=await services.store.review_required(),
+        store=services.store.profile,
         leads_chat=services.settings.leads_chat,
     )
     await show(update, text, rows, replace_pressed=replace)

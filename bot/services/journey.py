@@ -21,7 +21,7 @@ from bot.domain.claims import (
 )
 from bot.domain.compliance import Finding, lint
 from bot.domain.drafts import DraftKind
-from bot.domain.fields import DELAY_CAUSES, FIELDS, STORE_TEXTS, parse_field, parse_store_text
+from bot.domain.fields import DELAY_CAUSES, FIELDS, parse_field
 from bot.domain.journey import (
     EVIDENCE_FACT,
     TO_AMAZON,
@@ -34,9 +34,10 @@ from bot.domain.journey import (
     step_after_sent,
 )
 from bot.domain.marketplaces import BUYER_LANGUAGES
-from bot.domain.people import Permission, allowed, needs_review, require
+from bot.domain.people import Permission, allowed, needs_review
 from bot.drafting.facts import draft_facts
 from bot.drafting.renderer import Draft, Renderer
+from bot.services.store import StoreService
 from bot.settings import StoreProfile
 from bot.storage import DraftRecord, ReviewStatus, Storage, User, store_draft
 
@@ -81,56 +82,18 @@ class Journey:
         self,
         storage: Storage,
         renderer: Renderer,
-        store: StoreProfile,
+        store: StoreService,
         clock: Callable[[], datetime],
-        *,
-        review_default: bool = True,
     ) -> None:
         self.storage = storage
         self.renderer = renderer
-        self.configured_store = store
-        self.store = store  # with the admin's changes applied (load_store)
+        self.store_service = store
         self.clock = clock
-        self.review_default = review_default
 
-    async def load_store(self) -> None:
-        """The store profile drafts are signed with: claimbot.toml, then what an admin
-        changed in /settings on top. Called at start and after every change (one process
-        owns the database, so this copy cannot go stale)."""
-        base = self.configured_store
-        name = await self.storage.options.get(STORE_TEXTS["name"].option)
-        signature = await self.storage.options.get(STORE_TEXTS["signature"].option)
-        self.store = replace(
-            base,
-            name=base.name if name is None else name,
-            signature=base.signature if signature is None else signature,
-        )
-
-    async def set_store_text(self, name: str, text: str, actor: User) -> None:
-        """Change the store name or signature (RESET goes back to the configuration).
-        Raises `FieldError` for a text that cannot go into messages to buyers."""
-        require(actor, Permission.MANAGE_STORE)
-        value = parse_store_text(name, text)
-        option = STORE_TEXTS[name].option
-        now = self.clock()
-        async with self.storage.db.transaction() as tx:
-            if value is None:
-                await self.storage.options.delete(tx, option)
-            else:
-                await self.storage.options.set(tx, option, value, actor.id, now)
-            await self.storage.events.record(
-                tx,
-                "setting_changed",
-                actor_id=actor.id,
-                now=now,
-                payload={"key": option, "reset": value is None},
-            )
-        await self.load_store()
-
-    async def review_required(self) -> bool:
-        """The store's `review.required`: an admin's choice in /settings, else the config."""
-        value = await self.storage.options.get("review.required")
-        return self.review_default if value is None else value == "on"
+    @property
+    def store(self) -> StoreProfile:
+        """The store profile drafts are signed with, as the store service has it now."""
+        return self.store_service.profile
 
     # --- Reading ---------------------------------------------------------------------------
     async def load(self, claim_id: int, actor: User) -> Claim:
@@ -264,7 +227,7 @@ class Journey:
         record = await self.newest_version(claim, draft_id)
         if record.sent_at is not None:
             raise JourneyError("already_sent")
-        if needs_review(actor.role, await self.review_required()):
+        if needs_review(actor.role, await self.store_service.review_required()):
             review = await self.storage.reviews.latest_for_draft(record.id)
             if review is None or review.status is not ReviewStatus.APPROVED:
                 raise JourneyError("needs_approval")

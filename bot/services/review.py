@@ -16,6 +16,7 @@ from bot.domain.compliance import Finding, has_block
 from bot.domain.drafts import DraftKind
 from bot.domain.people import NotAllowedError, Permission, Role, needs_review, require
 from bot.services.journey import MAX_DRAFT_TEXT, Journey
+from bot.services.store import StoreService
 from bot.storage import (
     DraftRecord,
     ReviewRecord,
@@ -25,7 +26,6 @@ from bot.storage import (
     store_draft,
 )
 
-REVIEW_REQUIRED = "review.required"
 MAX_COMMENT = 1000
 
 
@@ -72,33 +72,20 @@ class Reviews:
         self,
         storage: Storage,
         journey: Journey,
+        store: StoreService,
         clock: Callable[[], datetime],
         *,
         leads_chat: int | None = None,
     ) -> None:
         self.storage = storage
         self.journey = journey
+        self.store = store
         self.clock = clock
         self.leads_chat = leads_chat
 
     # --- The setting ---------------------------------------------------------------------------
     async def required(self) -> bool:
-        return await self.journey.review_required()
-
-    async def set_required(self, value: bool, actor: User) -> None:
-        require(actor, Permission.MANAGE_STORE)
-        now = self.clock()
-        async with self.storage.db.transaction() as tx:
-            await self.storage.options.set(
-                tx, REVIEW_REQUIRED, "on" if value else "off", actor.id, now
-            )
-            await self.storage.events.record(
-                tx,
-                "setting_changed",
-                actor_id=actor.id,
-                now=now,
-                payload={"key": REVIEW_REQUIRED, "value": value},
-            )
+        return await self.store.review_required()
 
     async def needs_review(self, actor: User) -> bool:
         return needs_review(actor.role, await self.required())
