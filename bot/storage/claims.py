@@ -33,6 +33,9 @@ class StaleClaimError(RuntimeError):
 
 
 class ClaimRepository:
+    """Claims are written only inside a service's transaction, each update a compare-and-set
+    on the revision the caller read, so two people acting at once cannot both win."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
 

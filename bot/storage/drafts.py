@@ -36,6 +36,8 @@ class DraftRecord:
 
 
 class DraftRepository:
+    """Versions are only ever added; the one later write is marking a version sent."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
 

@@ -25,6 +25,8 @@ class EventRecord:
 
 
 class EventRepository:
+    """Append-only: an event is recorded in the transaction of the change it describes."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
 

@@ -34,6 +34,9 @@ class User:
 
 
 class UserRepository:
+    """People by Telegram user id. Most writes here stand alone and open their own
+    transaction; `put` is the one a use case writes together with its audit event."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
 
