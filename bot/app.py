@@ -29,10 +29,11 @@ from bot.services.people import People
 from bot.services.reminders import Reminders
 from bot.services.review import Reviews
 from bot.services.stats import Stats
+from bot.services.store import StoreService
 from bot.settings import Settings
+from bot.storage import Storage
 from bot.storage.database import Database
 from bot.storage.persistence import SQLitePersistence
-from bot.storage.repositories import Storage
 from bot.transport import OFFLINE_TOKEN
 
 log = logging.getLogger(__name__)
@@ -67,10 +68,9 @@ def build_application(
     db = Database(settings.db_path)
     storage = Storage(db)
     renderer = Renderer(catalogs)
-    journey = Journey(
-        storage, renderer, settings.store, clock, review_default=settings.review_required
-    )
-    reviews = Reviews(storage, journey, clock, leads_chat=settings.leads_chat)
+    store = StoreService(storage, settings.store, clock, review_default=settings.review_required)
+    journey = Journey(storage, renderer, store, clock)
+    reviews = Reviews(storage, journey, store, clock, leads_chat=settings.leads_chat)
 
     async def lead_chats(leaving_out: int) -> list[tuple[int, str | None]]:
         return await reviews.lead_chats(exclude=leaving_out)
@@ -82,6 +82,7 @@ def build_application(
         renderer=renderer,
         clock=clock,
         channel=channel,
+        store=store,
         journey=journey,
         reviews=reviews,
         people=People(storage, clock, settings.admins),
@@ -128,7 +129,7 @@ def services_of(application: ClaimApplication) -> Services:
 async def _post_init(application: ClaimApplication) -> None:
     services = services_of(application)
     await services.storage.db.open()
-    await services.journey.load_store()
+    await services.store.load()
     now = services.clock()
     for admin_id in sorted(services.settings.admins):
         await services.storage.users.bootstrap_admin(admin_id, now)

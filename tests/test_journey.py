@@ -388,7 +388,7 @@ async def test_stale_forged_and_foreign_buttons_are_refused(bot: Any) -> None:
 
 
 def _agent_role() -> Any:
-    from bot.storage.repositories import Role  # noqa: PLC0415
+    from bot.storage import Role  # noqa: PLC0415
 
     return Role.AGENT
 

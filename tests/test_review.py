@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.domain.people import Role
-from bot.storage.repositories import ReviewStatus
+from bot.storage import ReviewStatus
 from tests.conftest import ADMIN, Chat, alerts, button_data, texts
 
 ORDER = "303-1234567-7654321"

@@ -9,7 +9,7 @@ import pytest
 from bot.domain.people import NotAllowedError, Role
 from bot.services.people import PeopleError
 from bot.services.review import ReviewDecidedError, ReviewError
-from bot.storage.repositories import ReviewStatus, User
+from bot.storage import ReviewStatus, User
 from tests.conftest import ADMIN, Chat
 from tests.test_review import AGENT, LEAD, LEAD2, open_claim_as, team
 

@@ -18,7 +18,7 @@ from bot.domain.claims import Claim, Evidence, Outcome
 from bot.domain.drafts import DraftKind
 from bot.domain.people import NotAllowedError, Role
 from bot.handlers.context import Services
-from bot.storage.repositories import User
+from bot.storage import User
 from tests.conftest import ADMIN, Chat
 from tests.test_review import AGENT, LEAD, open_claim_as, team
 
@@ -100,8 +100,11 @@ ROLE_CHANGES: dict[str, tuple[str, Call]] = {
     "approve": ("agent", lambda s, a: s.services.reviews.approve(1, a)),
     "return_draft": ("agent", lambda s, a: s.services.reviews.return_draft(1, "Shorter", a)),
     "correct": ("agent", lambda s, a: s.services.reviews.correct(1, "Hallo", a)),
-    "set_required": ("lead", lambda s, a: s.services.reviews.set_required(False, a)),
-    "set_store_text": ("lead", lambda s, a: s.services.journey.set_store_text("name", "X", a)),
+    "set_review_required": (
+        "lead",
+        lambda s, a: s.services.store.set_review_required(False, a),
+    ),
+    "set_text": ("lead", lambda s, a: s.services.store.set_text("name", "X", a)),
 }
 
 

@@ -14,11 +14,10 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from bot.domain.claims import ClaimFacts, Fulfillment, Outcome, Reason, Stage
+from bot.domain.claims import ClaimChange, ClaimFacts, Fulfillment, Outcome, Reason, Stage
 from bot.domain.stats import Period, PeriodError, mondays, parse_period
 from bot.settings import Settings
-from bot.storage import rollup
-from bot.storage.repositories import Storage
+from bot.storage import Storage, rollup
 from bot.views.chart import PALETTE
 from tests.conftest import START, Chat, alerts, texts
 from tests.test_review import AGENT, LEAD, team
@@ -56,14 +55,13 @@ async def add_claim(
         claim = await storage.claims.insert(
             tx, facts, agent_id=agent, stage=Stage.NEW, respond_by=notified + 72 * H, now=notified
         )
-        changes: dict[str, object] = {}
+        change = ClaimChange()
         if contact_after is not None:
-            changes["contacted_at"] = notified + contact_after * H
+            change = replace(change, contacted_at=notified + contact_after * H)
         if outcome is not None:
-            changes["outcome"] = outcome
-            changes["closed_at"] = notified + (closed_after or 48) * H
-        if changes:
-            await storage.claims.update(tx, claim, notified, **changes)
+            change = replace(change, outcome=outcome, closed_at=notified + (closed_after or 48) * H)
+        if change.assigned():
+            await storage.claims.update(tx, claim, notified, change)
 
 
 async def fixture(chat: Chat) -> None:
@@ -296,7 +294,10 @@ async def test_the_triggers_keep_the_daily_counts_equal_to_a_recount(bot: Any) -
         assert claim is not None
         async with storage.db.transaction() as tx:
             await storage.claims.update(
-                tx, claim, START, outcome=Outcome.DENIED, closed_at=START, product="Toaster"
+                tx,
+                claim,
+                START,
+                ClaimChange(outcome=Outcome.DENIED, closed_at=START, product="Toaster"),
             )
             await tx.execute(
                 "UPDATE claims SET marketplace = 'FR', agent_id = ? WHERE id = 1", (LEAD,)

@@ -9,12 +9,23 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import closing
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from bot.domain.claims import Claim, ClaimFacts, Fulfillment, Reason, Stage
+from bot.domain.claims import (
+    Cause,
+    Claim,
+    ClaimChange,
+    ClaimFacts,
+    Evidence,
+    Fulfillment,
+    Outcome,
+    Reason,
+    Stage,
+)
 from bot.domain.intake import IntakeAnswers, IntakeStep
 from bot.storage import (
     ClaimRepository,
@@ -22,6 +33,7 @@ from bot.storage import (
     DraftRepository,
     EventRepository,
     Role,
+    StaleClaimError,
     Storage,
     UserRepository,
 )
@@ -395,6 +407,55 @@ async def test_claim_times_are_stored_in_utc(storage: Storage) -> None:
     assert loaded.facts.notified_at == notified  # the same instant
     assert loaded.facts.notified_at.utcoffset() == timedelta(0)
     assert loaded.facts.buyer_name is None
+
+
+async def test_a_claim_change_sets_its_fields_clears_with_none_and_moves_the_stage(
+    storage: Storage,
+) -> None:
+    await storage.users.add(AGENT, Role.AGENT, NOW)
+    claim = await new_claim(storage)
+    later = NOW + timedelta(minutes=5)
+    async with storage.db.transaction() as tx:
+        await storage.claims.update(
+            tx,
+            claim,
+            later,
+            ClaimChange(
+                step="await_reply",
+                cause=Cause.DELIVERY,
+                carrier="GLS",
+                extra={"buyer_reply": "Wo bleibt es?"},
+                evidence=frozenset({Evidence.TRACKING, Evidence.CARRIER}),
+                contacted_at=later,
+            ),
+        )
+    changed = await storage.claims.get(claim.id)
+    assert changed is not None
+    assert (changed.step, changed.stage, changed.cause) == (
+        "await_reply",
+        Stage.AWAITING_REPLY,
+        Cause.DELIVERY,
+    )
+    assert changed.facts == replace(
+        claim.facts, carrier="GLS", extra={"buyer_reply": "Wo bleibt es?"}
+    )
+    assert changed.evidence == {Evidence.TRACKING, Evidence.CARRIER}
+    assert (changed.contacted_at, changed.revision) == (later, claim.revision + 1)
+    async with storage.db.transaction() as tx:
+        await storage.claims.update(tx, changed, later, ClaimChange(cause=None, carrier=None))
+        with pytest.raises(StaleClaimError):  # acted on a revision that is gone
+            await storage.claims.update(tx, changed, later, ClaimChange(step="contact_buyer"))
+    cleared = await storage.claims.get(claim.id)
+    assert cleared is not None
+    assert (cleared.cause, cleared.facts.carrier, cleared.step) == (None, None, "await_reply")
+    async with storage.db.transaction() as tx:
+        await storage.claims.update(tx, cleared, later, ClaimChange(outcome=Outcome.DENIED))
+    closed = await storage.claims.get(claim.id)
+    assert closed is not None
+    assert (closed.stage, closed.outcome) == (Stage.CLOSED, Outcome.DENIED)
+    assert ClaimChange.column_fact("product", "Mühle") == ClaimChange(product="Mühle")
+    with pytest.raises(ValueError, match="usage_steps"):
+        ClaimChange.column_fact("usage_steps", "Knopf drücken")
 
 
 async def test_open_claims_of_an_agent_come_soonest_deadline_first(storage: Storage) -> None:

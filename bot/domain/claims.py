@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from enum import StrEnum
+from enum import Enum, StrEnum
+from typing import Final
 
 
 class Reason(StrEnum):
@@ -124,3 +125,62 @@ class Claim:
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
+
+
+class Unset(Enum):
+    """The type of `UNSET`. An enum of one member, so `value is UNSET` narrows the type."""
+
+    UNSET = "unset"
+
+
+UNSET: Final = Unset.UNSET
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClaimChange:
+    """What one update of a claim changes, by name and type. A field left `UNSET` keeps its
+    value; `None`, where a field allows it, clears it (a cause chosen again, say). The stage is
+    not here: it follows from the step and the outcome, and storage derives it."""
+
+    # The facts (`ClaimFacts`); `extra` replaces the extra facts as a whole.
+    marketplace: str | Unset = UNSET
+    fulfillment: Fulfillment | Unset = UNSET
+    reason: Reason | Unset = UNSET
+    buyer_language: str | Unset = UNSET
+    notified_at: datetime | Unset = UNSET
+    buyer_name: str | Unset | None = UNSET
+    product: str | Unset | None = UNSET
+    carrier: str | Unset | None = UNSET
+    tracking_number: str | Unset | None = UNSET
+    extra: dict[str, str] | Unset = UNSET
+    # Where the claim stands.
+    respond_by: datetime | Unset = UNSET
+    step: str | Unset = UNSET
+    contacted_at: datetime | Unset | None = UNSET
+    last_contact_at: datetime | Unset | None = UNSET
+    replied_at: datetime | Unset | None = UNSET
+    info_requested_at: datetime | Unset | None = UNSET
+    cause: Cause | Unset | None = UNSET
+    evidence: frozenset[Evidence] | Unset = UNSET
+    outcome: Outcome | Unset | None = UNSET
+    closed_at: datetime | Unset | None = UNSET
+
+    @classmethod
+    def column_fact(cls, name: str, value: str) -> ClaimChange:
+        """A typed fact that has its own field (`bot.domain.fields.Field.column`), by the
+        field's name; the other facts go into `extra`."""
+        match name:
+            case "buyer_name":
+                return cls(buyer_name=value)
+            case "product":
+                return cls(product=value)
+            case "carrier":
+                return cls(carrier=value)
+            case "tracking_number":
+                return cls(tracking_number=value)
+        raise ValueError(f"not a fact with its own field: {name}")
+
+    def assigned(self) -> dict[str, object]:
+        """The fields this change sets, by name, in the order they are declared."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: value for name, value in values.items() if value is not UNSET}

@@ -23,7 +23,7 @@ from bot.handlers import questions
 from bot.handlers.claims import prepare, send_draft, show_card
 from bot.handlers.common import markup, send, show
 from bot.handlers.context import ClaimContext
-from bot.storage.repositories import StaleClaimError
+from bot.storage import StaleClaimError
 from bot.views import card as views
 
 Apply = Callable[[Update, ClaimContext, Claim, PendingQuestion, str], Awaitable[None]]

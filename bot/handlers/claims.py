@@ -36,7 +36,7 @@ from bot.handlers.common import answer_button, close_keyboard, markup, send, sho
 from bot.handlers.context import ClaimContext
 from bot.handlers.history import show_history
 from bot.services.journey import PreparedDraft
-from bot.storage.repositories import StaleClaimError
+from bot.storage import StaleClaimError
 from bot.views import card as views
 from bot.views.buttons import choice, parse_claim_button, row_id
 

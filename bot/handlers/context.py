@@ -19,8 +19,9 @@ from bot.services.people import People
 from bot.services.reminders import Reminders
 from bot.services.review import Reviews
 from bot.services.stats import Stats
+from bot.services.store import StoreService
 from bot.settings import Settings
-from bot.storage.repositories import Storage, User
+from bot.storage import Storage, User
 
 Channel = Literal["telegram", "console"]
 
@@ -35,6 +36,7 @@ class Services:
     renderer: Renderer
     clock: Callable[[], datetime]
     channel: Channel
+    store: StoreService
     journey: Journey
     reviews: Reviews
     people: People

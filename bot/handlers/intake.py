@@ -111,7 +111,7 @@ async def _typed(
     if step is IntakeStep.OPENED:
         # The claim opened (the bot stopped before the agent saw it): the intake is over, and
         # the message is nobody's.
-        await context.services.storage.intakes.delete(context.require_actor().id)
+        await context.services.storage.intakes.discard(context.require_actor().id)
         return False
     if step is IntakeStep.ORDER_ID:
         await _order_id(update, context, answers, text)
@@ -370,7 +370,7 @@ async def _open(update: Update, context: ClaimContext, answers: IntakeAnswers) -
             intake=answers,
         )
     except ClaimAlreadyOpenError as already:
-        await services.storage.intakes.delete(actor.id)
+        await services.storage.intakes.discard(actor.id)
         await _already_open(update, context, facts.order_id, already)
         return
     await answer_button(update)
@@ -387,13 +387,13 @@ async def _open(update: Update, context: ClaimContext, answers: IntakeAnswers) -
         claim, opened.draft_record, opened.findings, opened.draft.is_fallback, None
     )
     await send_draft(update, context, prepared)
-    await services.storage.intakes.delete(actor.id)
+    await services.storage.intakes.discard(actor.id)
 
 
 async def _show_opened(update: Update, context: ClaimContext, claim_id: int) -> None:
     """A button of an intake whose claim opened before the agent saw it: show that claim."""
     actor = context.require_actor()
-    await context.services.storage.intakes.delete(actor.id)
+    await context.services.storage.intakes.discard(actor.id)
     claim = await context.services.storage.claims.get(claim_id)
     if claim is None:  # pragma: no cover - claims are never deleted
         await stale_button(update, context)
@@ -446,7 +446,7 @@ async def cancel(update: Update, context: ClaimContext) -> None:
     actor = context.require_actor()
     stored = await intakes.get(actor.id)
     if stored is not None:
-        await intakes.delete(actor.id)
+        await intakes.discard(actor.id)
         if stored is UNREADABLE or stored.step is not IntakeStep.OPENED:
             await send(update, context.tr.gettext("Claim intake cancelled. Nothing was saved."))
             return

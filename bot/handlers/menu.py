@@ -13,7 +13,7 @@ from telegram.ext import ExtBot
 from bot.domain.people import Permission, Role, allowed
 from bot.domain.text import N_
 from bot.i18n.translator import Translator
-from bot.storage.repositories import User
+from bot.storage import User
 
 log = logging.getLogger(__name__)
 

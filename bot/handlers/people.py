@@ -15,7 +15,7 @@ from bot.handlers.common import answer_button, send, show
 from bot.handlers.context import ClaimContext
 from bot.handlers.menu import set_personal_menu
 from bot.services.people import PeopleError
-from bot.storage.repositories import User
+from bot.storage import User
 from bot.views import people as views
 from bot.views.buttons import PeopleButton, parse_people_button
 from bot.views.labels import ROLES

@@ -27,7 +27,7 @@ from bot.i18n.translator import Translator
 from bot.services.journey import PreparedDraft
 from bot.services.people import on_team
 from bot.services.review import NotAllowedError, ReviewDecidedError, ReviewItem
-from bot.storage.repositories import ReviewStatus, User
+from bot.storage import ReviewStatus, User
 from bot.views import prompts
 from bot.views import review as views
 from bot.views.buttons import ReviewButton, parse_queue_button, parse_review_button

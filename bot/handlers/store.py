@@ -35,7 +35,9 @@ async def setting_button(update: Update, context: ClaimContext) -> None:
         await _ask(update, context, TEXTS[button.action])
         return
     if button.action == "review":
-        await context.services.reviews.set_required(button.value == "on", context.require_actor())
+        await context.services.store.set_review_required(
+            button.value == "on", context.require_actor()
+        )
         await answer_button(update, _("Saved."))
     else:
         await answer_button(update)
@@ -80,7 +82,7 @@ async def _typed_answer(
     if name not in STORE_TEXTS:  # pragma: no cover - only this module asks
         await questions.done(context)
         return False
-    await context.services.journey.set_store_text(name, message.text or "", context.require_actor())
+    await context.services.store.set_text(name, message.text or "", context.require_actor())
     await questions.done(context)
     await send(update, _("Saved. New drafts use it; drafts already written keep their text."))
     await _screen(update, context, replace=False)
@@ -98,8 +100,8 @@ async def _screen(update: Update, context: ClaimContext, *, replace: bool) -> No
     services = context.services
     text, rows = settings_screen(
         context.tr,
-        required=await services.reviews.required(),
-        store=services.journey.store,
+        required=await services.store.review_required(),
+        store=services.store.profile,
         leads_chat=services.settings.leads_chat,
     )
     await show(update, text, rows, replace_pressed=replace)

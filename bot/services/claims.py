@@ -13,8 +13,7 @@ from bot.domain.playbook import STAGE_AFTER_INTAKE, Plan, plan_for
 from bot.drafting.facts import draft_facts
 from bot.drafting.renderer import Draft, Renderer
 from bot.settings import StoreProfile
-from bot.storage.drafts import store_draft
-from bot.storage.repositories import DraftRecord, Storage, User
+from bot.storage import DraftRecord, Storage, User, store_draft
 
 
 class ClaimAlreadyOpenError(Exception):

@@ -10,7 +10,7 @@ from bot.domain.orders import OrderIdError, parse_order_id
 from bot.domain.people import Permission, require
 from bot.services.journey import Journey, can_see
 from bot.services.spreadsheet import csv_bytes, safe_cell
-from bot.storage.repositories import EventRecord, Storage, User, iso
+from bot.storage import EventRecord, Storage, User, iso
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Reason
+from bot.domain.claims import (
+    UNSET,
+    Cause,
+    Claim,
+    ClaimChange,
+    Evidence,
+    Fulfillment,
+    Outcome,
+    Reason,
+)
 from bot.domain.compliance import Finding, lint
 from bot.domain.drafts import DraftKind
 from bot.domain.errors import (
@@ -27,10 +36,8 @@ from bot.domain.fields import (
     DELAY_CAUSES,
     FIELDS,
     MAX_DRAFT_TEXT,
-    STORE_TEXTS,
     bounded_text,
     parse_field,
-    parse_store_text,
 )
 from bot.domain.journey import (
     EVIDENCE_FACT,
@@ -44,12 +51,12 @@ from bot.domain.journey import (
     step_after_sent,
 )
 from bot.domain.marketplaces import BUYER_LANGUAGES
-from bot.domain.people import Permission, needs_review, require, require_claim, works_on
+from bot.domain.people import needs_review, require_claim, works_on
 from bot.drafting.facts import draft_facts
 from bot.drafting.renderer import Draft, Renderer
+from bot.services.store import StoreService
 from bot.settings import StoreProfile
-from bot.storage.drafts import store_draft
-from bot.storage.repositories import DraftRecord, ReviewStatus, Storage, User
+from bot.storage import DraftRecord, ReviewStatus, Storage, User, store_draft
 
 # The errors and the limit this module raised and checked first live in the domain now; they
 # stay importable from here (`ClaimNotFoundError`, `MissingFactError`, `RefundGuardError`,
@@ -87,56 +94,18 @@ class Journey:
         self,
         storage: Storage,
         renderer: Renderer,
-        store: StoreProfile,
+        store: StoreService,
         clock: Callable[[], datetime],
-        *,
-        review_default: bool = True,
     ) -> None:
         self.storage = storage
         self.renderer = renderer
-        self.configured_store = store
-        self.store = store  # with the admin's changes applied (load_store)
+        self.store_service = store
         self.clock = clock
-        self.review_default = review_default
 
-    async def load_store(self) -> None:
-        """The store profile drafts are signed with: claimbot.toml, then what an admin
-        changed in /settings on top. Called at start and after every change (one process
-        owns the database, so this copy cannot go stale)."""
-        base = self.configured_store
-        name = await self.storage.options.get(STORE_TEXTS["name"].option)
-        signature = await self.storage.options.get(STORE_TEXTS["signature"].option)
-        self.store = replace(
-            base,
-            name=base.name if name is None else name,
-            signature=base.signature if signature is None else signature,
-        )
-
-    async def set_store_text(self, name: str, text: str, actor: User) -> None:
-        """Change the store name or signature (RESET goes back to the configuration).
-        Raises `FieldError` for a text that cannot go into messages to buyers."""
-        require(actor, Permission.MANAGE_STORE)
-        value = parse_store_text(name, text)
-        option = STORE_TEXTS[name].option
-        now = self.clock()
-        async with self.storage.db.transaction() as tx:
-            if value is None:
-                await self.storage.options.delete(tx, option)
-            else:
-                await self.storage.options.set(tx, option, value, actor.id, now)
-            await self.storage.events.record(
-                tx,
-                "setting_changed",
-                actor_id=actor.id,
-                now=now,
-                payload={"key": option, "reset": value is None},
-            )
-        await self.load_store()
-
-    async def review_required(self) -> bool:
-        """The store's `review.required`: an admin's choice in /settings, else the config."""
-        value = await self.storage.options.get("review.required")
-        return self.review_default if value is None else value == "on"
+    @property
+    def store(self) -> StoreProfile:
+        """The store profile drafts are signed with, as the store service has it now."""
+        return self.store_service.profile
 
     # --- Reading ---------------------------------------------------------------------------
     async def load(self, claim_id: int, actor: User) -> Claim:
@@ -270,26 +239,25 @@ class Journey:
         record = await self.newest_version(claim, draft_id)
         if record.sent_at is not None:
             raise AlreadySentError(record.id)
-        if needs_review(actor.role, await self.review_required()):
+        if needs_review(actor.role, await self.store_service.review_required()):
             review = await self.storage.reviews.latest_for_draft(record.id)
             if review is None or review.status is not ReviewStatus.APPROVED:
                 raise NeedsApprovalError(record.id)
         kind = DraftKind(record.kind)
         now = self.clock()
-        changes: dict[str, object] = {}
-        if kind not in TO_AMAZON:
-            changes["last_contact_at"] = now
-            if claim.contacted_at is None:
-                changes["contacted_at"] = now
+        contact = kind not in TO_AMAZON
         step = step_after_sent(claim, kind)
-        if step != claim.step:
-            changes["step"] = step
+        change = ClaimChange(
+            last_contact_at=now if contact else UNSET,
+            contacted_at=now if contact and claim.contacted_at is None else UNSET,
+            step=step if step != claim.step else UNSET,
+        )
         async with self.storage.db.transaction() as tx:
             # Compare-and-set: of two presses at once (or one replayed after a restart), one
             # marks it; the other rolls back, claim changes included.
             if not await self.storage.drafts.mark_sent(tx, record.id, now):
                 raise AlreadySentError(record.id)
-            await self.storage.claims.update(tx, claim, now, **changes)
+            await self.storage.claims.update(tx, claim, now, change)
             # Sent while review was off: its open review (if any) has nothing left to decide.
             await self.storage.reviews.supersede_kind(tx, claim.id, record.kind, now)
             await self.storage.events.record(
@@ -330,9 +298,11 @@ class Journey:
             actor,
             "buyer_replied",
             {"summary_length": len(reply)},
-            extra_facts=extra,
-            replied_at=self.clock(),  # the latest message: it is answered within 24 hours
-            step=step,
+            ClaimChange(
+                extra=extra,
+                replied_at=self.clock(),  # the latest message: it is answered within 24 hours
+                step=step,
+            ),
         )
 
     async def choose_cause(self, claim: Claim, cause: Cause | None, actor: User) -> Claim:
@@ -345,7 +315,7 @@ class Journey:
             actor,
             "cause_chosen",
             {"cause": cause.value if cause is not None else None},
-            cause=cause,
+            ClaimChange(cause=cause),
         )
 
     # --- Moving along the plan ---------------------------------------------------------------
@@ -359,7 +329,7 @@ class Journey:
             actor,
             "step_changed",
             {"from": claim.step, "to": step_id},
-            step=step_id,
+            ClaimChange(step=step_id),
         )
 
     # --- Facts ---------------------------------------------------------------------------------
@@ -370,9 +340,10 @@ class Journey:
         field = FIELDS[name]
         payload = {"field": name}
         if field.column:
-            return await self._change(claim, actor, "fact_changed", payload, **{name: value})
+            change = ClaimChange.column_fact(name, value)
+            return await self._change(claim, actor, "fact_changed", payload, change)
         extra = {**claim.facts.extra, name: value}
-        return await self._change(claim, actor, "fact_changed", payload, extra_facts=extra)
+        return await self._change(claim, actor, "fact_changed", payload, ClaimChange(extra=extra))
 
     async def set_delay_cause(self, claim: Claim, cause: str, actor: User) -> Claim:
         require_claim(actor, claim.agent_id)
@@ -380,7 +351,7 @@ class Journey:
             raise InvalidChoiceError(cause)
         extra = {**claim.facts.extra, "delay_cause": cause}
         return await self._change(
-            claim, actor, "fact_changed", {"field": "delay_cause"}, extra_facts=extra
+            claim, actor, "fact_changed", {"field": "delay_cause"}, ClaimChange(extra=extra)
         )
 
     async def change_basics(
@@ -395,11 +366,11 @@ class Journey:
         """Correct what intake recorded. A new reason or fulfilment can change the plan: the
         claim keeps its step when the new plan has it, else returns to the buyer contact."""
         require_claim(actor, claim.agent_id)
-        changes: dict[str, object] = {}
+        change = ClaimChange()
         if language is not None:
             if language not in BUYER_LANGUAGES:
                 raise InvalidChoiceError(language)
-            changes["buyer_language"] = language
+            change = replace(change, buyer_language=language)
         facts = claim.facts
         if reason is not None or fulfillment is not None:
             facts = replace(
@@ -407,16 +378,14 @@ class Journey:
                 reason=reason or facts.reason,
                 fulfillment=fulfillment or facts.fulfillment,
             )
-            changes["reason"] = facts.reason
-            changes["fulfillment"] = facts.fulfillment
             moved = replace(claim, facts=facts)
             new_plan = plan_of(moved)
             step = claim.step if claim.step in {s.id for s in new_plan.steps} else FIRST_STEP
-            changes["step"] = step
+            change = replace(change, reason=facts.reason, fulfillment=facts.fulfillment, step=step)
             if claim.cause is not None and claim.cause not in causes_for(moved):
-                changes["cause"] = None
-        payload = {key: str(value) for key, value in changes.items()}
-        return await self._change(claim, actor, "fact_changed", payload, **changes)
+                change = replace(change, cause=None)
+        payload = {key: str(value) for key, value in change.assigned().items()}
+        return await self._change(claim, actor, "fact_changed", payload, change)
 
     async def toggle_evidence(self, claim: Claim, item: Evidence, actor: User) -> Claim:
         """Tick or untick an evidence item. Ticking one whose fact is unknown needs the fact
@@ -435,7 +404,7 @@ class Journey:
             actor,
             "evidence_ticked" if item in ticked else "evidence_unticked",
             {"item": item.value},
-            evidence=frozenset(ticked),
+            ClaimChange(evidence=frozenset(ticked)),
         )
 
     async def supply_evidence(self, claim: Claim, item: Evidence, text: str, actor: User) -> Claim:
@@ -444,20 +413,20 @@ class Journey:
         require_claim(actor, claim.agent_id)
         name = EVIDENCE_FACT[item]
         value = parse_field(name, text)
-        changes: dict[str, object] = {"evidence": frozenset({*claim.evidence, item})}
+        evidence = frozenset({*claim.evidence, item})
         if FIELDS[name].column:
-            changes[name] = value
+            change = replace(ClaimChange.column_fact(name, value), evidence=evidence)
         else:
-            changes["extra_facts"] = {**claim.facts.extra, name: value}
+            change = ClaimChange(evidence=evidence, extra={**claim.facts.extra, name: value})
         return await self._change(
-            claim, actor, "evidence_ticked", {"item": item.value, "field": name}, **changes
+            claim, actor, "evidence_ticked", {"item": item.value, "field": name}, change
         )
 
     async def record_info_request(self, claim: Claim, actor: User) -> Claim:
         """Amazon asked the seller for more information: an answer is due within 48 hours."""
         require_claim(actor, claim.agent_id)
         return await self._change(
-            claim, actor, "info_requested", {}, info_requested_at=self.clock()
+            claim, actor, "info_requested", {}, ClaimChange(info_requested_at=self.clock())
         )
 
     # --- The end -------------------------------------------------------------------------------
@@ -469,8 +438,7 @@ class Journey:
             actor,
             "outcome_recorded",
             {"outcome": outcome.value, "counts_in_odr": outcome.counts_in_odr},
-            outcome=outcome,
-            closed_at=now,
+            ClaimChange(outcome=outcome, closed_at=now),
         )
 
     # --- Plumbing ------------------------------------------------------------------------------
@@ -480,11 +448,11 @@ class Journey:
         actor: User,
         event: str,
         payload: Mapping[str, object],
-        **changes: object,
+        change: ClaimChange,
     ) -> Claim:
         now = self.clock()
         async with self.storage.db.transaction() as tx:
-            await self.storage.claims.update(tx, claim, now, **changes)
+            await self.storage.claims.update(tx, claim, now, change)
             await self.storage.events.record(
                 tx, event, actor_id=actor.id, claim_id=claim.id, now=now, payload=dict(payload)
             )

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.domain.people import MAX_USER_ID, Permission, Role, require
-from bot.storage.repositories import Storage, User
+from bot.storage import Storage, User
 
 MAX_NAME = 64
 
@@ -113,8 +113,8 @@ class People:
         async with self.storage.db.transaction() as tx:
             await self.storage.users.put(tx, user_id, role=person.role, active=False, now=now)
             # Nothing they started waits for them: no awaited answer, no unfinished /new.
-            await self.storage.pending.clear(user_id, tx)
-            await self.storage.intakes.delete(user_id, tx)
+            await self.storage.pending.delete(tx, user_id)
+            await self.storage.intakes.delete(tx, user_id)
             await self.storage.events.record(
                 tx,
                 "user_removed",

@@ -20,7 +20,7 @@ from bot.domain.reminders import (
     superseded_by,
 )
 from bot.services.people import on_team
-from bot.storage.repositories import Storage, User
+from bot.storage import Storage, User
 
 # Where the team leads are told things, as (chat id, language), leaving one person out.
 LeadChats = Callable[[int], Awaitable[list[tuple[int, str | None]]]]
@@ -54,7 +54,7 @@ class Reminders:
             if kind is None:
                 continue
             skipped = [k.value for k in superseded_by(kind)[:-1] if k not in sent]
-            if await self.storage.reminders.record(claim.id, kind.value, skipped, now):
+            if await self.storage.reminders.record_sent(claim.id, kind.value, skipped, now):
                 due.append(await self._addressed(claim, kind))
         return due
 

@@ -31,16 +31,15 @@ from bot.domain.people import (
     require_claim,
 )
 from bot.services.journey import Journey
-from bot.storage.drafts import store_draft
-from bot.storage.repositories import (
+from bot.services.store import StoreService
+from bot.storage import (
     DraftRecord,
     ReviewRecord,
     ReviewStatus,
     Storage,
     User,
+    store_draft,
 )
-
-REVIEW_REQUIRED = "review.required"
 
 # A review action that cannot be done is refused like any other journey action: the classes of
 # bot/domain/errors.py (empty or too long texts, a closed claim, a blocked draft, a missing
@@ -85,33 +84,20 @@ class Reviews:
         self,
         storage: Storage,
         journey: Journey,
+        store: StoreService,
         clock: Callable[[], datetime],
         *,
         leads_chat: int | None = None,
     ) -> None:
         self.storage = storage
         self.journey = journey
+        self.store = store
         self.clock = clock
         self.leads_chat = leads_chat
 
     # --- The setting ---------------------------------------------------------------------------
     async def required(self) -> bool:
-        return await self.journey.review_required()
-
-    async def set_required(self, value: bool, actor: User) -> None:
-        require(actor, Permission.MANAGE_STORE)
-        now = self.clock()
-        async with self.storage.db.transaction() as tx:
-            await self.storage.options.set(
-                tx, REVIEW_REQUIRED, "on" if value else "off", actor.id, now
-            )
-            await self.storage.events.record(
-                tx,
-                "setting_changed",
-                actor_id=actor.id,
-                now=now,
-                payload={"key": REVIEW_REQUIRED, "value": value},
-            )
+        return await self.store.review_required()
 
     async def needs_review(self, actor: User) -> bool:
         return needs_review(actor.role, await self.required())

@@ -9,7 +9,7 @@ from bot.domain.claims import Claim
 from bot.domain.people import Permission, require
 from bot.domain.stats import Period, Report, build_report, by_week, period_bounds
 from bot.services.spreadsheet import csv_bytes, safe_cell
-from bot.storage.repositories import Storage, User, iso
+from bot.storage import Storage, User, iso
 
 EXPORT_COLUMNS = (
     "claim_id",

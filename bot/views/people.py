@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot.domain.people import Role
 from bot.i18n.translator import Translator
-from bot.storage.repositories import User
+from bot.storage import User
 from bot.views import labels
 from bot.views.buttons import PeopleButton
 from bot.views.card import Rows, labelled

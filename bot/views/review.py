@@ -17,7 +17,7 @@ from bot.domain.journey import TO_AMAZON, current_step, plan_of, step_index
 from bot.domain.marketplaces import MARKETPLACES
 from bot.i18n.translator import Translator
 from bot.services.review import ReviewItem
-from bot.storage.repositories import DraftRecord, ReviewStatus
+from bot.storage import DraftRecord, ReviewStatus
 from bot.views import labels
 from bot.views.buttons import ClaimButton, ReviewButton, queue_data
 from bot.views.card import NEW_MESSAGE, URGENCY_MARK, Rows, pager, quote

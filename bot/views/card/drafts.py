@@ -10,7 +10,7 @@ from bot.domain.claims import Evidence
 from bot.domain.drafts import DraftKind
 from bot.i18n.translator import Translator
 from bot.services.journey import PreparedDraft
-from bot.storage.repositories import DraftRecord
+from bot.storage import DraftRecord
 from bot.views import labels
 from bot.views.card.base import NEW_MESSAGE, Rows
 from bot.views.card.base import button_data as _b

@@ -1,0 +1,93 @@
+"""The store's profile and switches as an admin set them in /settings, on top of claimbot.toml.
+
+This service is the one owner of the options table. Before it, the journey and the reviews
+each read and wrote their own keys there, with the permission check and the audit event copied
+in each; now every store setting is read, checked, written and audited here, and the others
+ask this service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Final
+
+from bot.domain.fields import STORE_TEXTS, parse_store_text
+from bot.domain.people import Permission, require
+from bot.settings import StoreProfile
+from bot.storage import Storage, User
+
+REVIEW_REQUIRED: Final = "review.required"  # "on" / "off"; absent: the configuration's
+
+
+class StoreService:
+    """One per application, built by the composition root and loaded in `post_init`."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        configured: StoreProfile,
+        clock: Callable[[], datetime],
+        *,
+        review_default: bool = True,
+    ) -> None:
+        self.storage = storage
+        self.configured = configured
+        self.profile = configured  # with the admin's changes applied (load)
+        self.clock = clock
+        self.review_default = review_default
+
+    async def load(self) -> None:
+        """The store profile drafts are signed with: claimbot.toml, then what an admin
+        changed in /settings on top. Called at start and after every change (one process
+        owns the database, so this copy cannot go stale)."""
+        base = self.configured
+        name = await self.storage.options.get(STORE_TEXTS["name"].option)
+        signature = await self.storage.options.get(STORE_TEXTS["signature"].option)
+        self.profile = replace(
+            base,
+            name=base.name if name is None else name,
+            signature=base.signature if signature is None else signature,
+        )
+
+    async def set_text(self, name: str, text: str, actor: User) -> None:
+        """Change the store name or signature (RESET goes back to the configuration).
+        Raises `FieldError` for a text that cannot go into messages to buyers."""
+        require(actor, Permission.MANAGE_STORE)
+        value = parse_store_text(name, text)
+        option = STORE_TEXTS[name].option
+        now = self.clock()
+        async with self.storage.db.transaction() as tx:
+            if value is None:
+                await self.storage.options.delete(tx, option)
+            else:
+                await self.storage.options.set(tx, option, value, actor.id, now)
+            await self.storage.events.record(
+                tx,
+                "setting_changed",
+                actor_id=actor.id,
+                now=now,
+                payload={"key": option, "reset": value is None},
+            )
+        await self.load()
+
+    async def review_required(self) -> bool:
+        """The store's `review.required`: an admin's choice in /settings, else the config."""
+        value = await self.storage.options.get(REVIEW_REQUIRED)
+        return self.review_default if value is None else value == "on"
+
+    async def set_review_required(self, value: bool, actor: User) -> None:
+        require(actor, Permission.MANAGE_STORE)
+        now = self.clock()
+        async with self.storage.db.transaction() as tx:
+            await self.storage.options.set(
+                tx, REVIEW_REQUIRED, "on" if value else "off", actor.id, now
+            )
+            await self.storage.events.record(
+                tx,
+                "setting_changed",
+                actor_id=actor.id,
+                now=now,
+                payload={"key": REVIEW_REQUIRED, "value": value},
+            )

@@ -1,0 +1,34 @@
+"""Store settings an admin changes in the chat (bot/services/store.py is their one owner)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.storage.database import Database
+from bot.storage.rows import iso
+
+
+class OptionRepository:
+    """Store settings an admin changes in the chat; absent keys fall back to the config."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, key: str) -> str | None:
+        row = await self.db.fetchone("SELECT value FROM options WHERE key = ?", (key,))
+        return str(row[0]) if row is not None else None
+
+    async def delete(self, tx: aiosqlite.Connection, key: str) -> None:
+        await tx.execute("DELETE FROM options WHERE key = ?", (key,))
+
+    async def set(
+        self, tx: aiosqlite.Connection, key: str, value: str, by: int, now: datetime
+    ) -> None:
+        await tx.execute(
+            "INSERT INTO options (key, value, updated_by, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
+            " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            (key, value, by, iso(now)),
+        )

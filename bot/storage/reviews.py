@@ -1,0 +1,151 @@
+"""Draft versions submitted for review, and where their cards were shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+import aiosqlite
+
+from bot.storage.database import Database
+from bot.storage.rows import iso, maybe_time, parse_iso
+
+
+class ReviewStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    EDITED = "edited"
+    SUPERSEDED = "superseded"
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    id: int
+    claim_id: int
+    draft_id: int
+    status: ReviewStatus
+    submitted_by: int
+    submitted_at: datetime
+    decided_by: int | None
+    decided_at: datetime | None
+    comment: str | None
+
+
+class ReviewRepository:
+    """Draft versions submitted for review. A decision is a compare-and-set on the status, so
+    of two leads deciding at once exactly one succeeds."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(
+        self, tx: aiosqlite.Connection, *, claim_id: int, draft_id: int, by: int, now: datetime
+    ) -> ReviewRecord:
+        cursor = await tx.execute(
+            "INSERT INTO reviews (claim_id, draft_id, status, submitted_by, submitted_at)"
+            " VALUES (?, ?, 'pending', ?, ?)",
+            (claim_id, draft_id, by, iso(now)),
+        )
+        review_id = cursor.lastrowid
+        if review_id is None:  # pragma: no cover
+            raise RuntimeError("review insert returned no row id")
+        return ReviewRecord(
+            review_id, claim_id, draft_id, ReviewStatus.PENDING, by, now, None, None, None
+        )
+
+    async def decide(
+        self,
+        tx: aiosqlite.Connection,
+        review_id: int,
+        status: ReviewStatus,
+        *,
+        by: int | None,
+        now: datetime,
+        comment: str | None = None,
+    ) -> bool:
+        """Move a pending review to `status`; False if it was no longer pending."""
+        cursor = await tx.execute(
+            "UPDATE reviews SET status = ?, decided_by = ?, decided_at = ?, comment = ?"
+            " WHERE id = ? AND status = 'pending'",
+            (status.value, by, iso(now), comment, review_id),
+        )
+        return cursor.rowcount == 1
+
+    async def supersede_kind(
+        self, tx: aiosqlite.Connection, claim_id: int, kind: str, now: datetime
+    ) -> list[int]:
+        """Pending reviews of older versions of a draft kind: superseded by a newer one."""
+        async with tx.execute(
+            "SELECT r.id FROM reviews r JOIN drafts d ON d.id = r.draft_id"
+            " WHERE r.claim_id = ? AND d.kind = ? AND r.status = 'pending'",
+            (claim_id, kind),
+        ) as cursor:
+            ids = [int(row[0]) for row in await cursor.fetchall()]
+        for review_id in ids:
+            await tx.execute(
+                "UPDATE reviews SET status = 'superseded', decided_at = ? WHERE id = ?",
+                (iso(now), review_id),
+            )
+        return ids
+
+    async def get(self, review_id: int) -> ReviewRecord | None:
+        row = await self.db.fetchone("SELECT * FROM reviews WHERE id = ?", (review_id,))
+        return _review(row) if row is not None else None
+
+    async def latest_for_draft(self, draft_id: int) -> ReviewRecord | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM reviews WHERE draft_id = ? ORDER BY id DESC LIMIT 1", (draft_id,)
+        )
+        return _review(row) if row is not None else None
+
+    async def pending_count(self) -> int:
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM reviews r JOIN claims c ON c.id = r.claim_id"
+            " WHERE r.status = 'pending' AND c.closed_at IS NULL"
+        )
+        return int(row[0]) if row is not None else 0
+
+    async def pending_page(self, *, offset: int, limit: int) -> list[ReviewRecord]:
+        """Pending reviews of open claims, the claim with the earliest deadline first."""
+        rows = await self.db.fetchall(
+            "SELECT r.* FROM reviews r JOIN claims c ON c.id = r.claim_id"
+            " WHERE r.status = 'pending' AND c.closed_at IS NULL"
+            " ORDER BY c.respond_by, r.id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [_review(row) for row in rows]
+
+    async def add_messages(self, review_id: int, copies: list[tuple[int, int]]) -> None:
+        """Where copies of the review's card were shown: (chat id, message id) pairs."""
+        if not copies:
+            return
+        async with self.db.transaction() as tx:
+            await tx.executemany(
+                "INSERT OR IGNORE INTO review_messages (review_id, chat_id, message_id)"
+                " VALUES (?, ?, ?)",
+                [(review_id, chat_id, message_id) for chat_id, message_id in copies],
+            )
+
+    async def messages(self, review_id: int) -> list[tuple[int, int]]:
+        rows = await self.db.fetchall(
+            "SELECT chat_id, message_id FROM review_messages WHERE review_id = ?"
+            " ORDER BY chat_id, message_id",
+            (review_id,),
+        )
+        return [(int(row[0]), int(row[1])) for row in rows]
+
+
+def _review(row: aiosqlite.Row) -> ReviewRecord:
+    return ReviewRecord(
+        id=row["id"],
+        claim_id=row["claim_id"],
+        draft_id=row["draft_id"],
+        status=ReviewStatus(row["status"]),
+        submitted_by=row["submitted_by"],
+        submitted_at=parse_iso(row["submitted_at"]),
+        decided_by=row["decided_by"],
+        decided_at=maybe_time(row["decided_at"]),
+        comment=row["comment"],
+    )

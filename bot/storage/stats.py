@@ -1,0 +1,57 @@
+"""The reads behind /stats and /export. The daily counts they add up are kept by triggers
+(bot/storage/rollup.py); this module only reads them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.domain.claims import Claim
+from bot.storage.claims import claim_from_row
+from bot.storage.database import Database
+from bot.storage.rows import iso
+
+
+class StatsRepository:
+    """Grouped counts for /stats and rows for /export, by notice date: [start, end)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def day_counts(
+        self, first: date, last: date
+    ) -> list[tuple[str, str, str | None, int, int]]:
+        """(dimension, value, display name, claims, closed late) summed over the days, from
+        the daily counts the triggers keep (bot/storage/rollup.py)."""
+        rows = await self.db.fetchall(
+            "SELECT dim, key, MIN(name), SUM(n), SUM(late) FROM claim_days"
+            " WHERE day >= ? AND day <= ? GROUP BY dim, key HAVING SUM(n) > 0",
+            (first.isoformat(), last.isoformat()),
+        )
+        return [(r[0], r[1], r[2], int(r[3]), int(r[4] or 0)) for r in rows]
+
+    async def open_overdue(self, start: datetime, end: datetime, now: datetime) -> int:
+        """Open claims noticed in [start, end) whose respond-by time has passed."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM claims WHERE closed_at IS NULL AND respond_by < ?"
+            " AND notified_at >= ? AND notified_at < ?",
+            (iso(now), iso(start), iso(end)),
+        )
+        return int(row[0]) if row is not None else 0
+
+    async def weeks(self, first: date, last: date) -> list[tuple[str, str, int]]:
+        """(the Monday of the notice's week, outcome or "open", claims) per week."""
+        rows = await self.db.fetchall(
+            "SELECT date(day, 'weekday 0', '-6 days'), key, SUM(n) FROM claim_days"
+            " WHERE dim = 'outcome' AND day >= ? AND day <= ? GROUP BY 1, 2"
+            " HAVING SUM(n) > 0 ORDER BY 1, 2",
+            (first.isoformat(), last.isoformat()),
+        )
+        return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+    async def claims(self, start: datetime, end: datetime) -> list[Claim]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM claims WHERE notified_at >= ? AND notified_at < ?"
+            " ORDER BY notified_at, id",
+            (iso(start), iso(end)),
+        )
+        return [claim_from_row(row) for row in rows]
