@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.app import CONSOLE_ADMIN_ID
-from tests.conftest import ADMIN, START, alerts, texts
+from tests.helpers import ADMIN, START, alerts, texts
 
 REFUSAL = (
     "Sorry, this bot is only for the members of a seller's support team. Ask your team's admin"

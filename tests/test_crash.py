@@ -33,11 +33,9 @@ from typing import Any
 
 from bot.transport import UpdateFactory
 from tests.fakeapi import TOKEN, FakeTelegram, Fault
+from tests.helpers import ADMIN, CREW_AGENTS, CREW_LEAD, seed_people
 
 KILLS = int(os.environ.get("CRASH_KILLS", "50"))  # smaller while debugging the test
-ADMIN = 42
-LEAD = 3001
-AGENTS = (2001, 2002, 2003)
 SEED = int(os.environ.get("CRASH_SEED", "20261129"))  # other schedules while debugging
 # Calls made while starting (not part of any journey): never chosen as a kill point.
 STARTUP = frozenset({"getMe", "setMyCommands", "deleteWebhook", "getUpdates", "getMyCommands"})
@@ -203,10 +201,10 @@ class Users:
             )
             if not review:
                 return None
-            found = self.newest_button(LEAD, f"r:{review[0][0]}:ok")
+            found = self.newest_button(CREW_LEAD, f"r:{review[0][0]}:ok")
             if found is None:
                 return None
-            return self.factory.callback(self.factory.user(LEAD), *found)
+            return self.factory.callback(self.factory.user(CREW_LEAD), *found)
         user = self.factory.user(agent)
         if step.kind == "button":
             found = self.newest_button(agent, step.value)
@@ -226,34 +224,6 @@ class Users:
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10) as conn:
             return conn.execute(sql, params).fetchall()
-
-
-def seed_people(db: Path) -> None:
-    """The team, created through claimbot's own services before the first start."""
-    import asyncio  # noqa: PLC0415
-    from datetime import UTC, datetime  # noqa: PLC0415
-
-    from bot.domain.people import Role  # noqa: PLC0415
-    from bot.services.people import People  # noqa: PLC0415
-    from bot.storage import Database, Storage  # noqa: PLC0415
-
-    async def seed() -> None:
-        database = Database(db)
-        await database.open()
-        try:
-            storage = Storage(database)
-            now = datetime.now(UTC)
-            await storage.users.bootstrap_admin(ADMIN, now)
-            people = People(storage, lambda: now, frozenset({ADMIN}))
-            admin = await storage.users.get(ADMIN)
-            assert admin is not None
-            await people.add(admin, LEAD, Role.LEAD)
-            for agent in AGENTS:
-                await people.add(admin, agent, Role.AGENT)
-        finally:
-            await database.close()
-
-    asyncio.run(seed())
 
 
 def snapshot(db: Path) -> dict[str, set[int]]:
@@ -296,7 +266,9 @@ class Progress:
 
 def journeys(rounds: Iterator[int]) -> Iterator[list[Progress]]:
     for number in rounds:
-        yield [Progress(agent, f"{300 + number:03d}-{agent:07d}-{number:07d}") for agent in AGENTS]
+        yield [
+            Progress(agent, f"{300 + number:03d}-{agent:07d}-{number:07d}") for agent in CREW_AGENTS
+        ]
 
 
 def test_sigkill_at_random_points_loses_nothing_acknowledged(tmp_path: Path) -> None:
@@ -398,7 +370,7 @@ def check_final(bot: Bot, kills: dict[str, int], rounds_done: int) -> None:
             " GROUP BY claim_id, draft_id HAVING COUNT(*) > 1"
         ).fetchall()
     orders = [order for order, _ in claims]
-    assert len(orders) == len(set(orders)) == rounds_done * len(AGENTS), "a claim opened twice"
+    assert len(orders) == len(set(orders)) == rounds_done * len(CREW_AGENTS), "a claim opened twice"
     assert {outcome for _, outcome in claims} == {"withdrawn"}
     assert sent_twice == []
     # Both kinds of kill happened, many times.
@@ -454,7 +426,7 @@ def push(users: Users, fake: FakeTelegram, progress: Progress) -> bool:
 def quiet_after_answer(users: Users, fake: FakeTelegram, progress: Progress) -> Callable[[], bool]:
     """True once the bot has answered the chat (or the lead's press) and then said nothing more
     for a moment: an answer, but maybe not the one the step expects."""
-    chats = {progress.agent, LEAD}
+    chats = {progress.agent, CREW_LEAD}
 
     def check() -> bool:
         answered = any(
@@ -490,11 +462,11 @@ def recover(users: Users, fake: FakeTelegram, bot: Bot, progress: Progress) -> N
             (progress.order,),
         )
         if pending:
-            lead = users.factory.user(LEAD)
-            converse(users, fake, bot, LEAD, users.factory.message(lead, "/queue"))
-            found = users.newest_button(LEAD, f"r:{pending[0][0]}:open")
+            lead = users.factory.user(CREW_LEAD)
+            converse(users, fake, bot, CREW_LEAD, users.factory.message(lead, "/queue"))
+            found = users.newest_button(CREW_LEAD, f"r:{pending[0][0]}:open")
             if found is not None:
-                converse(users, fake, bot, LEAD, users.factory.callback(lead, *found))
+                converse(users, fake, bot, CREW_LEAD, users.factory.callback(lead, *found))
             return
         found = users.newest_button(agent, r"c:\d+:\d+:submit:\d+")
         if found is not None:

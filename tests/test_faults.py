@@ -13,7 +13,8 @@ from typing import Any
 
 from bot.transport import UpdateFactory
 from tests.fakeapi import FakeTelegram, Fault
-from tests.test_crash import ADMIN, Bot, Users, seed_people
+from tests.helpers import ADMIN, seed_people
+from tests.test_crash import Bot, Users
 
 ORDER = "302-1234567-7654321"
 SORRY = "Sorry, something went wrong on our side."

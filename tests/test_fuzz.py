@@ -37,9 +37,20 @@ from bot.views.buttons import (
     SETTING_ACTIONS,
     STATS_ACTIONS,
 )
-from tests.conftest import ADMIN, STICKER, Chat, Clock, alerts, texts
-from tests.test_intake import US_NOTICE
-from tests.test_review import AGENT, LEAD, ORDER, open_claim_as, team
+from tests.helpers import (
+    ADMIN,
+    AGENT,
+    LEAD,
+    ORDER,
+    STICKER,
+    US_NOTICE,
+    Chat,
+    Clock,
+    alerts,
+    open_claim_as,
+    team,
+    texts,
+)
 
 GONE = 70  # added, then removed: refused like a stranger
 # 10,000 examples, each an update or a whole /new intake, into one running bot. (One piece

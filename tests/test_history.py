@@ -8,41 +8,7 @@ import json
 from typing import Any
 
 from bot.services.spreadsheet import safe_cell
-from tests.conftest import Chat, texts
-from tests.test_review import AGENT, LEAD, ORDER, open_claim_as, team
-
-
-async def review_round(chat: Chat, *, comment: str | None = None) -> None:
-    """Submit the agent's newest draft; the lead returns it (with `comment`) or approves it."""
-    await chat.press("📤 Submit for review", AGENT)
-    if comment is None:
-        await chat.press("✓ Approve", LEAD)
-        await chat.press("✓ Mark as sent", AGENT)
-        return
-    await chat.press("↩ Return", LEAD)
-    await chat.send(comment, LEAD)
-
-
-async def full_journey(chat: Chat) -> None:
-    await team(chat, leads=(LEAD,))
-    await open_claim_as(chat, AGENT)
-    await review_round(chat, comment='=HYPERLINK("x") please be warmer')
-    await chat.press("✎ Edit", AGENT)
-    draft = await chat.services.storage.drafts.latest(1, "inquiry")
-    assert draft is not None
-    await chat.send(draft.body.replace("Guten Tag,", "Guten Tag und vielen Dank,"), AGENT)
-    await review_round(chat)
-    await chat.press("💬 Buyer replied", AGENT)
-    await chat.send("Das Gerät geht nach einer Minute aus.", AGENT)
-    await chat.press("Really defective", AGENT)
-    await chat.press("✉ Replacement offer", AGENT)
-    await review_round(chat)
-    await chat.press("✉ Request to withdraw the claim", AGENT)
-    await review_round(chat)
-    await chat.press("Outcome", AGENT)
-    await chat.press("Withdrawn by the buyer", AGENT)
-    await chat.press("✓ Confirm", AGENT)
-
+from tests.helpers import AGENT, LEAD, ORDER, full_journey, open_claim_as, team, texts
 
 EXPECTED_KINDS = [
     ("claim_opened", AGENT, ""),

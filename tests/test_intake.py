@@ -9,9 +9,7 @@ from typing import Any
 
 from bot.domain.claims import ClaimFacts, Fulfillment, Reason
 from bot.drafting.facts import draft_facts
-from tests.conftest import ADMIN, START, STICKER, Chat, alerts, texts
-
-ORDER = "303-1234567-7654321"
+from tests.helpers import ADMIN, ORDER, START, STICKER, US_NOTICE, Chat, alerts, texts
 
 
 async def walk_to_language(chat: Chat, order: str = ORDER) -> None:
@@ -276,27 +274,6 @@ async def test_lost_answers_start_the_intake_over_instead_of_failing(bot: Any) -
         ]
         assert await chat.services.storage.claims.count() == 0
         assert texts(await chat.send(ORDER))[0].startswith("Which marketplace?")
-
-
-US_NOTICE = """Subject: A-to-Z Guarantee claim filed for order 112-4455667-1234567
-
-Dear Seller,
-
-A buyer has filed an A-to-Z Guarantee claim for the order below.
-
-Order ID: 112-4455667-1234567
-Claim reason: Item not received
-Claim amount: $45.99
-Claim filed on: November 1, 2026
-Please respond by: November 4, 2026
-
-To respond, go to Seller Central (sellercentral.amazon.com) > Performance > A-to-Z Guarantee
-Claims. If you do not respond by the date above, Amazon may decide the claim in the buyer's
-favour.
-
-Sincerely,
-Amazon Services
-"""
 
 
 async def test_a_pasted_notice_fills_what_it_says_and_the_rest_is_asked(bot: Any) -> None:

@@ -7,9 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.claims import Cause, Evidence, Outcome, Stage
-from tests.conftest import ADMIN, STICKER, Chat, alerts, button_data, texts
-
-ORDER = "303-1234567-7654321"
+from tests.helpers import ADMIN, ORDER, STICKER, Chat, alerts, button_data, texts
 
 
 async def open_claim(

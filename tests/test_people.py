@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.people import Role
-from tests.conftest import ADMIN, alerts, texts
-from tests.test_review import AGENT, LEAD, open_claim_as, team
+from tests.helpers import ADMIN, AGENT, LEAD, alerts, open_claim_as, team, texts
 
 NEWCOMER = 123456789
 OTHER = 61

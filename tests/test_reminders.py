@@ -9,8 +9,7 @@ from typing import Any
 from bot.domain.reminders import ReminderKind, reminder_due, superseded_by
 from bot.handlers.context import ClaimContext
 from bot.handlers.reminders import JOB_NAME, reminder_job
-from tests.conftest import ADMIN, START, Chat, texts
-from tests.test_review import AGENT, LEAD, LEAD2, ORDER, open_claim_as, team
+from tests.helpers import ADMIN, AGENT, LEAD, LEAD2, ORDER, START, Chat, open_claim_as, team, texts
 
 DEADLINE = START + timedelta(hours=72)  # a claim opened at START without a notice
 

@@ -7,31 +7,8 @@ import asyncio
 from dataclasses import replace
 from typing import Any
 
-from bot.domain.people import Role
 from bot.storage.repositories import ReviewStatus
-from tests.conftest import ADMIN, Chat, alerts, button_data, texts
-
-ORDER = "303-1234567-7654321"
-LEAD, LEAD2, AGENT = 50, 51, 60
-
-
-async def team(chat: Chat, *, leads: tuple[int, ...] = (LEAD, LEAD2)) -> None:
-    """An agent and the leads, added by the admin through the service the /users screen uses."""
-    chat.names.update({AGENT: "Anna", LEAD: "Lead 50", LEAD2: "Lead 51"})
-    admin = await chat.services.storage.users.get(ADMIN)
-    assert admin is not None
-    people = chat.services.people
-    await people.add(admin, AGENT, Role.AGENT, "Anna")
-    for lead in leads:
-        await people.add(admin, lead, Role.LEAD, f"Lead {lead}")
-
-
-async def open_claim_as(chat: Chat, user_id: int, order: str = ORDER) -> list[Any]:
-    await chat.send("/new", user_id)
-    await chat.send(order, user_id)
-    for label in ("DE · Germany", "Seller-shipped (FBM)", "Damaged or defective", "German"):
-        await chat.press(label, user_id)
-    return await chat.press("Open the claim ▸", user_id)
+from tests.helpers import AGENT, LEAD, LEAD2, ORDER, alerts, button_data, open_claim_as, team, texts
 
 
 def review_cards(calls: list[Any], chat_id: int) -> list[str]:

@@ -10,8 +10,7 @@ from bot.domain.people import NotAllowedError, Role
 from bot.services.people import PeopleError
 from bot.services.review import ReviewDecidedError, ReviewError
 from bot.storage.repositories import ReviewStatus, User
-from tests.conftest import ADMIN, Chat
-from tests.test_review import AGENT, LEAD, LEAD2, open_claim_as, team
+from tests.helpers import ADMIN, AGENT, LEAD, LEAD2, Chat, open_claim_as, team
 
 
 async def person(chat: Chat, user_id: int) -> User:

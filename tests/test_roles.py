@@ -9,12 +9,10 @@ from typing import Any
 import pytest
 
 from bot.domain.people import Permission, Role, allowed, needs_review, parse_user_id
-from tests.conftest import ADMIN, Chat, alerts, texts
-from tests.test_review import AGENT, LEAD, open_claim_as, team
+from tests.helpers import ADMIN, AGENT, LEAD, ORDER, Chat, alerts, open_claim_as, team, texts
 
 STRANGER = 777
 OTHER_AGENT = 61
-ORDER = "303-1234567-7654321"
 DENIED = "Your role does not allow that. Ask your team's admin if you need it."
 INVALID = "That button is not valid any more."
 PEOPLE = {"admin": ADMIN, "lead": LEAD, "agent": AGENT, "unknown": STRANGER}

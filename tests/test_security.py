@@ -13,9 +13,17 @@ import pytest
 
 from bot.cli import log_handler
 from bot.settings import Secret, Settings
-from tests.conftest import ADMIN, alerts, texts
-from tests.test_history import full_journey
-from tests.test_review import AGENT, LEAD, ORDER, open_claim_as, team
+from tests.helpers import (
+    ADMIN,
+    AGENT,
+    LEAD,
+    ORDER,
+    alerts,
+    full_journey,
+    open_claim_as,
+    team,
+    texts,
+)
 
 TOKEN = "7340012345:AAH-very-secret-token-value_0123456789"
 BUYER_REPLY = "Das Gerät geht nach einer Minute aus."

@@ -20,8 +20,7 @@ from bot.settings import Settings
 from bot.storage import rollup
 from bot.storage.repositories import Storage
 from bot.views.chart import PALETTE
-from tests.conftest import START, Chat, alerts, texts
-from tests.test_review import AGENT, LEAD, team
+from tests.helpers import AGENT, LEAD, START, Chat, alerts, team, texts
 
 H = timedelta(hours=1)
 

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from bot.domain.fields import FieldError, parse_store_text
-from tests.conftest import ADMIN, alerts, texts
-from tests.test_review import AGENT, LEAD, open_claim_as, team
+from tests.helpers import ADMIN, AGENT, LEAD, alerts, open_claim_as, team, texts
 
 
 async def test_admin_renames_the_store_and_new_drafts_use_it(bot: Any) -> None:
