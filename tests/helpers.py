@@ -199,11 +199,40 @@ async def team(chat: Chat, *, leads: tuple[int, ...] = (LEAD, LEAD2)) -> None:
         await people.add(admin, lead, Role.LEAD, f"Lead {lead}")
 
 
-async def open_claim_as(chat: Chat, user_id: int, order: str = ORDER) -> list[Any]:
+async def walk_to_language(
+    chat: Chat,
+    order: str = ORDER,
+    *,
+    user_id: int = ADMIN,
+    market: str = "DE · Germany",
+    shipped: str = "Seller-shipped (FBM)",
+    reason: str = "Damaged or defective",
+) -> list[ApiCall]:
+    """Walk /new up to its language question, answering with these buttons; returns the
+    calls of the last step. The defaults are a German claim about a defective FBM order."""
     await chat.send("/new", user_id)
     await chat.send(order, user_id)
-    for label in ("DE · Germany", "Seller-shipped (FBM)", "Damaged or defective", "German"):
-        await chat.press(label, user_id)
+    await chat.press(market, user_id)
+    await chat.press(shipped, user_id)
+    return await chat.press(reason, user_id)
+
+
+async def open_claim(
+    chat: Chat,
+    user_id: int = ADMIN,
+    *,
+    order: str = ORDER,
+    market: str = "DE · Germany",
+    shipped: str = "Seller-shipped (FBM)",
+    reason: str = "Damaged or defective",
+    language: str = "German",
+) -> list[ApiCall]:
+    """Walk /new to the opened claim as `user_id`; returns the calls of the last step (the
+    claim opened, its card and first draft)."""
+    await walk_to_language(
+        chat, order, user_id=user_id, market=market, shipped=shipped, reason=reason
+    )
+    await chat.press(language, user_id)
     return await chat.press("Open the claim ▸", user_id)
 
 
@@ -220,7 +249,7 @@ async def review_round(chat: Chat, *, comment: str | None = None) -> None:
 
 async def full_journey(chat: Chat) -> None:
     await team(chat, leads=(LEAD,))
-    await open_claim_as(chat, AGENT)
+    await open_claim(chat, AGENT)
     await review_round(chat, comment='=HYPERLINK("x") please be warmer')
     await chat.press("✎ Edit", AGENT)
     draft = await chat.services.storage.drafts.latest(1, "inquiry")

@@ -47,7 +47,7 @@ from tests.helpers import (
     Chat,
     Clock,
     alerts,
-    open_claim_as,
+    open_claim,
     team,
     texts,
 )
@@ -880,8 +880,8 @@ async def realistic_state(chat: Chat) -> None:
     assert admin is not None
     await chat.services.people.add(admin, GONE, Role.AGENT, "Gone")
     await chat.services.people.remove(admin, GONE)
-    await open_claim_as(chat, ADMIN)
-    await open_claim_as(chat, AGENT, SECOND_ORDER)
+    await open_claim(chat, ADMIN)
+    await open_claim(chat, AGENT, order=SECOND_ORDER)
     await chat.press("📤 Submit for review", AGENT)
     assert await chat.services.storage.claims.count() == 2
     assert await chat.services.storage.reviews.pending_count() == 1
@@ -968,7 +968,7 @@ async def test_a_removed_agent_is_sent_nothing_when_their_draft_is_decided(bot: 
     submitted must not send them the approved draft (buyer data) anyway."""
     async with bot() as chat:
         await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
+        await open_claim(chat, AGENT)
         await chat.press("📤 Submit for review", AGENT)
         card = chat.last_keyboard(LEAD)
         admin = await chat.services.storage.users.get(ADMIN)
@@ -982,7 +982,7 @@ async def test_a_press_with_a_value_no_screen_offers_is_answered_once(bot: Any) 
     """Telegram accepts one answer per press: the outcome and delay-cause buttons answered
     before checking the value, then answered again to refuse it."""
     async with bot() as chat:
-        await open_claim_as(chat, ADMIN)
+        await open_claim(chat, ADMIN)
         claim = await chat.services.storage.claims.get(1)
         assert claim is not None
         for action in ("out:nonsense", "delay:tracking"):

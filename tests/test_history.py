@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from bot.services.spreadsheet import safe_cell
-from tests.helpers import AGENT, LEAD, ORDER, full_journey, open_claim_as, team, texts
+from tests.helpers import AGENT, LEAD, ORDER, full_journey, open_claim, team, texts
 
 EXPECTED_KINDS = [
     ("claim_opened", AGENT, ""),
@@ -100,11 +100,11 @@ def test_spreadsheet_formulas_are_quoted_in_the_export() -> None:
 async def test_history_of_an_order_with_several_claims_asks_which(bot: Any) -> None:
     async with bot() as chat:
         await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
+        await open_claim(chat, AGENT)
         await chat.press("Outcome", AGENT)
         await chat.press("Withdrawn by the buyer", AGENT)
         await chat.press("✓ Confirm", AGENT)
-        await open_claim_as(chat, AGENT)  # the buyer filed again
+        await open_claim(chat, AGENT)  # the buyer filed again
         asked = texts(await chat.send(f"/history {ORDER}", AGENT))
         assert asked == [f"There are 2 claims about order {ORDER}. Which one?"]
         assert chat.labels(AGENT) == ["#2 · Damaged or defective", "#1 · Damaged or defective"]

@@ -9,15 +9,17 @@ from typing import Any
 
 from bot.domain.claims import ClaimFacts, Fulfillment, Reason
 from bot.drafting.facts import draft_facts
-from tests.helpers import ADMIN, ORDER, START, STICKER, US_NOTICE, Chat, alerts, texts
-
-
-async def walk_to_language(chat: Chat, order: str = ORDER) -> None:
-    await chat.send("/new")
-    await chat.send(order)
-    await chat.press("DE · Germany")
-    await chat.press("Seller-shipped (FBM)")
-    await chat.press("Damaged or defective")
+from tests.helpers import (
+    ADMIN,
+    ORDER,
+    START,
+    STICKER,
+    US_NOTICE,
+    Chat,
+    alerts,
+    texts,
+    walk_to_language,
+)
 
 
 async def test_whole_intake_by_buttons_ends_in_plan_and_german_draft(bot: Any) -> None:

@@ -7,26 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.claims import Cause, Evidence, Outcome, Stage
-from tests.helpers import ADMIN, ORDER, STICKER, Chat, alerts, button_data, texts
-
-
-async def open_claim(
-    chat: Chat,
-    *,
-    market: str = "DE · Germany",
-    shipped: str = "Seller-shipped (FBM)",
-    reason: str = "Damaged or defective",
-    language: str = "German",
-    order: str = ORDER,
-) -> list[Any]:
-    """Walk /new to the opened claim; returns the calls of the last step."""
-    await chat.send("/new")
-    await chat.send(order)
-    await chat.press(market)
-    await chat.press(shipped)
-    await chat.press(reason)
-    await chat.press(language)
-    return await chat.press("Open the claim ▸")
+from tests.helpers import ADMIN, ORDER, STICKER, Chat, alerts, button_data, open_claim, texts
 
 
 async def claim(chat: Chat, number: int = 1) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.people import Role
-from tests.helpers import ADMIN, AGENT, LEAD, alerts, open_claim_as, team, texts
+from tests.helpers import ADMIN, AGENT, LEAD, alerts, open_claim, team, texts
 
 NEWCOMER = 123456789
 OTHER = 61
@@ -108,8 +108,8 @@ async def test_removed_person_is_refused_and_their_claims_are_handed_on(bot: Any
         assert admin is not None
         await chat.services.people.add(admin, OTHER, Role.AGENT, "Ben")
         chat.names[OTHER] = "Ben"
-        await open_claim_as(chat, AGENT)
-        await open_claim_as(chat, AGENT, "303-0000002-0000002")
+        await open_claim(chat, AGENT)
+        await open_claim(chat, AGENT, order="303-0000002-0000002")
 
         await chat.send("/users")
         await chat.press("Anna · agent")

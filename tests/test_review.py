@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.storage.repositories import ReviewStatus
-from tests.helpers import AGENT, LEAD, LEAD2, ORDER, alerts, button_data, open_claim_as, team, texts
+from tests.helpers import AGENT, LEAD, LEAD2, ORDER, alerts, button_data, open_claim, team, texts
 
 
 def review_cards(calls: list[Any], chat_id: int) -> list[str]:
@@ -18,7 +18,7 @@ def review_cards(calls: list[Any], chat_id: int) -> list[str]:
 async def test_agent_submits_lead_approves_agent_marks_sent(bot: Any) -> None:
     async with bot() as chat:
         await team(chat)
-        opened = await open_claim_as(chat, AGENT)
+        opened = await open_claim(chat, AGENT)
         assert "Submit for review" in str(opened[-1].params["reply_markup"])
         assert "Mark as sent" not in str(opened[-1].params["reply_markup"])
         assert any("A team lead reviews it before it goes out." in t for t in texts(opened))
@@ -78,7 +78,7 @@ async def test_agent_submits_lead_approves_agent_marks_sent(bot: Any) -> None:
 async def test_two_leads_racing_on_one_draft_one_decision_wins(bot: Any) -> None:
     async with bot() as chat:
         await team(chat)
-        await open_claim_as(chat, AGENT)
+        await open_claim(chat, AGENT)
         await chat.press("📤 Submit for review", AGENT)
         first = chat.last_keyboard(LEAD)
         second = chat.last_keyboard(LEAD2)
@@ -113,7 +113,7 @@ async def test_two_leads_racing_on_one_draft_one_decision_wins(bot: Any) -> None
 async def test_approve_against_return_race_stores_exactly_one_decision(bot: Any) -> None:
     async with bot() as chat:
         await team(chat)
-        await open_claim_as(chat, AGENT)
+        await open_claim(chat, AGENT)
         await chat.press("📤 Submit for review", AGENT)
         await chat.press("↩ Return", LEAD2)  # asks LEAD2 for a comment
         await chat.press("✓ Approve", LEAD)
@@ -128,7 +128,7 @@ async def test_approve_against_return_race_stores_exactly_one_decision(bot: Any)
 async def test_returned_draft_is_edited_resubmitted_and_approved(bot: Any) -> None:
     async with bot() as chat:
         await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
+        await open_claim(chat, AGENT)
         await chat.press("📤 Submit for review", AGENT)
         await chat.press("↩ Return", LEAD)
         returned = await chat.send("Mention the replacement we can send.", LEAD)
@@ -176,7 +176,7 @@ async def test_returned_draft_is_edited_resubmitted_and_approved(bot: Any) -> No
 async def test_lead_corrects_the_text_and_approves_the_correction(bot: Any) -> None:
     async with bot() as chat:
         await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
+        await open_claim(chat, AGENT)
         await chat.press("📤 Submit for review", AGENT)
         asked = await chat.press("✎ Edit", LEAD)
         draft = await chat.services.storage.drafts.latest(1, "inquiry")
@@ -202,7 +202,7 @@ async def test_lead_corrects_the_text_and_approves_the_correction(bot: Any) -> N
 async def test_a_blocked_draft_cannot_be_approved(bot: Any) -> None:
     async with bot() as chat:
         await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
+        await open_claim(chat, AGENT)
         await chat.press("✎ Edit", AGENT)
         # An e-mail address in a message to a buyer breaks Amazon's rules.
         blocked = f"Hallo, schreiben Sie uns zu Bestellung {ORDER} an service@acme-home.de."
@@ -229,7 +229,7 @@ async def test_review_off_lets_agents_mark_sent_and_admin_switches_it(bot: Any) 
         switched = await chat.press("Turn review off")
         assert alerts(switched) == ["Saved."]
         assert "Review of agents' drafts by a team lead: off" in switched[-1].params["text"]
-        opened = await open_claim_as(chat, AGENT)
+        opened = await open_claim(chat, AGENT)
         assert "Mark as sent" in str(opened[-1].params["reply_markup"])
         assert "Submit for review" not in str(opened[-1].params["reply_markup"])
         sent = await chat.press("✓ Mark as sent", AGENT)
@@ -245,7 +245,7 @@ async def test_review_off_lets_agents_mark_sent_and_admin_switches_it(bot: Any) 
 async def test_leads_and_admins_send_their_own_drafts_without_review(bot: Any) -> None:
     async with bot() as chat:
         await team(chat, leads=(LEAD,))
-        opened = await open_claim_as(chat, LEAD)
+        opened = await open_claim(chat, LEAD)
         assert "Mark as sent" in str(opened[-1].params["reply_markup"])
         sent = await chat.press("✓ Mark as sent", LEAD)
         assert any(t.startswith("Marked as sent") for t in texts(sent, LEAD))
@@ -254,9 +254,9 @@ async def test_leads_and_admins_send_their_own_drafts_without_review(bot: Any) -
 async def test_queue_lists_pending_reviews_most_urgent_first(bot: Any, clock: Any) -> None:
     async with bot() as chat:
         await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT, "303-0000001-0000001")
+        await open_claim(chat, AGENT, order="303-0000001-0000001")
         clock.advance(hours=5)
-        await open_claim_as(chat, AGENT, "303-0000002-0000002")
+        await open_claim(chat, AGENT, order="303-0000002-0000002")
         # Submit the later claim first: the queue still puts the earlier deadline first.
         await chat.press("📤 Submit for review", AGENT)
         first_claim_draft = await chat.services.storage.drafts.latest(1, "inquiry")
@@ -281,7 +281,7 @@ async def test_queue_lists_pending_reviews_most_urgent_first(bot: Any, clock: An
 async def test_resubmitting_a_new_version_supersedes_the_old_review_card(bot: Any) -> None:
     async with bot() as chat:
         await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
+        await open_claim(chat, AGENT)
         await chat.press("📤 Submit for review", AGENT)
         old_card = chat.last_keyboard(LEAD)
         await chat.press("✎ Edit", AGENT)
@@ -302,7 +302,7 @@ async def test_a_lead_restarted_mid_return_finishes_it(bot: Any) -> None:
     and so do the review and where its cards are."""
     async with bot() as chat:
         await team(chat, leads=(LEAD, LEAD2))
-        await open_claim_as(chat, AGENT)
+        await open_claim(chat, AGENT)
         await chat.press("📤 Submit for review", AGENT)
         await chat.press("↩ Return", LEAD)
         api = chat.api
@@ -323,7 +323,7 @@ async def test_review_cards_go_to_the_leads_group_when_one_is_set(bot: Any, sett
     group = -1001234567890
     async with bot(settings_=replace(settings, leads_chat=group)) as chat:
         await team(chat)
-        await open_claim_as(chat, AGENT)
+        await open_claim(chat, AGENT)
         submitted = await chat.press("📤 Submit for review", AGENT)
         assert review_cards(submitted, LEAD) == []
         assert review_cards(submitted, LEAD2) == []
@@ -353,7 +353,7 @@ async def test_each_lead_reads_the_card_in_their_own_language(bot: Any) -> None:
     async with bot() as chat:
         await team(chat)
         await chat.send("/start", LEAD2, language_code="zh-hans")  # their Telegram is Chinese
-        await open_claim_as(chat, AGENT)
+        await open_claim(chat, AGENT)
         submitted = await chat.press("📤 Submit for review", AGENT)
         (english,) = review_cards(submitted, LEAD)
         (chinese,) = [t for t in texts(submitted, LEAD2) if t.startswith("📝 ")]
@@ -375,7 +375,7 @@ async def test_submitting_an_approved_version_again_repeats_the_approval(bot: An
     message). Pressing Submit again brings it back instead of a second review."""
     async with bot() as chat:
         await team(chat)
-        await open_claim_as(chat, AGENT)
+        await open_claim(chat, AGENT)
         submit = chat.keyboards(AGENT)[0]
         data = button_data(submit, ":submit:")
         await chat.press_data(data, submit, AGENT)

@@ -10,7 +10,7 @@ from bot.domain.people import NotAllowedError, Role
 from bot.services.people import PeopleError
 from bot.services.review import ReviewDecidedError, ReviewError
 from bot.storage.repositories import ReviewStatus, User
-from tests.helpers import ADMIN, AGENT, LEAD, LEAD2, Chat, open_claim_as, team
+from tests.helpers import ADMIN, AGENT, LEAD, LEAD2, Chat, open_claim, team
 
 
 async def person(chat: Chat, user_id: int) -> User:
@@ -21,7 +21,7 @@ async def person(chat: Chat, user_id: int) -> User:
 
 async def submitted(chat: Chat) -> None:
     await team(chat)
-    await open_claim_as(chat, AGENT)
+    await open_claim(chat, AGENT)
     await chat.press("📤 Submit for review", AGENT)
 
 

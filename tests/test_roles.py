@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.domain.people import Permission, Role, allowed, needs_review, parse_user_id
-from tests.helpers import ADMIN, AGENT, LEAD, ORDER, Chat, alerts, open_claim_as, team, texts
+from tests.helpers import ADMIN, AGENT, LEAD, ORDER, Chat, alerts, open_claim, team, texts
 
 STRANGER = 777
 OTHER_AGENT = 61
@@ -37,7 +37,7 @@ def test_permission_table() -> None:
 async def _setup(chat: Chat) -> None:
     """The team, and one claim of the agent's with a pending review (ids all 1)."""
     await team(chat, leads=(LEAD,))
-    await open_claim_as(chat, AGENT)
+    await open_claim(chat, AGENT)
     await chat.press("📤 Submit for review", AGENT)
 
 

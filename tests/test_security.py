@@ -20,7 +20,7 @@ from tests.helpers import (
     ORDER,
     alerts,
     full_journey,
-    open_claim_as,
+    open_claim,
     team,
     texts,
 )
@@ -135,7 +135,7 @@ async def test_forged_buttons_change_nothing(bot: Any) -> None:
     happens: the review, the roles, the setting and the draft stay as they were."""
     async with bot() as chat:
         await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
+        await open_claim(chat, AGENT)
         await chat.press("📤 Submit for review", AGENT)
         storage = chat.services.storage
 
@@ -165,7 +165,7 @@ async def test_forged_buttons_change_nothing(bot: Any) -> None:
 async def test_a_replayed_button_does_nothing_twice(bot: Any) -> None:
     async with bot() as chat:
         await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
+        await open_claim(chat, AGENT)
         card_message = next(m for m in chat.keyboards(AGENT) if m["text"].startswith("Claim #"))
         claim = await chat.services.storage.claims.get(1)
         assert claim is not None
@@ -196,7 +196,7 @@ async def test_people_text_is_shown_verbatim_and_never_parsed(bot: Any) -> None:
     escaped; user text is data for Jinja, never template source."""
     async with bot() as chat:
         await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
+        await open_claim(chat, AGENT)
         await chat.press("✎ Edit", AGENT)
         calls = await chat.send(MARKUP, AGENT)
         assert MARKUP in texts(calls)
@@ -225,7 +225,7 @@ async def test_people_text_is_shown_verbatim_and_never_parsed(bot: Any) -> None:
 async def test_unknown_people_learn_nothing_from_any_button(bot: Any) -> None:
     async with bot() as chat:
         await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
+        await open_claim(chat, AGENT)
         for data in ("c:1:1:facts", "r:1:open", "u:list", "h:1:csv", "q:0", "s:show", "l:t:0"):
             calls = await chat.press_data(data, chat.last_keyboard(AGENT), 999)
             assert [c.method for c in calls] == ["answerCallbackQuery"]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.domain.fields import FieldError, parse_store_text
-from tests.helpers import ADMIN, AGENT, LEAD, alerts, open_claim_as, team, texts
+from tests.helpers import ADMIN, AGENT, LEAD, alerts, open_claim, team, texts
 
 
 async def test_admin_renames_the_store_and_new_drafts_use_it(bot: Any) -> None:
@@ -28,7 +28,7 @@ async def test_admin_renames_the_store_and_new_drafts_use_it(bot: Any) -> None:
         api = chat.api
     async with bot(api=api) as chat:  # restart: the change is in the database
         await team(chat, leads=(LEAD,))
-        opened = await open_claim_as(chat, AGENT)
+        opened = await open_claim(chat, AGENT)
         body = texts(opened)[-2]
         assert body.endswith("Ihr Team von Acme Haus & Garten")
         await chat.send("/settings")
