@@ -19,10 +19,11 @@ from typing import Any
 from telegram import Update
 
 from bot.app import ClaimApplication, services_of
+from bot.domain.claims import Claim
 from bot.domain.people import Role
 from bot.handlers.context import Services
 from bot.services.people import People
-from bot.storage import Database, Storage
+from bot.storage import Database, Storage, User
 from bot.transport import ApiCall, OfflineBotApi, UpdateFactory
 
 # --- Who --------------------------------------------------------------------------------------
@@ -188,11 +189,35 @@ def alerts(calls: list[ApiCall]) -> list[str]:
 
 
 # --- Steps many tests take --------------------------------------------------------------------
+async def person(chat: Chat, user_id: int) -> User:
+    """The stored user, who must exist: as the services want their actor."""
+    found = await chat.services.storage.users.get(user_id)
+    assert found is not None
+    return found
+
+
+async def stored_claim(chat: Chat, number: int = 1) -> Claim:
+    """Claim #`number` as stored now, which must exist (its revision goes into button data)."""
+    found = await chat.services.storage.claims.get(number)
+    assert found is not None
+    return found
+
+
+def old_screen(user_id: int) -> dict[str, Any]:
+    """A message in the presser's own chat that the bot no longer has: a menu shown there
+    cannot be edited in place and comes as a new message, which the test can see."""
+    return {
+        "message_id": 10**6 + user_id,
+        "date": 0,
+        "chat": {"id": user_id, "type": "private"},
+        "text": "an old screen",
+    }
+
+
 async def team(chat: Chat, *, leads: tuple[int, ...] = (LEAD, LEAD2)) -> None:
     """An agent and the leads, added by the admin through the service the /users screen uses."""
     chat.names.update({AGENT: "Anna", LEAD: "Lead 50", LEAD2: "Lead 51"})
-    admin = await chat.services.storage.users.get(ADMIN)
-    assert admin is not None
+    admin = await person(chat, ADMIN)
     people = chat.services.people
     await people.add(admin, AGENT, Role.AGENT, "Anna")
     for lead in leads:
@@ -236,6 +261,26 @@ async def open_claim(
     return await chat.press("Open the claim ▸", user_id)
 
 
+async def team_claim(
+    chat: Chat, *, leads: tuple[int, ...] = (LEAD, LEAD2), submit: bool = False
+) -> list[ApiCall]:
+    """The team, and claim #1 opened by the agent (its first draft submitted for review with
+    `submit`): where most tests of reviews, roles and reminders begin. Returns the calls of
+    the last step."""
+    await team(chat, leads=leads)
+    calls = await open_claim(chat, AGENT)
+    if submit:
+        calls = await chat.press("📤 Submit for review", AGENT)
+    return calls
+
+
+async def close_as_withdrawn(chat: Chat, user_id: int = ADMIN) -> None:
+    """Record the outcome "withdrawn by the buyer" on the claim whose card `user_id` sees."""
+    await chat.press("Outcome", user_id)
+    await chat.press("Withdrawn by the buyer", user_id)
+    await chat.press("✓ Confirm", user_id)
+
+
 async def review_round(chat: Chat, *, comment: str | None = None) -> None:
     """Submit the agent's newest draft; the lead returns it (with `comment`) or approves it."""
     await chat.press("📤 Submit for review", AGENT)
@@ -248,8 +293,7 @@ async def review_round(chat: Chat, *, comment: str | None = None) -> None:
 
 
 async def full_journey(chat: Chat) -> None:
-    await team(chat, leads=(LEAD,))
-    await open_claim(chat, AGENT)
+    await team_claim(chat, leads=(LEAD,))
     await review_round(chat, comment='=HYPERLINK("x") please be warmer')
     await chat.press("✎ Edit", AGENT)
     draft = await chat.services.storage.drafts.latest(1, "inquiry")
@@ -263,9 +307,7 @@ async def full_journey(chat: Chat) -> None:
     await review_round(chat)
     await chat.press("✉ Request to withdraw the claim", AGENT)
     await review_round(chat)
-    await chat.press("Outcome", AGENT)
-    await chat.press("Withdrawn by the buyer", AGENT)
-    await chat.press("✓ Confirm", AGENT)
+    await close_as_withdrawn(chat, AGENT)
 
 
 # --- For the tests that run `claimbot run` as a process ---------------------------------------

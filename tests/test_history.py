@@ -8,7 +8,17 @@ import json
 from typing import Any
 
 from bot.services.spreadsheet import safe_cell
-from tests.helpers import AGENT, LEAD, ORDER, full_journey, open_claim, team, texts
+from tests.helpers import (
+    AGENT,
+    LEAD,
+    ORDER,
+    close_as_withdrawn,
+    full_journey,
+    open_claim,
+    stored_claim,
+    team_claim,
+    texts,
+)
 
 EXPECTED_KINDS = [
     ("claim_opened", AGENT, ""),
@@ -99,11 +109,8 @@ def test_spreadsheet_formulas_are_quoted_in_the_export() -> None:
 
 async def test_history_of_an_order_with_several_claims_asks_which(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat, leads=(LEAD,))
-        await open_claim(chat, AGENT)
-        await chat.press("Outcome", AGENT)
-        await chat.press("Withdrawn by the buyer", AGENT)
-        await chat.press("✓ Confirm", AGENT)
+        await team_claim(chat, leads=(LEAD,))
+        await close_as_withdrawn(chat, AGENT)
         await open_claim(chat, AGENT)  # the buyer filed again
         asked = texts(await chat.send(f"/history {ORDER}", AGENT))
         assert asked == [f"There are 2 claims about order {ORDER}. Which one?"]
@@ -111,8 +118,7 @@ async def test_history_of_an_order_with_several_claims_asks_which(bot: Any) -> N
         shown = await chat.press("#1 · Damaged or defective", AGENT)
         assert texts(shown)[0].startswith(f"History of claim #1 · order {ORDER}")
         # A closed claim's card still opens its history.
-        claim = await chat.services.storage.claims.get(1)
-        assert claim is not None
+        claim = await stored_claim(chat)
         closed = await chat.press_data(f"c:1:{claim.revision}:hist", user_id=AGENT)
         assert texts(closed)[0].startswith("History of claim #1")
 

@@ -8,7 +8,19 @@ from dataclasses import replace
 from typing import Any
 
 from bot.storage.repositories import ReviewStatus
-from tests.helpers import AGENT, LEAD, LEAD2, ORDER, alerts, button_data, open_claim, team, texts
+from tests.helpers import (
+    AGENT,
+    LEAD,
+    LEAD2,
+    ORDER,
+    alerts,
+    button_data,
+    open_claim,
+    stored_claim,
+    team,
+    team_claim,
+    texts,
+)
 
 
 def review_cards(calls: list[Any], chat_id: int) -> list[str]:
@@ -17,8 +29,7 @@ def review_cards(calls: list[Any], chat_id: int) -> list[str]:
 
 async def test_agent_submits_lead_approves_agent_marks_sent(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat)
-        opened = await open_claim(chat, AGENT)
+        opened = await team_claim(chat)
         assert "Submit for review" in str(opened[-1].params["reply_markup"])
         assert "Mark as sent" not in str(opened[-1].params["reply_markup"])
         assert any("A team lead reviews it before it goes out." in t for t in texts(opened))
@@ -26,8 +37,7 @@ async def test_agent_submits_lead_approves_agent_marks_sent(bot: Any) -> None:
         # Marking it sent before review is refused on the server, whatever the buttons say.
         draft = await chat.services.storage.drafts.latest(1, "inquiry")
         assert draft is not None
-        claim = await chat.services.storage.claims.get(1)
-        assert claim is not None
+        claim = await stored_claim(chat)
         forged = await chat.press_data(f"c:1:{claim.revision}:sent:{draft.id}", user_id=AGENT)
         assert alerts(forged) == [
             "A team lead has to approve this version first: submit it for review."
@@ -77,9 +87,7 @@ async def test_agent_submits_lead_approves_agent_marks_sent(bot: Any) -> None:
 
 async def test_two_leads_racing_on_one_draft_one_decision_wins(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat)
-        await open_claim(chat, AGENT)
-        await chat.press("📤 Submit for review", AGENT)
+        await team_claim(chat, submit=True)
         first = chat.last_keyboard(LEAD)
         second = chat.last_keyboard(LEAD2)
         approve = "r:1:ok"
@@ -112,9 +120,7 @@ async def test_two_leads_racing_on_one_draft_one_decision_wins(bot: Any) -> None
 
 async def test_approve_against_return_race_stores_exactly_one_decision(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat)
-        await open_claim(chat, AGENT)
-        await chat.press("📤 Submit for review", AGENT)
+        await team_claim(chat, submit=True)
         await chat.press("↩ Return", LEAD2)  # asks LEAD2 for a comment
         await chat.press("✓ Approve", LEAD)
         late = await chat.send("Please be warmer.", LEAD2)
@@ -127,9 +133,7 @@ async def test_approve_against_return_race_stores_exactly_one_decision(bot: Any)
 
 async def test_returned_draft_is_edited_resubmitted_and_approved(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat, leads=(LEAD,))
-        await open_claim(chat, AGENT)
-        await chat.press("📤 Submit for review", AGENT)
+        await team_claim(chat, leads=(LEAD,), submit=True)
         await chat.press("↩ Return", LEAD)
         returned = await chat.send("Mention the replacement we can send.", LEAD)
         assert texts(returned, LEAD) == ["Returned to Anna with your comment."]
@@ -175,9 +179,7 @@ async def test_returned_draft_is_edited_resubmitted_and_approved(bot: Any) -> No
 
 async def test_lead_corrects_the_text_and_approves_the_correction(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat, leads=(LEAD,))
-        await open_claim(chat, AGENT)
-        await chat.press("📤 Submit for review", AGENT)
+        await team_claim(chat, leads=(LEAD,), submit=True)
         asked = await chat.press("✎ Edit", LEAD)
         draft = await chat.services.storage.drafts.latest(1, "inquiry")
         assert draft is not None
@@ -201,8 +203,7 @@ async def test_lead_corrects_the_text_and_approves_the_correction(bot: Any) -> N
 
 async def test_a_blocked_draft_cannot_be_approved(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat, leads=(LEAD,))
-        await open_claim(chat, AGENT)
+        await team_claim(chat, leads=(LEAD,))
         await chat.press("✎ Edit", AGENT)
         # An e-mail address in a message to a buyer breaks Amazon's rules.
         blocked = f"Hallo, schreiben Sie uns zu Bestellung {ORDER} an service@acme-home.de."
@@ -280,9 +281,7 @@ async def test_queue_lists_pending_reviews_most_urgent_first(bot: Any, clock: An
 
 async def test_resubmitting_a_new_version_supersedes_the_old_review_card(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat, leads=(LEAD,))
-        await open_claim(chat, AGENT)
-        await chat.press("📤 Submit for review", AGENT)
+        await team_claim(chat, leads=(LEAD,), submit=True)
         old_card = chat.last_keyboard(LEAD)
         await chat.press("✎ Edit", AGENT)
         draft = await chat.services.storage.drafts.latest(1, "inquiry")
@@ -301,9 +300,7 @@ async def test_a_lead_restarted_mid_return_finishes_it(bot: Any) -> None:
     """The question a review asked (the comment) is in the database: it outlives a restart,
     and so do the review and where its cards are."""
     async with bot() as chat:
-        await team(chat, leads=(LEAD, LEAD2))
-        await open_claim(chat, AGENT)
-        await chat.press("📤 Submit for review", AGENT)
+        await team_claim(chat, leads=(LEAD, LEAD2), submit=True)
         await chat.press("↩ Return", LEAD)
         api = chat.api
     async with bot(api=api) as chat:
@@ -322,9 +319,7 @@ async def test_a_lead_restarted_mid_return_finishes_it(bot: Any) -> None:
 async def test_review_cards_go_to_the_leads_group_when_one_is_set(bot: Any, settings: Any) -> None:
     group = -1001234567890
     async with bot(settings_=replace(settings, leads_chat=group)) as chat:
-        await team(chat)
-        await open_claim(chat, AGENT)
-        submitted = await chat.press("📤 Submit for review", AGENT)
+        submitted = await team_claim(chat, submit=True)
         assert review_cards(submitted, LEAD) == []
         assert review_cards(submitted, LEAD2) == []
         (card,) = review_cards(submitted, group)
@@ -374,8 +369,7 @@ async def test_submitting_an_approved_version_again_repeats_the_approval(bot: An
     """The approval notice can be lost (the bot stopped between the lead's decision and the
     message). Pressing Submit again brings it back instead of a second review."""
     async with bot() as chat:
-        await team(chat)
-        await open_claim(chat, AGENT)
+        await team_claim(chat)
         submit = chat.keyboards(AGENT)[0]
         data = button_data(submit, ":submit:")
         await chat.press_data(data, submit, AGENT)
