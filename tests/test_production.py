@@ -20,9 +20,8 @@ import pytest
 from bot.cli import main
 from bot.settings import Settings, SettingsError
 from bot.transport import UpdateFactory
-from tests.fakeapi import FakeTelegram, Fault
+from tests.fakeapi import Bot, FakeTelegram, Fault
 from tests.helpers import ADMIN, seed_people
-from tests.test_crash import Bot
 
 SECRET = "s3cret-Token_42"
 
