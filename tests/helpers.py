@@ -185,6 +185,7 @@ def button_data(message: dict[str, Any], fragment: str) -> str:
 
 
 def alerts(calls: list[ApiCall]) -> list[str]:
+    """What the answers to button presses said ("" when a press was answered silently)."""
     return [c.params.get("text", "") for c in calls if c.method == "answerCallbackQuery"]
 
 
@@ -293,6 +294,10 @@ async def review_round(chat: Chat, *, comment: str | None = None) -> None:
 
 
 async def full_journey(chat: Chat) -> None:
+    """Claim #1 through the whole journey with a lead's review: returned once (with a comment
+    that looks like a spreadsheet formula), edited, approved and sent; the buyer's reply, a
+    replacement offer, a withdrawal request, the outcome. What the audit trail and the log
+    tests read."""
     await team_claim(chat, leads=(LEAD,))
     await review_round(chat, comment='=HYPERLINK("x") please be warmer')
     await chat.press("✎ Edit", AGENT)
@@ -312,7 +317,8 @@ async def full_journey(chat: Chat) -> None:
 
 # --- For the tests that run `claimbot run` as a process ---------------------------------------
 def seed_people(db: Path) -> None:
-    """The team, created through claimbot's own services before the first start."""
+    """The team (ADMIN, CREW_LEAD and the CREW_AGENTS), created through claimbot's own
+    services in the database at `db` before the bot's first start."""
 
     async def seed() -> None:
         database = Database(db)
