@@ -1,10 +1,15 @@
-"""A fake Telegram Bot API over HTTP on 127.0.0.1, for tests that run the real `claimbot run`.
+"""Telegram over HTTP on 127.0.0.1, for the tests that run the real `claimbot run` as a process
+(the smoke test, webhook and SIGTERM, crash survival, Bot API faults): one fake for all of them.
 
-It answers like `OfflineBotApi` (it wraps one), serves `getUpdates` long polling from updates a
-test pushes (with Telegram's rule: an update is forgotten once a later `getUpdates` offset
-confirms it, so an update fetched by a process that then dies unconfirmed is delivered again),
-and can inject faults on chosen calls: a delay, a reset connection, a 5xx, a 429 with
+`FakeTelegram` is the Bot API server. It answers like `OfflineBotApi` (it wraps one), serves
+`getUpdates` long polling from updates a test pushes (with Telegram's rule: an update is
+forgotten once a later `getUpdates` offset confirms it, so an update fetched by a process that
+then dies unconfirmed is delivered again), records every request (and the path it came on), and
+can inject faults on chosen calls: a delay, a reset connection, a 5xx, a 429 with
 `retry_after`, or a test's own action (such as killing the bot) before the call is answered.
+
+`Bot` is `claimbot run` as a child process against it; `Users` are the people on the other
+side, who push updates and read the chats the fake keeps.
 """
 
 from __future__ import annotations
@@ -12,15 +17,22 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from bot.transport import OfflineBotApi
+from bot.transport import OfflineBotApi, UpdateFactory
+from tests.helpers import ADMIN
 
 TOKEN = "1000001:fake-bot-api-token"
 
@@ -79,6 +91,7 @@ class FakeTelegram:
         self.updates: list[dict[str, Any]] = []
         self.confirmed = 0  # the highest update id a getUpdates offset has confirmed
         self.requests: list[Request] = []
+        self.paths: list[str] = []  # the path of every request, with a right token or not
         self.faults: FaultPlan | None = None
         self._next_update_id = 1
         self._server = _Server(("127.0.0.1", 0), _handler(self))
@@ -123,6 +136,15 @@ class FakeTelegram:
     def polls(self) -> int:
         with self.changed:
             return sum(1 for r in self.requests if r.method == "getUpdates")
+
+    def texts_to(self, chat_id: int) -> list[str]:
+        """The texts of the messages the bot sent into the chat (edits aside), oldest first."""
+        with self.changed:
+            return [
+                str(c.params.get("text", ""))
+                for c in self.api.calls
+                if c.method == "sendMessage" and int(c.params["chat_id"]) == chat_id
+            ]
 
     # -- the server's side -----------------------------------------------------------------
     def serve(
@@ -187,6 +209,115 @@ class FakeTelegram:
         return [u for u in self.updates if u["update_id"] > self.confirmed][:100]
 
 
+class Bot:
+    """`claimbot run` as a child process, against the fake: the admin of tests.helpers, the
+    database and its output (bot.log) in `folder`. Tests add to `env` before `start`."""
+
+    def __init__(self, fake: FakeTelegram, folder: Path) -> None:
+        self.fake = fake
+        self.folder = folder
+        self.db = folder / "claimbot.sqlite3"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+        self.env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": fake.token,
+            "CLAIMBOT_API_BASE_URL": fake.url,
+            "CLAIMBOT_DB": str(self.db),
+            "CLAIMBOT_ADMINS": str(ADMIN),
+            "CLAIMBOT_STORE_NAME": "Acme Home",
+            "PTB_TIMEDELTA": "1",
+        }
+
+    def start(self, ready: str = "getUpdates") -> None:
+        """Start it and wait until it makes its first `ready` call (polling, or registering
+        its webhook)."""
+        seen = sum(1 for r in self.fake.requests if r.method == ready)
+        self.starts += 1
+        with (self.folder / "bot.log").open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"],
+                cwd=self.folder,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+        def started() -> bool:
+            return sum(1 for r in self.fake.requests if r.method == ready) > seen
+
+        if not self.fake.wait(lambda: started() or not self.alive(), 30) or not self.alive():
+            raise AssertionError(f"the bot did not start: {self.log_tail()}")
+
+    def log_tail(self) -> str:
+        log = self.folder / "bot.log"
+        return log.read_text()[-2000:] if log.is_file() else ""
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()  # SIGKILL: no cleanup of any kind
+
+    def close(self) -> None:
+        """Whatever happened: no bot process left behind, and none left unreaped."""
+        self.kill()
+        if self.process is not None:
+            self.process.wait(30)
+
+    def reap(self) -> int | None:
+        if self.process is None:
+            return None
+        return self.process.wait(30)
+
+
+class Users:
+    """The people on the other side: build updates for the fake, find what the bot showed in
+    their chats, and read the bot's database (read-only) to know what to press next."""
+
+    def __init__(self, fake: FakeTelegram, db: Path) -> None:
+        self.fake = fake
+        self.db = db
+        self.factory = UpdateFactory()
+
+    def newest_button(self, chat_id: int, pattern: str) -> tuple[dict[str, Any], str] | None:
+        """The newest message in the chat (as shown now) with a button whose data matches
+        `pattern`, and that data; None when no such button is on screen."""
+        wanted = re.compile(pattern)
+        with self.fake.changed:
+            for call in reversed(self.fake.api.calls):
+                if call.method != "sendMessage" or call.result["chat"]["id"] != chat_id:
+                    continue
+                current = self.fake.api.message(chat_id, call.result["message_id"]) or {}
+                for row in current.get("reply_markup", {}).get("inline_keyboard", []):
+                    for item in row:
+                        if wanted.fullmatch(item["callback_data"]):
+                            return current, item["callback_data"]
+        return None
+
+    def answered(self, chat_id: int, since: int, pattern: str) -> bool:
+        """Whether a message sent or edited in the chat after call `since` shows `pattern`
+        (in its text or a button's data). Call under the fake's lock."""
+        wanted = re.compile(pattern)
+        for call in self.fake.api.calls[since:]:
+            if call.method == "answerCallbackQuery" or not isinstance(call.result, dict):
+                continue
+            if call.result.get("chat", {}).get("id") != chat_id:
+                continue
+            if wanted.search(call.result.get("text", "")):
+                return True
+            for row in call.result.get("reply_markup", {}).get("inline_keyboard", []):
+                if any(wanted.fullmatch(item["callback_data"]) for item in row):
+                    return True
+        return False
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Rows of the bot's database, read beside the running process without a write."""
+        with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10) as conn:
+            return conn.execute(sql, params).fetchall()
+
+
 class _Server(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A killed bot drops its connections mid-request: expected here, not worth a trace."""
@@ -200,6 +331,8 @@ def _handler(fake: FakeTelegram) -> type[BaseHTTPRequestHandler]:
             prefix = f"/bot{fake.token}/"
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
+            with fake.changed:
+                fake.paths.append(self.path)
             if not self.path.startswith(prefix):
                 self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
                 return

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.app import CONSOLE_ADMIN_ID
 from bot.domain.intake import IntakeAnswers
-from tests.conftest import ADMIN, START, alerts, texts
+from tests.helpers import ADMIN, START, alerts, texts
 
 REFUSAL = (
     "Sorry, this bot is only for the members of a seller's support team. Ask your team's admin"

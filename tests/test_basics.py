@@ -11,7 +11,7 @@ from bot.console import run_console
 from bot.drafting.renderer import Renderer
 from bot.i18n import Catalogs, Translator
 from bot.settings import Settings
-from tests.conftest import texts
+from tests.helpers import texts
 
 
 async def test_start_greets_with_the_role_and_the_rule(bot: Any) -> None:

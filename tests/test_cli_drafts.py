@@ -11,8 +11,8 @@ import pytest
 from bot.cli import main
 from bot.drafting import Renderer
 from bot.i18n import Catalogs
+from tests.helpers import ORDER
 
-ORDER = "303-1234567-7654321"
 LANGUAGES = ", ".join(Renderer(Catalogs()).languages())
 
 

@@ -8,8 +8,7 @@ from bot.domain.compliance import RULES, Severity, detect_language, has_block, l
 from bot.domain.marketplaces import BUYER_LANGUAGES
 from bot.drafting import Renderer
 from bot.i18n import Catalogs
-
-ORDER = "303-1234567-7654321"
+from tests.helpers import ORDER
 
 
 def rules_of(text: str, **kwargs: str) -> set[str]:

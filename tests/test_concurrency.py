@@ -21,7 +21,7 @@ from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.persistence import SQLitePersistence
 from bot.transport import OFFLINE_TOKEN, OfflineBotApi, UpdateFactory
-from tests.conftest import ADMIN
+from tests.helpers import ADMIN
 
 # A handler blocks on the event named in the message text ("wait:a"); others return at once.
 Gates = dict[str, asyncio.Event]

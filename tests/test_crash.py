@@ -22,8 +22,6 @@ import os
 import random
 import re
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -31,13 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.transport import UpdateFactory
-from tests.fakeapi import TOKEN, FakeTelegram, Fault
+from tests.fakeapi import Bot, FakeTelegram, Fault, Users
+from tests.helpers import CREW_AGENTS, CREW_LEAD, seed_people
 
 KILLS = int(os.environ.get("CRASH_KILLS", "50"))  # smaller while debugging the test
-ADMIN = 42
-LEAD = 3001
-AGENTS = (2001, 2002, 2003)
 SEED = int(os.environ.get("CRASH_SEED", "20261129"))  # other schedules while debugging
 # Calls made while starting (not part of any journey): never chosen as a kill point.
 STARTUP = frozenset({"getMe", "setMyCommands", "deleteWebhook", "getUpdates", "getMyCommands"})
@@ -92,168 +87,36 @@ class Acknowledged:
     closed_claims: set[int] = field(default_factory=set)
 
 
-class Bot:
-    """`claimbot run` as a child process, against the fake."""
-
-    def __init__(self, fake: FakeTelegram, folder: Path) -> None:
-        self.fake = fake
-        self.folder = folder
-        self.db = folder / "claimbot.sqlite3"
-        self.process: subprocess.Popen[bytes] | None = None
-        self.starts = 0
-        self.env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "CLAIMBOT_API_BASE_URL": fake.url,
-            "CLAIMBOT_DB": str(self.db),
-            "CLAIMBOT_ADMINS": str(ADMIN),
-            "CLAIMBOT_STORE_NAME": "Acme Home",
-            "PTB_TIMEDELTA": "1",
-        }
-
-    def start(self, ready: str = "getUpdates") -> None:
-        """Start it and wait until it makes its first `ready` call (polling, or registering
-        its webhook)."""
-        seen = sum(1 for r in self.fake.requests if r.method == ready)
-        self.starts += 1
-        bot_runs[0] = self.starts
-        with (self.folder / "bot.log").open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run"],
-                cwd=self.folder,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-        def started() -> bool:
-            return sum(1 for r in self.fake.requests if r.method == ready) > seen
-
-        if not self.fake.wait(lambda: started() or not self.alive(), 30) or not self.alive():
-            raise AssertionError(f"the bot did not start: {self.log_tail()}")
-
-    def log_tail(self) -> str:
-        log = self.folder / "bot.log"
-        return log.read_text()[-2000:] if log.is_file() else ""
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()  # SIGKILL: no cleanup of any kind
-
-    def close(self) -> None:
-        """Whatever happened: no bot process left behind, and none left unreaped."""
-        self.kill()
-        if self.process is not None:
-            self.process.wait(30)
-
-    def reap(self) -> int | None:
-        if self.process is None:
+def step_update(users: Users, agent: int, step: Step, order: str) -> dict[str, Any] | None:
+    """The update for the agent's step; None when its button is not on screen."""
+    if step.kind == "approve":
+        review = users.query(
+            "SELECT r.id FROM reviews r JOIN claims c ON c.id = r.claim_id"
+            " WHERE c.agent_id = ? AND c.order_id = ? AND r.status = 'pending'"
+            " ORDER BY r.id DESC LIMIT 1",
+            (agent, order),
+        )
+        if not review:
             return None
-        return self.process.wait(30)
-
-
-class Users:
-    """The agents and the lead: send updates to the fake, read the chats it keeps."""
-
-    def __init__(self, fake: FakeTelegram, db: Path) -> None:
-        self.fake = fake
-        self.db = db
-        self.factory = UpdateFactory()
-
-    def newest_button(self, chat_id: int, pattern: str) -> tuple[dict[str, Any], str] | None:
-        wanted = re.compile(pattern)
-        with self.fake.changed:
-            for call in reversed(self.fake.api.calls):
-                if call.method != "sendMessage" or call.result["chat"]["id"] != chat_id:
-                    continue
-                current = self.fake.api.message(chat_id, call.result["message_id"]) or {}
-                for row in current.get("reply_markup", {}).get("inline_keyboard", []):
-                    for item in row:
-                        if wanted.fullmatch(item["callback_data"]):
-                            return current, item["callback_data"]
-        return None
-
-    def answered(self, chat_id: int, since: int, pattern: str) -> bool:
-        """Whether a message sent or edited in the chat after call `since` shows `pattern`
-        (in its text or a button's data). Call under the fake's lock."""
-        wanted = re.compile(pattern)
-        for call in self.fake.api.calls[since:]:
-            if call.method == "answerCallbackQuery" or not isinstance(call.result, dict):
-                continue
-            if call.result.get("chat", {}).get("id") != chat_id:
-                continue
-            if wanted.search(call.result.get("text", "")):
-                return True
-            for row in call.result.get("reply_markup", {}).get("inline_keyboard", []):
-                if any(wanted.fullmatch(item["callback_data"]) for item in row):
-                    return True
-        return False
-
-    def update(self, agent: int, step: Step, order: str) -> dict[str, Any] | None:
-        """The update for the agent's step; None when its button is not on screen."""
-        if step.kind == "approve":
-            review = self._query(
-                "SELECT r.id FROM reviews r JOIN claims c ON c.id = r.claim_id"
-                " WHERE c.agent_id = ? AND c.order_id = ? AND r.status = 'pending'"
-                " ORDER BY r.id DESC LIMIT 1",
-                (agent, order),
-            )
-            if not review:
-                return None
-            found = self.newest_button(LEAD, f"r:{review[0][0]}:ok")
-            if found is None:
-                return None
-            return self.factory.callback(self.factory.user(LEAD), *found)
-        user = self.factory.user(agent)
-        if step.kind == "button":
-            found = self.newest_button(agent, step.value)
-            return None if found is None else self.factory.callback(user, *found)
-        text = step.value
-        if text == "{order}":
-            text = order
-        elif text == "{edited}":
-            body = self._query(
-                "SELECT d.body FROM drafts d JOIN claims c ON c.id = d.claim_id"
-                " WHERE c.agent_id = ? AND c.order_id = ? ORDER BY d.id DESC LIMIT 1",
-                (agent, order),
-            )
-            text = f"{body[0][0] if body else ''}\n\nVielen Dank für Ihre Geduld."
-        return self.factory.message(user, text)
-
-    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10) as conn:
-            return conn.execute(sql, params).fetchall()
-
-
-def seed_people(db: Path) -> None:
-    """The team, created through claimbot's own services before the first start."""
-    import asyncio  # noqa: PLC0415
-    from datetime import UTC, datetime  # noqa: PLC0415
-
-    from bot.domain.people import Role  # noqa: PLC0415
-    from bot.services.people import People  # noqa: PLC0415
-    from bot.storage import Database, Storage  # noqa: PLC0415
-
-    async def seed() -> None:
-        database = Database(db)
-        await database.open()
-        try:
-            storage = Storage(database)
-            now = datetime.now(UTC)
-            await storage.users.bootstrap_admin(ADMIN, now)
-            people = People(storage, lambda: now, frozenset({ADMIN}))
-            admin = await storage.users.get(ADMIN)
-            assert admin is not None
-            await people.add(admin, LEAD, Role.LEAD)
-            for agent in AGENTS:
-                await people.add(admin, agent, Role.AGENT)
-        finally:
-            await database.close()
-
-    asyncio.run(seed())
+        found = users.newest_button(CREW_LEAD, f"r:{review[0][0]}:ok")
+        if found is None:
+            return None
+        return users.factory.callback(users.factory.user(CREW_LEAD), *found)
+    user = users.factory.user(agent)
+    if step.kind == "button":
+        found = users.newest_button(agent, step.value)
+        return None if found is None else users.factory.callback(user, *found)
+    text = step.value
+    if text == "{order}":
+        text = order
+    elif text == "{edited}":
+        body = users.query(
+            "SELECT d.body FROM drafts d JOIN claims c ON c.id = d.claim_id"
+            " WHERE c.agent_id = ? AND c.order_id = ? ORDER BY d.id DESC LIMIT 1",
+            (agent, order),
+        )
+        text = f"{body[0][0] if body else ''}\n\nVielen Dank für Ihre Geduld."
+    return users.factory.message(user, text)
 
 
 def snapshot(db: Path) -> dict[str, set[int]]:
@@ -296,7 +159,9 @@ class Progress:
 
 def journeys(rounds: Iterator[int]) -> Iterator[list[Progress]]:
     for number in rounds:
-        yield [Progress(agent, f"{300 + number:03d}-{agent:07d}-{number:07d}") for agent in AGENTS]
+        yield [
+            Progress(agent, f"{300 + number:03d}-{agent:07d}-{number:07d}") for agent in CREW_AGENTS
+        ]
 
 
 def test_sigkill_at_random_points_loses_nothing_acknowledged(tmp_path: Path) -> None:
@@ -374,7 +239,7 @@ def drive(  # noqa: PLR0917 - the test's pieces, passed once
     for group in journeys(iter(range(1, 1000))):
         while not all(p.done for p in group):
             for progress in group:
-                if not progress.done and not push(users, fake, progress):
+                if not progress.done and not push(users, fake, bot, progress):
                     raise AssertionError(f"{progress}: nothing to press")
             for progress in group:
                 if not progress.done:
@@ -398,7 +263,7 @@ def check_final(bot: Bot, kills: dict[str, int], rounds_done: int) -> None:
             " GROUP BY claim_id, draft_id HAVING COUNT(*) > 1"
         ).fetchall()
     orders = [order for order, _ in claims]
-    assert len(orders) == len(set(orders)) == rounds_done * len(AGENTS), "a claim opened twice"
+    assert len(orders) == len(set(orders)) == rounds_done * len(CREW_AGENTS), "a claim opened twice"
     assert {outcome for _, outcome in claims} == {"withdrawn"}
     assert sent_twice == []
     # Both kinds of kill happened, many times.
@@ -435,26 +300,25 @@ def chat_log(fake: FakeTelegram, chat_id: int, since: int) -> list[str]:
 
 
 INTAKE_STEPS = 7  # the first seven steps are the /new conversation
-bot_runs = [0]  # how many times the bot has been started (set by Bot.start)
 
 
-def push(users: Users, fake: FakeTelegram, progress: Progress) -> bool:
+def push(users: Users, fake: FakeTelegram, bot: Bot, progress: Progress) -> bool:
     """Send the agent's step; False when its button is not on screen."""
     step = JOURNEY[progress.step]
-    update = users.update(progress.agent, step, progress.order)
+    update = step_update(users, progress.agent, step, progress.order)
     if update is None:
         return False
     with fake.changed:
         progress.since = len(fake.api.calls)
     progress.update_id = fake.push(update)
-    progress.run = bot_runs[0]
+    progress.run = bot.starts
     return True
 
 
 def quiet_after_answer(users: Users, fake: FakeTelegram, progress: Progress) -> Callable[[], bool]:
     """True once the bot has answered the chat (or the lead's press) and then said nothing more
     for a moment: an answer, but maybe not the one the step expects."""
-    chats = {progress.agent, LEAD}
+    chats = {progress.agent, CREW_LEAD}
 
     def check() -> bool:
         answered = any(
@@ -484,17 +348,17 @@ def recover(users: Users, fake: FakeTelegram, bot: Bot, progress: Progress) -> N
         progress.step = intake_step_on_screen(users, fake, agent)
         return
     if step.kind == "approve":
-        pending = users._query(
+        pending = users.query(
             "SELECT r.id FROM reviews r JOIN claims c ON c.id = r.claim_id"
             " WHERE c.order_id = ? AND r.status = 'pending'",
             (progress.order,),
         )
         if pending:
-            lead = users.factory.user(LEAD)
-            converse(users, fake, bot, LEAD, users.factory.message(lead, "/queue"))
-            found = users.newest_button(LEAD, f"r:{pending[0][0]}:open")
+            lead = users.factory.user(CREW_LEAD)
+            converse(users, fake, bot, CREW_LEAD, users.factory.message(lead, "/queue"))
+            found = users.newest_button(CREW_LEAD, f"r:{pending[0][0]}:open")
             if found is not None:
-                converse(users, fake, bot, LEAD, users.factory.callback(lead, *found))
+                converse(users, fake, bot, CREW_LEAD, users.factory.callback(lead, *found))
             return
         found = users.newest_button(agent, r"c:\d+:\d+:submit:\d+")
         if found is not None:
@@ -504,7 +368,7 @@ def recover(users: Users, fake: FakeTelegram, bot: Bot, progress: Progress) -> N
                 users, fake, bot, agent, users.factory.callback(users.factory.user(agent), *found)
             )
         return
-    claim = users._query("SELECT id FROM claims WHERE order_id = ?", (progress.order,))
+    claim = users.query("SELECT id FROM claims WHERE order_id = ?", (progress.order,))
     assert claim, "a claim past the intake is missing"
     user = users.factory.user(agent)
     converse(users, fake, bot, agent, users.factory.message(user, "/claims"))
@@ -628,7 +492,7 @@ def wait_for_answer(  # noqa: PLR0917 - the test's pieces, passed once
             if brought or not bot.alive():
                 sent = False
                 continue  # the recovery brought the expected answer, or the bot died in it
-        sent = push(users, fake, progress)
+        sent = push(users, fake, bot, progress)
         trace(progress, f"pushed again: {sent}")
     raise AssertionError(
         f"agent {progress.agent}: step {progress.step} never got through\n"
@@ -644,7 +508,7 @@ def acknowledge(users: Users, db: Path, progress: Progress, acked: Acknowledged)
         acked.rows[table] |= ids
     step = JOURNEY[progress.step]
     if step.value == r"c:\d+:\d+:sent:\d+":
-        sent = users._query(
+        sent = users.query(
             "SELECT d.id FROM drafts d JOIN claims c ON c.id = d.claim_id"
             " WHERE c.order_id = ? AND d.sent_at IS NOT NULL",
             (progress.order,),
@@ -652,7 +516,7 @@ def acknowledge(users: Users, db: Path, progress: Progress, acked: Acknowledged)
         assert sent, "a draft shown as sent is not marked sent"
         acked.sent_drafts |= {int(row[0]) for row in sent}
     if step.value == r"c:\d+:\d+:close:withdrawn":
-        closed = users._query(
+        closed = users.query(
             "SELECT id FROM claims WHERE order_id = ? AND outcome = 'withdrawn'",
             (progress.order,),
         )

@@ -28,8 +28,8 @@ from bot.domain.orders import (
     parse_order_id,
 )
 from bot.domain.playbook import PLAYBOOK, Plan, plan_for
+from tests.helpers import ORDER
 
-ORDER = "303-1234567-7654321"
 OTHER = "028-7654321-1234567"
 
 

@@ -19,8 +19,8 @@ from bot.drafting import Draft, DraftFactsError, Renderer, UnknownDraftKindError
 from bot.drafting.environment import drafting_locale
 from bot.drafting.renderer import FACT_KEYS
 from bot.i18n import MESSAGES_DOMAIN, SOURCE_LANGUAGE, Catalogs
+from tests.helpers import ORDER
 
-ORDER = "303-1234567-7654321"
 KINDS = (
     "amazon_statement",
     "delivery_delay",

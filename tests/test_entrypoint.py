@@ -1,130 +1,41 @@
-"""Smoke test: the real `python -m bot run` against a fake Bot API on 127.0.0.1.
+"""Smoke test: the real `python -m bot run` against the fake Bot API (tests/fakeapi.py).
 
 Start, answer an admin and refuse a stranger over real HTTP, stop cleanly on SIGINT, and never
 print the token."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs
 
 import pytest
+
+from bot.transport import UpdateFactory
+from tests.fakeapi import FakeTelegram
 
 TOKEN = "123456:SMOKE-secret-token-value"
 ADMIN = 4242
 STRANGER = 999
 
 
-def _update(update_id: int, user_id: int, text: str) -> dict[str, Any]:
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": int(time.time()),
-            "chat": {"id": user_id, "type": "private", "first_name": "Smoke"},
-            "from": {"id": user_id, "is_bot": False, "first_name": "Smoke", "language_code": "en"},
-            "text": text,
-            "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
-        },
-    }
-
-
-class FakeBotApi:
-    """Just enough of the Bot API for python-telegram-bot's long polling."""
-
-    def __init__(self) -> None:
-        self.pending = [_update(1, ADMIN, "/start"), _update(2, STRANGER, "/start")]
-        self.sent: list[dict[str, Any]] = []
-        self.paths: list[str] = []
-        self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def _answer(self, method: str, params: dict[str, Any]) -> Any:
-        if method == "getMe":
-            return {"id": 777000, "is_bot": True, "first_name": "claimbot", "username": "cb_bot"}
-        if method == "getUpdates":
-            offset = int(params.get("offset") or 0)
-            with self.lock:
-                ready = [u for u in self.pending if u["update_id"] >= offset]
-            if not ready:
-                time.sleep(0.2)
-            return ready
-        if method == "sendMessage":
-            message = {
-                "message_id": 100 + len(self.sent),
-                "date": int(time.time()),
-                "chat": {"id": int(params["chat_id"]), "type": "private"},
-                "text": params["text"],
-            }
-            with self.lock:
-                self.sent.append(message)
-            return message
-        return True  # deleteWebhook, setMyCommands, close...
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode()
-                if self.headers.get("Content-Type", "").startswith("application/json"):
-                    params = json.loads(body or "{}")
-                else:
-                    params = {}
-                    for key, values in parse_qs(body).items():
-                        try:
-                            params[key] = json.loads(values[0])
-                        except ValueError:
-                            params[key] = values[0]
-                fake.paths.append(self.path)
-                method = self.path.rsplit("/", 1)[-1]
-                payload = json.dumps({"ok": True, "result": fake._answer(method, params)})
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload.encode())))
-                self.end_headers()
-                self.wfile.write(payload.encode())
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-        return Handler
-
-    def texts_to(self, chat_id: int) -> list[str]:
-        with self.lock:
-            return [m["text"] for m in self.sent if m["chat"]["id"] == chat_id]
-
-
 @pytest.fixture
-def fake_api() -> Iterator[FakeBotApi]:
-    fake = FakeBotApi()
-    fake.thread.start()
-    try:
+def fake_api() -> Iterator[FakeTelegram]:
+    """The fake Bot API with the admin's and a stranger's /start waiting."""
+    factory = UpdateFactory()
+    with FakeTelegram(TOKEN) as fake:
+        for user_id in (ADMIN, STRANGER):
+            fake.push(factory.message(factory.user(user_id, "en", "Smoke"), "/start"))
         yield fake
-    finally:
-        fake.server.shutdown()
-        fake.server.server_close()
 
 
 def test_run_answers_over_http_and_stops_cleanly_on_sigint(
-    fake_api: FakeBotApi, tmp_path: Path
+    fake_api: FakeTelegram, tmp_path: Path
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "CLAIMBOT_"))}
     env.update(

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.transport import UpdateFactory
-from tests.fakeapi import FakeTelegram, Fault
-from tests.test_crash import ADMIN, Bot, Users, seed_people
+from tests.fakeapi import Bot, FakeTelegram, Fault, Users
+from tests.helpers import ADMIN, seed_people
 
 ORDER = "302-1234567-7654321"
 SORRY = "Sorry, something went wrong on our side."

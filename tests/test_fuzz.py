@@ -38,9 +38,23 @@ from bot.views.buttons import (
     SETTING_ACTIONS,
     STATS_ACTIONS,
 )
-from tests.conftest import ADMIN, STICKER, Chat, Clock, alerts, texts
-from tests.test_intake import US_NOTICE
-from tests.test_review import AGENT, LEAD, ORDER, open_claim_as, team
+from tests.helpers import (
+    ADMIN,
+    AGENT,
+    LEAD,
+    ORDER,
+    STICKER,
+    US_NOTICE,
+    Chat,
+    Clock,
+    alerts,
+    open_claim,
+    person,
+    stored_claim,
+    team,
+    team_claim,
+    texts,
+)
 
 GONE = 70  # added, then removed: refused like a stranger
 # 10,000 examples, each an update or a whole /new intake, into one running bot. (One piece
@@ -869,12 +883,11 @@ async def realistic_state(chat: Chat) -> None:
     """A team, a removed person, two claims and a review waiting: forged buttons with real
     ids then meet real rows."""
     await team(chat, leads=(LEAD,))
-    admin = await chat.services.storage.users.get(ADMIN)
-    assert admin is not None
+    admin = await person(chat, ADMIN)
     await chat.services.people.add(admin, GONE, Role.AGENT, "Gone")
     await chat.services.people.remove(admin, GONE)
-    await open_claim_as(chat, ADMIN)
-    await open_claim_as(chat, AGENT, SECOND_ORDER)
+    await open_claim(chat, ADMIN)
+    await open_claim(chat, AGENT, order=SECOND_ORDER)
     await chat.press("📤 Submit for review", AGENT)
     assert await chat.services.storage.claims.count() == 2
     assert await chat.services.storage.reviews.pending_count() == 1
@@ -962,12 +975,9 @@ async def test_a_removed_agent_is_sent_nothing_when_their_draft_is_decided(bot: 
     """Removed people "can no longer use the bot"; a lead approving a draft they had
     submitted must not send them the approved draft (buyer data) anyway."""
     async with bot() as chat:
-        await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
-        await chat.press("📤 Submit for review", AGENT)
+        await team_claim(chat, leads=(LEAD,), submit=True)
         card = chat.last_keyboard(LEAD)
-        admin = await chat.services.storage.users.get(ADMIN)
-        assert admin is not None
+        admin = await person(chat, ADMIN)
         await chat.services.people.remove(admin, AGENT)
         calls = await chat.press_data("r:1:ok", card, LEAD)
         assert [c.params for c in calls if c.method in SENDS and c.params["chat_id"] == AGENT] == []
@@ -977,9 +987,8 @@ async def test_a_press_with_a_value_no_screen_offers_is_answered_once(bot: Any) 
     """Telegram accepts one answer per press: the outcome and delay-cause buttons answered
     before checking the value, then answered again to refuse it."""
     async with bot() as chat:
-        await open_claim_as(chat, ADMIN)
-        claim = await chat.services.storage.claims.get(1)
-        assert claim is not None
+        await open_claim(chat, ADMIN)
+        claim = await stored_claim(chat)
         for action in ("out:nonsense", "delay:tracking"):
             calls = await chat.press_data(f"c:1:{claim.revision}:{action}")
             assert alerts(calls) == ["That button is not valid any more."], action

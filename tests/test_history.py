@@ -8,41 +8,17 @@ import json
 from typing import Any
 
 from bot.services.spreadsheet import safe_cell
-from tests.conftest import Chat, texts
-from tests.test_review import AGENT, LEAD, ORDER, open_claim_as, team
-
-
-async def review_round(chat: Chat, *, comment: str | None = None) -> None:
-    """Submit the agent's newest draft; the lead returns it (with `comment`) or approves it."""
-    await chat.press("📤 Submit for review", AGENT)
-    if comment is None:
-        await chat.press("✓ Approve", LEAD)
-        await chat.press("✓ Mark as sent", AGENT)
-        return
-    await chat.press("↩ Return", LEAD)
-    await chat.send(comment, LEAD)
-
-
-async def full_journey(chat: Chat) -> None:
-    await team(chat, leads=(LEAD,))
-    await open_claim_as(chat, AGENT)
-    await review_round(chat, comment='=HYPERLINK("x") please be warmer')
-    await chat.press("✎ Edit", AGENT)
-    draft = await chat.services.storage.drafts.latest(1, "inquiry")
-    assert draft is not None
-    await chat.send(draft.body.replace("Guten Tag,", "Guten Tag und vielen Dank,"), AGENT)
-    await review_round(chat)
-    await chat.press("💬 Buyer replied", AGENT)
-    await chat.send("Das Gerät geht nach einer Minute aus.", AGENT)
-    await chat.press("Really defective", AGENT)
-    await chat.press("✉ Replacement offer", AGENT)
-    await review_round(chat)
-    await chat.press("✉ Request to withdraw the claim", AGENT)
-    await review_round(chat)
-    await chat.press("Outcome", AGENT)
-    await chat.press("Withdrawn by the buyer", AGENT)
-    await chat.press("✓ Confirm", AGENT)
-
+from tests.helpers import (
+    AGENT,
+    LEAD,
+    ORDER,
+    close_as_withdrawn,
+    full_journey,
+    open_claim,
+    stored_claim,
+    team_claim,
+    texts,
+)
 
 EXPECTED_KINDS = [
     ("claim_opened", AGENT, ""),
@@ -133,20 +109,16 @@ def test_spreadsheet_formulas_are_quoted_in_the_export() -> None:
 
 async def test_history_of_an_order_with_several_claims_asks_which(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
-        await chat.press("Outcome", AGENT)
-        await chat.press("Withdrawn by the buyer", AGENT)
-        await chat.press("✓ Confirm", AGENT)
-        await open_claim_as(chat, AGENT)  # the buyer filed again
+        await team_claim(chat, leads=(LEAD,))
+        await close_as_withdrawn(chat, AGENT)
+        await open_claim(chat, AGENT)  # the buyer filed again
         asked = texts(await chat.send(f"/history {ORDER}", AGENT))
         assert asked == [f"There are 2 claims about order {ORDER}. Which one?"]
         assert chat.labels(AGENT) == ["#2 · Damaged or defective", "#1 · Damaged or defective"]
         shown = await chat.press("#1 · Damaged or defective", AGENT)
         assert texts(shown)[0].startswith(f"History of claim #1 · order {ORDER}")
         # A closed claim's card still opens its history.
-        claim = await chat.services.storage.claims.get(1)
-        assert claim is not None
+        claim = await stored_claim(chat)
         closed = await chat.press_data(f"c:1:{claim.revision}:hist", user_id=AGENT)
         assert texts(closed)[0].startswith("History of claim #1")
 

@@ -7,17 +7,17 @@ from typing import Any
 from bot.domain.claims import ClaimFacts, Fulfillment, Reason
 from bot.domain.intake import IntakeAnswers
 from bot.drafting.facts import draft_facts
-from tests.conftest import ADMIN, START, STICKER, Chat, alerts, texts
-
-ORDER = "303-1234567-7654321"
-
-
-async def walk_to_language(chat: Chat, order: str = ORDER) -> None:
-    await chat.send("/new")
-    await chat.send(order)
-    await chat.press("DE · Germany")
-    await chat.press("Seller-shipped (FBM)")
-    await chat.press("Damaged or defective")
+from tests.helpers import (
+    ADMIN,
+    ORDER,
+    START,
+    STICKER,
+    US_NOTICE,
+    Chat,
+    alerts,
+    texts,
+    walk_to_language,
+)
 
 
 async def test_whole_intake_by_buttons_ends_in_plan_and_german_draft(bot: Any) -> None:
@@ -275,27 +275,6 @@ async def test_lost_answers_start_the_intake_over_instead_of_failing(bot: Any) -
         ]
         assert await chat.services.storage.claims.count() == 0
         assert texts(await chat.send(ORDER))[0].startswith("Which marketplace?")
-
-
-US_NOTICE = """Subject: A-to-Z Guarantee claim filed for order 112-4455667-1234567
-
-Dear Seller,
-
-A buyer has filed an A-to-Z Guarantee claim for the order below.
-
-Order ID: 112-4455667-1234567
-Claim reason: Item not received
-Claim amount: $45.99
-Claim filed on: November 1, 2026
-Please respond by: November 4, 2026
-
-To respond, go to Seller Central (sellercentral.amazon.com) > Performance > A-to-Z Guarantee
-Claims. If you do not respond by the date above, Amazon may decide the claim in the buyer's
-favour.
-
-Sincerely,
-Amazon Services
-"""
 
 
 async def test_a_pasted_notice_fills_what_it_says_and_the_rest_is_asked(bot: Any) -> None:

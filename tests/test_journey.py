@@ -7,34 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.claims import Cause, Evidence, Outcome, Stage
-from tests.conftest import ADMIN, STICKER, Chat, alerts, button_data, texts
-
-ORDER = "303-1234567-7654321"
-
-
-async def open_claim(
-    chat: Chat,
-    *,
-    market: str = "DE · Germany",
-    shipped: str = "Seller-shipped (FBM)",
-    reason: str = "Damaged or defective",
-    language: str = "German",
-    order: str = ORDER,
-) -> list[Any]:
-    """Walk /new to the opened claim; returns the calls of the last step."""
-    await chat.send("/new")
-    await chat.send(order)
-    await chat.press(market)
-    await chat.press(shipped)
-    await chat.press(reason)
-    await chat.press(language)
-    return await chat.press("Open the claim ▸")
-
-
-async def claim(chat: Chat, number: int = 1) -> Any:
-    found = await chat.services.storage.claims.get(number)
-    assert found is not None
-    return found
+from tests.helpers import (
+    ADMIN,
+    ORDER,
+    STICKER,
+    alerts,
+    button_data,
+    open_claim,
+    stored_claim,
+    texts,
+)
 
 
 def screen(calls: list[Any]) -> str:
@@ -80,7 +62,7 @@ async def test_product_branch_contact_follow_up_reply_replacement_withdrawal_out
         assert "→ 3. Wait for the buyer's reply" in card
         assert "No answer by" in card
         assert "✉ Follow-up" not in chat.labels()
-        current = await claim(chat)
+        current = await stored_claim(chat)
         assert current.contacted_at == clock.now
         assert current.stage is Stage.AWAITING_REPLY
 
@@ -96,7 +78,7 @@ async def test_product_branch_contact_follow_up_reply_replacement_withdrawal_out
         calls = await chat.press("✉ Follow-up")
         assert texts(calls)[1].startswith("Guten Tag,")
         await chat.press("✓ Mark as sent")
-        assert (await claim(chat)).stage is Stage.AWAITING_REPLY  # still waiting
+        assert (await stored_claim(chat)).stage is Stage.AWAITING_REPLY  # still waiting
 
         calls = await chat.press("💬 Buyer replied")
         assert texts(calls)[-1].startswith("Claim #1: Paste the buyer's reply")
@@ -115,7 +97,7 @@ async def test_product_branch_contact_follow_up_reply_replacement_withdrawal_out
         ]
         calls = await chat.press("Really defective")
         assert "Cause found: Really defective" in card_of(calls)
-        assert (await claim(chat)).cause is Cause.DEFECTIVE
+        assert (await stored_claim(chat)).cause is Cause.DEFECTIVE
         calls = await chat.press("✉ Replacement offer")
         assert "Replacement offer, version 1, in German" in texts(calls)[0]
         calls = await chat.press("✓ Mark as sent")
@@ -123,7 +105,7 @@ async def test_product_branch_contact_follow_up_reply_replacement_withdrawal_out
         assert "→ 5. Once the problem is solved" in card
         calls = await chat.press("✉ Request to withdraw the claim")
         await chat.press("✓ Mark as sent")
-        current = await claim(chat)
+        current = await stored_claim(chat)
         assert current.step == "respond_to_amazon"
         assert current.stage is Stage.AWAITING_AMAZON
 
@@ -137,7 +119,7 @@ async def test_product_branch_contact_follow_up_reply_replacement_withdrawal_out
         card = card_of(calls)
         assert "Closed: Withdrawn by the buyer." in card
         assert "Stage: Closed" in card
-        current = await claim(chat)
+        current = await stored_claim(chat)
         assert current.outcome is Outcome.WITHDRAWN
         assert current.is_closed
         # A button of the closed claim answers clearly and changes nothing.
@@ -185,16 +167,16 @@ async def test_fba_statement_with_evidence_checklist(bot: Any) -> None:
     async with bot(api=api) as chat:  # restarted while the bot waits for the number
         calls = await chat.send("JD0002 1234 5678")
         assert "☑ Tracking number: JD0002 1234 5678" in chat.labels()
-        assert Evidence.TRACKING in (await claim(chat)).evidence
+        assert Evidence.TRACKING in (await stored_claim(chat)).evidence
         calls = await chat.press("✉ Statement to Amazon")
         header = texts(calls)[0]
         assert "Evidence not ticked yet: Carrier, Delivery confirmation" in header
         assert "\nTracking number: JD0002 1234 5678.\n" in texts(calls)[1]
-        contacted = (await claim(chat)).last_contact_at
+        contacted = (await stored_claim(chat)).last_contact_at
         calls = await chat.press("✓ Mark as sent")
         assert "→ 4. Record the outcome" in card_of(calls)
         # A statement goes to Amazon, not to the buyer: it records no buyer contact.
-        assert (await claim(chat)).last_contact_at == contacted
+        assert (await stored_claim(chat)).last_contact_at == contacted
 
 
 async def test_delivery_branch_split_gift_then_withdrawal_with_restart(
@@ -224,7 +206,7 @@ async def test_delivery_branch_split_gift_then_withdrawal_with_restart(
         calls = await chat.press("✉ Request to withdraw the claim")
         assert "Request to withdraw the claim, version 1" in texts(calls)[0]
         await chat.press("✓ Mark as sent")
-        assert (await claim(chat)).step == "respond_to_amazon"
+        assert (await stored_claim(chat)).step == "respond_to_amazon"
 
 
 async def test_one_message_delivery_variant_skips_the_separate_withdrawal_step(bot: Any) -> None:
@@ -251,7 +233,7 @@ async def test_usage_help_asks_for_the_steps_and_survives_a_restart(bot: Any) ->
         header, body, _preview = texts(calls)
         assert "Usage help, version 1, in German" in header
         assert "1. Taste MODE drei Sekunden halten." in body
-        assert (await claim(chat)).facts.extra["usage_steps"].startswith("1. Taste MODE")
+        assert (await stored_claim(chat)).facts.extra["usage_steps"].startswith("1. Taste MODE")
 
 
 async def test_other_cause_takes_a_free_message_which_is_linted(bot: Any) -> None:
@@ -309,7 +291,7 @@ async def test_editing_a_draft_keeps_the_generated_text_and_lints_the_new_one(bo
 async def test_return_not_refunded_plan_walks_with_next_and_back(bot: Any) -> None:
     async with bot() as chat:
         await open_claim(chat, reason="Returned, not refunded")
-        current = await claim(chat)
+        current = await stored_claim(chat)
         assert current.step == "contact_buyer"
         calls = await chat.press("◂ Back")
         card = card_of(calls)
@@ -320,7 +302,7 @@ async def test_return_not_refunded_plan_walks_with_next_and_back(bot: Any) -> No
         calls = await chat.press("Next step ▸")
         assert "→ 3. Contact the buyer" in card_of(calls)
         await chat.press("✓ Mark as sent")
-        current = await claim(chat)
+        current = await stored_claim(chat)
         assert current.step == "refund_return"
         # After contact, a refund needs no warning.
         calls = await chat.press("✉ Refund offer")
@@ -345,7 +327,7 @@ async def test_outcome_closed_by_refund_counts_in_odr_and_seller_funded_shows_ap
         card = card_of(calls)
         assert "Closed: Granted, paid by you." in card
         assert "You can appeal until" in card
-        assert (await claim(chat)).outcome is Outcome.GRANTED_SELLER_FUNDED
+        assert (await stored_claim(chat)).outcome is Outcome.GRANTED_SELLER_FUNDED
         listing = texts(await chat.send("/claims"))
         assert listing == ["You have no open claims. Send /new to open one."]
 
@@ -367,7 +349,7 @@ async def test_stale_forged_and_foreign_buttons_are_refused(bot: Any) -> None:
         calls = await chat.press_data(old_next[0], card)
         assert alerts(calls) == ["This claim has changed since. Here is its current card."]
         assert "Stage: Handling the problem" in card_of(calls)
-        assert (await claim(chat)).step == "handle_product"  # the stale press did nothing
+        assert (await stored_claim(chat)).step == "handle_product"  # the stale press did nothing
 
         for forged in (
             "c:1:99:next:x",
@@ -410,7 +392,7 @@ async def test_typed_answers_are_checked_and_asked_again(bot: Any) -> None:
         calls = await chat.send("28.11.2026")
         assert texts(calls)[0] == "Saved."
         assert "Delivery date: 2026-11-28" in chat.labels()
-        claim_now = await claim(chat)
+        claim_now = await stored_claim(chat)
         assert claim_now.facts.extra["delivery_date"] == "2026-11-28"
         # The card shows it in the agent's locale.
         calls = await chat.press("◂ Back to the claim")
@@ -422,7 +404,7 @@ async def test_typed_answers_are_checked_and_asked_again(bot: Any) -> None:
         assert texts(calls)[-1].startswith(
             "That is too long: at most 1500 characters, please.\n\nClaim #1: Paste the buyer's"
         )
-        assert "buyer_reply" not in (await claim(chat)).facts.extra
+        assert "buyer_reply" not in (await stored_claim(chat)).facts.extra
         # /cancel stops waiting; the text after it is stray input again.
         assert texts(await chat.send("/cancel")) == [
             "I stopped waiting for your answer about claim #1. Nothing was changed."
@@ -525,14 +507,14 @@ async def test_closed_claim_refuses_a_late_typed_answer(bot: Any) -> None:
         await open_claim(chat)
         await chat.press("💬 Buyer replied")
         # Meanwhile the claim is closed (say, from another device).
-        current = await claim(chat)
+        current = await stored_claim(chat)
         journey = chat.services.journey
         user = await chat.services.storage.users.get(42)
         assert user is not None
         await journey.close(current, Outcome.DENIED, user)
         calls = await chat.send("Der Käufer hat geantwortet")
         assert texts(calls) == ["Claim #1 is closed; I did not store that."]
-        assert "buyer_reply" not in (await claim(chat)).facts.extra
+        assert "buyer_reply" not in (await stored_claim(chat)).facts.extra
 
 
 async def test_a_free_message_at_the_size_limits(bot: Any) -> None:
@@ -558,7 +540,7 @@ async def test_asking_for_a_draft_again_shows_the_edit_until_the_facts_change(bo
         await open_claim(chat)
         await chat.press("✎ Edit")
         await chat.send(f"Guten Tag, zu Ihrer Bestellung {ORDER}: was genau ist das Problem?")
-        current = await claim(chat)
+        current = await stored_claim(chat)
         shown = await chat.press_data(f"c:1:{current.revision}:draft:inquiry")
         assert "First contact: apology and question, version 2, in German." in texts(shown)[0]
         assert texts(shown)[1].startswith("Guten Tag, zu Ihrer Bestellung")
@@ -569,7 +551,7 @@ async def test_asking_for_a_draft_again_shows_the_edit_until_the_facts_change(bo
         # stays in the history.
         await chat.press_data(f"c:1:{current.revision}:fact:buyer_name")
         await chat.send("Anna Schmidt")
-        current = await claim(chat)
+        current = await stored_claim(chat)
         shown = await chat.press_data(f"c:1:{current.revision}:draft:inquiry")
         assert "version 3" in texts(shown)[0]
         drafts = await chat.services.storage.drafts.for_claim(1)

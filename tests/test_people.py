@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.people import Role
-from tests.conftest import ADMIN, alerts, texts
-from tests.test_review import AGENT, LEAD, open_claim_as, team
+from tests.helpers import ADMIN, AGENT, LEAD, alerts, old_screen, open_claim, person, team, texts
 
 NEWCOMER = 123456789
 OTHER = 61
@@ -105,12 +104,11 @@ async def test_role_change_takes_effect_on_the_next_update(bot: Any) -> None:
 async def test_removed_person_is_refused_and_their_claims_are_handed_on(bot: Any) -> None:
     async with bot() as chat:
         await team(chat, leads=(LEAD,))
-        admin = await chat.services.storage.users.get(ADMIN)
-        assert admin is not None
+        admin = await person(chat, ADMIN)
         await chat.services.people.add(admin, OTHER, Role.AGENT, "Ben")
         chat.names[OTHER] = "Ben"
-        await open_claim_as(chat, AGENT)
-        await open_claim_as(chat, AGENT, "303-0000002-0000002")
+        await open_claim(chat, AGENT)
+        await open_claim(chat, AGENT, order="303-0000002-0000002")
 
         await chat.send("/users")
         await chat.press("Anna · agent")
@@ -162,7 +160,7 @@ async def test_people_buttons_are_checked_like_everything_else(bot: Any) -> None
     async with bot() as chat:
         await team(chat, leads=(LEAD,))
         for data in ("u:p:999", "u:role:999:lead", "u:to:60:999", "u:role:60:boss", "u:zz"):
-            calls = await chat.press_data(data, _screen(ADMIN))
+            calls = await chat.press_data(data, old_screen(ADMIN))
             assert alerts(calls)[0] in (
                 "That person is not in the team.",
                 "That person cannot take claims.",
@@ -171,10 +169,6 @@ async def test_people_buttons_are_checked_like_everything_else(bot: Any) -> None
         person = await chat.services.storage.users.get(AGENT)
         assert person is not None
         assert person.role is Role.AGENT
-
-
-def _screen(user_id: int) -> dict[str, Any]:
-    return {"message_id": 10**6, "date": 0, "chat": {"id": user_id, "type": "private"}, "text": "."}
 
 
 async def test_the_command_menu_follows_the_role(bot: Any) -> None:

@@ -20,8 +20,8 @@ import pytest
 from bot.cli import main
 from bot.settings import Settings, SettingsError
 from bot.transport import UpdateFactory
-from tests.fakeapi import FakeTelegram, Fault
-from tests.test_crash import ADMIN, Bot, seed_people
+from tests.fakeapi import Bot, FakeTelegram, Fault
+from tests.helpers import ADMIN, seed_people
 
 SECRET = "s3cret-Token_42"
 
@@ -58,14 +58,6 @@ def post(url: str, update: dict[str, Any], secret: str | None) -> int:
         return int(error.code)
 
 
-def sent_to(fake: FakeTelegram, chat_id: int) -> list[str]:
-    return [
-        c.params.get("text", "")
-        for c in fake.api.calls
-        if c.method == "sendMessage" and int(c.params["chat_id"]) == chat_id
-    ]
-
-
 def test_webhook_mode_checks_the_secret_token_and_stops_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/claimbot/hook"
@@ -93,8 +85,8 @@ def test_webhook_mode_checks_the_secret_token_and_stops_on_sigterm(tmp_path: Pat
             assert post(url, hello, None) == 403
             assert post(url, hello, "guess") == 403
             assert post(url, hello, SECRET) == 200
-            assert fake.wait(lambda: sent_to(fake, ADMIN) != [], 10)
-            assert len(sent_to(fake, ADMIN)) == 1
+            assert fake.wait(lambda: fake.texts_to(ADMIN) != [], 10)
+            assert len(fake.texts_to(ADMIN)) == 1
 
             assert bot.process is not None
             bot.process.send_signal(signal.SIGTERM)
@@ -131,7 +123,7 @@ def test_sigterm_lets_the_update_in_flight_finish_and_saves_it(tmp_path: Path) -
             assert bot.reap() == 0
         finally:
             bot.close()
-        assert any(t.startswith("Which order") for t in sent_to(fake, ADMIN))
+        assert any(t.startswith("Which order") for t in fake.texts_to(ADMIN))
     with sqlite3.connect(bot.db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         intakes = conn.execute("SELECT user_id, answers FROM intakes").fetchall()

@@ -15,8 +15,7 @@ from bot.handlers import claims
 from bot.handlers.context import ClaimContext
 from bot.views.buttons import MAX_ROW_ID, choice, row_id
 from bot.views.card import STEP_SCREENS
-from tests.conftest import alerts
-from tests.test_journey import open_claim
+from tests.helpers import alerts, open_claim
 
 
 def test_button_arguments_become_values_or_invalid_choices() -> None:

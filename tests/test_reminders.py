@@ -9,8 +9,21 @@ from typing import Any
 from bot.domain.reminders import ReminderKind, reminder_due, superseded_by
 from bot.handlers.context import ClaimContext
 from bot.handlers.reminders import JOB_NAME, reminder_job
-from tests.conftest import ADMIN, START, Chat, texts
-from tests.test_review import AGENT, LEAD, LEAD2, ORDER, open_claim_as, team
+from tests.helpers import (
+    ADMIN,
+    AGENT,
+    LEAD,
+    LEAD2,
+    ORDER,
+    START,
+    Chat,
+    close_as_withdrawn,
+    open_claim,
+    person,
+    team,
+    team_claim,
+    texts,
+)
 
 DEADLINE = START + timedelta(hours=72)  # a claim opened at START without a notice
 
@@ -44,8 +57,7 @@ async def sweep(chat: Chat) -> list[Any]:
 
 async def test_reminders_at_24_6_1_hours_and_overdue_each_once(bot: Any, clock: Any) -> None:
     async with bot() as chat:
-        await team(chat)
-        await open_claim_as(chat, AGENT)
+        await team_claim(chat)
         assert await sweep(chat) == []
 
         clock.now = DEADLINE - timedelta(hours=24)
@@ -88,8 +100,7 @@ async def test_reminders_at_24_6_1_hours_and_overdue_each_once(bot: Any, clock: 
 
 async def test_no_duplicates_after_restarts(bot: Any, clock: Any) -> None:
     async with bot() as chat:
-        await team(chat)
-        await open_claim_as(chat, AGENT)
+        await team_claim(chat)
         clock.now = DEADLINE - timedelta(hours=5)
         assert len(texts(await sweep(chat), AGENT)) == 1
         api = chat.api
@@ -100,8 +111,7 @@ async def test_no_duplicates_after_restarts(bot: Any, clock: Any) -> None:
 
 async def test_reminders_missed_while_down_fire_once_at_start(bot: Any, clock: Any) -> None:
     async with bot() as chat:
-        await team(chat)
-        await open_claim_as(chat, AGENT)
+        await team_claim(chat)
         api = chat.api
     # The bot is down through the 24 h, 6 h and 1 h marks and past the deadline.
     clock.now = DEADLINE + timedelta(hours=2)
@@ -123,12 +133,9 @@ async def test_closed_claims_are_not_reminded_and_the_button_opens_the_card(
     bot: Any, clock: Any
 ) -> None:
     async with bot() as chat:
-        await team(chat)
-        await open_claim_as(chat, AGENT)
-        await open_claim_as(chat, AGENT, "303-0000002-0000002")
-        await chat.press("Outcome", AGENT)
-        await chat.press("Withdrawn by the buyer", AGENT)
-        await chat.press("✓ Confirm", AGENT)
+        await team_claim(chat)
+        await open_claim(chat, AGENT, order="303-0000002-0000002")
+        await close_as_withdrawn(chat, AGENT)
         clock.now = DEADLINE - timedelta(hours=20)
         calls = await sweep(chat)
         (message,) = texts(calls, AGENT)
@@ -156,9 +163,9 @@ async def test_the_sweep_is_scheduled_at_start_and_survives_late_runs(bot: Any) 
 async def test_due_lists_by_time_left_for_agents_and_leads(bot: Any, clock: Any) -> None:
     async with bot() as chat:
         await team(chat)
-        await open_claim_as(chat, AGENT, "303-0000001-0000001")
+        await open_claim(chat, AGENT, order="303-0000001-0000001")
         clock.advance(hours=30)
-        await open_claim_as(chat, LEAD, "303-0000002-0000002")
+        await open_claim(chat, LEAD, order="303-0000002-0000002")
         agent = texts(await chat.send("/due", AGENT))[0]
         assert agent.startswith("Your open claims, most urgent first (1–1 of 1):")
         lead = texts(await chat.send("/due", LEAD))[0].splitlines()
@@ -204,8 +211,7 @@ async def test_information_request_and_buyer_message_deadlines_on_the_card(
     bot: Any, clock: Any
 ) -> None:
     async with bot() as chat:
-        await team(chat)
-        await open_claim_as(chat, AGENT)
+        await team_claim(chat)
         clock.advance(hours=1)
         calls = await chat.press("📨 Amazon asked for information", AGENT)
         card = calls[-1].params["text"]
@@ -222,8 +228,7 @@ async def test_information_request_and_buyer_message_deadlines_on_the_card(
 
 async def test_each_agent_reads_times_in_their_time_zone(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat)
-        await open_claim_as(chat, AGENT)
+        await team_claim(chat)
         menu = texts(await chat.send("/tz", AGENT))[0]
         assert menu.startswith("Times are shown in each claim's marketplace's time zone.")
         calls = await chat.press("Asia/Tokyo", AGENT)
@@ -251,10 +256,8 @@ async def test_each_agent_reads_times_in_their_time_zone(bot: Any) -> None:
 
 async def test_a_removed_agents_claims_are_reminded_to_the_leads(bot: Any, clock: Any) -> None:
     async with bot() as chat:
-        await team(chat)
-        await open_claim_as(chat, AGENT)
-        admin = await chat.services.storage.users.get(ADMIN)
-        assert admin is not None
+        await team_claim(chat)
+        admin = await person(chat, ADMIN)
         await chat.services.people.remove(admin, AGENT)
         clock.now = DEADLINE - timedelta(hours=20)
         calls = await sweep(chat)

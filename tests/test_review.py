@@ -7,31 +7,20 @@ import asyncio
 from dataclasses import replace
 from typing import Any
 
-from bot.domain.people import Role
 from bot.storage import ReviewStatus
-from tests.conftest import ADMIN, Chat, alerts, button_data, texts
-
-ORDER = "303-1234567-7654321"
-LEAD, LEAD2, AGENT = 50, 51, 60
-
-
-async def team(chat: Chat, *, leads: tuple[int, ...] = (LEAD, LEAD2)) -> None:
-    """An agent and the leads, added by the admin through the service the /users screen uses."""
-    chat.names.update({AGENT: "Anna", LEAD: "Lead 50", LEAD2: "Lead 51"})
-    admin = await chat.services.storage.users.get(ADMIN)
-    assert admin is not None
-    people = chat.services.people
-    await people.add(admin, AGENT, Role.AGENT, "Anna")
-    for lead in leads:
-        await people.add(admin, lead, Role.LEAD, f"Lead {lead}")
-
-
-async def open_claim_as(chat: Chat, user_id: int, order: str = ORDER) -> list[Any]:
-    await chat.send("/new", user_id)
-    await chat.send(order, user_id)
-    for label in ("DE · Germany", "Seller-shipped (FBM)", "Damaged or defective", "German"):
-        await chat.press(label, user_id)
-    return await chat.press("Open the claim ▸", user_id)
+from tests.helpers import (
+    AGENT,
+    LEAD,
+    LEAD2,
+    ORDER,
+    alerts,
+    button_data,
+    open_claim,
+    stored_claim,
+    team,
+    team_claim,
+    texts,
+)
 
 
 def review_cards(calls: list[Any], chat_id: int) -> list[str]:
@@ -40,8 +29,7 @@ def review_cards(calls: list[Any], chat_id: int) -> list[str]:
 
 async def test_agent_submits_lead_approves_agent_marks_sent(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat)
-        opened = await open_claim_as(chat, AGENT)
+        opened = await team_claim(chat)
         assert "Submit for review" in str(opened[-1].params["reply_markup"])
         assert "Mark as sent" not in str(opened[-1].params["reply_markup"])
         assert any("A team lead reviews it before it goes out." in t for t in texts(opened))
@@ -49,8 +37,7 @@ async def test_agent_submits_lead_approves_agent_marks_sent(bot: Any) -> None:
         # Marking it sent before review is refused on the server, whatever the buttons say.
         draft = await chat.services.storage.drafts.latest(1, "inquiry")
         assert draft is not None
-        claim = await chat.services.storage.claims.get(1)
-        assert claim is not None
+        claim = await stored_claim(chat)
         forged = await chat.press_data(f"c:1:{claim.revision}:sent:{draft.id}", user_id=AGENT)
         assert alerts(forged) == [
             "A team lead has to approve this version first: submit it for review."
@@ -100,9 +87,7 @@ async def test_agent_submits_lead_approves_agent_marks_sent(bot: Any) -> None:
 
 async def test_two_leads_racing_on_one_draft_one_decision_wins(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat)
-        await open_claim_as(chat, AGENT)
-        await chat.press("📤 Submit for review", AGENT)
+        await team_claim(chat, submit=True)
         first = chat.last_keyboard(LEAD)
         second = chat.last_keyboard(LEAD2)
         approve = "r:1:ok"
@@ -135,9 +120,7 @@ async def test_two_leads_racing_on_one_draft_one_decision_wins(bot: Any) -> None
 
 async def test_approve_against_return_race_stores_exactly_one_decision(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat)
-        await open_claim_as(chat, AGENT)
-        await chat.press("📤 Submit for review", AGENT)
+        await team_claim(chat, submit=True)
         await chat.press("↩ Return", LEAD2)  # asks LEAD2 for a comment
         await chat.press("✓ Approve", LEAD)
         late = await chat.send("Please be warmer.", LEAD2)
@@ -150,9 +133,7 @@ async def test_approve_against_return_race_stores_exactly_one_decision(bot: Any)
 
 async def test_returned_draft_is_edited_resubmitted_and_approved(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
-        await chat.press("📤 Submit for review", AGENT)
+        await team_claim(chat, leads=(LEAD,), submit=True)
         await chat.press("↩ Return", LEAD)
         returned = await chat.send("Mention the replacement we can send.", LEAD)
         assert texts(returned, LEAD) == ["Returned to Anna with your comment."]
@@ -198,9 +179,7 @@ async def test_returned_draft_is_edited_resubmitted_and_approved(bot: Any) -> No
 
 async def test_lead_corrects_the_text_and_approves_the_correction(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
-        await chat.press("📤 Submit for review", AGENT)
+        await team_claim(chat, leads=(LEAD,), submit=True)
         asked = await chat.press("✎ Edit", LEAD)
         draft = await chat.services.storage.drafts.latest(1, "inquiry")
         assert draft is not None
@@ -224,8 +203,7 @@ async def test_lead_corrects_the_text_and_approves_the_correction(bot: Any) -> N
 
 async def test_a_blocked_draft_cannot_be_approved(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
+        await team_claim(chat, leads=(LEAD,))
         await chat.press("✎ Edit", AGENT)
         # An e-mail address in a message to a buyer breaks Amazon's rules.
         blocked = f"Hallo, schreiben Sie uns zu Bestellung {ORDER} an service@acme-home.de."
@@ -252,7 +230,7 @@ async def test_review_off_lets_agents_mark_sent_and_admin_switches_it(bot: Any) 
         switched = await chat.press("Turn review off")
         assert alerts(switched) == ["Saved."]
         assert "Review of agents' drafts by a team lead: off" in switched[-1].params["text"]
-        opened = await open_claim_as(chat, AGENT)
+        opened = await open_claim(chat, AGENT)
         assert "Mark as sent" in str(opened[-1].params["reply_markup"])
         assert "Submit for review" not in str(opened[-1].params["reply_markup"])
         sent = await chat.press("✓ Mark as sent", AGENT)
@@ -268,7 +246,7 @@ async def test_review_off_lets_agents_mark_sent_and_admin_switches_it(bot: Any) 
 async def test_leads_and_admins_send_their_own_drafts_without_review(bot: Any) -> None:
     async with bot() as chat:
         await team(chat, leads=(LEAD,))
-        opened = await open_claim_as(chat, LEAD)
+        opened = await open_claim(chat, LEAD)
         assert "Mark as sent" in str(opened[-1].params["reply_markup"])
         sent = await chat.press("✓ Mark as sent", LEAD)
         assert any(t.startswith("Marked as sent") for t in texts(sent, LEAD))
@@ -277,9 +255,9 @@ async def test_leads_and_admins_send_their_own_drafts_without_review(bot: Any) -
 async def test_queue_lists_pending_reviews_most_urgent_first(bot: Any, clock: Any) -> None:
     async with bot() as chat:
         await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT, "303-0000001-0000001")
+        await open_claim(chat, AGENT, order="303-0000001-0000001")
         clock.advance(hours=5)
-        await open_claim_as(chat, AGENT, "303-0000002-0000002")
+        await open_claim(chat, AGENT, order="303-0000002-0000002")
         # Submit the later claim first: the queue still puts the earlier deadline first.
         await chat.press("📤 Submit for review", AGENT)
         first_claim_draft = await chat.services.storage.drafts.latest(1, "inquiry")
@@ -303,9 +281,7 @@ async def test_queue_lists_pending_reviews_most_urgent_first(bot: Any, clock: An
 
 async def test_resubmitting_a_new_version_supersedes_the_old_review_card(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
-        await chat.press("📤 Submit for review", AGENT)
+        await team_claim(chat, leads=(LEAD,), submit=True)
         old_card = chat.last_keyboard(LEAD)
         await chat.press("✎ Edit", AGENT)
         draft = await chat.services.storage.drafts.latest(1, "inquiry")
@@ -324,9 +300,7 @@ async def test_a_lead_restarted_mid_return_finishes_it(bot: Any) -> None:
     """The question a review asked (the comment) is in the database: it outlives a restart,
     and so do the review and where its cards are."""
     async with bot() as chat:
-        await team(chat, leads=(LEAD, LEAD2))
-        await open_claim_as(chat, AGENT)
-        await chat.press("📤 Submit for review", AGENT)
+        await team_claim(chat, leads=(LEAD, LEAD2), submit=True)
         await chat.press("↩ Return", LEAD)
         api = chat.api
     async with bot(api=api) as chat:
@@ -345,9 +319,7 @@ async def test_a_lead_restarted_mid_return_finishes_it(bot: Any) -> None:
 async def test_review_cards_go_to_the_leads_group_when_one_is_set(bot: Any, settings: Any) -> None:
     group = -1001234567890
     async with bot(settings_=replace(settings, leads_chat=group)) as chat:
-        await team(chat)
-        await open_claim_as(chat, AGENT)
-        submitted = await chat.press("📤 Submit for review", AGENT)
+        submitted = await team_claim(chat, submit=True)
         assert review_cards(submitted, LEAD) == []
         assert review_cards(submitted, LEAD2) == []
         (card,) = review_cards(submitted, group)
@@ -376,7 +348,7 @@ async def test_each_lead_reads_the_card_in_their_own_language(bot: Any) -> None:
     async with bot() as chat:
         await team(chat)
         await chat.send("/start", LEAD2, language_code="zh-hans")  # their Telegram is Chinese
-        await open_claim_as(chat, AGENT)
+        await open_claim(chat, AGENT)
         submitted = await chat.press("📤 Submit for review", AGENT)
         (english,) = review_cards(submitted, LEAD)
         (chinese,) = [t for t in texts(submitted, LEAD2) if t.startswith("📝 ")]
@@ -397,8 +369,7 @@ async def test_submitting_an_approved_version_again_repeats_the_approval(bot: An
     """The approval notice can be lost (the bot stopped between the lead's decision and the
     message). Pressing Submit again brings it back instead of a second review."""
     async with bot() as chat:
-        await team(chat)
-        await open_claim_as(chat, AGENT)
+        await team_claim(chat)
         submit = chat.keyboards(AGENT)[0]
         data = button_data(submit, ":submit:")
         await chat.press_data(data, submit, AGENT)

@@ -9,26 +9,22 @@ import pytest
 from bot.domain.people import NotAllowedError, Role
 from bot.services.people import PeopleError
 from bot.services.review import ReviewDecidedError, ReviewError
-from bot.storage import ReviewStatus, User
-from tests.conftest import ADMIN, Chat
-from tests.test_review import AGENT, LEAD, LEAD2, open_claim_as, team
-
-
-async def person(chat: Chat, user_id: int) -> User:
-    found = await chat.services.storage.users.get(user_id)
-    assert found is not None
-    return found
-
-
-async def submitted(chat: Chat) -> None:
-    await team(chat)
-    await open_claim_as(chat, AGENT)
-    await chat.press("📤 Submit for review", AGENT)
+from bot.storage import ReviewStatus
+from tests.helpers import (
+    ADMIN,
+    AGENT,
+    LEAD,
+    LEAD2,
+    close_as_withdrawn,
+    person,
+    team,
+    team_claim,
+)
 
 
 async def test_only_reviewers_decide(bot: Any) -> None:
     async with bot() as chat:
-        await submitted(chat)
+        await team_claim(chat, submit=True)
         reviews = chat.services.reviews
         agent = await person(chat, AGENT)
         with pytest.raises(NotAllowedError):
@@ -44,7 +40,7 @@ async def test_only_reviewers_decide(bot: Any) -> None:
 
 async def test_a_decided_review_cannot_be_decided_again(bot: Any) -> None:
     async with bot() as chat:
-        await submitted(chat)
+        await team_claim(chat, submit=True)
         reviews = chat.services.reviews
         await reviews.approve(1, await person(chat, LEAD))
         for attempt in (
@@ -63,7 +59,7 @@ async def test_a_decided_review_cannot_be_decided_again(bot: Any) -> None:
 
 async def test_review_texts_are_checked(bot: Any) -> None:
     async with bot() as chat:
-        await submitted(chat)
+        await team_claim(chat, submit=True)
         lead = await person(chat, LEAD)
         reviews = chat.services.reviews
         for call, reason in (
@@ -80,11 +76,9 @@ async def test_review_texts_are_checked(bot: Any) -> None:
 
 async def test_closed_claims_have_nothing_to_review(bot: Any) -> None:
     async with bot() as chat:
-        await submitted(chat)
+        await team_claim(chat, submit=True)
         await chat.press("◂ Back to the claim", AGENT)
-        await chat.press("Outcome", AGENT)
-        await chat.press("Withdrawn by the buyer", AGENT)
-        await chat.press("✓ Confirm", AGENT)
+        await close_as_withdrawn(chat, AGENT)
         with pytest.raises(ReviewError) as raised:
             await chat.services.reviews.approve(1, await person(chat, LEAD))
         assert raised.value.reason == "closed"

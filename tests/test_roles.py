@@ -9,12 +9,21 @@ from typing import Any
 import pytest
 
 from bot.domain.people import Permission, Role, allowed, needs_review, parse_user_id
-from tests.conftest import ADMIN, Chat, alerts, texts
-from tests.test_review import AGENT, LEAD, open_claim_as, team
+from tests.helpers import (
+    ADMIN,
+    AGENT,
+    LEAD,
+    ORDER,
+    alerts,
+    old_screen,
+    person,
+    stored_claim,
+    team_claim,
+    texts,
+)
 
 STRANGER = 777
 OTHER_AGENT = 61
-ORDER = "303-1234567-7654321"
 DENIED = "Your role does not allow that. Ask your team's admin if you need it."
 INVALID = "That button is not valid any more."
 PEOPLE = {"admin": ADMIN, "lead": LEAD, "agent": AGENT, "unknown": STRANGER}
@@ -34,13 +43,6 @@ def test_permission_table() -> None:
     assert not needs_review(Role.AGENT, False)
     assert not needs_review(Role.LEAD, True)
     assert not needs_review(Role.ADMIN, True)
-
-
-async def _setup(chat: Chat) -> None:
-    """The team, and one claim of the agent's with a pending review (ids all 1)."""
-    await team(chat, leads=(LEAD,))
-    await open_claim_as(chat, AGENT)
-    await chat.press("📤 Submit for review", AGENT)
 
 
 # (command, who may use it); everyone else known gets DENIED, strangers the refusal.
@@ -63,7 +65,7 @@ ROLE_COMMANDS = [
 @pytest.mark.parametrize(("command", "who"), ROLE_COMMANDS, ids=[c for c, _ in ROLE_COMMANDS])
 async def test_commands_by_role(bot: Any, command: str, who: set[str]) -> None:
     async with bot() as chat:
-        await _setup(chat)
+        await team_claim(chat, leads=(LEAD,), submit=True)
         for role, user_id in PEOPLE.items():
             calls = await chat.send(command, user_id)
             # /export answers with a file, every other command with a message.
@@ -82,20 +84,14 @@ async def test_commands_by_role(bot: Any, command: str, who: set[str]) -> None:
 
 async def test_history_shows_the_agents_own_claim_and_hides_others(bot: Any) -> None:
     async with bot() as chat:
-        await _setup(chat)
-        await chat.services.people.add(await _admin(chat), OTHER_AGENT, Role.AGENT, "Other")
+        await team_claim(chat, leads=(LEAD,), submit=True)
+        await chat.services.people.add(await person(chat, ADMIN), OTHER_AGENT, Role.AGENT, "Other")
         own = texts(await chat.send(f"/history {ORDER}", AGENT))
         assert own[0].startswith(f"History of claim #1 · order {ORDER} · agent Anna")
         # Another agent: the same answer as for an order with no claim at all.
         for order in (ORDER, "999-9999999-9999999"):
             other = texts(await chat.send(f"/history {order}", OTHER_AGENT))
             assert other == ["No claim about that order that you can see."]
-
-
-async def _admin(chat: Chat) -> Any:
-    admin = await chat.services.storage.users.get(ADMIN)
-    assert admin is not None
-    return admin
 
 
 # (button data, who may press it). Ids: claim 1 and review 1 exist; all belong to the agent.
@@ -121,13 +117,12 @@ async def test_buttons_by_role(
 ) -> None:
     caplog.set_level(logging.WARNING)
     async with bot() as chat:
-        await _setup(chat)
-        claim = await chat.services.storage.claims.get(1)
-        assert claim is not None
+        await team_claim(chat, leads=(LEAD,), submit=True)
+        claim = await stored_claim(chat)
         pressed = data.format(rev=claim.revision)
         for role, user_id in PEOPLE.items():
             caplog.clear()
-            calls = await chat.press_data(pressed, _screen(user_id), user_id)
+            calls = await chat.press_data(pressed, old_screen(user_id), user_id)
             answers = alerts(calls)
             if role == "unknown":
                 assert [c.method for c in calls] == ["answerCallbackQuery"], role
@@ -147,17 +142,6 @@ async def test_buttons_by_role(
                 assert any(f"refused {_needed(pressed)}" in r.getMessage() for r in caplog.records)
 
 
-def _screen(user_id: int) -> dict[str, Any]:
-    """A message in the presser's own chat that the bot no longer has: a menu shown there
-    cannot be edited in place and comes as a new message, which the test can see."""
-    return {
-        "message_id": 10**6 + user_id,
-        "date": 0,
-        "chat": {"id": user_id, "type": "private"},
-        "text": "an old screen",
-    }
-
-
 def _needed(data: str) -> str:
     return {
         "l:": "see_team",
@@ -172,10 +156,9 @@ def _needed(data: str) -> str:
 
 async def test_another_agents_claim_looks_like_no_claim(bot: Any) -> None:
     async with bot() as chat:
-        await _setup(chat)
-        await chat.services.people.add(await _admin(chat), OTHER_AGENT, Role.AGENT, "Other")
-        claim = await chat.services.storage.claims.get(1)
-        assert claim is not None
+        await team_claim(chat, leads=(LEAD,), submit=True)
+        await chat.services.people.add(await person(chat, ADMIN), OTHER_AGENT, Role.AGENT, "Other")
+        claim = await stored_claim(chat)
         for data in (
             f"c:1:{claim.revision}:facts",
             f"c:1:{claim.revision}:close:withdrawn",
@@ -193,9 +176,9 @@ async def test_a_demoted_lead_loses_review_at_once(bot: Any) -> None:
     """Roles are read from the database on every update: a lead demoted while a review card
     is on their screen can no longer press it, nor finish a Return they had started."""
     async with bot() as chat:
-        await _setup(chat)
+        await team_claim(chat, leads=(LEAD,), submit=True)
         await chat.press("↩ Return", LEAD)
-        await chat.services.people.set_role(await _admin(chat), LEAD, Role.AGENT)
+        await chat.services.people.set_role(await person(chat, ADMIN), LEAD, Role.AGENT)
         typed = await chat.send("Please change the greeting.", LEAD)
         assert texts(typed) == [DENIED]
         pressed = await chat.press_data("r:1:ok", chat.last_keyboard(LEAD), LEAD)
@@ -208,15 +191,14 @@ async def test_a_demoted_lead_loses_review_at_once(bot: Any) -> None:
 
 async def test_in_a_group_only_review_buttons_work(bot: Any) -> None:
     async with bot() as chat:
-        await _setup(chat)
+        await team_claim(chat, leads=(LEAD,), submit=True)
         group = {"id": -100123, "type": "supergroup", "title": "Leads"}
         card = chat.last_keyboard(LEAD)
         in_group = {**card, "chat": group}
         calls = await chat.feed(chat.factory.callback(chat.user(LEAD), in_group, "r:1:open"))
         assert alerts(calls) == [None] or alerts(calls) == [""]
         assert any(c.method == "sendMessage" and int(c.params["chat_id"]) == LEAD for c in calls)
-        claim = await chat.services.storage.claims.get(1)
-        assert claim is not None
+        claim = await stored_claim(chat)
         refused = await chat.feed(
             chat.factory.callback(chat.user(LEAD), in_group, f"c:1:{claim.revision}:facts")
         )
@@ -230,7 +212,7 @@ async def test_in_a_group_only_review_buttons_work(bot: Any) -> None:
 
 async def test_a_lead_switches_claims_to_the_whole_team(bot: Any) -> None:
     async with bot() as chat:
-        await _setup(chat)
+        await team_claim(chat, leads=(LEAD,), submit=True)
         own = await chat.send("/claims", LEAD)
         assert texts(own) == ["You have no open claims. Send /new to open one."]
         assert chat.labels(LEAD)[-1] == "Whole team"

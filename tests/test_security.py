@@ -13,9 +13,17 @@ import pytest
 
 from bot.cli import log_handler
 from bot.settings import Secret, Settings
-from tests.conftest import ADMIN, alerts, texts
-from tests.test_history import full_journey
-from tests.test_review import AGENT, LEAD, ORDER, open_claim_as, team
+from tests.helpers import (
+    ADMIN,
+    AGENT,
+    LEAD,
+    ORDER,
+    alerts,
+    full_journey,
+    stored_claim,
+    team_claim,
+    texts,
+)
 
 TOKEN = "7340012345:AAH-very-secret-token-value_0123456789"
 BUYER_REPLY = "Das Gerät geht nach einer Minute aus."
@@ -126,9 +134,7 @@ async def test_forged_buttons_change_nothing(bot: Any) -> None:
     """Whatever an agent's client sends as button data, nothing outside their own rights
     happens: the review, the roles, the setting and the draft stay as they were."""
     async with bot() as chat:
-        await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
-        await chat.press("📤 Submit for review", AGENT)
+        await team_claim(chat, leads=(LEAD,), submit=True)
         storage = chat.services.storage
 
         async def state() -> tuple[Any, ...]:
@@ -156,15 +162,12 @@ async def test_forged_buttons_change_nothing(bot: Any) -> None:
 
 async def test_a_replayed_button_does_nothing_twice(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
+        await team_claim(chat, leads=(LEAD,))
         card_message = next(m for m in chat.keyboards(AGENT) if m["text"].startswith("Claim #"))
-        claim = await chat.services.storage.claims.get(1)
-        assert claim is not None
+        claim = await stored_claim(chat)
         press = f"c:1:{claim.revision}:next"
         await chat.press_data(press, card_message, AGENT)
-        moved = await chat.services.storage.claims.get(1)
-        assert moved is not None
+        moved = await stored_claim(chat)
         assert moved.revision == claim.revision + 1
         replay = await chat.press_data(press, card_message, AGENT)
         assert alerts(replay)[0] == "This claim has changed since. Here is its current card."
@@ -187,8 +190,7 @@ async def test_people_text_is_shown_verbatim_and_never_parsed(bot: Any) -> None:
     """No message is sent with a parse mode, so nothing needs escaping and nothing is
     escaped; user text is data for Jinja, never template source."""
     async with bot() as chat:
-        await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
+        await team_claim(chat, leads=(LEAD,))
         await chat.press("✎ Edit", AGENT)
         calls = await chat.send(MARKUP, AGENT)
         assert MARKUP in texts(calls)
@@ -216,8 +218,7 @@ async def test_people_text_is_shown_verbatim_and_never_parsed(bot: Any) -> None:
 
 async def test_unknown_people_learn_nothing_from_any_button(bot: Any) -> None:
     async with bot() as chat:
-        await team(chat, leads=(LEAD,))
-        await open_claim_as(chat, AGENT)
+        await team_claim(chat, leads=(LEAD,))
         for data in ("c:1:1:facts", "r:1:open", "u:list", "h:1:csv", "q:0", "s:show", "l:t:0"):
             calls = await chat.press_data(data, chat.last_keyboard(AGENT), 999)
             assert [c.method for c in calls] == ["answerCallbackQuery"]

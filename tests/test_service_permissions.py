@@ -19,8 +19,7 @@ from bot.domain.drafts import DraftKind
 from bot.domain.people import NotAllowedError, Role
 from bot.handlers.context import Services
 from bot.storage import User
-from tests.conftest import ADMIN, Chat
-from tests.test_review import AGENT, LEAD, open_claim_as, team
+from tests.helpers import ADMIN, AGENT, LEAD, Chat, open_claim, team
 
 OTHER_AGENT = 61
 
@@ -40,7 +39,7 @@ Call = Callable[[Scene, User], Awaitable[object]]
 
 async def _scene(chat: Chat) -> Scene:
     await team(chat)
-    await open_claim_as(chat, AGENT)
+    await open_claim(chat, AGENT)
     await chat.press("📤 Submit for review", AGENT)
     services = chat.services
     admin = await services.storage.users.get(ADMIN)

@@ -19,8 +19,7 @@ from bot.domain.stats import Period, PeriodError, mondays, parse_period
 from bot.settings import Settings
 from bot.storage import Storage, rollup
 from bot.views.chart import PALETTE
-from tests.conftest import START, Chat, alerts, texts
-from tests.test_review import AGENT, LEAD, team
+from tests.helpers import AGENT, LEAD, START, Chat, alerts, team, texts
 
 H = timedelta(hours=1)
 

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from bot.domain.fields import FieldError, parse_store_text
-from tests.conftest import ADMIN, alerts, texts
-from tests.test_review import AGENT, LEAD, open_claim_as, team
+from tests.helpers import ADMIN, LEAD, alerts, team_claim, texts
 
 
 async def test_admin_renames_the_store_and_new_drafts_use_it(bot: Any) -> None:
@@ -28,8 +27,7 @@ async def test_admin_renames_the_store_and_new_drafts_use_it(bot: Any) -> None:
         assert "Store name: Acme Haus & Garten" in texts(saved)[1]
         api = chat.api
     async with bot(api=api) as chat:  # restart: the change is in the database
-        await team(chat, leads=(LEAD,))
-        opened = await open_claim_as(chat, AGENT)
+        opened = await team_claim(chat, leads=(LEAD,))
         body = texts(opened)[-2]
         assert body.endswith("Ihr Team von Acme Haus & Garten")
         await chat.send("/settings")
