@@ -9,7 +9,7 @@ from telegram import Update
 
 from bot.domain.people import Permission
 from bot.handlers.access import can, permitted, pressed
-from bot.handlers.claims import load_or_refuse, show_card
+from bot.handlers.card import load_or_refuse, show_card
 from bot.handlers.common import answer_button, show
 from bot.handlers.context import ClaimContext
 from bot.views import card as views

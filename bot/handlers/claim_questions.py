@@ -20,7 +20,8 @@ from bot.domain.fields import FieldError
 from bot.domain.journey import EVIDENCE_FACT
 from bot.domain.questions import PendingQuestion, QuestionKind
 from bot.handlers import questions
-from bot.handlers.claims import prepare, send_draft, show_card
+from bot.handlers.card import show_card
+from bot.handlers.claim_drafts import prepare, send_draft
 from bot.handlers.common import markup, send, show
 from bot.handlers.context import ClaimContext
 from bot.storage import StaleClaimError

@@ -1,4 +1,5 @@
-"""/claims, the claim card and every button on it, and the typed answers the card asks for.
+"""The claim card's buttons (its drafts' are in claim_drafts.py, its typed answers in
+claim_questions.py).
 
 Each button is parsed against a closed grammar (bot/views/buttons.py), then the claim is loaded
 for the person pressing (someone else's claim looks exactly like a missing one), then its
@@ -9,52 +10,31 @@ The work itself happens in bot/services/journey.py.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Final
 
 from telegram import Update
 
 from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Reason
-from bot.domain.drafts import DraftKind
 from bot.domain.errors import (
-    AlreadySentError,
-    ClaimNotFoundError,
     InvalidChoiceError,
     MissingFactError,
-    NeedsApprovalError,
-    NotLatestVersionError,
-    RefundGuardError,
 )
 from bot.domain.fields import EDITABLE
 from bot.domain.journey import next_step, previous_step
 from bot.domain.people import NotAllowedError
-from bot.domain.questions import PendingQuestion, QuestionKind, fact_question
-from bot.drafting.renderer import DraftFactsError
-from bot.handlers import questions, review
+from bot.domain.questions import QuestionKind, fact_question
+from bot.handlers import questions
 from bot.handlers.access import pressed, refuse_button
-from bot.handlers.common import answer_button, close_keyboard, markup, send, show
+from bot.handlers.card import ask_about, load_or_refuse, show_card
+from bot.handlers.claim_drafts import DRAFT_ACTIONS, Action
+from bot.handlers.common import answer_button, show
 from bot.handlers.context import ClaimContext
 from bot.handlers.history import show_history
-from bot.services.journey import PreparedDraft
 from bot.storage import StaleClaimError
 from bot.views import card as views
-from bot.views.buttons import choice, parse_claim_button, row_id
+from bot.views.buttons import choice, parse_claim_button
 
 log = logging.getLogger(__name__)
-
-Action = Callable[[Update, ClaimContext, Claim, str | None], Awaitable[None]]
-
-
-async def show_card(
-    update: Update, context: ClaimContext, claim: Claim, *, replace_pressed: bool = True
-) -> None:
-    now = context.services.clock()
-    await show(
-        update,
-        views.card_text(context.tr, claim, now),
-        views.card_keyboard(context.tr, claim, now),
-        replace_pressed=replace_pressed,
-    )
 
 
 # --- Claim buttons ---------------------------------------------------------------------------
@@ -88,16 +68,6 @@ async def claim_button(update: Update, context: ClaimContext) -> None:
         await refuse_button(update, context)
 
 
-async def load_or_refuse(update: Update, context: ClaimContext, claim_id: int) -> Claim | None:
-    """The claim, or None after refusing the button: a claim that does not exist and one the
-    person may not see get the same answer."""
-    try:
-        return await context.services.journey.load(claim_id, context.require_actor())
-    except ClaimNotFoundError:
-        await refuse_button(update, context)
-        return None
-
-
 async def _stale(update: Update, context: ClaimContext, claim: Claim) -> None:
     """A button of an older revision of the card (a replay, or simply an old message):
     nothing happens; the person gets the current card."""
@@ -121,128 +91,6 @@ async def _card(update: Update, context: ClaimContext, claim: Claim, arg: str | 
     await show_card(update, context, claim, replace_pressed=arg != views.NEW_MESSAGE)
 
 
-async def _draft(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
-    await prepare(update, context, claim, choice(DraftKind, arg))
-
-
-async def _refund(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
-    await prepare(update, context, claim, DraftKind.REFUND, refund_confirmed=True)
-
-
-async def prepare(
-    update: Update,
-    context: ClaimContext,
-    claim: Claim,
-    kind: DraftKind,
-    *,
-    refund_confirmed: bool = False,
-) -> None:
-    journey = context.services.journey
-    try:
-        prepared = await journey.prepare(
-            claim, kind, context.require_actor(), refund_confirmed=refund_confirmed
-        )
-    except MissingFactError as missing:
-        await answer_button(update)
-        question, arg = fact_question(missing.field)
-        await _ask(update, context, claim, question, arg)
-        return
-    except RefundGuardError:
-        await answer_button(update)
-        text, rows = views.refund_guard(context.tr, claim)
-        await show(update, text, rows)
-        return
-    except DraftFactsError as error:
-        await answer_button(update, context.tr.gettext(error.msgid) % error.params, alert=True)
-        return
-    await answer_button(update)
-    await send_draft(update, context, prepared)
-
-
-async def send_draft(update: Update, context: ClaimContext, prepared: PreparedDraft) -> None:
-    """Header, then the text alone (one copy gesture), then what it says in the agent's own
-    language; the buttons go under the last message. With review on, an agent's draft offers
-    "Submit for review" instead of "Mark as sent" until a lead has approved it."""
-    services = context.services
-    actor = context.require_actor()
-    await review.refresh_copies(context, prepared.superseded)
-    draft = services.journey.preview(prepared, context.tr.language, actor)
-    preview = (draft.language, draft.text) if draft is not None else None
-    submit = await services.reviews.needs_review(actor) and not await services.reviews.is_approved(
-        prepared.record.id
-    )
-    header, body, preview_text, rows = views.draft_messages(
-        context.tr, prepared, preview=preview, submit=submit
-    )
-    await send(update, header)
-    if preview_text is None:
-        await send(update, body, markup(rows))
-        return
-    await send(update, body)
-    await send(update, preview_text, markup(rows))
-
-
-async def _explain(update: Update, text: str) -> None:
-    """Answer a draft button the journey refused for a reason the person can act on (a
-    newer version exists, approval is missing). Other refusals are not caught where this is
-    called: they go up, to be refused as an invalid button."""
-    await answer_button(update, text, alert=True)
-
-
-async def _sent(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
-    _ = context.tr.gettext
-    journey = context.services.journey
-    try:
-        fresh, record = await journey.mark_sent(claim, row_id(arg), context.require_actor())
-    except AlreadySentError:
-        # Pressed twice, or again after a restart lost the first answer: where it stands.
-        await answer_button(update, _("This message was already marked as sent."))
-        await close_keyboard(update)
-        await show_card(update, context, claim, replace_pressed=False)
-        return
-    except NotLatestVersionError:
-        await _explain(
-            update, _("There is a newer version of this message: mark that one as sent.")
-        )
-        return
-    except NeedsApprovalError:
-        await _explain(
-            update, _("A team lead has to approve this version first: submit it for review.")
-        )
-        return
-    await answer_button(update, _("Marked as sent."))
-    await close_keyboard(update)
-    await send(update, views.sent_note(context.tr, record))
-    await show_card(update, context, fresh, replace_pressed=False)
-
-
-async def _edit(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
-    draft_id = row_id(arg)
-    try:
-        await context.services.journey.newest_version(claim, draft_id)
-    except NotLatestVersionError:
-        await _explain(
-            update, context.tr.gettext("There is a newer version of this message: edit that one.")
-        )
-        return
-    await answer_button(update)
-    await _ask(update, context, claim, QuestionKind.DRAFT_EDIT, draft_id=draft_id)
-
-
-async def _ask(
-    update: Update,
-    context: ClaimContext,
-    claim: Claim,
-    kind: QuestionKind,
-    arg: str | None = None,
-    *,
-    draft_id: int | None = None,
-) -> None:
-    """A typed answer about the claim (bot/handlers/claim_questions.py takes it)."""
-    pending = PendingQuestion.about(claim, context.require_actor().id, kind, arg, draft_id=draft_id)
-    await questions.ask(update, context, pending)
-
-
 async def _move(update: Update, context: ClaimContext, claim: Claim, target: str | None) -> None:
     if target is None:
         raise InvalidChoiceError("no step")  # next at the last step, back at the first
@@ -261,7 +109,7 @@ async def _back(update: Update, context: ClaimContext, claim: Claim, _arg: str |
 
 async def _reply(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
     await answer_button(update)
-    await _ask(update, context, claim, QuestionKind.BUYER_REPLY)
+    await ask_about(update, context, claim, QuestionKind.BUYER_REPLY)
 
 
 async def _cause(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
@@ -273,7 +121,7 @@ async def _cause(update: Update, context: ClaimContext, claim: Claim, arg: str |
 
 async def _free(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
     await answer_button(update)
-    await _ask(update, context, claim, QuestionKind.FREE_TEXT)
+    await ask_about(update, context, claim, QuestionKind.FREE_TEXT)
 
 
 async def _facts(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
@@ -287,7 +135,7 @@ async def _fact(update: Update, context: ClaimContext, claim: Claim, arg: str | 
         raise InvalidChoiceError(arg)
     await answer_button(update)
     kind, name = fact_question(arg)
-    await _ask(update, context, claim, kind, name)
+    await ask_about(update, context, claim, kind, name)
 
 
 async def _basic(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
@@ -351,7 +199,7 @@ async def _evidence(update: Update, context: ClaimContext, claim: Claim, arg: st
         fresh = await context.services.journey.toggle_evidence(claim, item, context.require_actor())
     except MissingFactError:
         await answer_button(update)
-        await _ask(update, context, claim, QuestionKind.EVIDENCE, item.value)
+        await ask_about(update, context, claim, QuestionKind.EVIDENCE, item.value)
         return
     await answer_button(update)
     await show(update, *views.evidence_menu(context.tr, fresh))
@@ -380,25 +228,6 @@ async def _all(update: Update, context: ClaimContext, claim: Claim, _arg: str | 
     await show(update, *views.all_drafts_menu(context.tr, claim))
 
 
-async def _submit(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
-    try:
-        item, superseded = await context.services.reviews.submit(
-            claim, row_id(arg), context.require_actor()
-        )
-    except AlreadySentError:
-        await answer_button(
-            update, context.tr.gettext("This message was already marked as sent."), alert=True
-        )
-        return
-    except NotLatestVersionError:
-        await _explain(
-            update,
-            context.tr.gettext("There is a newer version of this message: submit that one."),
-        )
-        return
-    await review.submitted(update, context, item, superseded)
-
-
 async def _hist(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
     await answer_button(update)
     await show_history(update, context, claim.id)
@@ -417,11 +246,8 @@ async def _stop(update: Update, context: ClaimContext, claim: Claim, _arg: str |
 
 
 ACTIONS: Final[dict[str, Action]] = {
+    **DRAFT_ACTIONS,
     "card": _card,
-    "draft": _draft,
-    "refund": _refund,
-    "sent": _sent,
-    "edit": _edit,
     "next": _next,
     "back": _back,
     "reply": _reply,
@@ -439,7 +265,6 @@ ACTIONS: Final[dict[str, Action]] = {
     "ship": _ship,
     "lang": _lang,
     "stop": _stop,
-    "submit": _submit,
     "hist": _hist,
     "info": _info,
 }

@@ -20,19 +20,14 @@ from bot.domain.intake import OPTIONAL, UNREADABLE, IntakeAnswers, IntakeStep
 from bot.domain.marketplaces import BUYER_LANGUAGES, UnknownMarketplaceError, parse_marketplace
 from bot.domain.notices import looks_like_notice, parse_notice
 from bot.domain.orders import BAD_SHAPE, EMPTY, TOO_LONG, OrderIdError, parse_order_id
-from bot.domain.people import Permission
-from bot.domain.playbook import plan_for
 from bot.domain.questions import PendingQuestion, QuestionKind
+from bot.handlers import intake_open as opening
 from bot.handlers import questions
-from bot.handlers.access import can
-from bot.handlers.claims import send_draft, show_card
 from bot.handlers.common import answer_button, close_keyboard, markup, send
 from bot.handlers.context import ClaimContext
 from bot.handlers.fallback import stale_button
 from bot.handlers.start import cancel_outside
 from bot.i18n.locales import normalize_language
-from bot.services.claims import ClaimAlreadyOpenError, open_claim
-from bot.services.journey import PreparedDraft
 from bot.views import intake as views
 
 # Button data the intake answers: every question's prefix, and Back.
@@ -264,7 +259,7 @@ async def button(update: Update, context: ClaimContext) -> None:
         return
     answers = stored
     if answers.step is IntakeStep.OPENED and answers.claim_id is not None:
-        await _show_opened(update, context, answers.claim_id)
+        await opening.show_opened(update, context, answers.claim_id)
         return
     if data.startswith(views.BACK_BUTTON):
         await _back(update, context, answers, data.removeprefix(views.BACK_BUTTON))
@@ -317,7 +312,10 @@ async def _details_button(
     update: Update, context: ClaimContext, answers: IntakeAnswers, choice: str
 ) -> None:
     if choice == views.OPEN:
-        await _open(update, context, answers)
+        if answers.ready():
+            await opening.open_claim_of(update, context, answers)
+        else:
+            await _start_over(update, context)
         return
     if choice not in OPTIONAL:
         await answer_button(
@@ -348,94 +346,6 @@ async def _settle(update: Update, summary: str) -> None:
     if update.callback_query is not None:
         await answer_button(update)
         await close_keyboard(update, summary)
-
-
-# --- Opening -----------------------------------------------------------------------------------
-async def _open(update: Update, context: ClaimContext, answers: IntakeAnswers) -> None:
-    if not answers.ready():
-        await _start_over(update, context)
-        return
-    services = context.services
-    actor = context.require_actor()
-    facts, deadline = answers.to_claim()
-    try:
-        opened = await open_claim(
-            services.storage,
-            services.renderer,
-            services.journey.store,
-            actor=actor,
-            facts=facts,
-            now=services.clock(),
-            deadline=deadline,
-            intake=answers,
-        )
-    except ClaimAlreadyOpenError as already:
-        await services.storage.intakes.discard(actor.id)
-        await _already_open(update, context, facts.order_id, already)
-        return
-    await answer_button(update)
-    claim = opened.claim
-    text = views.opened(
-        context.tr, claim.id, claim.facts.order_id, dated_by_notice=answers.dated_by_notice
-    )
-    await send(update, text)
-    await show_card(update, context, claim, replace_pressed=False)
-    # Only now take the Open button away: had the messages failed, a press again shows the
-    # claim it opened (the intake row says so), not a second one.
-    await close_keyboard(update)
-    prepared = PreparedDraft(
-        claim, opened.draft_record, opened.findings, opened.draft.is_fallback, None
-    )
-    await send_draft(update, context, prepared)
-    await services.storage.intakes.discard(actor.id)
-
-
-async def _show_opened(update: Update, context: ClaimContext, claim_id: int) -> None:
-    """A button of an intake whose claim opened before the agent saw it: show that claim."""
-    actor = context.require_actor()
-    await context.services.storage.intakes.discard(actor.id)
-    claim = await context.services.storage.claims.get(claim_id)
-    if claim is None:  # pragma: no cover - claims are never deleted
-        await stale_button(update, context)
-        return
-    await _already_open(
-        update, context, claim.facts.order_id, ClaimAlreadyOpenError(claim.id, claim.agent_id)
-    )
-
-
-async def _already_open(
-    update: Update, context: ClaimContext, order_id: str, already: ClaimAlreadyOpenError
-) -> None:
-    """The order has an open claim: show it to whoever may work on it; anyone else only
-    learns that a colleague has it (not whose, not what it says)."""
-    _ = context.tr.gettext
-    await answer_button(update)
-    await close_keyboard(update)
-    actor = context.require_actor()
-    claim = await context.services.storage.claims.get(already.claim_id)
-    if claim is not None and (already.agent_id == actor.id or can(context, Permission.SEE_TEAM)):
-        await send(
-            update,
-            _("Order %(order_id)s already has an open claim, #%(number)s: here it is.")
-            % {"order_id": order_id, "number": claim.id},
-        )
-        await show_card(update, context, claim, replace_pressed=False)
-        if already.agent_id == actor.id and claim.revision == 1:
-            # Untouched since it was opened: most likely this very intake, pressed again after
-            # the bot stopped before its answer arrived. What the first press would have shown.
-            kind = plan_for(claim.facts.reason, claim.facts.fulfillment).first_draft
-            await send_draft(
-                update, context, await context.services.journey.prepare(claim, kind, actor)
-            )
-        return
-    await send(
-        update,
-        _(
-            "Order %(order_id)s already has an open claim, handled by a colleague. A team lead"
-            " can hand it to you."
-        )
-        % {"order_id": order_id},
-    )
 
 
 # --- Cancel ------------------------------------------------------------------------------------

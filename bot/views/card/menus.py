@@ -15,6 +15,7 @@ from bot.views.card.base import CHECK, Rows, labelled, quote
 from bot.views.card.base import button_data as _b
 from bot.views.card.text import odr_line
 from bot.views.labels import language_name
+from bot.views.prompts import never_mind
 
 
 # --- Outcome -----------------------------------------------------------------------------------
@@ -179,4 +180,4 @@ def input_prompt(
     text = _("Claim #%(number)s: %(prompt)s") % {"number": claim.id, "prompt": text}
     if hint:
         text = f"{hint}\n\n{text}"
-    return text, [[("✕ " + _("Never mind"), _b(claim, "stop"))]]
+    return text, [never_mind(tr, _b(claim, "stop"))]

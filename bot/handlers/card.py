@@ -1,0 +1,51 @@
+"""What every claim screen handler shares: showing the card, loading a claim for the person
+pressing (or refusing the button), and asking a typed answer about the claim."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.domain.claims import Claim
+from bot.domain.errors import ClaimNotFoundError
+from bot.domain.questions import PendingQuestion, QuestionKind
+from bot.handlers import questions
+from bot.handlers.access import refuse_button
+from bot.handlers.common import show
+from bot.handlers.context import ClaimContext
+from bot.views import card as views
+
+
+async def show_card(
+    update: Update, context: ClaimContext, claim: Claim, *, replace_pressed: bool = True
+) -> None:
+    now = context.services.clock()
+    await show(
+        update,
+        views.card_text(context.tr, claim, now),
+        views.card_keyboard(context.tr, claim, now),
+        replace_pressed=replace_pressed,
+    )
+
+
+async def load_or_refuse(update: Update, context: ClaimContext, claim_id: int) -> Claim | None:
+    """The claim, or None after refusing the button: a claim that does not exist and one the
+    person may not see get the same answer."""
+    try:
+        return await context.services.journey.load(claim_id, context.require_actor())
+    except ClaimNotFoundError:
+        await refuse_button(update, context)
+        return None
+
+
+async def ask_about(
+    update: Update,
+    context: ClaimContext,
+    claim: Claim,
+    kind: QuestionKind,
+    arg: str | None = None,
+    *,
+    draft_id: int | None = None,
+) -> None:
+    """A typed answer about the claim (bot/handlers/claim_questions.py takes it)."""
+    pending = PendingQuestion.about(claim, context.require_actor().id, kind, arg, draft_id=draft_id)
+    await questions.ask(update, context, pending)

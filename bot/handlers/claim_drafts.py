@@ -1,0 +1,166 @@
+"""A claim's drafts in the chat: preparing one (or asking for the fact it needs), showing it
+to copy, and its buttons: mark as sent, edit, submit for review."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+from telegram import Update
+
+from bot.domain.claims import Claim
+from bot.domain.drafts import DraftKind
+from bot.domain.errors import (
+    AlreadySentError,
+    MissingFactError,
+    NeedsApprovalError,
+    NotLatestVersionError,
+    RefundGuardError,
+)
+from bot.domain.questions import QuestionKind, fact_question
+from bot.drafting.renderer import DraftFactsError
+from bot.handlers import review
+from bot.handlers.card import ask_about, show_card
+from bot.handlers.common import answer_button, close_keyboard, markup, send, show
+from bot.handlers.context import ClaimContext
+from bot.services.journey import PreparedDraft
+from bot.views import card as views
+from bot.views.buttons import choice, row_id
+
+Action = Callable[[Update, ClaimContext, Claim, str | None], Awaitable[None]]
+
+
+async def _draft(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    await prepare(update, context, claim, choice(DraftKind, arg))
+
+
+async def _refund(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
+    await prepare(update, context, claim, DraftKind.REFUND, refund_confirmed=True)
+
+
+async def prepare(
+    update: Update,
+    context: ClaimContext,
+    claim: Claim,
+    kind: DraftKind,
+    *,
+    refund_confirmed: bool = False,
+) -> None:
+    journey = context.services.journey
+    try:
+        prepared = await journey.prepare(
+            claim, kind, context.require_actor(), refund_confirmed=refund_confirmed
+        )
+    except MissingFactError as missing:
+        await answer_button(update)
+        question, arg = fact_question(missing.field)
+        await ask_about(update, context, claim, question, arg)
+        return
+    except RefundGuardError:
+        await answer_button(update)
+        text, rows = views.refund_guard(context.tr, claim)
+        await show(update, text, rows)
+        return
+    except DraftFactsError as error:
+        await answer_button(update, context.tr.gettext(error.msgid) % error.params, alert=True)
+        return
+    await answer_button(update)
+    await send_draft(update, context, prepared)
+
+
+async def send_draft(update: Update, context: ClaimContext, prepared: PreparedDraft) -> None:
+    """Header, then the text alone (one copy gesture), then what it says in the agent's own
+    language; the buttons go under the last message. With review on, an agent's draft offers
+    "Submit for review" instead of "Mark as sent" until a lead has approved it."""
+    services = context.services
+    actor = context.require_actor()
+    await review.refresh_copies(context, prepared.superseded)
+    draft = services.journey.preview(prepared, context.tr.language, actor)
+    preview = (draft.language, draft.text) if draft is not None else None
+    submit = await services.reviews.needs_review(actor) and not await services.reviews.is_approved(
+        prepared.record.id
+    )
+    header, body, preview_text, rows = views.draft_messages(
+        context.tr, prepared, preview=preview, submit=submit
+    )
+    await send(update, header)
+    if preview_text is None:
+        await send(update, body, markup(rows))
+        return
+    await send(update, body)
+    await send(update, preview_text, markup(rows))
+
+
+async def _explain(update: Update, text: str) -> None:
+    """Answer a draft button the journey refused for a reason the person can act on (a
+    newer version exists, approval is missing). Other refusals are not caught where this is
+    called: they go up, to be refused as an invalid button."""
+    await answer_button(update, text, alert=True)
+
+
+async def _sent(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    _ = context.tr.gettext
+    journey = context.services.journey
+    try:
+        fresh, record = await journey.mark_sent(claim, row_id(arg), context.require_actor())
+    except AlreadySentError:
+        # Pressed twice, or again after a restart lost the first answer: where it stands.
+        await answer_button(update, _("This message was already marked as sent."))
+        await close_keyboard(update)
+        await show_card(update, context, claim, replace_pressed=False)
+        return
+    except NotLatestVersionError:
+        await _explain(
+            update, _("There is a newer version of this message: mark that one as sent.")
+        )
+        return
+    except NeedsApprovalError:
+        await _explain(
+            update, _("A team lead has to approve this version first: submit it for review.")
+        )
+        return
+    await answer_button(update, _("Marked as sent."))
+    await close_keyboard(update)
+    await send(update, views.sent_note(context.tr, record))
+    await show_card(update, context, fresh, replace_pressed=False)
+
+
+async def _edit(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    draft_id = row_id(arg)
+    try:
+        await context.services.journey.newest_version(claim, draft_id)
+    except NotLatestVersionError:
+        await _explain(
+            update, context.tr.gettext("There is a newer version of this message: edit that one.")
+        )
+        return
+    await answer_button(update)
+    await ask_about(update, context, claim, QuestionKind.DRAFT_EDIT, draft_id=draft_id)
+
+
+async def _submit(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    try:
+        item, superseded = await context.services.reviews.submit(
+            claim, row_id(arg), context.require_actor()
+        )
+    except AlreadySentError:
+        await answer_button(
+            update, context.tr.gettext("This message was already marked as sent."), alert=True
+        )
+        return
+    except NotLatestVersionError:
+        await _explain(
+            update,
+            context.tr.gettext("There is a newer version of this message: submit that one."),
+        )
+        return
+    await review.submitted(update, context, item, superseded)
+
+
+DRAFT_ACTIONS: Final[dict[str, Action]] = {
+    "draft": _draft,
+    "refund": _refund,
+    "sent": _sent,
+    "edit": _edit,
+    "submit": _submit,
+}
