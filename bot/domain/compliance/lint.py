@@ -1,0 +1,215 @@
+"""The lint itself: every rule over a text, one Aho-Corasick pass for the phrases, and the
+findings in the order an agent should read them.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
+
+from bot.domain.compliance.patterns import (
+    AMAZON_HOST,
+    DIGIT_RUN,
+    EMAIL_PATTERN,
+    EMOJI_PATTERN,
+    HTML_PATTERN,
+    NATIONAL_PHONE,
+    ORDER_ID_PATTERN,
+    PHONE_SHAPE,
+    PLACEHOLDER_MARKERS,
+    PLACEHOLDER_PATTERN,
+    SENTENCE_END,
+    URL_PATTERN,
+)
+from bot.domain.compliance.rules import MAX_LENGTH, RULES, Finding, Severity
+from bot.domain.compliance.words import LEXICON, detect_language
+
+
+def lint(text: str, *, language: str | None = None, order_id: str | None = None) -> list[Finding]:  # noqa: PLR0912 - a branch per rule
+    """Every finding for `text`, in rule order. `language` is the buyer's (enables the language
+    check); `order_id`, when given, must appear in the text."""
+    found: list[Finding] = []
+
+    def add(rule_id: str, excerpt: str) -> None:
+        rule = RULES[rule_id]
+        found.append(Finding(rule.id, rule.severity, rule.message, _short(excerpt)))
+
+    lowered = text.lower()
+    hits = LEXICON.scan(lowered)
+    ends = _sentence_ends(lowered) if hits else []
+    # The e-mail pattern is the slowest: run it only when an address is possible at all.
+    maybe_email = "@" in text or "＠" in text or "at]" in lowered or "at)" in lowered
+    if maybe_email and (email := EMAIL_PATTERN.search(text)):
+        add("email", email.group(0))
+    without_emails = EMAIL_PATTERN.sub(" ", text) if maybe_email else text
+    phone = _find_phone(without_emails, hits.get("phone", []) if not maybe_email else None)
+    if phone:
+        add("phone", phone)
+    if ("<" in text or "&" in text) and (match := HTML_PATTERN.search(text)):
+        add("html", match.group(0))
+    if link := _foreign_link(without_emails, lowered if not maybe_email else None):
+        add("link", link)
+    if not text.isascii() and (match := EMOJI_PATTERN.search(text)):
+        add("emoji", match.group(0))
+    if marketing := hits.get("marketing"):
+        add("marketing", _span(lowered, marketing[0]))
+    incentive, asked = _review_findings(lowered, hits, ends)
+    if incentive:
+        add("review_incentive", incentive)
+    if removal := _near(lowered, hits, "remove_action", "feedback_object", distance=40, ends=ends):
+        add("feedback_removal", removal)
+        # Something offered in the same sentence as the removal request is a review incentive.
+        if not incentive and (
+            bought := _near(lowered, hits, "incentive", "feedback_object", distance=160, ends=ends)
+        ):
+            add("review_incentive", bought)
+    if len(text) > MAX_LENGTH:
+        add("length", f"{len(text)} > {MAX_LENGTH}")
+    maybe_placeholder = any(marker in lowered for marker in PLACEHOLDER_MARKERS)
+    if maybe_placeholder and (match := PLACEHOLDER_PATTERN.search(text)):
+        add("placeholder", match.group(0))
+    if asked and not incentive:
+        add("review_request", asked)
+    if language is not None:
+        expected = "pt" if language == "pt_BR" else language.split("_", 1)[0]
+        detected = detect_language(text, lowered)
+        if detected is not None and detected != expected:
+            add("language", detected)
+    if (order_id is not None and not _mentions(text, order_id)) or (
+        order_id is None and not ORDER_ID_PATTERN.search(text)
+    ):
+        add("order_id", order_id or "")
+    if (gift := hits.get("gift_or_refund")) and _near(
+        lowered, hits, "withdraw_verb", "claim_noun", distance=60, ends=ends
+    ):
+        add("coupling", _span(lowered, gift[0]))
+    return found
+
+
+def has_block(findings: Iterable[Finding]) -> bool:
+    return any(f.severity is Severity.BLOCK for f in findings)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _span(text: str, span: tuple[int, int]) -> str:
+    return text[span[0] : span[1]]
+
+
+def _sentence_ends(lowered: str) -> list[int]:
+    """Positions where sentences end, to tell whether two phrases share one."""
+    return [m.start() for m in SENTENCE_END.finditer(lowered)]
+
+
+def _same_sentence(a: int, b: int, ends: list[int]) -> bool:
+    return bisect_left(ends, a) == bisect_left(ends, b)
+
+
+def _near(
+    lowered: str,
+    hits: dict[str, list[tuple[int, int]]],
+    first: str,
+    second: str,
+    *,
+    distance: int,
+    ends: list[int],
+) -> str | None:
+    """A phrase of list `first` within `distance` characters of one of `second`, in the same
+    sentence; the stretch of text from one to the other."""
+    for a_start, a_end in hits.get(first, ()):
+        for b_start, b_end in hits.get(second, ()):
+            if abs(a_start - b_start) <= distance and _same_sentence(a_start, b_start, ends):
+                return lowered[min(a_start, b_start) : max(a_end, b_end)]
+    return None
+
+
+def _review_findings(
+    lowered: str, hits: dict[str, list[tuple[int, int]]], ends: list[int]
+) -> tuple[str | None, str | None]:
+    """(the sentence tying an incentive to a review, a review request), each or None."""
+    asks = hits.get("review_ask", [])
+    if not asks:
+        return None, None
+    for ask in asks:
+        for incentive in hits.get("incentive", ()):
+            if _same_sentence(ask[0], incentive[0], ends):
+                index = bisect_left(ends, ask[0])
+                start = ends[index - 1] + 1 if index > 0 else 0
+                stop = ends[index] + 1 if index < len(ends) else len(lowered)
+                return lowered[start:stop].strip(), _span(lowered, ask)
+    return None, _span(lowered, asks[0])
+
+
+def _last_run(text: str) -> re.Match[str] | None:
+    runs = list(DIGIT_RUN.finditer(text))
+    return runs[-1] if runs else None
+
+
+def _find_phone(text: str, words: list[tuple[int, int]] | None) -> str | None:
+    """A phone number in `text`. `words`: where phone words stand in it (None: find them)."""
+    if ("+" in text or "(" in text) and (match := PHONE_SHAPE.search(text)):
+        return match.group(0)
+    if words is None:
+        words = LEXICON.scan(text.lower()).get("phone", [])
+    if not words:
+        return None
+    # With a phone word anywhere, a national number is a phone number wherever it stands
+    # ("サポートセンター（03-1234-5678）" can be far from "お電話").
+    for national in NATIONAL_PHONE.finditer(text):
+        count = sum(c.isdigit() for c in national.group(0))
+        if 9 <= count <= 12 and not ORDER_ID_PATTERN.fullmatch(national.group(0)):
+            return national.group(0)
+    for start, end in words:
+        # The number follows the word ("Tel. 030 1234567") or, in Turkish or Japanese word
+        # order, precedes it ("0212 123 45 67 numaralı telefondan").
+        after = text[end : end + 30]
+        before = text[max(0, start - 30) : start]
+        for window, digits in ((after, DIGIT_RUN.search(after)), (before, _last_run(before))):
+            if (
+                digits
+                and sum(c.isdigit() for c in digits.group(0)) >= 6
+                and not ORDER_ID_PATTERN.search(
+                    window[max(0, digits.start() - 1) : digits.end() + 1]
+                )
+            ):
+                return digits.group(0)
+    return None
+
+
+def _mentions(text: str, order_id: str) -> bool:
+    """`order_id` appears in `text` as a whole id (not inside a longer digit run)."""
+    start = text.find(order_id)
+    while start >= 0:
+        before = text[start - 1 : start]
+        after = text[start + len(order_id) : start + len(order_id) + 1]
+        if not before.isdigit() and not after.isdigit():
+            return True
+        start = text.find(order_id, start + 1)
+    return False
+
+
+def _has_dotted_word(text: str) -> bool:
+    """A dot between two word characters ("acme.com"), the shape of a bare domain."""
+    dot = text.find(".")
+    while dot >= 0:
+        if 0 < dot < len(text) - 1 and text[dot - 1].isalnum() and text[dot + 1].isalpha():
+            return True
+        dot = text.find(".", dot + 1)
+    return False
+
+
+def _foreign_link(text: str, lowered: str | None = None) -> str | None:
+    lowered = text.lower() if lowered is None else lowered
+    if not ("://" in text or "www" in lowered or _has_dotted_word(text)):
+        return None
+    for match in URL_PATTERN.finditer(text):
+        url = match.group(0).rstrip(".,;:!?")
+        host = re.sub(r"^(?:https?://)?", "", url, flags=re.IGNORECASE).split("/", 1)[0]
+        host = host.split(":", 1)[0].lower().removeprefix("www.")
+        if not AMAZON_HOST.match(host):
+            return url
+    return None
