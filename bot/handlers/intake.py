@@ -108,21 +108,7 @@ async def _typed(
         # the message is nobody's.
         await context.services.storage.intakes.discard(context.require_actor().id)
         return False
-    if step is IntakeStep.ORDER_ID:
-        await _order_id(update, context, answers, text)
-    elif step is IntakeStep.MARKETPLACE:
-        await _marketplace(update, context, answers, text, typed=True)
-    elif step is IntakeStep.FULFILLMENT:
-        await _fulfillment(update, context, answers, text)
-    elif step is IntakeStep.REASON:
-        await _reason(update, context, answers, None)
-    elif step is IntakeStep.LANGUAGE:
-        await _language(update, context, answers, text)
-    elif step is IntakeStep.DETAIL_VALUE:
-        await _detail_value(update, context, answers, text)
-    else:
-        hint = context.tr.gettext("Tap a button: add a detail, or open the claim.")
-        await _ask(update, context, answers, IntakeStep.DETAILS, hint)
+    await _answer(update, context, answers, step, text, typed=True)
     return True
 
 
@@ -266,7 +252,7 @@ async def button(update: Update, context: ClaimContext) -> None:
         return
     for prefix, step in views.BUTTON_STEPS.items():
         if data.startswith(prefix) and step is answers.step:
-            await _pressed(update, context, answers, step, data.removeprefix(prefix))
+            await _answer(update, context, answers, step, data.removeprefix(prefix), typed=False)
             return
     await answer_button(
         update, context.tr.gettext("That button belongs to an earlier question."), alert=True
@@ -275,19 +261,34 @@ async def button(update: Update, context: ClaimContext) -> None:
     await _ask(update, context, answers, current)
 
 
-async def _pressed(
-    update: Update, context: ClaimContext, answers: IntakeAnswers, step: IntakeStep, value: str
+async def _answer(
+    update: Update,
+    context: ClaimContext,
+    answers: IntakeAnswers,
+    step: IntakeStep,
+    value: str,
+    *,
+    typed: bool,
 ) -> None:
+    """The answer to `step`, typed or the value of its button."""
     if step is IntakeStep.ORDER_ID:
-        await _order_choice(update, context, answers, value)
+        if typed:
+            await _order_id(update, context, answers, value)
+        else:
+            await _order_choice(update, context, answers, value)
     elif step is IntakeStep.MARKETPLACE:
-        await _marketplace(update, context, answers, value, typed=False)
+        await _marketplace(update, context, answers, value, typed=typed)
     elif step is IntakeStep.FULFILLMENT:
         await _fulfillment(update, context, answers, value)
     elif step is IntakeStep.REASON:
-        await _reason(update, context, answers, value)
+        await _reason(update, context, answers, None if typed else value)
     elif step is IntakeStep.LANGUAGE:
         await _language(update, context, answers, value)
+    elif step is IntakeStep.DETAIL_VALUE:
+        await _detail_value(update, context, answers, value)
+    elif typed:
+        hint = context.tr.gettext("Tap a button: add a detail, or open the claim.")
+        await _ask(update, context, answers, IntakeStep.DETAILS, hint)
     else:
         await _details_button(update, context, answers, value)
 
