@@ -7,6 +7,7 @@ from typing import Final
 
 from telegram import Message, MessageOriginHiddenUser, MessageOriginUser, Update
 
+from bot.domain.errors import InvalidChoiceError
 from bot.domain.people import NotAllowedError, Permission, Role, parse_user_id
 from bot.domain.questions import PendingQuestion, QuestionKind
 from bot.handlers import questions
@@ -17,7 +18,7 @@ from bot.handlers.menu import set_personal_menu
 from bot.services.people import PeopleError
 from bot.storage import User
 from bot.views import people as views
-from bot.views.buttons import PeopleButton, parse_people_button
+from bot.views.buttons import PeopleButton, choice, parse_people_button, row_id
 from bot.views.labels import ROLES
 
 
@@ -68,7 +69,8 @@ async def people_button(update: Update, context: ClaimContext) -> None:
         await deny(update, context, Permission.MANAGE_PEOPLE)
     except PeopleError as error:
         await answer_button(update, _problem(context, error), alert=True)
-    except ValueError:
+    except InvalidChoiceError:
+        # A role or person no screen offers (forged, or an old button): refused quietly.
         await refuse_button(update, context)
 
 
@@ -80,7 +82,7 @@ async def _act(update: Update, context: ClaimContext, button: PeopleButton) -> N
     elif button.action == "add" and button.user_id is None:
         await _add(update, context, button.arg)
     elif button.user_id is None:
-        raise ValueError(button.action)
+        raise InvalidChoiceError(button.action)
     else:
         await PERSON_ACTIONS[button.action](update, context, button.user_id, button.arg)
 
@@ -91,7 +93,7 @@ async def _add(update: Update, context: ClaimContext, role_name: str | None) -> 
     if role_name is None:
         await show(update, *views.add_menu(context.tr))
         return
-    role = Role(role_name)
+    role = choice(Role, role_name)
     pending = PendingQuestion(context.require_actor().id, QuestionKind.PERSON_ADD, role.value)
     await questions.ask(update, context, pending)
 
@@ -111,14 +113,14 @@ async def _open(update: Update, context: ClaimContext, uid: int, _arg: str | Non
 
 async def _add_again(update: Update, context: ClaimContext, uid: int, arg: str | None) -> None:
     """A removed person, added again with their old role."""
-    person = await context.services.people.add(context.require_actor(), uid, Role(arg or ""))
+    person = await context.services.people.add(context.require_actor(), uid, choice(Role, arg))
     await answer_button(update, context.tr.gettext("Added."))
     await _menu(context, person)
     await _person(update, context, uid)
 
 
 async def _role(update: Update, context: ClaimContext, uid: int, arg: str | None) -> None:
-    person = await context.services.people.set_role(context.require_actor(), uid, Role(arg or ""))
+    person = await context.services.people.set_role(context.require_actor(), uid, choice(Role, arg))
     await answer_button(update, context.tr.gettext("Role changed."))
     await _menu(context, person)
     await _person(update, context, person.id)
@@ -146,7 +148,7 @@ async def _move(update: Update, context: ClaimContext, uid: int, _arg: str | Non
 
 
 async def _moved(update: Update, context: ClaimContext, uid: int, arg: str | None) -> None:
-    moved = await context.services.people.reassign(context.require_actor(), uid, int(arg or ""))
+    moved = await context.services.people.reassign(context.require_actor(), uid, row_id(arg))
     await answer_button(update)
     await send(update, context.tr.gettext("Claims handed on: %(count)s.") % {"count": len(moved)})
     await _person(update, context, uid)
