@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.claims import Cause, Claim, ClaimFacts, Fulfillment, Outcome, Reason, Stage
+from bot.domain.claims import Cause, Claim, ClaimFacts, Fulfillment, Outcome, Reason, Stage, StepId
 from bot.domain.drafts import DraftKind
 from bot.domain.fields import FieldError, parse_field
 from bot.domain.journey import (
@@ -38,7 +38,9 @@ def make(
     **changes: object,
 ) -> Claim:
     facts = ClaimFacts("303-1234567-7654321", "DE", fulfillment, reason, "de", NOW)
-    claim = Claim(1, 42, facts, Stage.CONTACTING_BUYER, NOW + timedelta(hours=72), NOW, step=step)
+    claim = Claim(
+        1, 42, facts, Stage.CONTACTING_BUYER, NOW + timedelta(hours=72), NOW, step=StepId(step)
+    )
     return replace(claim, **changes)  # type: ignore[arg-type]
 
 
@@ -108,7 +110,7 @@ def test_back_stops_at_step_two_and_next_at_the_last_step() -> None:
         # Every step has a stage, and a step a changed plan lacks falls back to the contact.
         for step in plan.steps:
             assert stage_of(step.id, None) is not Stage.CLOSED
-    odd = make(step="no_such_step")
+    odd = make(step="amazon_fulfilled")  # a step of another plan (the FBA one)
     assert next_step(odd) == "await_reply"
 
 

@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.domain.claims import Cause, Claim
+from bot.domain.claims import Cause, Claim, StepId
 from bot.domain.errors import InvalidChoiceError
-from bot.domain.playbook import StepId
 from bot.handlers import claims
 from bot.handlers.context import ClaimContext
 from bot.views.buttons import MAX_ROW_ID, choice, row_id

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.domain.claims import Claim, Evidence, Outcome
+from bot.domain.claims import Claim, Evidence, Outcome, StepId
 from bot.domain.drafts import DraftKind
 from bot.domain.people import NotAllowedError, Role
 from bot.handlers.context import Services
@@ -79,7 +79,7 @@ CLAIM_CHANGES: dict[str, Call] = {
     "mark_sent": lambda s, a: s.services.journey.mark_sent(s.claim, s.draft_id, a),
     "record_reply": lambda s, a: s.services.journey.record_reply(s.claim, "It broke.", a),
     "choose_cause": lambda s, a: s.services.journey.choose_cause(s.claim, None, a),
-    "move_to": lambda s, a: s.services.journey.move_to(s.claim, "await_reply", a),
+    "move_to": lambda s, a: s.services.journey.move_to(s.claim, StepId.AWAIT_REPLY, a),
     "set_fact": lambda s, a: s.services.journey.set_fact(s.claim, "buyer_name", "Max", a),
     "set_delay_cause": lambda s, a: s.services.journey.set_delay_cause(s.claim, "customs", a),
     "change_basics": lambda s, a: s.services.journey.change_basics(s.claim, a, language="en"),

@@ -25,6 +25,7 @@ from bot.domain.claims import (
     Outcome,
     Reason,
     Stage,
+    StepId,
 )
 from bot.domain.intake import IntakeAnswers, IntakeStep
 from bot.storage import (
@@ -421,7 +422,7 @@ async def test_a_claim_change_sets_its_fields_clears_with_none_and_moves_the_sta
             claim,
             later,
             ClaimChange(
-                step="await_reply",
+                step=StepId.AWAIT_REPLY,
                 cause=Cause.DELIVERY,
                 carrier="GLS",
                 extra={"buyer_reply": "Wo bleibt es?"},
@@ -444,7 +445,7 @@ async def test_a_claim_change_sets_its_fields_clears_with_none_and_moves_the_sta
     async with storage.db.transaction() as tx:
         await storage.claims.update(tx, changed, later, ClaimChange(cause=None, carrier=None))
         with pytest.raises(StaleClaimError):  # acted on a revision that is gone
-            await storage.claims.update(tx, changed, later, ClaimChange(step="contact_buyer"))
+            await storage.claims.update(tx, changed, later, ClaimChange(step=StepId.CONTACT_BUYER))
     cleared = await storage.claims.get(claim.id)
     assert cleared is not None
     assert (cleared.cause, cleared.facts.carrier, cleared.step) == (None, None, "await_reply")

@@ -84,6 +84,24 @@ class Evidence(StrEnum):
     CONTACT = "contact"  # the communication with the buyer so far
 
 
+class StepId(StrEnum):
+    """Every step any plan has. The values are stored (`claims.step`, audit events) and carried
+    in button data: never rename one."""
+
+    FIND_CAUSE = "find_cause"
+    CONTACT_BUYER = "contact_buyer"
+    AWAIT_REPLY = "await_reply"
+    HANDLE_PRODUCT = "handle_product"
+    EXPLAIN_DELIVERY = "explain_delivery"
+    CHECK_RETURN = "check_return"
+    REFUND_RETURN = "refund_return"
+    ACCEPT_RETURN = "accept_return"
+    REQUEST_WITHDRAWAL = "request_withdrawal"
+    RESPOND_TO_AMAZON = "respond_to_amazon"
+    AMAZON_FULFILLED = "amazon_fulfilled"
+    RECORD_OUTCOME = "record_outcome"
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimFacts:
     """What an agent knows about a claim at intake. Optional facts are `None` when unknown."""
@@ -112,7 +130,7 @@ class Claim:
     respond_by: datetime
     created_at: datetime
     outcome: Outcome | None = None
-    step: str = "contact_buyer"
+    step: StepId = StepId.CONTACT_BUYER
     revision: int = 1
     contacted_at: datetime | None = None
     last_contact_at: datetime | None = None
@@ -155,7 +173,7 @@ class ClaimChange:
     extra: dict[str, str] | Unset = UNSET
     # Where the claim stands.
     respond_by: datetime | Unset = UNSET
-    step: str | Unset = UNSET
+    step: StepId | Unset = UNSET
     contacted_at: datetime | Unset | None = UNSET
     last_contact_at: datetime | Unset | None = UNSET
     replied_at: datetime | Unset | None = UNSET

@@ -12,7 +12,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Stage
+from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Stage, StepId
 from bot.domain.deadlines import (
     APPEAL_WINDOW,
     BUYER_ANSWER_WINDOW,
@@ -22,7 +22,7 @@ from bot.domain.drafts import DraftKind
 from bot.domain.errors import JourneyError as JourneyError  # noqa: PLC0414 - its old home
 from bot.domain.fields import FIELDS
 from bot.domain.marketplaces import MARKETPLACES
-from bot.domain.playbook import Plan, Step, StepId, plan_for
+from bot.domain.playbook import Plan, Step, plan_for
 
 # The step a new claim starts at: its cause is known from intake, the buyer contact is next.
 FIRST_STEP: Final = StepId.CONTACT_BUYER
@@ -173,7 +173,7 @@ def step_after_sent(claim: Claim, kind: DraftKind) -> StepId:
     return following[0].id if following else step.id
 
 
-def step_after_reply(claim: Claim) -> str:
+def step_after_reply(claim: Claim) -> StepId:
     """The buyer answered: from waiting (or still contacting) on to acting on the answer.
     (Every plan ends with a step after the reply; the claim's own step is the formal fallback.)"""
     plan = plan_of(claim)

@@ -7,31 +7,12 @@ the draft kinds that apply. Texts are English msgids marked with `N_`; the chat 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from bot.domain.claims import Fulfillment, Reason, Stage
+from bot.domain.claims import Fulfillment, Reason, Stage, StepId
 from bot.domain.drafts import DraftKind
 from bot.domain.text import N_
-
-
-class StepId(StrEnum):
-    """Every step any plan has. The values are stored (`claims.step`, audit events) and carried
-    in button data: never rename one."""
-
-    FIND_CAUSE = "find_cause"
-    CONTACT_BUYER = "contact_buyer"
-    AWAIT_REPLY = "await_reply"
-    HANDLE_PRODUCT = "handle_product"
-    EXPLAIN_DELIVERY = "explain_delivery"
-    CHECK_RETURN = "check_return"
-    REFUND_RETURN = "refund_return"
-    ACCEPT_RETURN = "accept_return"
-    REQUEST_WITHDRAWAL = "request_withdrawal"
-    RESPOND_TO_AMAZON = "respond_to_amazon"
-    AMAZON_FULFILLED = "amazon_fulfilled"
-    RECORD_OUTCOME = "record_outcome"
 
 
 @dataclass(frozen=True, slots=True)

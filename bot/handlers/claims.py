@@ -14,7 +14,7 @@ from typing import Final
 
 from telegram import Update
 
-from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Reason
+from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Reason, StepId
 from bot.domain.errors import (
     InvalidChoiceError,
     MissingFactError,
@@ -91,7 +91,7 @@ async def _card(update: Update, context: ClaimContext, claim: Claim, arg: str | 
     await show_card(update, context, claim, replace_pressed=arg != views.NEW_MESSAGE)
 
 
-async def _move(update: Update, context: ClaimContext, claim: Claim, target: str | None) -> None:
+async def _move(update: Update, context: ClaimContext, claim: Claim, target: StepId | None) -> None:
     if target is None:
         raise InvalidChoiceError("no step")  # next at the last step, back at the first
     fresh = await context.services.journey.move_to(claim, target, context.require_actor())

@@ -18,6 +18,7 @@ from bot.domain.claims import (
     Fulfillment,
     Outcome,
     Reason,
+    StepId,
 )
 from bot.domain.errors import (
     ClaimNotFoundError,
@@ -92,7 +93,7 @@ class Journey(Drafting):
         )
 
     # --- Moving along the plan ---------------------------------------------------------------
-    async def move_to(self, claim: Claim, step_id: str, actor: User) -> Claim:
+    async def move_to(self, claim: Claim, step_id: StepId, actor: User) -> Claim:
         """Put the claim at `step_id`, which must be a step of its plan."""
         require_claim(actor, claim.agent_id)
         if step_id not in {step.id for step in plan_of(claim).steps}:

@@ -22,6 +22,7 @@ from bot.domain.claims import (
     Outcome,
     Reason,
     Stage,
+    StepId,
 )
 from bot.domain.journey import stage_of
 from bot.storage.database import Database
@@ -197,7 +198,7 @@ def claim_from_row(row: aiosqlite.Row) -> Claim:
         respond_by=parse_iso(row["respond_by"]),
         created_at=parse_iso(row["created_at"]),
         outcome=Outcome(row["outcome"]) if row["outcome"] is not None else None,
-        step=row["step"],
+        step=StepId(row["step"]),
         revision=row["revision"],
         contacted_at=maybe_time(row["contacted_at"]),
         last_contact_at=maybe_time(row["last_contact_at"]),

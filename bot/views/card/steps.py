@@ -14,7 +14,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Final
 
-from bot.domain.claims import Claim, Evidence
+from bot.domain.claims import Claim, Evidence, StepId
 from bot.domain.journey import (
     causes_for,
     current_step,
@@ -23,7 +23,6 @@ from bot.domain.journey import (
     needs_cause,
 )
 from bot.domain.marketplaces import MARKETPLACES
-from bot.domain.playbook import StepId
 from bot.i18n.translator import Translator
 from bot.views import labels
 from bot.views.card.base import Rows
