@@ -21,3 +21,7 @@ class DraftKind(StrEnum):
     @property
     def templated(self) -> bool:
         return self is not DraftKind.FREE
+
+
+# The kinds that offer the goodwill gift: they need to know what it is (never a "[GIFT]" gap).
+GIFT_KINDS = frozenset({DraftKind.DELIVERY_DELAY, DraftKind.GIFT_OFFER})

@@ -31,9 +31,10 @@ layer never branches on it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
+from bot.domain.compliance import Finding
 from bot.domain.text import N_
 
 
@@ -135,6 +136,18 @@ class ReviewBlockedError(JourneyError):
     approve it as it is."""
 
     reason = "blocked"
+
+
+class SendBlockedError(JourneyError):
+    """The draft breaks a blocking messaging rule: no one may mark it as sent, whatever their
+    role and whether review is on. `findings` are the blocking ones, for the chat to name."""
+
+    reason = "send_blocked"
+
+    def __init__(self, draft_id: int, findings: Sequence[Finding]) -> None:
+        super().__init__(draft_id)
+        self.draft_id = draft_id
+        self.findings = tuple(findings)
 
 
 class ClaimNotFoundError(LookupError):

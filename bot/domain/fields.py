@@ -77,6 +77,7 @@ FIELDS: Final = MappingProxyType(
             _f("contact_summary", FieldType.TEXT, 1000),
             _f("concession", FieldType.TEXT, 500),
             _f("proposal", FieldType.TEXT, 500),
+            _f("gift", FieldType.LINE, 120),
             _f("claim_amount", FieldType.AMOUNT, 20),
         )
     }
@@ -93,6 +94,7 @@ EDITABLE: Final = (
     "contact_summary",
     "concession",
     "proposal",
+    "gift",
 )
 DELAY_CAUSES: Final = ("carrier_delay", "customs", "weather", "address_issue", "lost", "stuck")
 

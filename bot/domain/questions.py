@@ -21,6 +21,7 @@ class QuestionKind(StrEnum):
     FACT = "fact"  # arg: the claim fact's name
     BUYER_REPLY = "buyer_reply"  # what the buyer answered, in the agent's words
     USAGE_STEPS = "usage_steps"  # the steps for the usage-help draft
+    GIFT = "gift"  # arg: the draft kind that offers it; the goodwill gift, then that draft
     DRAFT_EDIT = "edit"  # the agent's own version of a draft (draft_id)
     FREE_TEXT = "free"  # a message the agent writes from scratch
     EVIDENCE = "evidence"  # arg: the evidence item; the fact that ticks it
@@ -39,6 +40,7 @@ CLAIM_KINDS = frozenset(
         QuestionKind.FACT,
         QuestionKind.BUYER_REPLY,
         QuestionKind.USAGE_STEPS,
+        QuestionKind.GIFT,
         QuestionKind.DRAFT_EDIT,
         QuestionKind.FREE_TEXT,
         QuestionKind.EVIDENCE,
@@ -73,11 +75,14 @@ class PendingQuestion:
         return cls(user_id, kind, arg, claim.id, draft_id, claim.revision)
 
 
-def fact_question(name: str) -> tuple[QuestionKind, str | None]:
-    """The question that asks for the claim fact `name`: the buyer's reply and the usage
-    steps do more than store a fact (they move the claim on, or prepare the usage help)."""
+def fact_question(name: str, draft: str | None = None) -> tuple[QuestionKind, str | None]:
+    """The question that asks for the claim fact `name` (missing for the `draft` kind, when
+    one was being prepared): the buyer's reply, the usage steps and the gift do more than
+    store a fact (they move the claim on, or prepare the draft that needed them)."""
     if name == QuestionKind.BUYER_REPLY.value:
         return QuestionKind.BUYER_REPLY, None
     if name == QuestionKind.USAGE_STEPS.value:
         return QuestionKind.USAGE_STEPS, None
+    if name == QuestionKind.GIFT.value and draft is not None:
+        return QuestionKind.GIFT, draft
     return QuestionKind.FACT, name

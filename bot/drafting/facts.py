@@ -15,6 +15,7 @@ _EXTRA_FACTS = (
     "contact_summary",
     "concession",
     "proposal",
+    "gift",  # typed on the claim: stands in for the store's gift for the marketplace
 )
 
 
@@ -41,6 +42,8 @@ def draft_facts(
         **store_facts(store, facts.marketplace),
     }
     values.update({key: extra[key] for key in _EXTRA_FACTS if extra.get(key)})
+    if extra.get("gift"):
+        values["gift_value"] = None  # the store's value belongs to the store's gift
     amount = extra.get("refund_amount") or extra.get("claim_amount")
     if amount:
         values["refund_amount"] = amount

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Final
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.claims import Claim
 from bot.domain.drafts import DraftKind
@@ -16,6 +16,7 @@ from bot.domain.errors import (
     NeedsApprovalError,
     NotLatestVersionError,
     RefundGuardError,
+    SendBlockedError,
 )
 from bot.domain.questions import QuestionKind, fact_question
 from bot.drafting.renderer import DraftFactsError
@@ -53,7 +54,7 @@ async def prepare(
         )
     except MissingFactError as missing:
         await answer_button(update)
-        question, arg = fact_question(missing.field)
+        question, arg = fact_question(missing.field, kind.value)
         await ask_about(update, context, claim, question, arg)
         return
     except RefundGuardError:
@@ -119,10 +120,21 @@ async def _sent(update: Update, context: ClaimContext, claim: Claim, arg: str | 
             update, _("A team lead has to approve this version first: submit it for review.")
         )
         return
+    except SendBlockedError as blocked:
+        await _explain(update, _("It breaks a messaging rule: edit it before it can be sent."))
+        await send(update, *_blocked_screen(context, claim, blocked))
+        return
     await answer_button(update, _("Marked as sent."))
     await close_keyboard(update)
     await send(update, views.sent_note(context.tr, record))
     await show_card(update, context, fresh, replace_pressed=False)
+
+
+def _blocked_screen(
+    context: ClaimContext, claim: Claim, blocked: SendBlockedError
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    text, rows = views.send_blocked(context.tr, claim, blocked.draft_id, blocked.findings)
+    return text, markup(rows)
 
 
 async def _edit(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:

@@ -26,6 +26,7 @@ from bot.handlers.common import markup, send, show
 from bot.handlers.context import ClaimContext
 from bot.storage import StaleClaimError
 from bot.views import card as views
+from bot.views.buttons import choice
 
 Apply = Callable[[Update, ClaimContext, Claim, PendingQuestion, str], Awaitable[None]]
 
@@ -46,6 +47,8 @@ def _prompt_key(pending: PendingQuestion) -> str:
         return EVIDENCE_FACT[Evidence(pending.arg or "")]
     if pending.kind is QuestionKind.FACT:
         return pending.arg or ""
+    if pending.kind is QuestionKind.GIFT:
+        return "gift"
     return pending.kind.value
 
 
@@ -120,6 +123,16 @@ async def _usage_steps(
     await prepare(update, context, fresh, DraftKind.USAGE_HELP)
 
 
+async def _gift(
+    update: Update, context: ClaimContext, claim: Claim, pending: PendingQuestion, text: str
+) -> None:
+    """The gift a draft needed: stored on the claim, then that draft."""
+    actor = context.require_actor()
+    fresh = await context.services.journey.set_fact(claim, "gift", text, actor)
+    await questions.done(context)
+    await prepare(update, context, fresh, choice(DraftKind, pending.arg))
+
+
 async def _evidence(
     update: Update, context: ClaimContext, claim: Claim, pending: PendingQuestion, text: str
 ) -> None:
@@ -148,6 +161,7 @@ QUESTIONS: Final = {
         (QuestionKind.DRAFT_EDIT, _own_text),
         (QuestionKind.FREE_TEXT, _own_text),
         (QuestionKind.USAGE_STEPS, _usage_steps),
+        (QuestionKind.GIFT, _gift),
         (QuestionKind.EVIDENCE, _evidence),
         (QuestionKind.FACT, _fact),
     )

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.claims import UNSET, Claim, ClaimChange
-from bot.domain.compliance import Finding, lint
-from bot.domain.drafts import DraftKind
+from bot.domain.compliance import Finding, Severity, lint
+from bot.domain.drafts import GIFT_KINDS, DraftKind
 from bot.domain.errors import (
     AlreadySentError,
     ClaimNotFoundError,
@@ -21,6 +21,7 @@ from bot.domain.errors import (
     NeedsApprovalError,
     NotLatestVersionError,
     RefundGuardError,
+    SendBlockedError,
 )
 from bot.domain.fields import MAX_DRAFT_TEXT, bounded_text
 from bot.domain.journey import TO_AMAZON, needs_refund_guard, step_after_sent
@@ -111,6 +112,9 @@ class Drafting:
             raise RefundGuardError(kind)
         if kind is DraftKind.USAGE_HELP and not claim.facts.extra.get("usage_steps"):
             raise MissingFactError("usage_steps")
+        if kind in GIFT_KINDS and not self._gift_known(claim):
+            # Never a draft with a "[GIFT]" gap that cannot be sent: the gift is asked first.
+            raise MissingFactError("gift")
         draft = self.render(claim, kind, claim.facts.buyer_language, actor)
         now = self.clock()
         generated = await self.storage.drafts.latest_generated(claim.id, kind.value)
@@ -187,6 +191,10 @@ class Drafting:
         findings = self.findings(claim, record.text)
         return PreparedDraft(claim, record, findings, False, generated, tuple(superseded))
 
+    def _gift_known(self, claim: Claim) -> bool:
+        """A gift typed on the claim, or the store's for its marketplace."""
+        return bool(claim.facts.extra.get("gift")) or claim.facts.marketplace in self.store.gifts
+
     async def mark_sent(
         self, claim: Claim, draft_id: int, actor: User
     ) -> tuple[Claim, DraftRecord]:
@@ -194,11 +202,15 @@ class Drafting:
         a buyer message records the contact, and a draft the step is for completes the step.
         With review on, an agent may only mark a version a team lead approved
         (`NeedsApprovalError`). A version is marked once (`AlreadySentError` for a second
-        press, even a simultaneous one)."""
+        press, even a simultaneous one). A version that breaks a blocking messaging rule is
+        never marked, by anyone (`SendBlockedError`): the seller's messaging is at stake."""
         require_claim(actor, claim.agent_id)
         record = await self.newest_version(claim, draft_id)
         if record.sent_at is not None:
             raise AlreadySentError(record.id)
+        blocking = [f for f in self.findings(claim, record.text) if f.severity is Severity.BLOCK]
+        if blocking:
+            raise SendBlockedError(record.id, blocking)
         if needs_review(actor.role, await self.store_service.review_required()):
             review = await self.storage.reviews.latest_for_draft(record.id)
             if review is None or review.status is not ReviewStatus.APPROVED:

@@ -146,6 +146,7 @@ FIELDS: Final = MappingProxyType(
         "contact_summary": N_("Contact with the buyer so far"),
         "concession": N_("Concessions so far"),
         "proposal": N_("Your proposal to Amazon"),
+        "gift": N_("Goodwill gift"),
         "claim_amount": N_("Claim amount"),
     }
 )
@@ -175,6 +176,10 @@ FIELD_PROMPTS: Final = MappingProxyType(
         ),
         "concession": N_("Send what you have granted so far (a partial refund, a gift...)."),
         "proposal": N_("Send what you propose to Amazon, in the language of the statement."),
+        "gift": N_(
+            "Send the goodwill gift as the buyer should read it, in the buyer's language (for"
+            " example: zwei Ersatzfilter). It is offered as an apology, with no condition."
+        ),
         "claim_amount": N_("Send the claim amount as a number, like 49.90."),
         "free": N_(
             "Write the message to the buyer in their language and send it here. I will check it"

@@ -24,7 +24,7 @@ from bot.views.card.base import (
     money,
     quote,
 )
-from bot.views.card.drafts import draft_messages, sent_note
+from bot.views.card.drafts import draft_messages, send_blocked, sent_note
 from bot.views.card.keyboard import card_keyboard
 from bot.views.card.lists import PAGE_SIZE, claims_list, pager
 from bot.views.card.menus import (
@@ -73,6 +73,7 @@ __all__ = [
     "pager",
     "quote",
     "refund_guard",
+    "send_blocked",
     "sent_note",
     "step_hint",
 ]

@@ -5,8 +5,10 @@ draft is marked as sent."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 
-from bot.domain.claims import Evidence
+from bot.domain.claims import Claim, Evidence
+from bot.domain.compliance import Finding, has_block
 from bot.domain.drafts import DraftKind
 from bot.i18n.translator import Translator
 from bot.services.journey import PreparedDraft
@@ -81,15 +83,18 @@ def draft_messages(
             + "\n\n"
             + text
         )
+    edit = ("✎ " + _("Edit"), _b(claim, "edit", str(record.id)))
     if submit:
         lines.append(_("A team lead reviews it before it goes out."))
-    first = (
-        ("📤 " + _("Submit for review"), _b(claim, "submit", str(record.id)))
-        if submit
-        else ("✓ " + _("Mark as sent"), _b(claim, "sent", str(record.id)))
-    )
+        first = [("📤 " + _("Submit for review"), _b(claim, "submit", str(record.id))), edit]
+    elif has_block(prepared.findings):
+        # Not sendable as it is (the service refuses it too): the way on is to edit it.
+        lines.append(_("It cannot be marked as sent until it breaks no messaging rule: edit it."))
+        first = [edit]
+    else:
+        first = [("✓ " + _("Mark as sent"), _b(claim, "sent", str(record.id))), edit]
     rows: Rows = [
-        [first, ("✎ " + _("Edit"), _b(claim, "edit", str(record.id)))],
+        first,
         # The card comes as a new message: the draft above must stay to be copied.
         [("◂ " + _("Back to the claim"), _b(claim, "card", NEW_MESSAGE))],
     ]
@@ -99,6 +104,23 @@ def draft_messages(
 def _changed_lines(before: str, after: str) -> int:
     diff = difflib.ndiff(before.splitlines(), after.splitlines())
     return sum(1 for line in diff if line.startswith(("+ ", "- ")))
+
+
+def send_blocked(
+    tr: Translator, claim: Claim, draft_id: int, findings: Sequence[Finding]
+) -> tuple[str, Rows]:
+    """Why a draft cannot be marked as sent, and the way on: edit it."""
+    _ = tr.gettext
+    lines = [
+        "⛔ " + _("This message breaks a messaging rule, so it cannot be marked as sent."),
+        *findings_lines(tr, findings)[1:],
+        _("Edit it (or write it again), then mark the new version as sent."),
+    ]
+    rows: Rows = [
+        [("✎ " + _("Edit"), _b(claim, "edit", str(draft_id)))],
+        [("◂ " + _("Back to the claim"), _b(claim, "card", NEW_MESSAGE))],
+    ]
+    return "\n".join(lines), rows
 
 
 def sent_note(tr: Translator, record: DraftRecord) -> str:
