@@ -185,6 +185,7 @@ SAMPLE_FACTS: dict[str, object] = {
     "contact_summary": "We wrote to the buyer on 20 November.",
     "concession": "A partial refund of 5 EUR, accepted by the buyer.",
     "proposal": "A replacement at our cost.",
+    "replied": True,
 }
 
 

@@ -25,6 +25,7 @@ def draft_facts(
     *,
     agent_name: str | None = None,
     contacted_on: date | None = None,
+    replied: bool = False,
 ) -> dict[str, object]:
     """Everything a template may read about a claim: its facts, the extra facts typed during
     the journey (the claim amount stands in for the refund amount), and the store profile."""
@@ -51,6 +52,9 @@ def draft_facts(
         values["currency"] = extra["claim_currency"]
     if contacted_on is not None:
         values["contacted_on"] = contacted_on.isoformat()
+    # Only a recorded buyer reply is thanked for: a draft never says "thank you for your
+    # reply" to a buyer who has not replied.
+    values["replied"] = replied
     return values
 
 

@@ -79,7 +79,11 @@ class Drafting:
         """Render `kind` for the claim in `language` (the buyer's, or the agent's preview)."""
         contacted = claim.last_contact_at.date() if claim.last_contact_at else None
         facts = draft_facts(
-            claim.facts, self.store, agent_name=actor.display_name, contacted_on=contacted
+            claim.facts,
+            self.store,
+            agent_name=actor.display_name,
+            contacted_on=contacted,
+            replied=claim.replied_at is not None,
         )
         return self.renderer.render(kind.value, facts, language)
 

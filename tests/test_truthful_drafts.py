@@ -1,0 +1,139 @@
+"""Drafts say only what is true for the claim (issue 14, part 3): no thanks for a reply that
+is not recorded, no "did not meet your expectations" for an order that never arrived."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.drafting import Renderer
+from bot.drafting.renderer import DraftFactsError
+from bot.i18n import Catalogs
+from bot.i18n.catalogs import MESSAGES_DOMAIN
+from tests.helpers import ADMIN, ORDER, open_claim, person, stored_claim, texts
+
+CATALOGS = Catalogs()
+RENDERER = Renderer(CATALOGS)
+LANGUAGES = RENDERER.languages()
+BASE = {"order_id": ORDER, "marketplace": "DE", "buyer_name": "Anna Schmidt"}
+
+THANKS_EXPECTATIONS = (
+    "Thank you for your reply, and we are sorry that the item did not meet your expectations."
+)
+EXPECTATIONS = "We are sorry that the item did not meet your expectations."
+THANKS_NOT_ARRIVED = (
+    "Thank you for your reply, and we are sorry that your order did not reach you as it"
+    " should have."
+)
+NOT_ARRIVED = "We are sorry that your order did not reach you as it should have."
+
+
+def said(language: str, msgid: str, **values: str) -> str:
+    """A sentence as the buyer's catalog says it, with its values."""
+    text = CATALOGS.get(MESSAGES_DOMAIN, language).gettext(msgid)
+    return text % values if values else text
+
+
+def body(kind: str, language: str, **facts: object) -> str:
+    return RENDERER.render(kind, {**BASE, **facts}, language).body
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("reason", ["not_received", "late_delivery"])
+def test_a_refund_for_an_order_that_did_not_arrive_says_so(language: str, reason: str) -> None:
+    for replied, expected in ((False, NOT_ARRIVED), (True, THANKS_NOT_ARRIVED)):
+        text = body("refund", language, reason=reason, replied=replied)
+        assert said(language, expected) in text
+        assert said(language, EXPECTATIONS) not in text
+        assert said(language, THANKS_EXPECTATIONS) not in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_draft_thanks_for_a_reply_that_is_not_recorded(language: str) -> None:
+    thanks = [
+        (
+            "refund",
+            {"reason": "defective"},
+            said(language, THANKS_EXPECTATIONS),
+            said(language, EXPECTATIONS),
+        ),
+        (
+            "replacement",
+            {"product": "Wasserkocher"},
+            said(
+                language,
+                "Thank you for your reply. We are very sorry that there is a problem with the"
+                " %(product)s from your order %(order_id)s.",
+                product="Wasserkocher",
+                order_id=ORDER,
+            ),
+            said(
+                language,
+                "We are very sorry that there is a problem with the %(product)s from your order"
+                " %(order_id)s.",
+                product="Wasserkocher",
+                order_id=ORDER,
+            ),
+        ),
+        (
+            "replacement",
+            {},
+            said(
+                language,
+                "Thank you for your reply. We are very sorry that there is a problem with the"
+                " item from your order %(order_id)s.",
+                order_id=ORDER,
+            ),
+            said(
+                language,
+                "We are very sorry that there is a problem with the item from your order"
+                " %(order_id)s.",
+                order_id=ORDER,
+            ),
+        ),
+        (
+            "usage_help",
+            {"usage_steps": "1. Deckel abnehmen."},
+            said(
+                language,
+                "Thank you for your reply and for explaining what happens. We are sorry for the"
+                " trouble.",
+            ),
+            said(language, "We are sorry for the trouble."),
+        ),
+    ]
+    for kind, facts, with_thanks, without in thanks:
+        assert with_thanks in body(kind, language, replied=True, **facts), kind
+        silent = body(kind, language, replied=False, **facts)
+        assert with_thanks not in silent, kind
+        assert without in silent, kind
+        # The same when nobody says whether the buyer replied (the command line's default).
+        assert with_thanks not in body(kind, language, **facts), kind
+
+
+def test_replied_must_be_a_yes_or_no() -> None:
+    with pytest.raises(DraftFactsError):
+        RENDERER.render("refund", {**BASE, "replied": "maybe"}, "en")
+
+
+async def test_the_bot_knows_whether_the_buyer_replied(bot: Any) -> None:
+    """Through the chat: a refund prepared before any reply is recorded does not thank for
+    one; after "Buyer replied" it does."""
+    async with bot() as chat:
+        await open_claim(
+            chat, market="UK · United Kingdom", reason="Item not received", language="English"
+        )
+        await chat.press("✓ Mark as sent")
+        await chat.press("All drafts")
+        text = "\n".join(texts(await chat.press("Refund offer")))
+        assert NOT_ARRIVED in text
+        assert "Thank you for your reply" not in text
+        # (This plan has no "Buyer replied" button after the first message yet: issue 14,
+        # part 5. The service records the reply as the button would.)
+        claim = await stored_claim(chat)
+        await chat.services.journey.record_reply(claim, "It never came.", await person(chat, ADMIN))
+        await chat.press("◂ Back to the claim")
+        await chat.press("All drafts")
+        text = "\n".join(texts(await chat.press("Refund offer")))
+        assert THANKS_NOT_ARRIVED in text
