@@ -137,3 +137,34 @@ async def test_the_bot_knows_whether_the_buyer_replied(bot: Any) -> None:
         await chat.press("All drafts")
         text = "\n".join(texts(await chat.press("Refund offer")))
         assert THANKS_NOT_ARRIVED in text
+
+
+MAIN_PROBLEM = (
+    "We would like to solve this with you as quickly as possible. Could you tell us briefly what"
+    " the main problem is? If it is the same problem you already described to us, a short"
+    " confirmation is enough."
+)
+ARRIVED_SINCE = (
+    "We would like to solve this with you as quickly as possible. Could you tell us whether the"
+    " parcel has arrived in the meantime? If it has not, please also check that the delivery"
+    " address of the order is correct."
+)
+RETURN_DROPPED = (
+    "We would like to solve this with you as quickly as possible. Could you tell us when you"
+    " dropped off the return and, if you have it, its tracking number? Then we can check the"
+    " return and your refund right away."
+)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_first_message_asks_what_fits_the_reason(language: str) -> None:
+    for reason, question in (
+        ("not_received", ARRIVED_SINCE),
+        ("return_not_refunded", RETURN_DROPPED),
+        ("defective", MAIN_PROBLEM),
+        ("late_delivery", MAIN_PROBLEM),
+    ):
+        text = body("inquiry", language, reason=reason)
+        assert said(language, question) in text, reason
+        others = {ARRIVED_SINCE, RETURN_DROPPED, MAIN_PROBLEM} - {question}
+        assert not any(said(language, other) in text for other in others), reason
