@@ -168,3 +168,18 @@ def test_the_first_message_asks_what_fits_the_reason(language: str) -> None:
         assert said(language, question) in text, reason
         others = {ARRIVED_SINCE, RETURN_DROPPED, MAIN_PROBLEM} - {question}
         assert not any(said(language, other) in text for other in others), reason
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_greeting_carries_the_name_only_where_no_case_ending_is_needed(
+    language: str,
+) -> None:
+    """A typed name cannot take the Polish vocative ("Pani Katarzyno"): Polish greets without
+    it; the other languages greet the buyer by name."""
+    text = body("inquiry", language, buyer_name="Katarzyna Nowak", reason="defective")
+    first = text.splitlines()[0]
+    if language == "pl":
+        assert first == "Dzień dobry,"
+        assert "Katarzyna" not in text
+    else:
+        assert "Katarzyna Nowak" in first
