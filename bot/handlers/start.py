@@ -20,7 +20,7 @@ async def start(update: Update, context: ClaimContext) -> None:
             _("Welcome to claimbot. You are signed in as %(role)s.")
             % {"role": _(ROLES[actor.role])},
             _(
-                "I walk you through each A-to-Z Guarantee claim: find the cause, plan, handle the"
+                "I walk you through each A-to-z Guarantee claim: find the cause, plan, handle the"
                 " problem, get the claim closed. I also write the messages to the buyer for you."
             ),
             _("Stay calm and do not refund before you have talked to the buyer."),
