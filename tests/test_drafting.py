@@ -186,6 +186,7 @@ SAMPLE_FACTS: dict[str, object] = {
     "concession": "A partial refund of 5 EUR, accepted by the buyer.",
     "proposal": "A replacement at our cost.",
     "replied": True,
+    "documents_sent": True,
 }
 
 

@@ -36,7 +36,8 @@ FACTS: dict[str, object] = {
     "proposal": "Ersatzlieferung am 23.11.",
     "store_name": "Acme Home",
     "agent_name": "Li Wei",
-    "replied": True,  # the buyer answered: the drafts that follow a reply thank for it
+    "replied": True,
+    "documents_sent": True,  # the buyer answered: the drafts that follow a reply thank for it
 }
 CASES = [(kind, language) for kind in RENDERER.kinds() for language in RENDERER.languages()]
 

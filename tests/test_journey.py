@@ -160,7 +160,7 @@ async def test_fba_statement_with_evidence_checklist(bot: Any) -> None:
             language="English",
         )
         await chat.press("✓ Mark as sent")
-        calls = await chat.press("Evidence checklist (0/4)")
+        calls = await chat.press("Evidence checklist (0/5)")
         calls = await chat.press("☐ Tracking number")
         assert texts(calls)[-1].startswith("Claim #1: Send the tracking number.")
         api = chat.api
@@ -172,6 +172,9 @@ async def test_fba_statement_with_evidence_checklist(bot: Any) -> None:
         header = texts(calls)[0]
         assert "Evidence not ticked yet: Carrier, Delivery confirmation" in header
         assert "\nTracking number: JD0002 1234 5678.\n" in texts(calls)[1]
+        # Nothing was sent to the buyer's thread: the statement does not claim it was.
+        assert "Supporting documents" not in texts(calls)[1]
+        assert "Documents sent to the buyer's message thread" in header
         contacted = (await stored_claim(chat)).last_contact_at
         calls = await chat.press("✓ Mark as sent")
         assert "→ 4. Record the outcome" in card_of(calls)

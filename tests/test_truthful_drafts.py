@@ -183,3 +183,26 @@ def test_the_greeting_carries_the_name_only_where_no_case_ending_is_needed(
         assert "Katarzyna" not in text
     else:
         assert "Katarzyna Nowak" in first
+
+
+async def test_the_statement_says_documents_were_sent_only_once_ticked(bot: Any) -> None:
+    async with bot() as chat:
+        await open_claim(
+            chat,
+            market="UK · United Kingdom",
+            shipped="Fulfilled by Amazon (FBA)",
+            reason="Item not received",
+            language="English",
+        )
+        await chat.press("✓ Mark as sent")
+        before = texts(await chat.press("✉ Statement to Amazon"))[1]
+        assert "Supporting documents have been sent" not in before
+        await chat.press("◂ Back to the claim")
+        await chat.press("Evidence checklist (0/5)")
+        calls = await chat.press("☐ Documents sent to the buyer's message thread")
+        assert "☑ Documents sent to the buyer's message thread" in chat.labels()
+        after = texts(await chat.press("✉ Statement to Amazon"))[1]
+        assert (
+            "Supporting documents have been sent to the buyer in the message thread of this order."
+            in after
+        )

@@ -82,6 +82,9 @@ class Evidence(StrEnum):
     TRACKING = "tracking"
     DELIVERY = "delivery"  # the carrier's delivery confirmation
     CONTACT = "contact"  # the communication with the buyer so far
+    # Documents (photos, the carrier's proof) sent to the buyer's message thread: only then
+    # does the statement say so. No fact to type: the agent ticks it.
+    DOCUMENTS = "documents"
 
 
 class StepId(StrEnum):

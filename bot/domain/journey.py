@@ -238,9 +238,10 @@ def fact_value(claim: Claim, name: str) -> str | None:
 
 
 def evidence_fact_missing(claim: Claim, item: Evidence) -> str | None:
-    """The fact to ask for before `item` can be ticked, or None when it is known."""
-    name = EVIDENCE_FACT[item]
-    return None if fact_value(claim, name) else name
+    """The fact to ask for before `item` can be ticked, or None when it is known (or the item
+    needs none)."""
+    name = EVIDENCE_FACT.get(item)
+    return None if name is None or fact_value(claim, name) else name
 
 
 def claim_currency(claim: Claim) -> str | None:

@@ -26,6 +26,7 @@ def draft_facts(
     agent_name: str | None = None,
     contacted_on: date | None = None,
     replied: bool = False,
+    documents_sent: bool = False,
 ) -> dict[str, object]:
     """Everything a template may read about a claim: its facts, the extra facts typed during
     the journey (the claim amount stands in for the refund amount), and the store profile."""
@@ -55,6 +56,8 @@ def draft_facts(
     # Only a recorded buyer reply is thanked for: a draft never says "thank you for your
     # reply" to a buyer who has not replied.
     values["replied"] = replied
+    # Likewise the statement says documents were sent only when the agent ticked it.
+    values["documents_sent"] = documents_sent
     return values
 
 

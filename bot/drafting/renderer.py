@@ -50,6 +50,7 @@ FACT_KEYS: Final = (
     "concession",
     "proposal",
     "replied",  # whether a buyer reply is recorded (true/false): only then is it thanked for
+    "documents_sent",  # true/false: only then does the statement say documents were sent
 )
 REQUIRED_FACTS: Final = ("order_id",)
 # Kinds that must not guess: the statement to Amazon says who shipped the order.
@@ -170,8 +171,9 @@ def _checked(facts: Mapping[str, object]) -> dict[str, object]:
         values[key] = _date(key, values.get(key))
     values["refund_amount"] = _amount("refund_amount", values.get("refund_amount"))
     values["gift_value"] = _amount("gift_value", values.get("gift_value"))
-    if values.get("replied") not in (None, True, False):
-        raise DraftFactsError(N_("replied must be true or false"))
+    for key in ("replied", "documents_sent"):
+        if values.get(key) not in (None, True, False):
+            raise DraftFactsError(N_("%(key)s must be true or false"), key=key)
     if values.get("fulfillment") not in (None, "", "fbm", "fba"):
         raise DraftFactsError(N_("fulfillment must be fbm or fba"))
     cause = values.get("delay_cause")

@@ -44,7 +44,7 @@ async def _prompt(
 def _prompt_key(pending: PendingQuestion) -> str:
     """Which prompt text asks the question (bot/views/labels.py FIELD_PROMPTS)."""
     if pending.kind is QuestionKind.EVIDENCE:
-        return EVIDENCE_FACT[Evidence(pending.arg or "")]
+        return EVIDENCE_FACT.get(Evidence(pending.arg or ""), "")
     if pending.kind is QuestionKind.FACT:
         return pending.arg or ""
     if pending.kind is QuestionKind.GIFT:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain.claims import UNSET, Claim, ClaimChange
+from bot.domain.claims import UNSET, Claim, ClaimChange, Evidence
 from bot.domain.compliance import Finding, Severity, lint
 from bot.domain.drafts import GIFT_KINDS, DraftKind
 from bot.domain.errors import (
@@ -84,6 +84,7 @@ class Drafting:
             agent_name=actor.display_name,
             contacted_on=contacted,
             replied=claim.replied_at is not None,
+            documents_sent=Evidence.DOCUMENTS in claim.evidence,
         )
         return self.renderer.render(kind.value, facts, language)
 

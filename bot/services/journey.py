@@ -185,7 +185,9 @@ class Journey(Drafting):
         """The fact an evidence item was missing, typed by the agent: stored and ticked in one
         change. Raises `FieldError` for a bad answer."""
         require_claim(actor, claim.agent_id)
-        name = EVIDENCE_FACT[item]
+        name = EVIDENCE_FACT.get(item)
+        if name is None:  # an item that needs no fact is ticked, never typed
+            raise InvalidChoiceError(item)
         value = parse_field(name, text)
         evidence = frozenset({*claim.evidence, item})
         if FIELDS[name].column:

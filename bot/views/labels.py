@@ -118,6 +118,7 @@ EVIDENCE: Final = MappingProxyType(
         Evidence.TRACKING: N_("Tracking number"),
         Evidence.DELIVERY: N_("Delivery confirmation"),
         Evidence.CONTACT: N_("Contact with the buyer so far"),
+        Evidence.DOCUMENTS: N_("Documents sent to the buyer's message thread"),
     }
 )
 

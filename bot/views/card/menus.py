@@ -150,7 +150,8 @@ def evidence_menu(tr: Translator, claim: Claim) -> tuple[str, Rows]:
     _ = tr.gettext
     rows: Rows = []
     for item in Evidence:
-        value = fact_value(claim, EVIDENCE_FACT[item])
+        fact = EVIDENCE_FACT.get(item)
+        value = fact_value(claim, fact) if fact is not None else None
         name = _(labels.EVIDENCE[item])
         shown = labelled(tr, name, quote(value, 24)) if value else name
         label = f"{CHECK[item in claim.evidence]} {shown}"
