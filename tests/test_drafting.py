@@ -187,6 +187,9 @@ SAMPLE_FACTS: dict[str, object] = {
     "proposal": "A replacement at our cost.",
     "replied": True,
     "documents_sent": True,
+    "solution_offered": True,
+    "replacement_sent": False,
+    "refund_sent": False,
 }
 
 

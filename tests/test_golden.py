@@ -37,7 +37,8 @@ FACTS: dict[str, object] = {
     "store_name": "Acme Home",
     "agent_name": "Li Wei",
     "replied": True,
-    "documents_sent": True,  # the buyer answered: the drafts that follow a reply thank for it
+    "documents_sent": True,
+    "solution_offered": True,  # the buyer answered: the drafts that follow a reply thank for it
 }
 CASES = [(kind, language) for kind in RENDERER.kinds() for language in RENDERER.languages()]
 

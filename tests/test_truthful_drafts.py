@@ -199,10 +199,62 @@ async def test_the_statement_says_documents_were_sent_only_once_ticked(bot: Any)
         assert "Supporting documents have been sent" not in before
         await chat.press("◂ Back to the claim")
         await chat.press("Evidence checklist (0/5)")
-        calls = await chat.press("☐ Documents sent to the buyer's message thread")
+        await chat.press("☐ Documents sent to the buyer's message thread")
         assert "☑ Documents sent to the buyer's message thread" in chat.labels()
         after = texts(await chat.press("✉ Statement to Amazon"))[1]
         assert (
             "Supporting documents have been sent to the buyer in the message thread of this order."
             in after
         )
+
+
+OFFERED = (
+    "Our proposal: we have offered the buyer a solution and ask that the claim be closed in our"
+    " favour once it is in place."
+)
+WORKING = (
+    "Our proposal: we are working with the buyer on a solution and ask that the claim be closed"
+    " in our favour once it is in place."
+)
+REPLACED = "Done so far: a replacement has been sent to the buyer free of charge."
+REFUNDED = "Done so far: the buyer has been refunded."
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_statement_claims_only_what_was_done(language: str) -> None:
+    statement = {"fulfillment": "fbm", "reason": "defective"}
+    nothing = body("amazon_statement", language, **statement)
+    assert said(language, WORKING) in nothing
+    for claim in (OFFERED, REPLACED, REFUNDED):
+        assert said(language, claim) not in nothing
+    replaced = body(
+        "amazon_statement", language, solution_offered=True, replacement_sent=True, **statement
+    )
+    assert said(language, OFFERED) in replaced
+    assert said(language, REPLACED) in replaced
+    assert said(language, REFUNDED) not in replaced
+
+
+async def test_marking_a_solution_sent_is_what_the_statement_reports(bot: Any) -> None:
+    """Through the chat: the statement before any solution proposes to work on one; after the
+    replacement offer is marked sent, it says a solution was offered and a replacement sent."""
+    async with bot() as chat:
+        await open_claim(
+            chat, market="UK · United Kingdom", reason="Damaged or defective", language="English"
+        )
+        await chat.press("✓ Mark as sent")
+        await chat.press("All drafts")
+        before = texts(await chat.press("Statement to Amazon"))[1]
+        assert WORKING in before
+        assert REPLACED not in before
+        await chat.press("◂ Back to the claim")
+        await chat.press("All drafts")
+        await chat.press("Replacement offer")
+        await chat.press("✓ Mark as sent")
+        claim = await stored_claim(chat)
+        assert claim.facts.extra["sent_kinds"] == "inquiry,replacement"
+        await chat.press("All drafts")
+        after = texts(await chat.press("Statement to Amazon"))[1]
+        assert OFFERED in after
+        assert REPLACED in after
+        assert REFUNDED not in after

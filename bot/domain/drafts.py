@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 
@@ -21,6 +22,25 @@ class DraftKind(StrEnum):
     @property
     def templated(self) -> bool:
         return self is not DraftKind.FREE
+
+
+# The buyer messages that offer a solution: once one is sent, the statement to Amazon may say
+# that a solution was offered (and, for these two, what was done).
+SOLUTION_KINDS = frozenset(
+    {
+        DraftKind.USAGE_HELP,
+        DraftKind.REPLACEMENT,
+        DraftKind.REFUND,
+        DraftKind.DELIVERY_DELAY,
+        DraftKind.GIFT_OFFER,
+    }
+)
+SENT_KINDS_FACT = "sent_kinds"  # the claim's extra fact: the kinds marked sent, comma-separated
+
+
+def sent_kinds(extra: Mapping[str, str]) -> frozenset[str]:
+    """The kinds of message marked sent on a claim, from its extra facts."""
+    return frozenset(k for k in extra.get(SENT_KINDS_FACT, "").split(",") if k)
 
 
 # The kinds that offer the goodwill gift: they need to know what it is (never a "[GIFT]" gap).

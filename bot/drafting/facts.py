@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.claims import ClaimFacts
+from bot.domain.drafts import SOLUTION_KINDS, DraftKind, sent_kinds
 from bot.settings import StoreProfile
 
 # Extra facts agents type during the journey that templates read under the same name.
@@ -58,6 +59,12 @@ def draft_facts(
     values["replied"] = replied
     # Likewise the statement says documents were sent only when the agent ticked it.
     values["documents_sent"] = documents_sent
+    # ... and that a solution was offered, or a replacement or refund made, only when such a
+    # message was marked sent.
+    sent = sent_kinds(extra)
+    values["solution_offered"] = any(kind.value in sent for kind in SOLUTION_KINDS)
+    values["replacement_sent"] = DraftKind.REPLACEMENT.value in sent
+    values["refund_sent"] = DraftKind.REFUND.value in sent
     return values
 
 

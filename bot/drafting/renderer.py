@@ -51,6 +51,9 @@ FACT_KEYS: Final = (
     "proposal",
     "replied",  # whether a buyer reply is recorded (true/false): only then is it thanked for
     "documents_sent",  # true/false: only then does the statement say documents were sent
+    "solution_offered",  # true/false: a message offering a solution was sent
+    "replacement_sent",  # true/false: the replacement offer was sent
+    "refund_sent",  # true/false: the refund message was sent
 )
 REQUIRED_FACTS: Final = ("order_id",)
 # Kinds that must not guess: the statement to Amazon says who shipped the order.
@@ -171,7 +174,7 @@ def _checked(facts: Mapping[str, object]) -> dict[str, object]:
         values[key] = _date(key, values.get(key))
     values["refund_amount"] = _amount("refund_amount", values.get("refund_amount"))
     values["gift_value"] = _amount("gift_value", values.get("gift_value"))
-    for key in ("replied", "documents_sent"):
+    for key in ("replied", "documents_sent", "solution_offered", "replacement_sent", "refund_sent"):
         if values.get(key) not in (None, True, False):
             raise DraftFactsError(N_("%(key)s must be true or false"), key=key)
     if values.get("fulfillment") not in (None, "", "fbm", "fba"):

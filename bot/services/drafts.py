@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bot.domain.claims import UNSET, Claim, ClaimChange, Evidence
 from bot.domain.compliance import Finding, Severity, lint
-from bot.domain.drafts import GIFT_KINDS, DraftKind
+from bot.domain.drafts import GIFT_KINDS, SENT_KINDS_FACT, DraftKind, sent_kinds
 from bot.domain.errors import (
     AlreadySentError,
     ClaimNotFoundError,
@@ -224,10 +224,15 @@ class Drafting:
         now = self.clock()
         contact = kind not in TO_AMAZON
         step = step_after_sent(claim, kind)
+        sent = sent_kinds(claim.facts.extra)
         change = ClaimChange(
             last_contact_at=now if contact else UNSET,
             contacted_at=now if contact and claim.contacted_at is None else UNSET,
             step=step if step != claim.step else UNSET,
+            # What was sent is a fact of the claim: the statement to Amazon states only that.
+            extra=UNSET
+            if kind.value in sent
+            else {**claim.facts.extra, SENT_KINDS_FACT: ",".join(sorted({*sent, kind.value}))},
         )
         async with self.storage.db.transaction() as tx:
             # Compare-and-set: of two presses at once (or one replayed after a restart), one
