@@ -190,6 +190,7 @@ SAMPLE_FACTS: dict[str, object] = {
     "solution_offered": True,
     "replacement_sent": False,
     "refund_sent": False,
+    "cause": "defective",
 }
 
 

@@ -258,3 +258,40 @@ async def test_marking_a_solution_sent_is_what_the_statement_reports(bot: Any) -
         assert OFFERED in after
         assert REPLACED in after
         assert REFUNDED not in after
+
+
+CAUSES = {
+    "usage": (
+        "Cause found: the buyer's reply shows a question of how to use the item, not a defect."
+    ),
+    "defective": "Cause found: the buyer's reply confirms that the item is defective.",
+    "delivery": "Cause found: the parcel was held up on its way to the buyer.",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_statement_names_the_cause_found_not_only_the_reason(language: str) -> None:
+    for cause, sentence in CAUSES.items():
+        text = body(
+            "amazon_statement", language, fulfillment="fbm", reason="defective", cause=cause
+        )
+        assert said(language, sentence) in text
+        others = set(CAUSES.values()) - {sentence}
+        assert not any(said(language, other) in text for other in others)
+    for cause in ("other", None):
+        text = body("amazon_statement", language, fulfillment="fbm", cause=cause)
+        assert not any(said(language, sentence) in text for sentence in CAUSES.values())
+
+
+async def test_the_cause_the_agent_picked_reaches_the_statement(bot: Any) -> None:
+    async with bot() as chat:
+        await open_claim(
+            chat, market="UK · United Kingdom", reason="Damaged or defective", language="English"
+        )
+        await chat.press("✓ Mark as sent")
+        await chat.press("💬 Buyer replied")
+        await chat.send("The lid hinge broke after two days.")
+        await chat.press("Really defective")
+        await chat.press("All drafts")
+        statement = texts(await chat.press("Statement to Amazon"))[1]
+        assert CAUSES["defective"] in statement

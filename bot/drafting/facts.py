@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.domain.claims import ClaimFacts
+from bot.domain.claims import Cause, ClaimFacts
 from bot.domain.drafts import SOLUTION_KINDS, DraftKind, sent_kinds
 from bot.settings import StoreProfile
 
@@ -26,6 +26,7 @@ def draft_facts(
     *,
     agent_name: str | None = None,
     contacted_on: date | None = None,
+    cause: Cause | None = None,
     replied: bool = False,
     documents_sent: bool = False,
 ) -> dict[str, object]:
@@ -57,6 +58,8 @@ def draft_facts(
     # Only a recorded buyer reply is thanked for: a draft never says "thank you for your
     # reply" to a buyer who has not replied.
     values["replied"] = replied
+    if cause is not None:
+        values["cause"] = cause.value  # what the buyer's reply showed, for the statement
     # Likewise the statement says documents were sent only when the agent ticked it.
     values["documents_sent"] = documents_sent
     # ... and that a solution was offered, or a replacement or refund made, only when such a

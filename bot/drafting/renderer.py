@@ -14,6 +14,7 @@ from typing import Final
 from babel import Locale
 from jinja2 import Template, TemplateError
 
+from bot.domain.claims import Cause
 from bot.domain.fields import DELAY_CAUSES
 from bot.domain.marketplaces import MARKETPLACES
 from bot.domain.text import N_
@@ -54,6 +55,7 @@ FACT_KEYS: Final = (
     "solution_offered",  # true/false: a message offering a solution was sent
     "replacement_sent",  # true/false: the replacement offer was sent
     "refund_sent",  # true/false: the refund message was sent
+    "cause",  # what the buyer's reply showed: usage, defective, delivery, other
 )
 REQUIRED_FACTS: Final = ("order_id",)
 # Kinds that must not guess: the statement to Amazon says who shipped the order.
@@ -179,6 +181,10 @@ def _checked(facts: Mapping[str, object]) -> dict[str, object]:
             raise DraftFactsError(N_("%(key)s must be true or false"), key=key)
     if values.get("fulfillment") not in (None, "", "fbm", "fba"):
         raise DraftFactsError(N_("fulfillment must be fbm or fba"))
+    if values.get("cause") not in (None, "", *(c.value for c in Cause)):
+        raise DraftFactsError(
+            N_("cause must be one of %(causes)s"), causes=", ".join(c.value for c in Cause)
+        )
     cause = values.get("delay_cause")
     if cause and cause not in DELAY_CAUSES:
         raise DraftFactsError(

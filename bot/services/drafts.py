@@ -84,6 +84,7 @@ class Drafting:
             agent_name=actor.display_name,
             contacted_on=contacted,
             replied=claim.replied_at is not None,
+            cause=claim.cause,
             documents_sent=Evidence.DOCUMENTS in claim.evidence,
         )
         return self.renderer.render(kind.value, facts, language)
