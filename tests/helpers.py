@@ -310,6 +310,7 @@ async def full_journey(chat: Chat) -> None:
     await chat.press("Really defective", AGENT)
     await chat.press("✉ Replacement offer", AGENT)
     await review_round(chat)
+    await chat.press("✅ Buyer confirms it is solved", AGENT)
     await chat.press("✉ Request to withdraw the claim", AGENT)
     await review_round(chat)
     await close_as_withdrawn(chat, AGENT)

@@ -19,10 +19,10 @@ def test_every_rule_has_a_stable_id_a_severity_and_a_message() -> None:
     assert set(RULES) == {
         "email", "phone", "html", "link", "emoji", "marketing", "review_incentive",
         "feedback_removal", "length", "placeholder", "review_request", "language", "order_id",
-        "coupling",
+        "coupling", "refund_coupling",
     }  # fmt: skip
     assert {r.id for r in RULES.values() if r.severity is Severity.WARN} == {
-        "review_request", "language", "order_id", "coupling"
+        "review_request", "language", "order_id", "refund_coupling"
     }  # fmt: skip
     assert all(r.message.endswith(".") for r in RULES.values())
 
@@ -124,18 +124,27 @@ def test_short_words_inside_longer_ones_do_not_count() -> None:
     )
 
 
-def test_gift_and_withdrawal_in_one_message_is_a_caution() -> None:
+def test_a_gift_and_a_withdrawal_request_in_one_message_are_blocked() -> None:
+    """Issue 14: a gift is never in the same message as a request to withdraw the claim."""
     coupled = (
         f"As a small gift we will send you a voucher. If you are satisfied, please withdraw the"
         f" claim for order {ORDER}."
     )
-    assert {f.rule: f.severity for f in lint(coupled)} == {"coupling": Severity.WARN}
+    assert {f.rule: f.severity for f in lint(coupled)} == {"coupling": Severity.BLOCK}
     assert not lint(f"If you are satisfied, please withdraw the claim for order {ORDER}.")
+    german = (
+        f"Als kleines Geschenk schicken wir Ihnen zwei Ersatzfilter. Wenn das Problem gelöst ist, "
+        f"bitten wir Sie, Ihren Antrag zurückzuziehen. Bestellung {ORDER}."
+    )
+    assert rules_of(german) == {"coupling"}
+
+
+def test_a_refund_and_a_withdrawal_request_in_one_message_are_a_caution() -> None:
     german = (
         f"Als Dankeschön erstatten wir Ihnen die Versandkosten. Wenn das Problem gelöst ist, "
         f"bitten wir Sie, Ihren Antrag zurückzuziehen. Bestellung {ORDER}."
     )
-    assert rules_of(german) == {"coupling"}
+    assert {f.rule: f.severity for f in lint(german)} == {"refund_coupling": Severity.WARN}
 
 
 @pytest.mark.parametrize(
@@ -188,10 +197,8 @@ def test_every_draft_claimbot_produces_has_no_block() -> None:
                     findings = lint(
                         f"{draft.subject}\n\n{draft.body}", language=language, order_id=ORDER
                     )
-                    # Only the one-message delivery variant couples gift and withdrawal, on
-                    # purpose; gift_offer + withdrawal_request is the split variant.
-                    expected = ["coupling"] if kind == "delivery_delay" else []
-                    assert [f.rule for f in findings] == expected, (kind, language, findings)
+                    # No kind couples a gift and the withdrawal request any more.
+                    assert [f.rule for f in findings] == [], (kind, language, findings)
 
 
 @pytest.mark.parametrize(

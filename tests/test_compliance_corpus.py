@@ -45,7 +45,10 @@ def test_corpus_covers_every_language_with_clean_and_violating_texts(name: str) 
     assert sum(n for (_, bad), n in counts.items() if not bad) >= 60
     listed = {rule for item in items for rule in item["violations"]}  # type: ignore[attr-defined]
     assert listed <= BLOCK_RULES
-    assert listed >= BLOCK_RULES - {"length", "placeholder"}
+    # "coupling" (a gift next to the withdrawal request) became blocking after the
+    # independent corpus was written; the first corpus has examples of it.
+    late = {"coupling"} if name == "lint_corpus.json" else set()
+    assert listed >= BLOCK_RULES - {"length", "placeholder"} - late
 
 
 @pytest.mark.parametrize("name", CORPORA)

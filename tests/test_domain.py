@@ -361,12 +361,11 @@ def test_fbm_delivery_plans_explain_gift_and_ask_to_withdraw(reason: Reason) -> 
     plan = plan_for(reason, Fulfillment.FBM)
     assert {"no_refund_first", "gift_is_goodwill"} <= _warning_ids(plan)
     assert "amazon_pays" not in _warning_ids(plan)
-    for kind in (
-        DraftKind.DELIVERY_DELAY,
-        DraftKind.GIFT_OFFER,
-        DraftKind.WITHDRAWAL_REQUEST,
-    ):
+    for kind in (DraftKind.DELIVERY_DELAY, DraftKind.WITHDRAWAL_REQUEST):
         assert kind in plan.draft_kinds
+    # One delivery message (apology, cause, gift); gift_offer is the same text, not a second
+    # button.
+    assert DraftKind.GIFT_OFFER not in plan.draft_kinds
     assert DraftKind.REFUND not in plan.draft_kinds
     assert plan.step_index("request_withdrawal") > plan.step_index("explain_delivery")
 

@@ -19,7 +19,7 @@ async def to_the_delay_step(chat: Chat) -> None:
 async def test_without_a_store_gift_the_gift_is_asked_and_used(bot: Any) -> None:
     async with bot() as chat:
         await to_the_delay_step(chat)
-        calls = await chat.press("✉ Goodwill gift")
+        calls = await chat.press("✉ Delivery delay: apology, cause and gift")
         assert texts(calls)[-1].startswith("Claim #1: Send the goodwill gift")
         assert await chat.services.storage.drafts.latest(1, "gift_offer") is None
         header, body, _preview = texts(await chat.send("einen Gutschein über 5 EUR"))
@@ -44,7 +44,7 @@ async def test_without_a_store_gift_the_gift_is_asked_and_used(bot: Any) -> None
         ]
         assert "Goodwill gift: einen Gutschein über 5 …" in buttons
         await chat.press("◂ Back to the claim")
-        calls = await chat.press("✉ Delivery delay: apology, gift and withdrawal request")
+        calls = await chat.press("✉ Delivery delay: apology, cause and gift")
         assert "einen Gutschein über 5 EUR" in texts(calls)[1]
 
 
@@ -55,6 +55,8 @@ async def test_the_stores_gift_for_the_marketplace_is_not_asked(
     configured = replace(settings, store=replace(settings.store, gifts=gifts))
     async with bot(settings_=configured) as chat:
         await to_the_delay_step(chat)
-        header, body, _preview = texts(await chat.press("✉ Goodwill gift"))
-        assert "Goodwill gift, version 1, in German" in header
+        header, body, _preview = texts(
+            await chat.press("✉ Delivery delay: apology, cause and gift")
+        )
+        assert "Delivery delay: apology, cause and gift, version 1, in German" in header
         assert "zwei Ersatzfilter" in body

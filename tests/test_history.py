@@ -35,6 +35,7 @@ EXPECTED_KINDS = [
     ("draft_submitted", AGENT, "replacement"),
     ("draft_approved", LEAD, "replacement"),
     ("draft_sent", AGENT, "replacement"),
+    ("problem_solved", AGENT, ""),
     ("draft_generated", AGENT, "withdrawal_request"),
     ("draft_submitted", AGENT, "withdrawal_request"),
     ("draft_approved", LEAD, "withdrawal_request"),
@@ -62,6 +63,7 @@ async def test_the_trail_of_a_full_journey_on_screen_and_in_the_export(bot: Any)
             "· Lead 50 · Approved: First contact: apology and question, version 2"
         )
         assert lines[10].endswith("· Anna · Cause chosen: Really defective")
+        assert lines[15].endswith("· Anna · The buyer confirmed the problem is solved")
         assert lines[-1].endswith("· Anna · Outcome recorded: Withdrawn by the buyer")
         assert "Export as CSV" not in str(chat.api.calls[-1].params.get("reply_markup"))
 

@@ -134,7 +134,7 @@ async def test_restart_in_the_middle_resumes_at_the_same_question(bot: Any) -> N
         await chat.press("German")
         calls = await chat.press("Open the claim ▸")
         assert texts(calls)[0].startswith(f"Claim #1 opened for order {ORDER}.")
-        assert "⚠ The gift is unconditional goodwill." in texts(calls)[1]
+        assert "⚠ The gift is unconditional goodwill:" in texts(calls)[1]
 
 
 async def test_restart_before_the_first_answer_keeps_waiting_for_the_order_id(bot: Any) -> None:

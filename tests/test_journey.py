@@ -102,7 +102,10 @@ async def test_product_branch_contact_follow_up_reply_replacement_withdrawal_out
         assert "Replacement offer, version 1, in German" in texts(calls)[0]
         calls = await chat.press("✓ Mark as sent")
         card = card_of(calls)
-        assert "→ 5. Once the problem is solved" in card
+        assert "→ 5. Once the buyer confirms the problem is solved" in card
+        # Not before the buyer confirms: the request would say something untrue.
+        assert "✉ Request to withdraw the claim" not in chat.labels()
+        await chat.press("✅ Buyer confirms it is solved")
         calls = await chat.press("✉ Request to withdraw the claim")
         await chat.press("✓ Mark as sent")
         current = await stored_claim(chat)
@@ -182,18 +185,20 @@ async def test_fba_statement_with_evidence_checklist(bot: Any) -> None:
         assert (await stored_claim(chat)).last_contact_at == contacted
 
 
-async def test_delivery_branch_split_gift_then_withdrawal_with_restart(
+async def test_delivery_branch_gift_then_withdrawal_once_solved_with_restart(
     bot: Any, clock: Any
 ) -> None:
+    """Issue 14: apology, cause and gift in one message; the request to withdraw the claim is
+    its own message, prepared only once the buyer confirms the problem is solved."""
     async with bot() as chat:
         await open_claim(chat, reason="Delivered late")
         calls = await chat.press("✓ Mark as sent")
         card = card_of(calls)
         assert "→ 3. Apologise, explain the cause of the delay" in card
         assert chat.labels()[:3] == [
-            "✉ Delivery delay: apology, gift and withdrawal request",
-            "✉ Goodwill gift",
+            "✉ Delivery delay: apology, cause and gift",
             "Cause of the delay",
+            "💬 Buyer replied",
         ]
         await chat.press("Cause of the delay")
         calls = await chat.press("Customs")
@@ -201,31 +206,38 @@ async def test_delivery_branch_split_gift_then_withdrawal_with_restart(
         api = chat.api
     async with bot(api=api) as chat:
         # No gift configured for DE: it is asked first, never left as a "[GIFT]" gap.
-        calls = await chat.press("✉ Goodwill gift")
+        calls = await chat.press("✉ Delivery delay: apology, cause and gift")
         assert texts(calls)[-1].startswith("Claim #1: Send the goodwill gift")
         calls = await chat.send("zwei Ersatzfilter")
         header, body, _preview = texts(calls)
-        assert "Goodwill gift, version 1, in German" in header
+        assert "Delivery delay: apology, cause and gift, version 1, in German" in header
         assert "Zoll" in body  # the delay is explained: customs
         assert "zwei Ersatzfilter" in body
+        assert "zurückzuziehen" not in body  # no withdrawal request next to the gift
         assert "[GIFT]" not in body
         assert "⛔" not in header
         calls = await chat.press("✓ Mark as sent")
-        assert "→ 4. Once the problem is solved" in card_of(calls)
+        card = card_of(calls)
+        assert "→ 4. Once the buyer confirms the problem is solved" in card
+        assert "tap “Buyer confirms it is solved” when they do" in card
+        assert "✉ Request to withdraw the claim" not in chat.labels()
+        # Forced from the full list before the buyer confirmed: refused, and said why.
+        await chat.press("All drafts")
+        calls = await chat.press("Request to withdraw the claim")
+        assert alerts(calls) == [
+            "Ask for the withdrawal only once the buyer confirms the problem is solved: tap"
+            " “Buyer confirms it is solved” on the card first."
+        ]
+        assert await chat.services.storage.drafts.latest(1, "withdrawal_request") is None
+        await chat.press("◂ Back to the claim")
+        calls = await chat.press("✅ Buyer confirms it is solved")
+        assert calls[0].params["text"] == "Noted: the buyer confirms it is solved."
         calls = await chat.press("✉ Request to withdraw the claim")
         assert "Request to withdraw the claim, version 1" in texts(calls)[0]
         await chat.press("✓ Mark as sent")
         assert (await stored_claim(chat)).step == "respond_to_amazon"
-
-
-async def test_one_message_delivery_variant_skips_the_separate_withdrawal_step(bot: Any) -> None:
-    async with bot() as chat:
-        await open_claim(chat, reason="Item not received")
-        await chat.press("✓ Mark as sent")
-        await chat.press("✉ Delivery delay: apology, gift and withdrawal request")
-        await chat.send("zwei Ersatzfilter")  # the gift, asked first
-        calls = await chat.press("✓ Mark as sent")
-        assert "→ 5. Respond to Amazon with your side" in card_of(calls)
+        events = [e.kind for e in await chat.services.storage.events.for_claim(1)]
+        assert "problem_solved" in events
 
 
 async def test_usage_help_asks_for_the_steps_and_survives_a_restart(bot: Any) -> None:

@@ -55,10 +55,18 @@ def test_sending_the_step_draft_moves_on_and_other_drafts_do_not() -> None:
     assert step_after_sent(handling, DraftKind.USAGE_HELP) == "handle_product"
 
 
-def test_the_one_message_delivery_variant_also_covers_the_withdrawal_request() -> None:
+def test_the_delivery_message_never_covers_the_withdrawal_request() -> None:
+    """Issue 14: the gift goes with the apology; the withdrawal request is its own step."""
     claim = make(Reason.LATE_DELIVERY, step="explain_delivery")
-    assert step_after_sent(claim, DraftKind.DELIVERY_DELAY) == "respond_to_amazon"
-    assert step_after_sent(claim, DraftKind.GIFT_OFFER) == "request_withdrawal"
+    assert step_after_sent(claim, DraftKind.DELIVERY_DELAY) == "request_withdrawal"
+    waiting = make(Reason.LATE_DELIVERY, step="request_withdrawal")
+    assert step_drafts(waiting) == ()  # not before the buyer confirms it is solved
+    solved = make(
+        Reason.LATE_DELIVERY,
+        step="request_withdrawal",
+        facts=replace(waiting.facts, extra={"solved_on": "2026-11-03"}),
+    )
+    assert step_drafts(solved) == (DraftKind.WITHDRAWAL_REQUEST,)
 
 
 def test_drafts_of_the_product_step_follow_the_cause() -> None:
@@ -67,7 +75,7 @@ def test_drafts_of_the_product_step_follow_the_cause() -> None:
     expected = {
         Cause.USAGE: (DraftKind.USAGE_HELP,),
         Cause.DEFECTIVE: (DraftKind.REPLACEMENT, DraftKind.REFUND),
-        Cause.DELIVERY: (DraftKind.DELIVERY_DELAY, DraftKind.GIFT_OFFER),
+        Cause.DELIVERY: (DraftKind.DELIVERY_DELAY,),
         Cause.OTHER: (DraftKind.FREE,),
     }
     for cause, kinds in expected.items():

@@ -278,8 +278,8 @@ def test_the_statement_names_the_cause_found_not_only_the_reason(language: str) 
         assert said(language, sentence) in text
         others = set(CAUSES.values()) - {sentence}
         assert not any(said(language, other) in text for other in others)
-    for cause in ("other", None):
-        text = body("amazon_statement", language, fulfillment="fbm", cause=cause)
+    for unknown in ("other", None):
+        text = body("amazon_statement", language, fulfillment="fbm", cause=unknown)
         assert not any(said(language, sentence) in text for sentence in CAUSES.values())
 
 

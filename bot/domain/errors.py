@@ -138,6 +138,13 @@ class ReviewBlockedError(JourneyError):
     reason = "blocked"
 
 
+class NotSolvedError(JourneyError):
+    """The request to withdraw the claim before the buyer confirmed the problem is solved: it
+    would say something untrue, and ask for the withdrawal too early."""
+
+    reason = "not_solved"
+
+
 class SendBlockedError(JourneyError):
     """The draft breaks a blocking messaging rule: no one may mark it as sent, whatever their
     role and whether review is on. `findings` are the blocking ones, for the chat to name."""

@@ -52,7 +52,7 @@ DRAFTS_FOR_CAUSE: Final = MappingProxyType(
     {
         Cause.USAGE: (DraftKind.USAGE_HELP,),
         Cause.DEFECTIVE: (DraftKind.REPLACEMENT, DraftKind.REFUND),
-        Cause.DELIVERY: (DraftKind.DELIVERY_DELAY, DraftKind.GIFT_OFFER),
+        Cause.DELIVERY: (DraftKind.DELIVERY_DELAY,),
         Cause.OTHER: (DraftKind.FREE,),
     }
 )
@@ -123,7 +123,18 @@ def step_drafts(claim: Claim) -> tuple[DraftKind, ...]:
     step = current_step(claim)
     if step.id is StepId.HANDLE_PRODUCT:
         return DRAFTS_FOR_CAUSE[claim.cause] if claim.cause is not None else ()
+    if step.id is StepId.REQUEST_WITHDRAWAL and not is_solved(claim):
+        return ()  # asked for only once the buyer confirms the problem is solved
     return step.drafts
+
+
+SOLVED_FACT: Final = "solved_on"  # the extra fact: when the buyer confirmed it is solved
+
+
+def is_solved(claim: Claim) -> bool:
+    """Whether the buyer confirmed the item arrived or the problem is solved (recorded on the
+    card): the only moment a request to withdraw the claim is true."""
+    return bool(claim.facts.extra.get(SOLVED_FACT))
 
 
 def follow_up_due(claim: Claim) -> datetime | None:
@@ -154,8 +165,7 @@ def needs_refund_guard(claim: Claim) -> bool:
 
 def step_after_sent(claim: Claim, kind: DraftKind) -> StepId:
     """Where the claim goes once a draft of `kind` is sent. A draft the current step offers
-    completes the step; the one-message delivery variant already asks for the withdrawal, so
-    it completes that step too. Anything else (a draft from the full list) leaves it."""
+    completes the step; anything else (a draft from the full list) leaves it."""
     plan = plan_of(claim)
     step = current_step(claim)
     if kind not in (step_drafts(claim) or step.drafts):
@@ -163,13 +173,7 @@ def step_after_sent(claim: Claim, kind: DraftKind) -> StepId:
     if step.id is StepId.AWAIT_REPLY or kind is DraftKind.FOLLOW_UP:
         return step.id  # a follow-up keeps waiting for the reply
     index = plan.step_index(step.id)
-    following = list(plan.steps[index + 1 :])
-    if (
-        kind is DraftKind.DELIVERY_DELAY
-        and following
-        and following[0].id is StepId.REQUEST_WITHDRAWAL
-    ):
-        following.pop(0)
+    following = plan.steps[index + 1 :]
     return following[0].id if following else step.id
 
 

@@ -89,7 +89,7 @@ EXPLAIN_DELIVERY: Final = Step(
         "Apologise, explain the cause of the delay and offer a small gift as unconditional"
         " goodwill."
     ),
-    (DraftKind.DELIVERY_DELAY, DraftKind.GIFT_OFFER),
+    (DraftKind.DELIVERY_DELAY,),
 )
 CHECK_RETURN: Final = Step(
     StepId.CHECK_RETURN,
@@ -107,7 +107,7 @@ ACCEPT_RETURN: Final = Step(
 )
 REQUEST_WITHDRAWAL: Final = Step(
     StepId.REQUEST_WITHDRAWAL,
-    N_("Once the problem is solved, politely ask the buyer to withdraw the claim."),
+    N_("Once the buyer confirms the problem is solved, politely ask them to withdraw the claim."),
     (DraftKind.WITHDRAWAL_REQUEST,),
 )
 RESPOND_TO_AMAZON: Final = Step(
@@ -142,8 +142,9 @@ NO_REFUND_FIRST: Final = Caution(
 GIFT_IS_GOODWILL: Final = Caution(
     "gift_is_goodwill",
     N_(
-        "The gift is unconditional goodwill. Sent in the same message as the request to withdraw"
-        " the claim it can read as an incentive: prefer the two-message variant."
+        "The gift is unconditional goodwill: it goes with the apology, never with the request to"
+        " withdraw the claim, which is its own message once the buyer confirms the problem is"
+        " solved."
     ),
 )
 AMAZON_PAYS: Final = Caution(

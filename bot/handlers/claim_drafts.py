@@ -15,6 +15,7 @@ from bot.domain.errors import (
     MissingFactError,
     NeedsApprovalError,
     NotLatestVersionError,
+    NotSolvedError,
     RefundGuardError,
     SendBlockedError,
 )
@@ -56,6 +57,16 @@ async def prepare(
         await answer_button(update)
         question, arg = fact_question(missing.field, kind.value)
         await ask_about(update, context, claim, question, arg)
+        return
+    except NotSolvedError:
+        await answer_button(
+            update,
+            context.tr.gettext(
+                "Ask for the withdrawal only once the buyer confirms the problem is solved: tap"
+                " “Buyer confirms it is solved” on the card first."
+            ),
+            alert=True,
+        )
         return
     except RefundGuardError:
         await answer_button(update)

@@ -239,6 +239,12 @@ async def _info(update: Update, context: ClaimContext, claim: Claim, _arg: str |
     await show_card(update, context, fresh)
 
 
+async def _solved(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
+    fresh = await context.services.journey.record_solved(claim, context.require_actor())
+    await answer_button(update, context.tr.gettext("Noted: the buyer confirms it is solved."))
+    await show_card(update, context, fresh)
+
+
 async def _stop(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
     await questions.done(context)
     await answer_button(update)
@@ -267,6 +273,7 @@ ACTIONS: Final[dict[str, Action]] = {
     "stop": _stop,
     "hist": _hist,
     "info": _info,
+    "solved": _solved,
 }
 # Buttons checked against something other than the claim's revision: a draft's version
 # (sent, edit, submit), or harmless to replay (card, history).

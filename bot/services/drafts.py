@@ -20,11 +20,12 @@ from bot.domain.errors import (
     MissingFactError,
     NeedsApprovalError,
     NotLatestVersionError,
+    NotSolvedError,
     RefundGuardError,
     SendBlockedError,
 )
 from bot.domain.fields import MAX_DRAFT_TEXT, bounded_text
-from bot.domain.journey import TO_AMAZON, needs_refund_guard, step_after_sent
+from bot.domain.journey import TO_AMAZON, is_solved, needs_refund_guard, step_after_sent
 from bot.domain.people import needs_review, require_claim, works_on
 from bot.drafting.facts import draft_facts
 from bot.drafting.renderer import Draft, Renderer
@@ -118,6 +119,8 @@ class Drafting:
             raise RefundGuardError(kind)
         if kind is DraftKind.USAGE_HELP and not claim.facts.extra.get("usage_steps"):
             raise MissingFactError("usage_steps")
+        if kind is DraftKind.WITHDRAWAL_REQUEST and not is_solved(claim):
+            raise NotSolvedError(kind)
         if kind in GIFT_KINDS and not self._gift_known(claim):
             # Never a draft with a "[GIFT]" gap that cannot be sent: the gift is asked first.
             raise MissingFactError("gift")

@@ -35,8 +35,10 @@ from bot.domain.fields import (
 from bot.domain.journey import (
     EVIDENCE_FACT,
     FIRST_STEP,
+    SOLVED_FACT,
     causes_for,
     evidence_fact_missing,
+    is_solved,
     plan_of,
     step_after_reply,
 )
@@ -204,6 +206,16 @@ class Journey(Drafting):
         return await self._change(
             claim, actor, "info_requested", {}, ClaimChange(info_requested_at=self.clock())
         )
+
+    async def record_solved(self, claim: Claim, actor: User) -> Claim:
+        """The buyer confirmed the item arrived or the problem is solved: from now on, and only
+        now, the request to withdraw the claim may be prepared."""
+        require_claim(actor, claim.agent_id)
+        if is_solved(claim):
+            return claim
+        today = self.clock().date().isoformat()
+        extra = {**claim.facts.extra, SOLVED_FACT: today}
+        return await self._change(claim, actor, "problem_solved", {}, ClaimChange(extra=extra))
 
     # --- The end -------------------------------------------------------------------------------
     async def close(self, claim: Claim, outcome: Outcome, actor: User) -> Claim:

@@ -51,6 +51,7 @@ ACTIONS: Final = frozenset(
         "submit",  # arg: draft id, sent to the team leads for review
         "hist",  # the claim's audit trail
         "info",  # Amazon asked for more information
+        "solved",  # the buyer confirmed the problem is solved
     }
 )
 

@@ -44,6 +44,7 @@ EVENTS: Final = MappingProxyType(
         "user_removed": N_("Person removed"),
         "setting_changed": N_("Setting changed"),
         "info_requested": N_("Amazon asked for information"),
+        "problem_solved": N_("The buyer confirmed the problem is solved"),
     }
 )
 
@@ -72,7 +73,7 @@ DRAFT_KINDS: Final = MappingProxyType(
         DraftKind.USAGE_HELP: N_("Usage help"),
         DraftKind.REPLACEMENT: N_("Replacement offer"),
         DraftKind.REFUND: N_("Refund offer"),
-        DraftKind.DELIVERY_DELAY: N_("Delivery delay: apology, gift and withdrawal request"),
+        DraftKind.DELIVERY_DELAY: N_("Delivery delay: apology, cause and gift"),
         DraftKind.GIFT_OFFER: N_("Goodwill gift"),
         DraftKind.WITHDRAWAL_REQUEST: N_("Request to withdraw the claim"),
         DraftKind.AMAZON_STATEMENT: N_("Statement to Amazon"),

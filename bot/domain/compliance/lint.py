@@ -80,10 +80,13 @@ def lint(text: str, *, language: str | None = None, order_id: str | None = None)
         order_id is None and not ORDER_ID_PATTERN.search(text)
     ):
         add("order_id", order_id or "")
-    if (gift := hits.get("gift_or_refund")) and _near(
+    if (hits.get("gift") or hits.get("refund")) and _near(
         lowered, hits, "withdraw_verb", "claim_noun", distance=60, ends=ends
     ):
-        add("coupling", _span(lowered, gift[0]))
+        if gift := hits.get("gift"):
+            add("coupling", _span(lowered, gift[0]))
+        elif refund := hits.get("refund"):
+            add("refund_coupling", _span(lowered, refund[0]))
     return found
 
 

@@ -74,11 +74,19 @@ RULES: Final = _rules(
     Rule("order_id", W, N_("The message does not mention the order id.")),
     Rule(
         "coupling",
+        B,
+        N_(
+            "A gift and the request to withdraw the claim are in one message: it reads as a"
+            " conditional offer. The gift goes with the apology; the withdrawal request is its"
+            " own message, once the buyer confirms the problem is solved."
+        ),
+    ),
+    Rule(
+        "refund_coupling",
         W,
         N_(
-            "A gift or refund and the request to withdraw the claim are in one"
-            " message: it can read as a conditional offer. Send them as two"
-            " messages."
+            "A refund and the request to withdraw the claim are in one message: make sure the"
+            " refund cannot read as conditional on the withdrawal, or send them as two messages."
         ),
     ),
 )

@@ -20,6 +20,7 @@ from bot.domain.journey import (
     current_step,
     follow_up_due,
     follow_up_ready,
+    is_solved,
     needs_cause,
 )
 from bot.domain.marketplaces import MARKETPLACES
@@ -89,6 +90,15 @@ def _evidence_hint(tr: Translator, claim: Claim, _now: datetime) -> str | None:
     ) % {"ticked": ticked, "total": len(Evidence)}
 
 
+def _withdrawal_hint(tr: Translator, claim: Claim, _now: datetime) -> str | None:
+    if is_solved(claim):
+        return None
+    return tr.gettext(
+        "Ask for the withdrawal only once the buyer confirms the item arrived or the problem is"
+        " solved: tap “Buyer confirms it is solved” when they do."
+    )
+
+
 def _outcome_hint(tr: Translator, _claim: Claim, _now: datetime) -> str | None:
     return tr.gettext("When Amazon or the buyer closes the claim, record the outcome.")
 
@@ -125,6 +135,16 @@ def _evidence_checklist(tr: Translator, claim: Claim) -> Rows:
     return [[(label, _b(claim, "evid"))]]
 
 
+def _confirm_solved(tr: Translator, claim: Claim) -> Rows:
+    if is_solved(claim):
+        return []
+    return [[("✅ " + tr.gettext("Buyer confirms it is solved"), _b(claim, "solved"))]]
+
+
+def _delay_and_reply(tr: Translator, claim: Claim) -> Rows:
+    return _delay_cause(tr, claim) + _buyer_replied(tr, claim)
+
+
 def _record_outcome(tr: Translator, claim: Claim) -> Rows:
     return [[("🏁 " + tr.gettext("Record the outcome"), _b(claim, "out"))]]
 
@@ -135,7 +155,11 @@ _SCREENS: Final = {
     StepId.CONTACT_BUYER: StepScreen(_contact_hint, below=_buyer_replied),
     StepId.AWAIT_REPLY: StepScreen(_await_hint, below=_buyer_replied),
     StepId.HANDLE_PRODUCT: StepScreen(_cause_hint, above=_pick_cause, below=_change_cause),
-    StepId.EXPLAIN_DELIVERY: StepScreen(below=_delay_cause),
+    # The buyer may answer the delay message: their reply is recorded here too.
+    StepId.EXPLAIN_DELIVERY: StepScreen(below=_delay_and_reply),
+    StepId.REQUEST_WITHDRAWAL: StepScreen(
+        _withdrawal_hint, above=_confirm_solved, below=_buyer_replied
+    ),
     StepId.CHECK_RETURN: StepScreen(_check_return_hint),
     StepId.RESPOND_TO_AMAZON: _STATEMENT,
     StepId.AMAZON_FULFILLED: _STATEMENT,
