@@ -138,6 +138,12 @@ class ReviewBlockedError(JourneyError):
     reason = "blocked"
 
 
+class NoContactYetError(JourneyError):
+    """Moving past the buyer-contact step with no message to the buyer recorded."""
+
+    reason = "no_contact"
+
+
 class NotSolvedError(JourneyError):
     """The request to withdraw the claim before the buyer confirmed the problem is solved: it
     would say something untrue, and ask for the withdrawal too early."""

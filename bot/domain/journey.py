@@ -92,6 +92,16 @@ def stage_of(step_id: str, outcome: Outcome | None) -> Stage:
     return STAGE_OF_STEP.get(step, Stage.HANDLING)
 
 
+def skips_contact(claim: Claim, target: StepId) -> bool:
+    """Whether moving to `target` would pass the buyer-contact step with no message to the
+    buyer recorded: the card would tick a contact that never happened."""
+    plan = plan_of(claim)
+    ids = [step.id for step in plan.steps]
+    if claim.contacted_at is not None or StepId.CONTACT_BUYER not in ids or target not in ids:
+        return False
+    return ids.index(target) > ids.index(StepId.CONTACT_BUYER)
+
+
 def next_step(claim: Claim) -> StepId | None:
     plan = plan_of(claim)
     index = step_index(claim)

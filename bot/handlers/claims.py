@@ -18,6 +18,7 @@ from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Reas
 from bot.domain.errors import (
     InvalidChoiceError,
     MissingFactError,
+    NoContactYetError,
 )
 from bot.domain.fields import EDITABLE
 from bot.domain.journey import next_step, previous_step
@@ -94,7 +95,18 @@ async def _card(update: Update, context: ClaimContext, claim: Claim, arg: str | 
 async def _move(update: Update, context: ClaimContext, claim: Claim, target: StepId | None) -> None:
     if target is None:
         raise InvalidChoiceError("no step")  # next at the last step, back at the first
-    fresh = await context.services.journey.move_to(claim, target, context.require_actor())
+    try:
+        fresh = await context.services.journey.move_to(claim, target, context.require_actor())
+    except NoContactYetError:
+        await answer_button(
+            update,
+            context.tr.gettext(
+                "No message to the buyer is recorded yet: send the first message and mark it as"
+                " sent before going on."
+            ),
+            alert=True,
+        )
+        return
     await answer_button(update)
     await show_card(update, context, fresh)
 

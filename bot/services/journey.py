@@ -24,6 +24,7 @@ from bot.domain.errors import (
     ClaimNotFoundError,
     InvalidChoiceError,
     MissingFactError,
+    NoContactYetError,
     RefundGuardError,
 )
 from bot.domain.fields import (
@@ -40,6 +41,7 @@ from bot.domain.journey import (
     evidence_fact_missing,
     is_solved,
     plan_of,
+    skips_contact,
     step_after_reply,
 )
 from bot.domain.marketplaces import BUYER_LANGUAGES
@@ -100,6 +102,8 @@ class Journey(Drafting):
         require_claim(actor, claim.agent_id)
         if step_id not in {step.id for step in plan_of(claim).steps}:
             raise InvalidChoiceError(step_id)
+        if skips_contact(claim, step_id):
+            raise NoContactYetError(step_id)
         return await self._change(
             claim,
             actor,
@@ -158,7 +162,12 @@ class Journey(Drafting):
             new_plan = plan_of(moved)
             step = claim.step if claim.step in {s.id for s in new_plan.steps} else FIRST_STEP
             change = replace(change, reason=facts.reason, fulfillment=facts.fulfillment, step=step)
-            if claim.cause is not None and claim.cause not in causes_for(moved):
+            # The cause the buyer's reply showed belongs to the product step: a plan without
+            # it, or one whose causes no longer include it, drops it.
+            handles_product = StepId.HANDLE_PRODUCT in {s.id for s in new_plan.steps}
+            if claim.cause is not None and (
+                not handles_product or claim.cause not in causes_for(moved)
+            ):
                 change = replace(change, cause=None)
         payload = {key: str(value) for key, value in change.assigned().items()}
         return await self._change(claim, actor, "fact_changed", payload, change)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.domain.claims import Claim, Outcome
+from bot.domain.drafts import DraftKind, sent_kinds
 from bot.domain.fields import DELAY_CAUSES
 from bot.domain.journey import (
     Deadline,
@@ -18,6 +19,7 @@ from bot.domain.journey import (
     step_index,
 )
 from bot.domain.marketplaces import MARKETPLACES
+from bot.domain.text import N_
 from bot.i18n.translator import Translator
 from bot.views import labels
 from bot.views.card.base import labelled, money, quote
@@ -69,10 +71,25 @@ def card_text(tr: Translator, claim: Claim, now: datetime) -> str:
     hint = step_hint(tr, claim, now)
     if hint:
         lines.extend(["", hint])
-    if plan.warnings:
+    if now >= claim.respond_by:
+        lines.extend(["", "⏰ " + _(OVERDUE_NOW)])
+    warnings = [c for c in plan.warnings if not _settled(c.id, claim)]
+    if warnings:
         lines.append("")
-        lines.extend(f"⚠ {_(caution.text)}" for caution in plan.warnings)
+        lines.extend(f"⚠ {_(caution.text)}" for caution in warnings)
     return "\n".join(lines)
+
+
+OVERDUE_NOW = N_(
+    "Amazon's deadline has passed. Respond to Amazon now with what you have (the statement"
+    " from “All drafts”), and keep working with the buyer: a late answer still counts, none at"
+    " all lets the claim go against you."
+)
+
+
+def _settled(caution: str, claim: Claim) -> bool:
+    """A caution that no longer applies: the refund-first warning once a refund was sent."""
+    return caution == "no_refund_first" and DraftKind.REFUND.value in sent_kinds(claim.facts.extra)
 
 
 def other_deadlines(tr: Translator, claim: Claim, now: datetime) -> list[str]:
