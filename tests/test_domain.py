@@ -111,10 +111,11 @@ def test_length_limit_boundary_counts_the_raw_input() -> None:
         "303-1234567-76543210",  # one digit too many
         "3031-234567-7654321",  # groups of the wrong length
         "3031234567654321",  # no dashes
-        "303 1234567 7654321",  # spaces instead of dashes
+        "303  1234567 7654321",  # two spaces
         "303--1234567-7654321",
-        f"#{ORDER}",
         f"{ORDER}.",
+        f"1: {ORDER}",  # a label is words, not a number
+        f"Order ID: {ORDER}: {OTHER}",
         f"order {ORDER}",
         f"{ORDER} {OTHER}",  # two ids: never guess which one is meant
         "abc-defghij-klmnopq",
@@ -123,6 +124,7 @@ def test_length_limit_boundary_counts_the_raw_input() -> None:
     ],
 )
 def test_anything_but_the_exact_shape_says_bad_shape(text: str) -> None:
+    """(Issue 14: the shapes below the label list, as agents paste them, are accepted.)"""
     with pytest.raises(OrderIdError) as caught:
         parse_order_id(text)
     assert caught.value.reason == BAD_SHAPE
@@ -478,3 +480,20 @@ def test_every_outcome_is_classified() -> None:
         Outcome.DENIED,
         Outcome.GRANTED_AMAZON_FUNDED,
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Order ID: {ORDER}",
+        f"Order ID:{ORDER}",
+        f"#{ORDER}",
+        f"# {ORDER}",
+        "303 1234567 7654321",
+        f"Bestellnummer: {ORDER}",
+        f"订单号：{ORDER}",
+        f"  Order #{ORDER}  ",
+    ],
+)
+def test_the_forms_agents_paste_are_read(text: str) -> None:
+    assert parse_order_id(text) == ORDER

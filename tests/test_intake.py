@@ -528,3 +528,12 @@ async def leave_opened(chat: Chat, answers: IntakeAnswers, *, claim_id: int) -> 
     storage = chat.services.storage
     async with storage.db.transaction() as tx:
         await storage.intakes.put(tx, ADMIN, answers.opened(claim_id), chat.services.clock())
+
+
+async def test_the_order_id_as_agents_paste_it(bot: Any) -> None:
+    """Issue 14: 'Order ID: …', '#…' and spaces between the groups are read."""
+    async with bot() as chat:
+        for typed in (f"Order ID: {ORDER}", f"#{ORDER}", ORDER.replace("-", " ")):
+            await chat.send("/new")
+            assert texts(await chat.send(typed))[0].startswith("Which marketplace?"), typed
+            assert (await intake_of(chat, ADMIN)).order_id == ORDER

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-_ORDER_ID = re.compile(r"([0-9]{3})-([0-9]{7})-([0-9]{7})")
+# As agents type or copy it: the groups split by dashes or single spaces, after at most a short
+# label that ends in a colon or "#" ("Order ID:", "#", "Bestellnummer:", "订单号：").
+_ORDER_ID = re.compile(
+    r"(?:[^\W\d_][^\d\n:：#]{0,29}[:：#] ?|# ?)?([0-9]{3})[- ]([0-9]{7})[- ]([0-9]{7})"
+)
 # Not preceded or followed by a digit of any script: "٣303-..." is not an order id.
 _ORDER_ID_IN_TEXT = re.compile(r"(?<!\d)([0-9]{3})-([0-9]{7})-([0-9]{7})(?!\d)")
 # Agents paste ids copied from e-mails and Seller Central: allow spaces, dashes of other kinds
@@ -29,9 +33,10 @@ BAD_SHAPE = "bad_shape"
 def parse_order_id(text: str) -> str:
     """Return the canonical order id in `text`, or raise `OrderIdError`.
 
-    Surrounding white space is ignored, as are unicode dash variants and full-width digits;
-    anything else around or inside the id is an error (a claim must never be filed under a
-    wrongly guessed order).
+    Surrounding white space is ignored, as are unicode dash variants, full-width digits, single
+    spaces between the groups and a short label before the id ending in ":" or "#"; anything
+    else around or inside the id is an error (a claim must never be filed under a wrongly
+    guessed order).
     """
     if len(text) > MAX_INPUT:
         raise OrderIdError(TOO_LONG)
