@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from bot.app import CONSOLE_ADMIN_ID
 from bot.domain.people import Role
+from bot.settings import Settings
 from tests.helpers import ADMIN, AGENT, LEAD, alerts, old_screen, open_claim, person, team, texts
 
 NEWCOMER = 123456789
@@ -219,3 +222,16 @@ async def test_the_command_menu_follows_the_role(bot: Any) -> None:
         ]
         calls = await chat.press("Make agent")
         assert [c.method for c in calls if "Commands" in c.method] == ["deleteMyCommands"]
+
+
+async def test_the_console_admin_counts_as_an_admin(bot: Any, settings: Settings) -> None:
+    """Issue 14: in the console, user 2 made admin could not be demoted ("the team needs at
+    least one admin") although the console's own admin is there."""
+    alone = replace(settings, admins=frozenset())  # no Telegram admin configured
+    async with bot(channel="console", settings_=alone) as chat:
+        console_admin = await chat.services.storage.users.get(CONSOLE_ADMIN_ID)
+        assert console_admin is not None
+        assert console_admin.role is Role.ADMIN
+        await chat.services.people.add(console_admin, 2, Role.ADMIN, "Ben")
+        demoted = await chat.services.people.set_role(console_admin, 2, Role.AGENT)
+        assert demoted.role is Role.AGENT

@@ -159,7 +159,13 @@ class People:
             return
         if person.id in self.configured_admins:
             raise PeopleError("configured")
-        admins = [p for p in await self.storage.users.with_role(Role.ADMIN) if p.id != person.id]
+        # Any admin counts here, the console's local one included: the team keeps someone who
+        # can manage it.
+        admins = [
+            p
+            for p in await self.storage.users.with_role(Role.ADMIN, console=True)
+            if p.id != person.id
+        ]
         if not admins:
             raise PeopleError("last_admin")
 

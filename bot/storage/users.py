@@ -120,10 +120,14 @@ class UserRepository:
         )
         return [_user(row) for row in rows]
 
-    async def with_role(self, role: Role) -> list[User]:
+    async def with_role(self, role: Role, *, console: bool = False) -> list[User]:
+        """Active people with `role` on Telegram (those a message can reach); with `console`,
+        the console's local user too (who counts as a member all the same)."""
+        second_origin = "console" if console else "telegram"
         rows = await self.db.fetchall(
-            "SELECT * FROM users WHERE role = ? AND active = 1 AND origin = 'telegram' ORDER BY id",
-            (role.value,),
+            "SELECT * FROM users WHERE role = ? AND active = 1 AND origin IN ('telegram', ?)"
+            " ORDER BY id",
+            (role.value, second_origin),
         )
         return [_user(row) for row in rows]
 
