@@ -136,3 +136,26 @@ async def test_history_command_explains_its_argument(bot: Any) -> None:
         assert texts(await chat.send("/history " + "9" * 5000)) == [
             "That is not an Amazon order id (like 303-1234567-7654321)."
         ]
+
+
+async def test_history_names_facts_shows_the_refund_first_and_uses_the_cards_zone(
+    bot: Any,
+) -> None:
+    """Issue 14: labels, not keys ("Fact changed: delay_cause"); the confirmed refund before
+    any contact; times in the claim's marketplace's zone, as on the card."""
+    async with bot() as chat:
+        await open_claim(chat, reason="Delivered late")  # DE: Europe/Berlin
+        await chat.press("All drafts")
+        await chat.press("Refund offer")
+        await chat.press("I understand: draft the refund anyway")
+        await chat.press("◂ Back to the claim")
+        await chat.press("✉ First contact: apology and question")
+        await chat.press("✓ Mark as sent")
+        await chat.press("Cause of the delay")
+        await chat.press("Customs")
+        lines = texts(await chat.send(f"/history {ORDER}"))[0].splitlines()
+        assert any(line.endswith("Fact changed: Cause of the delay") for line in lines)
+        assert not any("delay_cause" in line for line in lines)
+        refund = next(line for line in lines if "Refund offer, version 1" in line)
+        assert refund.endswith("refund before any contact with the buyer, confirmed by the agent")
+        assert all("(Europe/Berlin)" in line for line in lines[1:])

@@ -8,7 +8,9 @@ from typing import Any, Final, TypeVar
 
 from bot.domain.claims import Cause, Evidence, Outcome
 from bot.domain.drafts import DraftKind
+from bot.domain.marketplaces import MARKETPLACES
 from bot.domain.playbook import STEP_TITLES
+from bot.domain.text import N_
 from bot.i18n.translator import Translator
 from bot.services.history import Trail
 from bot.views import labels
@@ -37,6 +39,7 @@ def history_screen(tr: Translator, trail: Trail, *, can_export: bool) -> tuple[s
             % {"count": len(events) - MAX_EVENTS}
         )
         events = events[-MAX_EVENTS:]
+    zone = MARKETPLACES[claim.facts.marketplace].time_zone
     for event in events:
         person = trail.people.get(event.actor_id) if event.actor_id is not None else None
         who = person.name() if person else (str(event.actor_id) if event.actor_id else "—")
@@ -44,7 +47,9 @@ def history_screen(tr: Translator, trail: Trail, *, can_export: bool) -> tuple[s
         what = _(label) if label else event.kind
         detail = event_detail(tr, event.kind, event.payload, trail, event.draft_id)
         lines.append(
-            f"{tr.datetime(event.created_at)} · {who} · {what}" + (f": {detail}" if detail else "")
+            # The card's time zone: the person's choice, else the claim's marketplace's.
+            f"{tr.datetime(event.created_at, zone)} · {who} · {what}"
+            + (f": {detail}" if detail else "")
         )
     rows: Rows = []
     if can_export:
@@ -72,6 +77,8 @@ def event_detail(  # noqa: PLR0911 - one branch per kind of detail
         }
         if kind == "draft_returned" and payload.get("comment"):
             text += f" — “{quote(str(payload['comment']), 120)}”"
+        if payload.get("refund_before_contact_confirmed"):
+            text += " — " + _("refund before any contact with the buyer, confirmed by the agent")
         return text
     outcome = _member(Outcome, payload.get("outcome"))
     if kind == "outcome_recorded" and outcome is not None:
@@ -86,7 +93,7 @@ def event_detail(  # noqa: PLR0911 - one branch per kind of detail
         return _(STEP_TITLES[payload["to"]])
     if kind == "fact_changed":
         names = [payload["field"]] if "field" in payload else sorted(payload)
-        return ", ".join(_(labels.FIELDS[n]) if n in labels.FIELDS else n for n in names)
+        return ", ".join(_(_FACT_LABELS[n]) if n in _FACT_LABELS else n for n in names)
     if kind == "claim_reassigned":
         people = trail.people
         return " → ".join(
@@ -95,6 +102,16 @@ def event_detail(  # noqa: PLR0911 - one branch per kind of detail
         )
     return ""
 
+
+# What a "fact changed" event may name: the typed facts, and what the card's menus change.
+_FACT_LABELS: Final = {
+    **labels.FIELDS,
+    "delay_cause": N_("Cause of the delay"),
+    "buyer_language": N_("Buyer language"),
+    "reason": N_("Reason"),
+    "fulfillment": N_("Shipped by"),
+    "cause": N_("Cause found"),
+}
 
 E = TypeVar("E", bound=StrEnum)
 
