@@ -28,6 +28,7 @@ from bot.handlers.context import ClaimContext
 from bot.handlers.fallback import stale_button
 from bot.handlers.start import cancel_outside
 from bot.i18n.locales import normalize_language
+from bot.services.claims import already_open
 from bot.views import intake as views
 
 # Button data the intake answers: every question's prefix, and Back.
@@ -129,6 +130,8 @@ async def _order_id(
             return
         several = len(notice.order_ids) > 1
         await send(update, views.notice_summary(context.tr, lines, several_orders=several))
+        if taken.order_id and await _has_open_claim(update, context, taken.order_id):
+            return
         await _ask(update, context, taken)
         return
     try:
@@ -147,7 +150,20 @@ async def _order_id(
         }
         await _ask(update, context, answers, IntakeStep.ORDER_ID, hints[error.reason])
         return
+    if await _has_open_claim(update, context, order_id):
+        return
     await _ask(update, context, answers.with_order(order_id))
+
+
+async def _has_open_claim(update: Update, context: ClaimContext, order_id: str) -> bool:
+    """One claim per order at a time: said at the order-id step, and the intake ends there
+    (the claim is shown to whoever may see it; anyone else learns that a colleague has it)."""
+    existing = await already_open(context.services.storage, order_id)
+    if existing is None:
+        return False
+    await context.services.storage.intakes.discard(context.require_actor().id)
+    await opening.already_open(update, context, order_id, existing)
+    return True
 
 
 async def _marketplace(
@@ -306,6 +322,8 @@ async def _order_choice(
         return
     order_id = ids[int(choice)]
     await _settle(update, views.order_summary(context.tr, order_id))
+    if await _has_open_claim(update, context, order_id):
+        return
     await _ask(update, context, answers.with_order(order_id))
 
 

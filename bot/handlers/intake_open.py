@@ -37,7 +37,7 @@ async def open_claim_of(update: Update, context: ClaimContext, answers: IntakeAn
         )
     except ClaimAlreadyOpenError as already:
         await services.storage.intakes.discard(actor.id)
-        await _already_open(update, context, facts.order_id, already)
+        await already_open(update, context, facts.order_id, already)
         return
     await answer_button(update)
     claim = opened.claim
@@ -64,12 +64,12 @@ async def show_opened(update: Update, context: ClaimContext, claim_id: int) -> N
     if claim is None:  # pragma: no cover - claims are never deleted
         await stale_button(update, context)
         return
-    await _already_open(
+    await already_open(
         update, context, claim.facts.order_id, ClaimAlreadyOpenError(claim.id, claim.agent_id)
     )
 
 
-async def _already_open(
+async def already_open(
     update: Update, context: ClaimContext, order_id: str, already: ClaimAlreadyOpenError
 ) -> None:
     """The order has an open claim: show it to whoever may work on it; anyone else only

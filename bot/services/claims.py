@@ -26,6 +26,16 @@ class ClaimAlreadyOpenError(Exception):
         self.agent_id = agent_id
 
 
+async def already_open(storage: Storage, order_id: str) -> ClaimAlreadyOpenError | None:
+    """The open claim the order has, as the error opening a second one would raise: asked
+    as soon as the intake knows the order, so nobody answers every question for nothing.
+    (Opening checks again in its own transaction.)"""
+    for claim in await storage.claims.for_order(order_id):
+        if claim.closed_at is None:
+            return ClaimAlreadyOpenError(claim.id, claim.agent_id)
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class OpenedClaim:
     claim: Claim
