@@ -344,7 +344,17 @@ def recover(users: Users, fake: FakeTelegram, bot: Bot, progress: Progress) -> N
     agent = progress.agent
     step = JOURNEY[progress.step]
     if progress.step < INTAKE_STEPS:
-        converse(users, fake, bot, agent, users.factory.message(users.factory.user(agent), "?"))
+        user = users.factory.user(agent)
+        if users.query("SELECT id FROM claims WHERE order_id = ?", (progress.order,)):
+            # The claim was opened before the bot died: /new with the order says so at once
+            # and shows the claim with its first draft; the person goes on from the draft.
+            converse(users, fake, bot, agent, users.factory.message(user, "/new"))
+            with fake.changed:
+                progress.since = len(fake.api.calls)
+            converse(users, fake, bot, agent, users.factory.message(user, progress.order))
+            progress.step = INTAKE_STEPS
+            return
+        converse(users, fake, bot, agent, users.factory.message(user, "?"))
         progress.step = intake_step_on_screen(users, fake, agent)
         return
     if step.kind == "approve":
