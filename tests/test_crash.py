@@ -393,6 +393,16 @@ def recover(users: Users, fake: FakeTelegram, bot: Bot, progress: Progress) -> N
             with fake.changed:
                 progress.since = len(fake.api.calls)
             converse(users, fake, bot, agent, users.factory.callback(user, *found))
+    this = claim[0][0]
+    if (
+        progress.step == INTAKE_STEPS
+        and users.newest_button(agent, rf"c:{this}:\d+:submit:\d+") is None
+    ):
+        # The first draft was not shown before the bot died: the card's button for it brings
+        # it (the same version), with its Submit button.
+        found = users.newest_button(agent, rf"c:{this}:\d+:draft:inquiry")
+        if found is not None:
+            converse(users, fake, bot, agent, users.factory.callback(user, *found))
 
 
 def converse(
