@@ -237,7 +237,9 @@ def blocks_of(text: str) -> set[str]:
     ],
 )
 def test_an_offer_for_withdrawing_the_claim_is_blocked(text: str) -> None:
+    findings = rules_of(f"{text} {ORDER}")
     assert "withdrawal_incentive" in blocks_of(f"{text} {ORDER}")
+    assert "coupling" in findings  # a gift and a withdrawal request in one message, too
 
 
 @pytest.mark.parametrize(

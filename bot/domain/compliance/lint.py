@@ -94,10 +94,12 @@ def lint(text: str, *, language: str | None = None, order_id: str | None = None)
         order_id is None and not ORDER_ID_PATTERN.search(text)
     ):
         add("order_id", order_id or "")
-    if (gift := hits.get("gift_or_refund")) and _near(
-        lowered, hits, "withdraw_verb", "claim_noun", distance=60, ends=ends
-    ):
-        add("coupling", _span(lowered, gift[0]))
+    # An offer traded for the withdrawal is a gift and a withdrawal request in one message too.
+    if (
+        (gift := hits.get("gift_or_refund"))
+        and _near(lowered, hits, "withdraw_verb", "claim_noun", distance=60, ends=ends)
+    ) or withdrawal:
+        add("coupling", _span(lowered, gift[0]) if gift else str(withdrawal))
     return found
 
 
