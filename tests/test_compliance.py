@@ -18,8 +18,8 @@ def rules_of(text: str, **kwargs: str) -> set[str]:
 def test_every_rule_has_a_stable_id_a_severity_and_a_message() -> None:
     assert set(RULES) == {
         "email", "phone", "html", "link", "emoji", "marketing", "review_incentive",
-        "feedback_removal", "length", "placeholder", "review_request", "language", "order_id",
-        "coupling", "refund_coupling",
+        "feedback_removal", "withdrawal_incentive", "rating_request", "length", "placeholder",
+        "review_request", "language", "order_id", "coupling", "refund_coupling",
     }  # fmt: skip
     assert {r.id for r in RULES.values() if r.severity is Severity.WARN} == {
         "review_request", "language", "order_id", "refund_coupling"
@@ -35,6 +35,8 @@ def test_every_rule_has_a_stable_id_a_severity_and_a_message() -> None:
         ("Mail: help [at] acme [dot] com", "email"),
         ("Rufen Sie uns an: +49 30 12345678", "phone"),
         ("Llámenos al 912 345 678, por favor.", "phone"),
+        ("Prosimy o kontakt pod numerem 512 345 678.", "phone"),
+        ("Für Rückfragen erreichen Sie uns unter 0171 2345678.", "phone"),
         ("お電話は 03-1234-5678 までお願いします。", "phone"),
         ("يمكنكم الاتصال على الجوال 0501234567", "phone"),
         ("Bel ons op (020) 123 4567.", "phone"),
@@ -48,6 +50,8 @@ def test_every_rule_has_a_stable_id_a_severity_and_a_message() -> None:
         ("Use code SAVE10 for 10% off your next order.", "marketing"),
         ("Mit dem Gutscheincode DANKE5 sparen Sie beim nächsten Einkauf.", "marketing"),
         ("Ecco un codice sconto per il suo prossimo acquisto.", "marketing"),
+        ("Scopra le nostre nuove offerte con il codice GRAZIE15.", "marketing"),
+        ("Profitez de -20 % sur toute notre gamme avec le code MERCI20.", "marketing"),
         ("Bizi takip edin, diğer ürünlerimize de göz atın.", "marketing"),
         ("次回のご購入に使えるクーポンをお送りします。", "marketing"),
         ("If you leave a 5-star review, we will refund you in full.", "review_incentive"),
@@ -63,9 +67,12 @@ def test_every_rule_has_a_stable_id_a_severity_and_a_message() -> None:
         ("نرجو منكم حذف التقييم السلبي.", "feedback_removal"),
         ("Dear {{ buyer_name }},", "placeholder"),
         ("Hello [BUYER NAME], thanks.", "placeholder"),
+        ("Sehr geehrte/r [Kundenname],", "placeholder"),
+        ("Bonjour [Nom du client],", "placeholder"),
         ("Tracking: XXX", "placeholder"),
-        ("We would love a positive review from you.", "review_request"),
-        ("Wir würden uns über 5 Sterne freuen.", "review_request"),
+        ("Could you leave a review when you have a moment?", "review_request"),
+        ("We would love a positive review from you.", "rating_request"),
+        ("Wir würden uns über 5 Sterne freuen.", "rating_request"),
     ],
 )
 def test_each_rule_fires(text: str, rule: str) -> None:
@@ -208,3 +215,127 @@ def test_drafts_missing_what_only_the_agent_knows_are_blocked(kind: str, placeho
     draft = Renderer(Catalogs()).render(kind, {"order_id": ORDER}, "en")
     findings = lint(f"{draft.subject}\n\n{draft.body}", language="en", order_id=ORDER)
     assert [(f.rule, f.excerpt) for f in findings] == [("placeholder", placeholder)]
+
+
+def blocks_of(text: str) -> set[str]:
+    return {f.rule for f in lint(text) if f.severity is Severity.BLOCK}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bitte ziehen Sie den Antrag zurück, dann bekommen Sie einen Gutschein über 10 EUR.",
+        "If you withdraw the claim we will refund you 10 dollars.",
+        "We'd be happy to send you a $20 gift card once you withdraw the A-to-z claim.",
+        "Once the claim is closed, we will refund the shipping cost of $7.99 as a thank-you.",
+        "Please cancel the claim and we'll give you a 15% discount.",
+        "Wenn Sie den A-bis-z-Antrag zurücknehmen, erstatten wir Ihnen zusätzlich 10 €.",
+        "Si vous retirez votre réclamation, nous vous offrons un bon d'achat de 10 €.",
+        "Une fois la réclamation clôturée, nous vous enverrons une carte cadeau.",
+        "Se chiude il reclamo, le regaliamo un buono da 10 euro.",
+        "Si retira la reclamación, le devolvemos 10 € adicionales como compensación.",
+        "Als u de claim intrekt, krijgt u van ons een cadeaubon van 15 euro.",
+        "Om du drar tillbaka ditt anspråk skickar vi ett presentkort på 200 kr.",
+        "Jeśli wycofa Pan roszczenie, otrzyma Pan od nas bon o wartości 50 zł.",
+        "Talebinizi geri çekerseniz size 100 TL hediye çeki göndereceğiz.",
+        "Se a senhora retirar a reclamação, devolvemos R$ 30 a mais como compensação.",
+        "申請を取り下げていただければ、1,000円分のギフト券をお送りいたします。",
+        "إذا سحبتم المطالبة، سنرسل لكم هدية مجانية.",
+    ],
+)
+def test_an_offer_for_withdrawing_the_claim_is_blocked(text: str) -> None:
+    findings = rules_of(f"{text} {ORDER}")
+    assert "withdrawal_incentive" in blocks_of(f"{text} {ORDER}")
+    assert "coupling" in findings  # a gift and a withdrawal request in one message, too
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Olumsuz yorumunuzu silerseniz size ücretsiz bir ürün göndereceğiz.",
+        "Kötü değerlendirmenizi kaldırmanız halinde ürün bedelini tamamen iade edeceğiz.",
+        "Yorum yazarsanız bir sonraki siparişinizde %20 indirim kazanırsınız.",
+        "Leave us an honest review and we'll send you a free phone case.",
+        "Happy to offer you 20% off if you'd be willing to change your feedback.",
+        "Für eine ehrliche Bewertung erstatten wir Ihnen 5 € zurück.",
+        "Nous vous enverrons un produit gratuit en échange d'un avis sur Amazon.",
+        "A cambio de su opinión en Amazon le regalamos un cargador.",
+        "Om du tar bort ditt negativa omdöme skickar vi en gratis produkt till dig.",
+        "Za wystawienie opinii zwrócimy Panu 20 zł.",
+        "Se o senhor apagar a avaliação negativa, enviamos um brinde.",
+        "レビューを書いていただいた方には500円を返金いたします。",
+        "إذا حذفتم التقييم السلبي، سنرسل لكم منتجاً مجانياً.",
+    ],
+)
+def test_an_offer_for_a_review_or_its_removal_is_blocked(text: str) -> None:
+    assert "review_incentive" in blocks_of(f"{text} {ORDER}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please give us 5 stars.",
+        "Would you consider leaving a five-star rating for us?",
+        "Wir würden uns sehr über eine 5-Sterne-Bewertung freuen!",
+        "Pourriez-vous nous laisser une note de 5 étoiles ?",
+        "Ci lascerebbe una recensione a 5 stelle?",
+        "¡Nos ayudaría mucho una valoración de cinco estrellas!",
+        "Wilt u ons 5 sterren geven?",
+        "Vi blir glada om du ger oss fem stjärnor!",
+        "Będziemy wdzięczni za ocenę 5 gwiazdek!",
+        "Bize 5 yıldız verirseniz çok seviniriz!",
+        "Ficaríamos felizes com uma avaliação 5 estrelas!",
+        "よろしければ5つ星の評価をお願いいたします。",
+        "نرجو أن تمنحونا تقييم خمس نجوم!",
+    ],
+)
+def test_asking_for_a_top_rating_is_blocked(text: str) -> None:
+    findings = {f.rule: f.severity for f in lint(f"{text} {ORDER}")}
+    assert findings.get("rating_request") is Severity.BLOCK
+    assert "review_request" not in findings  # the block says it already
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A gift in its own sentence, then the withdrawal request: no incentive (but coupling).
+        "As a small apology we have added a voucher to the parcel. If you feel we have solved"
+        " the problem, please withdraw your claim.",
+        "If you are satisfied with the refund of $29.99, please withdraw your claim.",
+        "If you are satisfied with the replacement, we would be grateful if you withdrew"
+        " your claim.",
+        "If you return the blender with the prepaid label, we will refund you in full.",
+        "If the parcel has not arrived by Friday, we will send a free replacement.",
+        "Thank you for your feedback on the manual; we will send a free spare part.",
+        "Tack för din feedback om bruksanvisningen, vi skickar ett gratis filter.",
+        "Als excuus hebben wij een cadeaubon bijgevoegd. Als u tevreden bent, kunt u de"
+        " claim intrekken.",
+        "Wenn Sie den Antrag zurückziehen, erhalten Sie eine Bestätigung von Amazon.",
+        "Se ritiene che il problema sia risolto, può ritirare il reclamo; il rimborso è"
+        " già stato emesso.",
+    ],
+)
+def test_an_unconditional_gift_or_refund_is_not_an_incentive(text: str) -> None:
+    # Not an incentive. (A gift and the withdrawal request in one message are blocked all the
+    # same, as "coupling": the two belong in separate messages.)
+    assert not blocks_of(f"{text} {ORDER}") - {"coupling"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De koper belde ons. Bel op: trackingnummer JD014600006281234567.",
+        "Telefon: DHL JD014600006281234567",
+        "Tel. DHL Express waybill 4567891230",
+        "We phoned UPS: tracking 1Z999AA10123456784 is out for delivery.",
+        "USPS phone line; tracking 9400 1118 9922 3817 2635 48",
+        "Telefon: Sendungsnummer 00340434161234567890",
+        "We called Royal Mail about AB123456789GB and RR123456785DE.",
+        "Call Amazon Logistics with TBA304958172630.",
+        "電話でヤマト運輸に確認しました。伝票番号 4567-8901-2345",
+        "Zadzwoniliśmy do InPost, numer przesyłki 520000012345678901234567.",
+        "اتصلنا بأرامكس، رقم التتبع 34567890123",
+    ],
+)
+def test_carrier_tracking_numbers_are_not_phone_numbers(text: str) -> None:
+    assert "phone" not in blocks_of(text)

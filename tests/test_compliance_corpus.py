@@ -1,10 +1,16 @@
 """The lint measured on corpora of realistic support messages in the twelve buyer languages.
 
-Two corpora: `compliance_corpus.json`, written alongside the rules, and `lint_corpus.json`,
+Three corpora: `compliance_corpus.json`, written alongside the rules; `lint_corpus.json`,
 written independently by another session without seeing the rules (measured at precision 0.905
-and recall 0.896 on first contact; the misses were fixed in the rules, not in the labels).
+and recall 0.896 on first contact; the misses were fixed in the rules, not in the labels); and
+`lint_corpus_2.json`, 174 seller-to-buyer and seller-to-Amazon messages written before reading
+the phrase lists, with offers traded for a withdrawal or a review, star-rating requests and
+carrier tracking numbers of many formats (measured at precision 0.985 and recall 0.595 on first
+contact, counting the two rules it led to, `withdrawal_incentive` and `rating_request`).
 
-Each item lists the hard rules it breaks. Precision and recall are counted per (text, rule): a
+Each item lists the hard rules it breaks (`violations`); the newest corpus also lists the
+cautions a reviewer would raise (`warnings`), and a caution counts as expected of the lint
+exactly when its rule blocks. Precision and recall are counted per (text, rule): a
 rule reported but not listed is a false positive, a listed rule not reported a false negative.
 Clean items are chosen to tempt naive rules (tracking numbers, dates, prices, amazon links,
 "feedback" and "review" used innocently, "100% cotton", "error code E4").
@@ -21,9 +27,37 @@ import pytest
 from bot.domain.compliance import RULES, Severity, lint
 
 DATA = Path(__file__).parent / "data"
-CORPORA = ["compliance_corpus.json", "lint_corpus.json"]
+CORPORA = ["compliance_corpus.json", "lint_corpus.json", "lint_corpus_2.json"]
 LANGUAGES = {"en", "de", "fr", "it", "es", "nl", "sv", "pl", "tr", "pt_BR", "ja", "ar"}
 BLOCK_RULES = {r.id for r in RULES.values() if r.severity is Severity.BLOCK}
+# Rules no corpus must cover; the older corpora were written before the two newest rules.
+NOT_COVERED = {
+    "compliance_corpus.json": {"length", "placeholder", "withdrawal_incentive", "rating_request"},
+    # "coupling" (a gift next to the withdrawal request) became blocking after this corpus was
+    # written too; the first corpus has examples of it.
+    "lint_corpus.json": {
+        "length",
+        "placeholder",
+        "withdrawal_incentive",
+        "rating_request",
+        "coupling",
+    },
+    # Written while "coupling" became blocking: it has no example of it (the first has).
+    "lint_corpus_2.json": {"coupling"},
+}
+# (precision, recall) each corpus must reach; measured 1.0 and 1.0 on all three.
+THRESHOLDS = {
+    "compliance_corpus.json": (0.95, 0.95),
+    "lint_corpus.json": (0.95, 0.95),
+    "lint_corpus_2.json": (0.97, 0.97),
+}
+
+
+def _expected(item: dict[str, object]) -> set[str]:
+    """The rules the lint must block `item` for: its violations, and its cautions that block."""
+    violations: list[str] = item["violations"]  # type: ignore[assignment]
+    cautions: list[str] = item.get("warnings", [])  # type: ignore[assignment]
+    return set(violations) | (set(cautions) & BLOCK_RULES)
 
 
 def _load(name: str | None = None) -> list[dict[str, object]]:
@@ -36,7 +70,7 @@ def _load(name: str | None = None) -> list[dict[str, object]]:
 @pytest.mark.parametrize("name", CORPORA)
 def test_corpus_covers_every_language_with_clean_and_violating_texts(name: str) -> None:
     items = _load(name)
-    counts = Counter((item["language"], bool(item["violations"])) for item in items)
+    counts = Counter((item["language"], bool(_expected(item))) for item in items)
     assert {language for language, _ in counts} == LANGUAGES
     for language in LANGUAGES:
         assert counts[(language, True)] >= 6, language
@@ -45,10 +79,7 @@ def test_corpus_covers_every_language_with_clean_and_violating_texts(name: str) 
     assert sum(n for (_, bad), n in counts.items() if not bad) >= 60
     listed = {rule for item in items for rule in item["violations"]}  # type: ignore[attr-defined]
     assert listed <= BLOCK_RULES
-    # "coupling" (a gift next to the withdrawal request) became blocking after the
-    # independent corpus was written; the first corpus has examples of it.
-    late = {"coupling"} if name == "lint_corpus.json" else set()
-    assert listed >= BLOCK_RULES - {"length", "placeholder"} - late
+    assert listed >= BLOCK_RULES - NOT_COVERED[name]
 
 
 @pytest.mark.parametrize("name", CORPORA)
@@ -57,7 +88,7 @@ def test_precision_and_recall_on_the_corpus(name: str) -> None:
     misses: list[str] = []
     for item in _load(name):
         text = str(item["text"])
-        expected = set(item["violations"])  # type: ignore[call-overload]
+        expected = _expected(item)
         found = {f.rule for f in lint(text) if f.severity is Severity.BLOCK}
         true_positive += len(found & expected)
         false_positive += len(found - expected)
@@ -66,12 +97,13 @@ def test_precision_and_recall_on_the_corpus(name: str) -> None:
             misses.append(f"{item['language']}: expected {expected}, got {found}: {text[:60]}")
     precision = true_positive / (true_positive + false_positive)
     recall = true_positive / (true_positive + false_negative)
-    assert precision >= 0.95, misses
-    assert recall >= 0.95, misses
+    least_precision, least_recall = THRESHOLDS[name]
+    assert precision >= least_precision, misses
+    assert recall >= least_recall, misses
 
 
 @pytest.mark.parametrize(
-    "item", [i for i in _load() if not i["violations"]], ids=lambda item: f"{item['language']}"
+    "item", [i for i in _load() if not _expected(i)], ids=lambda item: f"{item['language']}"
 )
 def test_no_clean_text_is_blocked(item: dict[str, object]) -> None:
     assert not [f for f in lint(str(item["text"])) if f.severity is Severity.BLOCK]

@@ -10,16 +10,21 @@ from collections.abc import Iterable
 
 from bot.domain.compliance.patterns import (
     AMAZON_HOST,
+    CLAUSE_END,
+    DIGIT,
     DIGIT_RUN,
     EMAIL_PATTERN,
     EMOJI_PATTERN,
     HTML_PATTERN,
+    MONEY_PATTERN,
     NATIONAL_PHONE,
     ORDER_ID_PATTERN,
     PHONE_SHAPE,
     PLACEHOLDER_MARKERS,
     PLACEHOLDER_PATTERN,
     SENTENCE_END,
+    TRACKING_AFTER_WORD,
+    TRACKING_PATTERN,
     URL_PATTERN,
 )
 from bot.domain.compliance.rules import MAX_LENGTH, RULES, Finding, Severity
@@ -43,8 +48,12 @@ def lint(text: str, *, language: str | None = None, order_id: str | None = None)
     if maybe_email and (email := EMAIL_PATTERN.search(text)):
         add("email", email.group(0))
     without_emails = EMAIL_PATTERN.sub(" ", text) if maybe_email else text
-    phone = _find_phone(without_emails, hits.get("phone", []) if not maybe_email else None)
-    if phone:
+    # The phrase hits are positions in `lowered`: valid in `text` only when both are as long.
+    if phone := _find_phone(
+        without_emails,
+        hits.get("phone", []) if not maybe_email else None,
+        hits.get("tracking", []) if not maybe_email and len(lowered) == len(text) else None,
+    ):
         add("phone", phone)
     if ("<" in text or "&" in text) and (match := HTML_PATTERN.search(text)):
         add("html", match.group(0))
@@ -55,7 +64,8 @@ def lint(text: str, *, language: str | None = None, order_id: str | None = None)
     if marketing := hits.get("marketing"):
         add("marketing", _span(lowered, marketing[0]))
     incentive, asked = _review_findings(lowered, hits, ends)
-    if incentive:
+    traded_review, withdrawal = _traded_offers(lowered, hits, ends)
+    if incentive := incentive or traded_review:
         add("review_incentive", incentive)
     if removal := _near(lowered, hits, "remove_action", "feedback_object", distance=40, ends=ends):
         add("feedback_removal", removal)
@@ -64,12 +74,16 @@ def lint(text: str, *, language: str | None = None, order_id: str | None = None)
             bought := _near(lowered, hits, "incentive", "feedback_object", distance=160, ends=ends)
         ):
             add("review_incentive", bought)
+    if withdrawal:
+        add("withdrawal_incentive", withdrawal)
+    if (rating := hits.get("star_rating")) and not incentive:
+        add("rating_request", _span(lowered, rating[0]))
     if len(text) > MAX_LENGTH:
         add("length", f"{len(text)} > {MAX_LENGTH}")
     maybe_placeholder = any(marker in lowered for marker in PLACEHOLDER_MARKERS)
     if maybe_placeholder and (match := PLACEHOLDER_PATTERN.search(text)):
         add("placeholder", match.group(0))
-    if asked and not incentive:
+    if asked and not incentive and not rating:
         add("review_request", asked)
     if language is not None:
         expected = "pt" if language == "pt_BR" else language.split("_", 1)[0]
@@ -80,14 +94,23 @@ def lint(text: str, *, language: str | None = None, order_id: str | None = None)
         order_id is None and not ORDER_ID_PATTERN.search(text)
     ):
         add("order_id", order_id or "")
-    if (hits.get("gift") or hits.get("refund")) and _near(
-        lowered, hits, "withdraw_verb", "claim_noun", distance=60, ends=ends
-    ):
-        if gift := hits.get("gift"):
-            add("coupling", _span(lowered, gift[0]))
-        elif refund := hits.get("refund"):
-            add("refund_coupling", _span(lowered, refund[0]))
+    if coupled := _coupling(lowered, hits, ends, withdrawal):
+        add(*coupled)
     return found
+
+
+def _coupling(
+    lowered: str, hits: dict[str, list[tuple[int, int]]], ends: list[int], withdrawal: str | None
+) -> tuple[str, str] | None:
+    """A gift next to the withdrawal request, or an offer traded for the withdrawal, reads as
+    a conditional incentive ("coupling", blocked); a refund next to it is a caution."""
+    near_withdrawal = _near(lowered, hits, "withdraw_verb", "claim_noun", distance=60, ends=ends)
+    gift = hits.get("gift")
+    if (gift and near_withdrawal) or withdrawal:
+        return "coupling", _span(lowered, gift[0]) if gift else str(withdrawal)
+    if (refund := hits.get("refund")) and near_withdrawal:
+        return "refund_coupling", _span(lowered, refund[0])
+    return None
 
 
 def has_block(findings: Iterable[Finding]) -> bool:
@@ -147,17 +170,154 @@ def _review_findings(
     return None, _span(lowered, asks[0])
 
 
+# --- Offers traded for an act: a review, a rating or the withdrawal of the claim.
+
+
+def _traded_offers(
+    lowered: str, hits: dict[str, list[tuple[int, int]]], ends: list[int]
+) -> tuple[str | None, str | None]:
+    """(the sentence trading an offer for a review, the one trading it for the withdrawal)."""
+    if not (hits.get("condition") or hits.get("then") or hits.get("condition_suffix")):
+        return None, None
+    review_acts = _review_acts(lowered, hits, ends)
+    withdrawal_acts = _withdrawal_acts(lowered, hits, ends)
+    if not (review_acts or withdrawal_acts) or not (offers := _offers(lowered, hits)):
+        return None, None
+    return (
+        _traded(lowered, hits, review_acts, offers, ends),
+        _traded(lowered, hits, withdrawal_acts, offers, ends),
+    )
+
+
+def _offers(lowered: str, hits: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """Where something is offered: a gift, a voucher, something free, an amount of money."""
+    money = [m.span() for m in MONEY_PATTERN.finditer(lowered)] if DIGIT.search(lowered) else []
+    return sorted(hits.get("offer", []) + hits.get("marketing", []) + money)
+
+
+def _is_word(lowered: str, span: tuple[int, int]) -> bool:
+    """The phrase at `span` is whole words ("if", not the "if" of "gift"); an Arabic one may
+    carry the conjunction و or ف before it."""
+    start, end = span
+    before = lowered[start - 1] if start > 0 else " "
+    if before in "وف" and start > 1 and not lowered[start - 2].isalnum():
+        before = " "
+    after = lowered[end] if end < len(lowered) else " "
+    return not before.isalnum() and not after.isalnum()
+
+
+def _review_acts(
+    lowered: str, hits: dict[str, list[tuple[int, int]]], ends: list[int]
+) -> list[tuple[int, int]]:
+    acts = hits.get("review_ask", []) + hits.get("review_act", []) + hits.get("star_rating", [])
+    for start, end in hits.get("remove_action", ()):
+        if _near(
+            lowered,
+            {"a": [(start, end)], "b": hits.get("feedback_object", [])},
+            "a",
+            "b",
+            distance=40,
+            ends=ends,
+        ):
+            acts.append((start, end))
+    return acts
+
+
+def _withdrawal_acts(
+    lowered: str, hits: dict[str, list[tuple[int, int]]], ends: list[int]
+) -> list[tuple[int, int]]:
+    """Withdrawing or closing the claim: such a verb within 60 characters of a claim noun."""
+    acts = []
+    for verb in hits.get("withdraw_verb", []) + hits.get("close_verb", []):
+        for noun in hits.get("claim_noun", ()):
+            if abs(verb[0] - noun[0]) <= 60 and _same_sentence(verb[0], noun[0], ends):
+                acts.append((min(verb[0], noun[0]), max(verb[1], noun[1])))
+                break
+    return acts
+
+
+def _bounds(position: int, ends: list[int], length: int) -> tuple[int, int]:
+    index = bisect_left(ends, position)
+    start = ends[index - 1] + 1 if index > 0 else 0
+    return start, ends[index] + 1 if index < len(ends) else length
+
+
+def _traded(
+    lowered: str,
+    hits: dict[str, list[tuple[int, int]]],
+    acts: list[tuple[int, int]],
+    offers: list[tuple[int, int]],
+    ends: list[int],
+) -> str | None:
+    """The sentence in which an offer is made conditional on one of `acts`, or None.
+
+    Conditional means: the act's clause carries a condition before the act ("if you withdraw
+    the claim, we ...", "we ... once you withdraw the claim") or a condition suffix after it
+    ("geri çekerseniz", "取り下げていただければ"), and the offer stands in that clause or a later
+    one of the sentence; or the offer follows the act after "then" / "and we" ("ziehen Sie den
+    Antrag zurück, dann bekommen Sie ..."). A gift in another sentence is not tied to the act.
+    """
+    prefixes = [h for h in hits.get("condition", ()) if _is_word(lowered, h)]
+    suffixes = hits.get("condition_suffix", [])
+    thens = [h for h in hits.get("then", ()) if _is_word(lowered, h)]
+    for act_start, act_end in acts:
+        s_start, s_end = _bounds(act_start, ends, len(lowered))
+        sentence = lowered[s_start:s_end]
+        cuts = [s_start + m.end() for m in CLAUSE_END.finditer(sentence)]
+        c_start, c_end = _bounds(act_start, [c - 1 for c in cuts], s_end)
+        conditional = any(c_start <= p < act_start for p, _ in prefixes) or any(
+            act_end <= p <= act_end + 30 and p < c_end for p, _ in suffixes
+        )
+        for offer_start, _ in offers:
+            if not s_start <= offer_start < s_end or act_start <= offer_start < act_end:
+                continue
+            if conditional and offer_start >= c_start:
+                return sentence.strip()
+            if (
+                offer_start >= act_end
+                and any(act_end <= t < offer_start for t, _ in thens)
+                and offer_start - act_end <= 80
+            ):
+                return sentence.strip()
+    return None
+
+
+def _without_tracking(text: str, words: list[tuple[int, int]] | None) -> str:
+    """`text` with carrier tracking numbers blanked out (same length), so that no phone check
+    reads one as a phone number. `words`: where tracking words stand in it (None: find them)."""
+    if words is None:
+        folded = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        words = LEXICON.scan(folded).get("tracking", [])
+    spans = [m.span() for m in TRACKING_PATTERN.finditer(text)]
+    for _start, end in words:
+        if match := TRACKING_AFTER_WORD.match(text, end):
+            spans.append(match.span(1))
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = "#" * (end - start)
+    return "".join(chars)
+
+
 def _last_run(text: str) -> re.Match[str] | None:
     runs = list(DIGIT_RUN.finditer(text))
     return runs[-1] if runs else None
 
 
-def _find_phone(text: str, words: list[tuple[int, int]] | None) -> str | None:
-    """A phone number in `text`. `words`: where phone words stand in it (None: find them)."""
-    if ("+" in text or "(" in text) and (match := PHONE_SHAPE.search(text)):
-        return match.group(0)
+def _find_phone(
+    text: str, words: list[tuple[int, int]] | None, tracking: list[tuple[int, int]] | None
+) -> str | None:
+    """A phone number in `text`, which is no carrier's tracking number. `words`, `tracking`:
+    where phone words and tracking words stand in it (None: find them)."""
+    shaped = "+" in text or "(" in text
     if words is None:
         words = LEXICON.scan(text.lower()).get("phone", [])
+    if not shaped and not words:
+        return None
+    text = _without_tracking(text, tracking)
+    if shaped and (match := PHONE_SHAPE.search(text)):
+        return match.group(0)
     if not words:
         return None
     # With a phone word anywhere, a national number is a phone number wherever it stands

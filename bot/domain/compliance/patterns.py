@@ -32,6 +32,9 @@ EMOJI_PATTERN = re.compile(
 PLACEHOLDER_PATTERN = re.compile(
     r"\{\{|\}\}|\{%|%\}|%\([A-Za-z_]+\)[sd]|\{[a-z_]+\}"
     r"|\[(?:[A-Z][A-Z _]{2,}|name|order|buyer|product|tracking)\]"
+    r"|\[[^\[\]\n]{0,20}(?i:name|nom|nome|nombre|naam|namn|imię|isim|名前|الاسم|kunde|client|klant"
+    r"|kund|klient|müşteri|käufer|acheteur|acquirente|comprador|koper|köpare|kupując|alıcı)"
+    r"[^\[\]\n]{0,20}\]"
     r"|<(?:name|order|buyer|product|tracking)[^<>]*>|\bXXX+\b|\bTODO\b|\bTBD\b|_{3,}"
 )
 # Cheap first passes: the full patterns above are slow on long texts and rarely needed.
@@ -46,7 +49,31 @@ PHONE_SHAPE = re.compile(
 # A national number: a leading 0, groups joined by '-' or a space, 9 to 12 digits in all
 # ("020-1234567", "03-1234-5678", "0212 555 12 34"); checked for its digit count after.
 NATIONAL_PHONE = re.compile(r"(?<![\w.-])0\d{1,4}(?:[ -]\d{2,8}){1,4}(?![\w-])")
-DIGIT_RUN = re.compile(r"\+?\d[\d\s()./-]{4,}\d")
+# Not inside a code of letters and digits ("JD014600006281234567", "AA123456789GB").
+DIGIT_RUN = re.compile(r"(?<![A-Za-z0-9])\+?\d[\d\s()./-]{4,}\d(?![A-Za-z0-9])")
+# Carrier tracking numbers, which are not phone numbers: UPS 1Z..., DHL JJD.../JD.../JVGL...,
+# Amazon TBA..., PostNL 3S..., UPU S10 ("RR123456785DE", "AA123456789GB"), USPS 92/93/94...
+# (20-22 digits), and any run of 16+ digits (no phone number has more than 15).
+TRACKING_PATTERN = re.compile(
+    r"(?<![A-Za-z0-9])(?:1Z[0-9A-Z]{16}|[A-Z]{2}\d{9}[A-Z]{2}|JJD\d{10,22}|JD\d{16,20}"
+    r"|JVGL\d{8,22}|TB[ACM]\d{12}|3S[A-Z0-9]{8,15}|\d{16,34}"
+    r"|\d{4}[ -]\d{4}[ -]\d{4}(?:[ -]\d{4}){1,5}(?:[ -]\d{2})?)(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+# The number a tracking word introduces ("Sendungsnummer: 1234567890", "追跡番号 1234-5678-9012").
+TRACKING_AFTER_WORD = re.compile(
+    r"[^\d\n]{0,20}?(?<![A-Za-z0-9])([A-Za-z]{0,4}\d[\d -]{4,30}\d[A-Za-z]{0,3})(?![A-Za-z0-9])"
+)
+DIGIT = re.compile(r"\d")
+# An amount of money ("10 dollars", "$15", "10 €", "R$ 30", "50 zł", "1,000円分", "50 ريالاً").
+MONEY_PATTERN = re.compile(
+    r"(?<![A-Za-z])(?:[$€£¥₺]|r\$|us\$|eur|usd|gbp|tl|zł|sek|kr)\s?\d"
+    r"|\d(?:[\d.,\u00a0\u202f]*\d)?\s?(?:[$€£¥₺円元]|r\$|eur\b|euros?\b|dollars?\b|usd\b|gbp\b|pounds?\b|"
+    r"zł|zl\b|złotych|kr\b|kronor|sek\b|tl\b|lira|yen\b|mxn\b|brl\b|reais|ريال|درهم|جنيه|دولار)",
+    re.IGNORECASE,
+)
+# Where one clause of a sentence ends: a comma, semicolon, colon or dash (not in "3,99" or "10:00").
+CLAUSE_END = re.compile(r"[,;:](?!\d)|[、，،؛]|\s[-–—]\s")
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[。！？؟\n]")  # not the dot of 59.90
 
 

@@ -60,6 +60,19 @@ RULES: Final = _rules(
     Rule(
         "feedback_removal", B, N_("Never ask the buyer to remove or change feedback or a review.")
     ),
+    Rule(
+        "withdrawal_incentive",
+        B,
+        N_(
+            "Never offer anything in exchange for withdrawing or closing the claim: a gift is"
+            " unconditional."
+        ),
+    ),
+    Rule(
+        "rating_request",
+        B,
+        N_("Never ask for a positive review or a particular star rating."),
+    ),
     Rule("length", B, N_("The message is longer than Amazon's 2,000 characters.")),
     Rule("placeholder", B, N_("The text still has a placeholder to fill in.")),
     Rule(
