@@ -78,7 +78,11 @@ class Drafting:
         """Render `kind` for the claim in `language` (the buyer's, or the agent's preview)."""
         contacted = claim.last_contact_at.date() if claim.last_contact_at else None
         facts = draft_facts(
-            claim.facts, self.store, agent_name=actor.display_name, contacted_on=contacted
+            claim.facts,
+            self.store,
+            language=self.renderer.resolve_language(language),
+            agent_name=actor.display_name,
+            contacted_on=contacted,
         )
         return self.renderer.render(kind.value, facts, language)
 
