@@ -92,7 +92,7 @@ def render(
             )
         chosen = _language(language, facts, tr)
         market = str(facts.get("marketplace", "")).upper()
-        values = {**store_facts(store, market), **facts}
+        values = {**store_facts(store, market, renderer.resolve_language(chosen)), **facts}
         values.pop("language", None)
         draft = renderer.render(kind, values, chosen)
     except UsageError as error:

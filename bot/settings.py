@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Final
 
-from bot.domain.marketplaces import MARKETPLACES
+from bot.domain.marketplaces import BUYER_LANGUAGES, MARKETPLACES
 
 DEFAULT_DB: Final = Path("data/claimbot.sqlite3")
 DEFAULT_WEBHOOK_LISTEN: Final = "127.0.0.1"  # behind a reverse proxy on the same host
@@ -60,13 +60,20 @@ class Gift:
 
 @dataclass(frozen=True, slots=True)
 class StoreProfile:
-    """Who the buyer hears from. `signature` goes under the translated closing of each draft."""
+    """Who the buyer hears from. `signature` goes under the translated closing of each draft,
+    unless `signatures` has one for the language the draft is written in (a German signature
+    must not end a Japanese message)."""
 
     name: str | None = None
     signature: str | None = None
+    signatures: Mapping[str, str] = field(default_factory=dict)  # buyer language -> signature
     # The goodwill gift offered for seller-shipped delays, per marketplace code, written in
     # that marketplace's buyer language ("zwei Ersatzfilter" for DE).
     gifts: Mapping[str, Gift] = field(default_factory=dict)
+
+    def signature_for(self, language: str) -> str | None:
+        """The signature under a draft written in `language`: its own, else the default."""
+        return self.signatures.get(language) or self.signature
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +172,7 @@ class Settings:
                     pick("CLAIMBOT_STORE_SIGNATURE", "store", "signature")
                 ),
                 gifts=_gifts(toml),
+                signatures=_signatures(toml),
             ),
             log_level=log_level,
             webhook_url=webhook_url,
@@ -206,6 +214,30 @@ def _gifts(toml: Mapping[str, Any]) -> dict[str, Gift]:
                 raise SettingsError(f"claimbot.toml: [store.gifts] {code} value must be > 0")
         gifts[marketplace] = Gift(text.strip(), amount)
     return gifts
+
+
+def _signatures(toml: Mapping[str, Any]) -> dict[str, str]:
+    """`[store.signatures]` in claimbot.toml, one line per buyer language: `ja = "Acme
+    カスタマーサービス"`. A language without one is signed with `[store] signature`."""
+    store = toml.get("store", {})
+    table = store.get("signatures", {}) if isinstance(store, dict) else {}
+    if not isinstance(table, dict):
+        raise SettingsError("claimbot.toml: [store.signatures] must be a table of language = text")
+    known = {language.lower(): language for language in BUYER_LANGUAGES}
+    signatures: dict[str, str] = {}
+    for code, text in table.items():
+        language = known.get(str(code).lower())
+        if language is None:
+            raise SettingsError(
+                f"claimbot.toml: [store.signatures] {code!r} is not a buyer language"
+                f" ({', '.join(BUYER_LANGUAGES)})"
+            )
+        if not isinstance(text, str) or not text.strip() or len(text) > 300:
+            raise SettingsError(
+                f"claimbot.toml: [store.signatures] {code} must be a short text (1-300 characters)"
+            )
+        signatures[language] = text.strip()
+    return signatures
 
 
 def _switch(name: str, value: str | None, default: bool = True) -> bool:

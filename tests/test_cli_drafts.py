@@ -61,6 +61,23 @@ def test_store_profile_signs_rendered_drafts(
     assert capsys.readouterr().out.endswith("Mit freundlichen Grüßen\nIhr Team von Acme Home\n")
 
 
+def test_rendered_drafts_are_signed_in_their_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "claimbot.toml").write_text(
+        '[store]\nsignature = "Acme Kundenservice"\n'
+        '[store.signatures]\nja = "Acme 日本"\nen = "Acme care"\n',
+        encoding="utf-8",
+    )
+    assert main(["render", "refund", "--facts", facts_file(tmp_path), "--lang", "ja"]) == 0
+    assert capsys.readouterr().out.endswith("\nAcme 日本\n")
+    assert main(["render", "refund", "--facts", facts_file(tmp_path), "--lang", "de"]) == 0
+    assert capsys.readouterr().out.endswith("\nAcme Kundenservice\n")
+    # Hindi drafts are written in English: the English signature.
+    assert main(["render", "refund", "--facts", facts_file(tmp_path), "--lang", "hi"]) == 0
+    assert capsys.readouterr().out.endswith("\nAcme care\n")
+
+
 @pytest.mark.parametrize(
     ("args", "content", "message"),
     [

@@ -158,3 +158,30 @@ def test_bad_gifts_are_named(tmp_path: Path, table: str, message: str) -> None:
     (tmp_path / "claimbot.toml").write_text(f"[store.gifts]\n{table}\n", encoding="utf-8")
     with pytest.raises(SettingsError, match=message):
         Settings.load({}, cwd=tmp_path)
+
+
+def test_signatures_per_language_come_from_the_toml(tmp_path: Path) -> None:
+    (tmp_path / "claimbot.toml").write_text(
+        '[store]\nsignature = "Acme Kundenservice"\n\n'
+        '[store.signatures]\nja = "Acme カスタマーサービス"\npt_br = """Equipe Acme\nBrasil"""\n',
+        encoding="utf-8",
+    )
+    store = Settings.load({}, cwd=tmp_path).store
+    assert store.signatures == {"ja": "Acme カスタマーサービス", "pt_BR": "Equipe Acme\nBrasil"}
+    assert store.signature_for("ja") == "Acme カスタマーサービス"
+    assert store.signature_for("de") == "Acme Kundenservice"  # no own one: the default
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('xx = "Acme"', "'xx' is not a buyer language"),
+        ('zh_Hans = "Acme"', "'zh_Hans' is not a buyer language"),
+        ('ja = ""', "must be a short text"),
+        ("ja = 5", "must be a short text"),
+    ],
+)
+def test_bad_signatures_are_named(tmp_path: Path, table: str, message: str) -> None:
+    (tmp_path / "claimbot.toml").write_text(f"[store.signatures]\n{table}\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=message):
+        Settings.load({}, cwd=tmp_path)

@@ -18,6 +18,11 @@ class Marketplace:
     def default_language(self) -> str:
         return self.languages[0]
 
+    @property
+    def territory(self) -> str:
+        """The ISO 3166 region of the marketplace, as locales name it (Amazon's UK is GB)."""
+        return "GB" if self.code == "UK" else self.code
+
 
 def _m(code: str, languages: str, currency: str, time_zone: str) -> Marketplace:
     return Marketplace(code, tuple(languages.split()), currency, time_zone)

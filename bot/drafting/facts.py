@@ -24,6 +24,7 @@ def draft_facts(
     facts: ClaimFacts,
     store: StoreProfile,
     *,
+    language: str | None = None,
     agent_name: str | None = None,
     contacted_on: date | None = None,
     cause: Cause | None = None,
@@ -31,7 +32,8 @@ def draft_facts(
     documents_sent: bool = False,
 ) -> dict[str, object]:
     """Everything a template may read about a claim: its facts, the extra facts typed during
-    the journey (the claim amount stands in for the refund amount), and the store profile."""
+    the journey (the claim amount stands in for the refund amount), and the store profile
+    signed for `language`, the language the draft is written in (default: the buyer's)."""
     extra = facts.extra
     values: dict[str, object] = {
         "order_id": facts.order_id,
@@ -43,7 +45,7 @@ def draft_facts(
         "carrier": facts.carrier,
         "tracking_number": facts.tracking_number,
         "agent_name": agent_name,
-        **store_facts(store, facts.marketplace),
+        **store_facts(store, facts.marketplace, language or facts.buyer_language),
     }
     values.update({key: extra[key] for key in _EXTRA_FACTS if extra.get(key)})
     if extra.get("gift"):
@@ -71,12 +73,13 @@ def draft_facts(
     return values
 
 
-def store_facts(store: StoreProfile, marketplace: str) -> dict[str, object]:
-    """What the store profile contributes: the sign-off and the gift for the marketplace."""
+def store_facts(store: StoreProfile, marketplace: str, language: str) -> dict[str, object]:
+    """What the store profile contributes: the sign-off for the language the draft is written
+    in, and the gift for the marketplace."""
     gift = store.gifts.get(marketplace)
     return {
         "store_name": store.name,
-        "signature": store.signature,
+        "signature": store.signature_for(language),
         "gift": gift.description if gift else None,
         "gift_value": gift.value if gift else None,
     }

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
-from babel import Locale
+from babel import Locale, localedata
 from jinja2 import Template, TemplateError
 
 from bot.domain.claims import Cause
@@ -108,7 +108,7 @@ class Renderer:
         self.templates = templates if templates is not None else templates_dir()
         self.env = build_environment(self.templates)
         self._compiled: dict[str, Template] = {}
-        self._locales: dict[str, Locale] = {}
+        self._locales: dict[tuple[str, str | None], Locale] = {}
 
     def kinds(self) -> tuple[str, ...]:
         return tuple(
@@ -134,7 +134,9 @@ class Renderer:
         variables: dict[str, object] = dict.fromkeys(FACT_KEYS)
         variables.update(_checked(facts))
         variables["language"] = used
-        with drafting_locale(self.catalogs.get(MESSAGES_DOMAIN, used), self._locale(used)):
+        market = MARKETPLACES.get(str(facts.get("marketplace") or "").upper())
+        locale = self.formatting_locale(used, market.territory if market else None)
+        with drafting_locale(self.catalogs.get(MESSAGES_DOMAIN, used), locale):
             context = template.new_context(variables)
             subject = _tidy("".join(template.blocks["subject"](context)))
             body = _tidy("".join(template.blocks["body"](context)))
@@ -156,10 +158,20 @@ class Renderer:
             self._compiled[kind] = compiled
         return compiled
 
-    def _locale(self, language: str) -> Locale:
-        locale = self._locales.get(language)
+    def formatting_locale(self, language: str, territory: str | None) -> Locale:
+        """The locale dates and money are written in: the language as used in the
+        marketplace's region (`en_GB`, `es_MX`, `fr_CA`) when Babel knows that locale, else
+        the language's own. The words still come from the language's catalog."""
+        key = (language, territory)
+        locale = self._locales.get(key)
         if locale is None:
-            locale = self._locales[language] = Locale.parse(language)
+            regional = f"{language}_{territory}"
+            base = Locale.parse(language)
+            if territory and base.territory is None and localedata.exists(regional):
+                locale = Locale.parse(regional)
+            else:
+                locale = base
+            self._locales[key] = locale
         return locale
 
 

@@ -7,17 +7,21 @@ from typing import Final
 from telegram import Message, Update
 
 from bot.domain.fields import STORE_TEXTS
+from bot.domain.marketplaces import BUYER_LANGUAGES
 from bot.domain.people import Permission
 from bot.domain.questions import PendingQuestion, QuestionKind
 from bot.handlers import questions
-from bot.handlers.access import permitted, pressed
+from bot.handlers.access import permitted, pressed, refuse_button
 from bot.handlers.common import answer_button, send, show
 from bot.handlers.context import ClaimContext
 from bot.views.buttons import SettingButton, parse_setting_button
+from bot.views.labels import language_name
 from bot.views.prompts import never_mind
-from bot.views.settings import settings_screen
+from bot.views.settings import settings_screen, signature_languages_screen
 
 TEXTS: Final = {"name": "name", "sign": "signature"}  # button action -> store text
+# The question's argument for one language's signature: "signature:ja".
+LANGUAGE_SEPARATOR: Final = ":"
 
 
 async def settings_command(update: Update, context: ClaimContext) -> None:
@@ -34,6 +38,20 @@ async def setting_button(update: Update, context: ClaimContext) -> None:
         await answer_button(update)
         await _ask(update, context, TEXTS[button.action])
         return
+    if button.action == "langs":
+        await answer_button(update)
+        text, rows = signature_languages_screen(
+            context.tr, store=context.services.store.profile, languages=_languages(context)
+        )
+        await show(update, text, rows, replace_pressed=True)
+        return
+    if button.action == "slang":
+        if button.value not in _languages(context):
+            await refuse_button(update, context)
+            return
+        await answer_button(update)
+        await _ask(update, context, f"signature{LANGUAGE_SEPARATOR}{button.value}")
+        return
     if button.action == "review":
         await context.services.store.set_review_required(
             button.value == "on", context.require_actor()
@@ -44,8 +62,21 @@ async def setting_button(update: Update, context: ClaimContext) -> None:
     await _screen(update, context, replace=True)
 
 
-async def _ask(update: Update, context: ClaimContext, name: str) -> None:
-    pending = PendingQuestion(context.require_actor().id, QuestionKind.STORE_TEXT, name)
+def _languages(context: ClaimContext) -> tuple[str, ...]:
+    """The buyer languages drafts are written in (the others fall back to English): the ones
+    a signature of its own can be set for."""
+    renderer = context.services.renderer
+    return tuple(code for code in BUYER_LANGUAGES if renderer.resolve_language(code) == code)
+
+
+def _store_text(arg: str | None) -> tuple[str, str | None]:
+    """The question's argument as (store text, language): "name", "signature:ja"."""
+    name, _sep, language = (arg or "").partition(LANGUAGE_SEPARATOR)
+    return name, language or None
+
+
+async def _ask(update: Update, context: ClaimContext, arg: str) -> None:
+    pending = PendingQuestion(context.require_actor().id, QuestionKind.STORE_TEXT, arg)
     await questions.ask(update, context, pending)
 
 
@@ -53,17 +84,23 @@ async def _prompt(
     update: Update, context: ClaimContext, pending: PendingQuestion, hint: str | None
 ) -> None:
     _ = context.tr.gettext
-    prompt = (
-        _(
+    name, language = _store_text(pending.arg)
+    if language is not None:
+        prompt = _(
+            "Send the signature for messages to buyers in %(language)s (at most 4 lines), or"
+            " - to go back to the one in claimbot.toml (without one there, messages in that"
+            " language end with the default signature)."
+        ) % {"language": language_name(language, context.tr)}
+    elif name == "name":
+        prompt = _(
             "Send the store name buyers should read (at most 80 characters), or - to use the"
             " one in claimbot.toml."
         )
-        if pending.arg == "name"
-        else _(
+    else:
+        prompt = _(
             "Send the signature for messages to buyers (at most 4 lines), or - to use the one in"
             " claimbot.toml."
         )
-    )
     text = f"{hint}\n\n{prompt}" if hint else prompt
     await show(
         update,
@@ -78,11 +115,13 @@ async def _typed_answer(
 ) -> bool:
     """The new store name or signature (a FieldError asks again with its hint)."""
     _ = context.tr.gettext
-    name = pending.arg or ""
+    name, language = _store_text(pending.arg)
     if name not in STORE_TEXTS:  # pragma: no cover - only this module asks
         await questions.done(context)
         return False
-    await context.services.store.set_text(name, message.text or "", context.require_actor())
+    await context.services.store.set_text(
+        name, message.text or "", context.require_actor(), language=language
+    )
     await questions.done(context)
     await send(update, _("Saved. New drafts use it; drafts already written keep their text."))
     await _screen(update, context, replace=False)

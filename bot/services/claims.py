@@ -66,7 +66,12 @@ async def open_claim(
     # Render before writing: a template problem must not leave a claim without its draft.
     draft = renderer.render(
         kind.value,
-        draft_facts(facts, store, agent_name=actor.display_name),
+        draft_facts(
+            facts,
+            store,
+            language=renderer.resolve_language(facts.buyer_language),
+            agent_name=actor.display_name,
+        ),
         facts.buyer_language,
     )
     async with storage.db.transaction() as tx:

@@ -82,6 +82,7 @@ class Drafting:
         facts = draft_facts(
             claim.facts,
             self.store,
+            language=self.renderer.resolve_language(language),
             agent_name=actor.display_name,
             contacted_on=contacted,
             replied=claim.replied_at is not None,

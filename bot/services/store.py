@@ -13,12 +13,16 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Final
 
+from bot.domain.errors import InvalidChoiceError
 from bot.domain.fields import STORE_TEXTS, parse_store_text
+from bot.domain.marketplaces import BUYER_LANGUAGES
 from bot.domain.people import Permission, require
 from bot.settings import StoreProfile
 from bot.storage import Storage, User
 
 REVIEW_REQUIRED: Final = "review.required"  # "on" / "off"; absent: the configuration's
+# A signature for one buyer language: "store.signature.ja"; absent: the configuration's.
+SIGNATURE_PREFIX: Final = STORE_TEXTS["signature"].option + "."
 
 
 class StoreService:
@@ -45,18 +49,32 @@ class StoreService:
         base = self.configured
         name = await self.storage.options.get(STORE_TEXTS["name"].option)
         signature = await self.storage.options.get(STORE_TEXTS["signature"].option)
+        per_language = await self.storage.options.starting_with(SIGNATURE_PREFIX)
         self.profile = replace(
             base,
             name=base.name if name is None else name,
             signature=base.signature if signature is None else signature,
+            signatures={
+                **base.signatures,
+                **{k: v for k, v in per_language.items() if k in BUYER_LANGUAGES},
+            },
         )
 
-    async def set_text(self, name: str, text: str, actor: User) -> None:
-        """Change the store name or signature (RESET goes back to the configuration).
-        Raises `FieldError` for a text that cannot go into messages to buyers."""
+    async def set_text(
+        self, name: str, text: str, actor: User, *, language: str | None = None
+    ) -> None:
+        """Change the store name or signature, or with `language` the signature of drafts in
+        that buyer language (RESET goes back to the configuration; a language without a
+        signature of its own is signed with the default one). Raises `FieldError` for a text
+        that cannot go into messages to buyers, `InvalidChoiceError` for a language that is
+        not a buyer language."""
         require(actor, Permission.MANAGE_STORE)
-        value = parse_store_text(name, text)
         option = STORE_TEXTS[name].option
+        if language is not None:
+            if name != "signature" or language not in BUYER_LANGUAGES:
+                raise InvalidChoiceError(language)
+            option = SIGNATURE_PREFIX + language
+        value = parse_store_text(name, text)
         now = self.clock()
         async with self.storage.db.transaction() as tx:
             if value is None:

@@ -20,6 +20,13 @@ class OptionRepository:
         row = await self.db.fetchone("SELECT value FROM options WHERE key = ?", (key,))
         return str(row[0]) if row is not None else None
 
+    async def starting_with(self, prefix: str) -> dict[str, str]:
+        """Every option whose key starts with `prefix`, by the rest of its key."""
+        rows = await self.db.fetchall(
+            "SELECT key, value FROM options WHERE substr(key, 1, ?) = ?", (len(prefix), prefix)
+        )
+        return {str(row[0])[len(prefix) :]: str(row[1]) for row in rows}
+
     async def delete(self, tx: aiosqlite.Connection, key: str) -> None:
         await tx.execute("DELETE FROM options WHERE key = ?", (key,))
 

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Final, TypeVar
 
 from bot.domain.errors import InvalidChoiceError
+from bot.domain.marketplaces import BUYER_LANGUAGES
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -141,8 +142,9 @@ PEOPLE_ACTIONS: Final = frozenset({"list", "p", "role", "rm", "rmok", "add", "mo
 _PEOPLE = re.compile(r"u:([a-z]{1,6})(?::(\d{1,15}))?(?::([a-z0-9]{1,15}))?")
 HISTORY_ACTIONS: Final = frozenset({"show", "csv"})
 _HISTORY = re.compile(r"h:(\d{1,12}):([a-z]{1,6})")
-SETTING_ACTIONS: Final = frozenset({"review", "show", "name", "sign"})
-_SETTING = re.compile(r"s:([a-z]{1,8})(?::(on|off))?")
+# s:<action>[:<value>]: the review switch carries on/off, a signature language its code.
+SETTING_ACTIONS: Final = frozenset({"review", "show", "name", "sign", "langs", "slang"})
+_SETTING = re.compile(r"s:([a-z]{1,8})(?::(on|off|[a-z]{2,3}(?:_[A-Z]{2})?))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,9 +223,14 @@ def parse_setting_button(data: object) -> SettingButton | None:
     match = _SETTING.fullmatch(data) if isinstance(data, str) else None
     if match is None or match[1] not in SETTING_ACTIONS:
         return None
-    if (match[1] == "review") != (match[2] is not None):  # only the switch carries on/off
-        return None
-    return SettingButton(match[1], match[2])
+    action, value = match[1], match[2]
+    if action == "review":
+        valid = value in ("on", "off")
+    elif action == "slang":
+        valid = value in BUYER_LANGUAGES
+    else:
+        valid = value is None
+    return SettingButton(action, value) if valid else None
 
 
 # x:<first day>:<last day>:<action> (days as YYYYMMDD): the export or chart of a /stats period.

@@ -6,6 +6,7 @@ from bot.i18n.translator import Translator
 from bot.settings import StoreProfile
 from bot.views.buttons import SettingButton
 from bot.views.card import Rows, labelled
+from bot.views.labels import language_name
 
 
 def settings_screen(
@@ -31,6 +32,14 @@ def settings_screen(
         labelled(tr, _("Signature"), store.signature or "—"),
     ]
     lines.extend(
+        labelled(
+            tr,
+            _("Signature in %(language)s") % {"language": language_name(code, tr)},
+            signature,
+        )
+        for code, signature in sorted(store.signatures.items())
+    )
+    lines.extend(
         labelled(tr, _("Gift in %(marketplace)s") % {"marketplace": code}, gift.description)
         for code, gift in sorted(store.gifts.items())
     )
@@ -54,5 +63,27 @@ def settings_screen(
             (_("Change the store name"), SettingButton("name").data()),
             (_("Change the signature"), SettingButton("sign").data()),
         ],
+        [(_("Signature per language"), SettingButton("langs").data())],
     ]
     return "\n".join(lines), rows
+
+
+def signature_languages_screen(
+    tr: Translator, *, store: StoreProfile, languages: tuple[str, ...]
+) -> tuple[str, Rows]:
+    """Which buyer language's signature to change; ✓ marks those that have their own."""
+    _ = tr.gettext
+    text = _(
+        "Messages to buyers end with the signature of the language they are written in, or"
+        " with the default signature when that language has none. Which language?"
+    )
+    buttons = [
+        (
+            language_name(code, tr) + (" ✓" if code in store.signatures else ""),
+            SettingButton("slang", code).data(),
+        )
+        for code in languages
+    ]
+    rows: Rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    rows.append([("◂ " + _("Back"), SettingButton("show").data())])
+    return text, rows
