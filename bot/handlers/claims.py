@@ -16,6 +16,7 @@ from telegram import Update
 
 from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Reason, StepId
 from bot.domain.errors import (
+    ContactFirstError,
     InvalidChoiceError,
     MissingFactError,
 )
@@ -100,7 +101,10 @@ async def _move(update: Update, context: ClaimContext, claim: Claim, target: Ste
 
 
 async def _next(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
-    await _move(update, context, claim, next_step(claim))
+    try:
+        await _move(update, context, claim, next_step(claim))
+    except ContactFirstError as refused:
+        await answer_button(update, context.tr.gettext(refused.msgid), alert=True)
 
 
 async def _back(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
