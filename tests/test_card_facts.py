@@ -277,3 +277,21 @@ async def test_an_overdue_claim_says_what_to_do_now(bot: Any, clock: Any) -> Non
         assert labels[0] == "✉ Statement to Amazon"
         calls = await chat.press("✉ Statement to Amazon")
         assert "Statement to Amazon, version 1" in str([c.params for c in calls])
+
+
+def test_a_respond_by_day_without_a_year_takes_the_notice_s_year() -> None:
+    german = (
+        "Bestellnummer: 305-1234567-7654321\n"
+        "Antrag eingereicht am: 3. Dezember 2026\n"
+        "Bitte antworten Sie bis zum 6. Dezember.\n"
+    )
+    de = _deadline_of(german, "DE").astimezone(ZoneInfo("Europe/Berlin"))
+    assert de.replace(tzinfo=None) == datetime(2026, 12, 6, 23, 59, 59)
+    # Filed at the end of December, answered in January: next year's day.
+    notice = parse_notice(
+        "Order ID: 205-1234567-7654321\nClaim filed on: December 30, 2026\n"
+        "Please respond by January 2.\n"
+    )
+    assert (notice.filed_on, notice.respond_by) == (date(2026, 12, 30), date(2027, 1, 2))
+    # Without any dated day the year is unknown: nothing is guessed.
+    assert parse_notice("Order 205-1234567-7654321: respond by January 2.").respond_by is None
