@@ -165,7 +165,8 @@ async def test_a_replayed_button_does_nothing_twice(bot: Any) -> None:
         await team_claim(chat, leads=(LEAD,))
         card_message = next(m for m in chat.keyboards(AGENT) if m["text"].startswith("Claim #"))
         claim = await stored_claim(chat)
-        press = f"c:1:{claim.revision}:next"
+        # (Not "next": moving past the contact before a message is recorded is refused.)
+        press = f"c:1:{claim.revision}:info"
         await chat.press_data(press, card_message, AGENT)
         moved = await stored_claim(chat)
         assert moved.revision == claim.revision + 1
