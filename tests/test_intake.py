@@ -302,9 +302,9 @@ async def test_a_pasted_notice_fills_what_it_says_and_the_rest_is_asked(bot: Any
         calls = await chat.press("Open the claim ▸")
         note, card = texts(calls)[:2]
         assert note.endswith("The deadline comes from Amazon's notice.")
-        # Filed Nov 1 (00:00 in Los Angeles) + 72 hours is earlier than the end of Nov 4, so it
-        # wins; daylight saving time ends that night, hence 11 PM.
-        assert "Respond to Amazon by Nov 3, 2026, 11:00\u202fPM (America/Los_Angeles)." in card
+        # The notice's respond-by day is the deadline: the end of Nov 4 in Los Angeles (not filed
+        # Nov 1 + 72 hours: the same day gives the same deadline however a notice words it).
+        assert "Respond to Amazon by Nov 4, 2026, 11:59\u202fPM (America/Los_Angeles)." in card
         assert "Claim amount: $45.99" in card
         stored = await chat.services.storage.claims.get(1)
         assert stored is not None

@@ -221,17 +221,19 @@ def test_any_typed_fact_is_stored_or_refused_with_a_reason(field: str, text: str
     assert len(value) <= 1500
 
 
-def test_notice_clock_takes_the_earlier_deadline_in_the_marketplace_zone() -> None:
+def test_notice_clock_takes_the_respond_by_day_in_the_marketplace_zone() -> None:
     from bot.domain.deadlines import notice_clock  # noqa: PLC0415
 
     started = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
     assert notice_clock(started, "Europe/Berlin") == (started, None)
-    # Filed Nov 1 00:00 Berlin (23:00 UTC the day before) + 72 h beats the end of Nov 5.
+    # Filed Nov 1 00:00 Berlin (23:00 UTC the day before); Amazon's respond-by day is the
+    # deadline, to its last second, whatever the filing date (issue 14: the same day gives the
+    # same deadline however the notice words it).
     notified, deadline = notice_clock(
         started, "Europe/Berlin", filed_on=date(2026, 11, 1), respond_by=date(2026, 11, 5)
     )
     assert notified == datetime(2026, 10, 31, 23, 0, tzinfo=UTC)
-    assert deadline == datetime(2026, 11, 3, 23, 0, tzinfo=UTC)
+    assert deadline == datetime(2026, 11, 5, 22, 59, 59, tzinfo=UTC)
     # Only a respond-by day: its last second, and notified 72 hours before (if earlier).
     notified, deadline = notice_clock(started, "Asia/Tokyo", respond_by=date(2026, 11, 4))
     assert deadline == datetime(2026, 11, 4, 14, 59, 59, tzinfo=UTC)

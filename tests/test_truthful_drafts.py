@@ -3,19 +3,15 @@ is not recorded, no "did not meet your expectations" for an order that never arr
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from bot.domain.claims import Cause, Reason, StepId
 from bot.drafting import Renderer
 from bot.drafting.renderer import DraftFactsError
 from bot.i18n import Catalogs
 from bot.i18n.catalogs import MESSAGES_DOMAIN
-from bot.views.card import card_text
-from tests.helpers import ADMIN, ORDER, START, alerts, open_claim, person, stored_claim, texts
+from tests.helpers import ADMIN, ORDER, START, open_claim, person, stored_claim, texts
 
 NOW = START
 
@@ -301,59 +297,3 @@ async def test_the_cause_the_agent_picked_reaches_the_statement(bot: Any) -> Non
         await chat.press("All drafts")
         statement = texts(await chat.press("Statement to Amazon"))[1]
         assert CAUSES["defective"] in statement
-
-
-# --- The card never contradicts the facts (issue 14, part 5) ------------------------------------
-async def test_next_step_cannot_tick_the_contact_that_never_happened(bot: Any) -> None:
-    async with bot() as chat:
-        await open_claim(chat)
-        calls = await chat.press("Next step ▸")
-        assert alerts(calls) == [
-            "No message to the buyer is recorded yet: send the first message and mark it as"
-            " sent before going on."
-        ]
-        claim = await stored_claim(chat)
-        assert claim.step is StepId.CONTACT_BUYER
-        await chat.press("✓ Mark as sent")
-        assert (await stored_claim(chat)).step is not StepId.CONTACT_BUYER
-
-
-async def test_a_new_reason_drops_a_cause_its_plan_has_no_place_for(bot: Any) -> None:
-    async with bot() as chat:
-        await open_claim(chat)  # damaged or defective, seller-shipped
-        await chat.press("✓ Mark as sent")
-        await chat.press("💬 Buyer replied")
-        await chat.send("Der Deckel ist gebrochen.")
-        await chat.press("Really defective")
-        assert (await stored_claim(chat)).cause is Cause.DEFECTIVE
-        claim = await stored_claim(chat)
-        fresh = await chat.services.journey.change_basics(
-            claim, await person(chat, ADMIN), reason=Reason.NOT_RECEIVED
-        )
-        assert fresh.cause is None
-        assert "Cause found" not in card_text(chat.services.translator(None), fresh, NOW)
-
-
-async def test_the_refund_first_caution_goes_once_a_refund_was_sent(bot: Any) -> None:
-    async with bot() as chat:
-        await open_claim(chat)
-        claim = await stored_claim(chat)
-        tr = chat.services.translator(None)
-        assert "Do not refund yet" in card_text(tr, claim, NOW)
-        sent = replace(
-            claim,
-            facts=replace(claim.facts, extra={**claim.facts.extra, "sent_kinds": "inquiry,refund"}),
-        )
-        assert "Do not refund yet" not in card_text(tr, sent, NOW)
-
-
-async def test_an_overdue_card_says_what_to_do_now(bot: Any) -> None:
-    async with bot() as chat:
-        await open_claim(chat)
-        claim = await stored_claim(chat)
-        tr = chat.services.translator(None)
-        assert "deadline has passed" not in card_text(
-            tr, claim, claim.respond_by - timedelta(hours=1)
-        )
-        late = card_text(tr, claim, claim.respond_by + timedelta(hours=1))
-        assert "⏰ Amazon's deadline has passed. Respond to Amazon now with what you have" in late

@@ -43,23 +43,28 @@ def notice_clock(
     respond_by: date | None = None,
 ) -> tuple[datetime, datetime | None]:
     """When Amazon notified, and the deadline when the notice gives its dates (days in the
-    marketplace's `time_zone`). Of the two deadlines a notice can imply, filed + 72 hours and
-    the end of the respond-by day, the earlier wins. Without dates: `started`, and no deadline
-    (the caller counts 72 hours from it)."""
+    marketplace's `time_zone`). A respond-by day is Amazon's own deadline: the end of that day,
+    however the notice words it or whatever filing date it gives; only a notice with a filing
+    date alone counts 72 hours from the start of that day. Without dates: `started`, and no
+    deadline (the caller counts 72 hours from it)."""
     zone = ZoneInfo(time_zone)
     notified = ensure_utc(started)
-    candidates: list[datetime] = []
+    deadline: datetime | None = None
     if filed_on is not None:
         filed = datetime.combine(filed_on, time(0), zone).astimezone(UTC)
         notified = min(filed, notified)
-        candidates.append(notified + RESPOND_WINDOW)
+        deadline = notified + RESPOND_WINDOW
     if respond_by is not None:
-        end = datetime.combine(respond_by + timedelta(days=1), time(0), zone) - timedelta(seconds=1)
-        end = end.astimezone(UTC)
-        candidates.append(end)
+        deadline = end_of_day(respond_by, zone)
         if filed_on is None:
-            notified = min(notified, end - RESPOND_WINDOW)
-    return notified, (min(candidates) if candidates else None)
+            notified = min(notified, deadline - RESPOND_WINDOW)
+    return notified, deadline
+
+
+def end_of_day(day: date, zone: ZoneInfo) -> datetime:
+    """The last second of `day` in `zone`, in UTC: when a "respond by" day ends."""
+    following = datetime.combine(day + timedelta(days=1), time(0), zone)
+    return (following - timedelta(seconds=1)).astimezone(UTC)
 
 
 def urgency(deadline: datetime, now: datetime) -> Urgency:

@@ -11,6 +11,7 @@ valid any more".
     ├── ClaimClosedError          the claim is closed: nothing on it is decided any more
     ├── MissingFactError          the action needs a fact nobody typed yet (`field`)
     ├── RefundGuardError          a refund before any contact with the buyer is recorded
+    ├── ContactFirstError         "Next step" past the buyer contact before any is recorded
     ├── AlreadySentError          this version of the draft is already marked as sent
     ├── NotLatestVersionError     a newer version exists: only the newest is edited or sent
     ├── NeedsApprovalError        review is on and no team lead approved this version
@@ -72,6 +73,18 @@ class RefundGuardError(JourneyError):
     refund that loses the claim. The agent must confirm it knowingly."""
 
     reason = "refund_guard"
+
+
+class ContactFirstError(JourneyError):
+    """ "Next step" would move the claim past the buyer contact while no message to the buyer
+    is recorded: the contact is done by marking a message sent, not by moving on. `msgid`
+    says how, for the chat to translate."""
+
+    reason = "contact_first"
+    msgid = N_(
+        "No message to the buyer is recorded yet: mark the first message as sent (or your own,"
+        " from “All drafts”), or tap “Buyer replied” if the buyer wrote."
+    )
 
 
 class AlreadySentError(JourneyError):
@@ -136,12 +149,6 @@ class ReviewBlockedError(JourneyError):
     approve it as it is."""
 
     reason = "blocked"
-
-
-class NoContactYetError(JourneyError):
-    """Moving past the buyer-contact step with no message to the buyer recorded."""
-
-    reason = "no_contact"
 
 
 class NotSolvedError(JourneyError):

@@ -22,7 +22,7 @@ from bot.domain.drafts import DraftKind
 from bot.domain.errors import JourneyError as JourneyError  # noqa: PLC0414 - its old home
 from bot.domain.fields import FIELDS
 from bot.domain.marketplaces import MARKETPLACES
-from bot.domain.playbook import Plan, Step, plan_for
+from bot.domain.playbook import NO_REFUND_FIRST, Caution, Plan, Step, plan_for
 
 # The step a new claim starts at: its cause is known from intake, the buyer contact is next.
 FIRST_STEP: Final = StepId.CONTACT_BUYER
@@ -92,16 +92,6 @@ def stage_of(step_id: str, outcome: Outcome | None) -> Stage:
     return STAGE_OF_STEP.get(step, Stage.HANDLING)
 
 
-def skips_contact(claim: Claim, target: StepId) -> bool:
-    """Whether moving to `target` would pass the buyer-contact step with no message to the
-    buyer recorded: the card would tick a contact that never happened."""
-    plan = plan_of(claim)
-    ids = [step.id for step in plan.steps]
-    if claim.contacted_at is not None or StepId.CONTACT_BUYER not in ids or target not in ids:
-        return False
-    return ids.index(target) > ids.index(StepId.CONTACT_BUYER)
-
-
 def next_step(claim: Claim) -> StepId | None:
     plan = plan_of(claim)
     index = step_index(claim)
@@ -113,6 +103,66 @@ def previous_step(claim: Claim) -> StepId | None:
     the facts editor, so going back stops at step 2."""
     index = step_index(claim)
     return plan_of(claim).steps[index - 1].id if index > 1 else None
+
+
+def skips_contact(claim: Claim, step_id: StepId) -> bool:
+    """Whether putting the claim at `step_id` moves it past the buyer contact while no message
+    to the buyer is recorded. Amazon rules against a seller who acts before talking to the
+    buyer, so the contact is done by sending a message (or the buyer's reply moves past it),
+    never by a press of "Next step"."""
+    if claim.contacted_at is not None:
+        return False
+    plan = plan_of(claim)
+    try:
+        contact = plan.step_index(StepId.CONTACT_BUYER)
+        target = plan.step_index(step_id)
+    except KeyError:
+        return False
+    return step_index(claim) <= contact < target
+
+
+def step_done(claim: Claim, number: int) -> bool:
+    """Whether the card ticks step `number` (0-based) of the claim's plan: a step before the
+    current one, except a buyer contact no message to the buyer records (the buyer's reply
+    can move a claim past it before the seller has written)."""
+    plan = plan_of(claim)
+    if number >= step_index(claim):
+        return False
+    return not (plan.steps[number].id is StepId.CONTACT_BUYER and claim.contacted_at is None)
+
+
+def awaits_reply(claim: Claim) -> bool:
+    """Whether a message to the buyer is recorded and no reply has come since: whatever the
+    step, the buyer's answer (the item arrived, the steps did not help) can be recorded."""
+    if claim.is_closed or claim.last_contact_at is None:
+        return False
+    # A message sent the same moment as the reply answers it (as `claim_deadlines` counts).
+    return claim.replied_at is None or claim.replied_at <= claim.last_contact_at
+
+
+def cause_applies(claim: Claim) -> bool:
+    """Whether the cause found in the buyer's reply still fits the claim: only a plan that
+    acts on the reply (the product step) uses one, and only one of the causes it offers."""
+    if claim.cause is None:
+        return False
+    steps = {step.id for step in plan_of(claim).steps}
+    return StepId.HANDLE_PRODUCT in steps and claim.cause in causes_for(claim)
+
+
+def delay_cause_applies(claim: Claim) -> bool:
+    """Whether the claim's plan explains a delay (a late or lost parcel the seller shipped)."""
+    return StepId.EXPLAIN_DELIVERY in {step.id for step in plan_of(claim).steps}
+
+
+def cautions(claim: Claim, sent: frozenset[DraftKind]) -> tuple[Caution, ...]:
+    """The plan's warnings that still apply, given the kinds of draft marked as sent: "do not
+    refund yet" is over once a refund went out or the claim has its outcome."""
+    refunded = DraftKind.REFUND in sent or claim.outcome is not None
+    return tuple(
+        caution
+        for caution in plan_of(claim).warnings
+        if not (caution is NO_REFUND_FIRST and refunded)
+    )
 
 
 def causes_for(claim: Claim) -> tuple[Cause, ...]:

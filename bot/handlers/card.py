@@ -19,9 +19,10 @@ async def show_card(
     update: Update, context: ClaimContext, claim: Claim, *, replace_pressed: bool = True
 ) -> None:
     now = context.services.clock()
+    sent = await context.services.journey.sent_kinds(claim)
     await show(
         update,
-        views.card_text(context.tr, claim, now),
+        views.card_text(context.tr, claim, now, sent),
         views.card_keyboard(context.tr, claim, now),
         replace_pressed=replace_pressed,
     )

@@ -16,9 +16,9 @@ from telegram import Update
 
 from bot.domain.claims import Cause, Claim, Evidence, Fulfillment, Outcome, Reason, StepId
 from bot.domain.errors import (
+    ContactFirstError,
     InvalidChoiceError,
     MissingFactError,
-    NoContactYetError,
 )
 from bot.domain.fields import EDITABLE
 from bot.domain.journey import next_step, previous_step
@@ -95,24 +95,16 @@ async def _card(update: Update, context: ClaimContext, claim: Claim, arg: str | 
 async def _move(update: Update, context: ClaimContext, claim: Claim, target: StepId | None) -> None:
     if target is None:
         raise InvalidChoiceError("no step")  # next at the last step, back at the first
-    try:
-        fresh = await context.services.journey.move_to(claim, target, context.require_actor())
-    except NoContactYetError:
-        await answer_button(
-            update,
-            context.tr.gettext(
-                "No message to the buyer is recorded yet: send the first message and mark it as"
-                " sent before going on."
-            ),
-            alert=True,
-        )
-        return
+    fresh = await context.services.journey.move_to(claim, target, context.require_actor())
     await answer_button(update)
     await show_card(update, context, fresh)
 
 
 async def _next(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:
-    await _move(update, context, claim, next_step(claim))
+    try:
+        await _move(update, context, claim, next_step(claim))
+    except ContactFirstError as refused:
+        await answer_button(update, context.tr.gettext(refused.msgid), alert=True)
 
 
 async def _back(update: Update, context: ClaimContext, claim: Claim, _arg: str | None) -> None:

@@ -76,6 +76,12 @@ class Drafting:
             raise ClaimNotFoundError(claim_id)
         return claim
 
+    async def sent_kinds(self, claim: Claim) -> frozenset[DraftKind]:
+        """The kinds of the claim's drafts marked as sent (what the card's cautions depend on)."""
+        drafts = await self.storage.drafts.for_claim(claim.id)
+        sent = {d.kind for d in drafts if d.sent_at is not None}
+        return frozenset(kind for kind in DraftKind if kind.value in sent)
+
     def render(self, claim: Claim, kind: DraftKind, language: str, actor: User) -> Draft:
         """Render `kind` for the claim in `language` (the buyer's, or the agent's preview)."""
         contacted = claim.last_contact_at.date() if claim.last_contact_at else None

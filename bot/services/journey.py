@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from bot.domain.claims import (
+    UNSET,
     Cause,
     Claim,
     ClaimChange,
@@ -22,9 +23,9 @@ from bot.domain.claims import (
 )
 from bot.domain.errors import (
     ClaimNotFoundError,
+    ContactFirstError,
     InvalidChoiceError,
     MissingFactError,
-    NoContactYetError,
     RefundGuardError,
 )
 from bot.domain.fields import (
@@ -37,7 +38,9 @@ from bot.domain.journey import (
     EVIDENCE_FACT,
     FIRST_STEP,
     SOLVED_FACT,
+    cause_applies,
     causes_for,
+    delay_cause_applies,
     evidence_fact_missing,
     is_solved,
     plan_of,
@@ -98,12 +101,13 @@ class Journey(Drafting):
 
     # --- Moving along the plan ---------------------------------------------------------------
     async def move_to(self, claim: Claim, step_id: StepId, actor: User) -> Claim:
-        """Put the claim at `step_id`, which must be a step of its plan."""
+        """Put the claim at `step_id`, which must be a step of its plan. Moving past the buyer
+        contact while no message to the buyer is recorded is refused (`ContactFirstError`)."""
         require_claim(actor, claim.agent_id)
         if step_id not in {step.id for step in plan_of(claim).steps}:
             raise InvalidChoiceError(step_id)
         if skips_contact(claim, step_id):
-            raise NoContactYetError(step_id)
+            raise ContactFirstError(step_id)
         return await self._change(
             claim,
             actor,
@@ -144,7 +148,8 @@ class Journey(Drafting):
         language: str | None = None,
     ) -> Claim:
         """Correct what intake recorded. A new reason or fulfilment can change the plan: the
-        claim keeps its step when the new plan has it, else returns to the buyer contact."""
+        claim keeps its step when the new plan has it, else returns to the buyer contact; a
+        cause found or a delay cause the new plan has no use for is cleared."""
         require_claim(actor, claim.agent_id)
         change = ClaimChange()
         if language is not None:
@@ -162,14 +167,14 @@ class Journey(Drafting):
             new_plan = plan_of(moved)
             step = claim.step if claim.step in {s.id for s in new_plan.steps} else FIRST_STEP
             change = replace(change, reason=facts.reason, fulfillment=facts.fulfillment, step=step)
-            # The cause the buyer's reply showed belongs to the product step: a plan without
-            # it, or one whose causes no longer include it, drops it.
-            handles_product = StepId.HANDLE_PRODUCT in {s.id for s in new_plan.steps}
-            if claim.cause is not None and (
-                not handles_product or claim.cause not in causes_for(moved)
-            ):
+            if claim.cause is not None and not cause_applies(moved):
                 change = replace(change, cause=None)
-        payload = {key: str(value) for key, value in change.assigned().items()}
+            if "delay_cause" in facts.extra and not delay_cause_applies(moved):
+                extra = {k: v for k, v in facts.extra.items() if k != "delay_cause"}
+                change = replace(change, extra=extra)
+        payload = {key: str(value) for key, value in change.assigned().items() if key != "extra"}
+        if change.extra is not UNSET:  # the facts themselves stay out of the audit trail
+            payload["delay_cause"] = ""
         return await self._change(claim, actor, "fact_changed", payload, change)
 
     async def toggle_evidence(self, claim: Claim, item: Evidence, actor: User) -> Claim:

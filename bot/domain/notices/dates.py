@@ -48,7 +48,13 @@ _DATE: Final = re.compile(
     rf"(?P<m4>{_MONTH})\.?,? (?:de |del )?(?P<y4>[0-9]{{4}})(?![0-9])"
     rf"|(?<!\w)(?P<m5>{_MONTH})\.? (?P<d5>[0-9]{{1,2}})(?:st|nd|rd|th)?,? (?P<y5>[0-9]{{4}})"
     r"(?![0-9])"
+    # Without a year ("bis zum 6. Dezember", "respond by December 4"): the year comes from
+    # another date of the notice (`_in_year_of`).
+    rf"|(?<!\w)(?P<d6>[0-9]{{1,2}})(?:\.|er|o|st|nd|rd|th)? (?:de )?(?P<m6>{_MONTH})(?!\w)"
+    rf"|(?<!\w)(?P<m7>{_MONTH})\.? (?P<d7>[0-9]{{1,2}})(?:st|nd|rd|th)?(?![0-9])"
 )
+# A day without a year more than this many days before the notice's dated day is next year's.
+_YEAR_TURN: Final = 180
 _RESPOND: Final = "respond"
 _FILED: Final = "filed"
 _NEUTRAL: Final = "neutral"
@@ -131,10 +137,13 @@ def find_dates(
     unlabelled: set[date] = set()
     seen: set[date] = set()
     floor = 0
+    dated = [d for m in matches if (d := _date(m, month_first=month_first)) is not None]
     for match in matches:
         day = _date(match, month_first=month_first)
         kind = _date_kind(low, match, floor)
         floor = match.end()
+        if day is None and dated and kind in (_RESPOND, _FILED):
+            day = _in_year_of(match, dated[0])
         if day is None:
             continue
         seen.add(day)
@@ -164,7 +173,25 @@ def _month_first(
     return english and us
 
 
+def _in_year_of(match: re.Match[str], reference: date) -> date | None:
+    """A day and month without a year, in the year of the notice's `reference` date (the next
+    year when that puts it long before the reference: a notice of late December answering in
+    January)."""
+    month_name, day_text = (match["m6"], match["d6"]) if match["m6"] else (match["m7"], match["d7"])
+    if not month_name:
+        return None
+    try:
+        found = date(reference.year, _MONTHS.get(month_name, 0), int(day_text))
+        if (reference - found).days > _YEAR_TURN:
+            found = found.replace(year=reference.year + 1)
+    except ValueError:
+        return None
+    return found
+
+
 def _date(match: re.Match[str], *, month_first: bool) -> date | None:
+    if match["m6"] or match["m7"]:
+        return None  # no year of its own
     if match["y1"]:
         year, month, day = int(match["y1"]), int(match["m1"]), int(match["d1"])
     elif match["y2"]:

@@ -6,8 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.claims import Claim
+from bot.domain.deadlines import Urgency, urgency
 from bot.domain.drafts import DraftKind
-from bot.domain.journey import next_step, offered_drafts, previous_step
+from bot.domain.journey import (
+    BEFORE_REPLY,
+    awaits_reply,
+    current_step,
+    next_step,
+    offered_drafts,
+    previous_step,
+)
 from bot.i18n.translator import Translator
 from bot.views import labels
 from bot.views.card.base import Rows
@@ -21,12 +29,21 @@ def card_keyboard(tr: Translator, claim: Claim, now: datetime) -> Rows:
         return [[(_("History"), _b(claim, "hist"))]]
     screen = step_screen(claim)
     rows: Rows = screen.above(tr, claim)
-    for kind in offered_drafts(claim, now):
+    offered = offered_drafts(claim, now)
+    if urgency(claim.respond_by, now) is Urgency.OVERDUE and DraftKind.AMAZON_STATEMENT not in (
+        offered
+    ):
+        # Overdue: the statement to Amazon comes first, whatever step the claim is at.
+        offered = (DraftKind.AMAZON_STATEMENT, *offered)
+    for kind in offered:
         if kind is DraftKind.FREE:
             rows.append([("✍ " + _("Write your own message"), _b(claim, "free"))])
         else:
             rows.append([("✉ " + _(labels.DRAFT_KINDS[kind]), _b(claim, "draft", kind.value))])
     rows.extend(screen.below(tr, claim))
+    if awaits_reply(claim) and current_step(claim).id not in BEFORE_REPLY:
+        # A message went out (usage help, a delay explanation...): the buyer may answer it.
+        rows.append([("💬 " + _("Buyer replied"), _b(claim, "reply"))])
     moves: list[tuple[str, str]] = []
     if previous_step(claim) is not None:
         moves.append(("◂ " + _("Back"), _b(claim, "back")))

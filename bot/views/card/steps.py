@@ -141,10 +141,6 @@ def _confirm_solved(tr: Translator, claim: Claim) -> Rows:
     return [[("✅ " + tr.gettext("Buyer confirms it is solved"), _b(claim, "solved"))]]
 
 
-def _delay_and_reply(tr: Translator, claim: Claim) -> Rows:
-    return _delay_cause(tr, claim) + _buyer_replied(tr, claim)
-
-
 def _record_outcome(tr: Translator, claim: Claim) -> Rows:
     return [[("🏁 " + tr.gettext("Record the outcome"), _b(claim, "out"))]]
 
@@ -155,11 +151,9 @@ _SCREENS: Final = {
     StepId.CONTACT_BUYER: StepScreen(_contact_hint, below=_buyer_replied),
     StepId.AWAIT_REPLY: StepScreen(_await_hint, below=_buyer_replied),
     StepId.HANDLE_PRODUCT: StepScreen(_cause_hint, above=_pick_cause, below=_change_cause),
-    # The buyer may answer the delay message: their reply is recorded here too.
-    StepId.EXPLAIN_DELIVERY: StepScreen(below=_delay_and_reply),
-    StepId.REQUEST_WITHDRAWAL: StepScreen(
-        _withdrawal_hint, above=_confirm_solved, below=_buyer_replied
-    ),
+    # (A "Buyer replied" path after a message to the buyer is added by the keyboard itself.)
+    StepId.EXPLAIN_DELIVERY: StepScreen(below=_delay_cause),
+    StepId.REQUEST_WITHDRAWAL: StepScreen(_withdrawal_hint, above=_confirm_solved),
     StepId.CHECK_RETURN: StepScreen(_check_return_hint),
     StepId.RESPOND_TO_AMAZON: _STATEMENT,
     StepId.AMAZON_FULFILLED: _STATEMENT,

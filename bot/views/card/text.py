@@ -6,20 +6,24 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.domain.claims import Claim, Outcome
-from bot.domain.drafts import DraftKind, sent_kinds
+from bot.domain.deadlines import Urgency, urgency
+from bot.domain.drafts import DraftKind
 from bot.domain.fields import DELAY_CAUSES
 from bot.domain.journey import (
     Deadline,
     appeal_until,
+    cause_applies,
+    cautions,
     claim_currency,
     claim_deadlines,
+    delay_cause_applies,
     fact_value,
     plan_of,
     stage_of,
+    step_done,
     step_index,
 )
 from bot.domain.marketplaces import MARKETPLACES
-from bot.domain.text import N_
 from bot.i18n.translator import Translator
 from bot.views import labels
 from bot.views.card.base import labelled, money, quote
@@ -28,7 +32,10 @@ from bot.views.claims import deadline_line, time_left
 from bot.views.labels import language_name, marketplace_name
 
 
-def card_text(tr: Translator, claim: Claim, now: datetime) -> str:
+def card_text(
+    tr: Translator, claim: Claim, now: datetime, sent: frozenset[DraftKind] = frozenset()
+) -> str:
+    """The card; `sent` are the kinds of the claim's drafts marked as sent."""
     _ = tr.gettext
     facts = claim.facts
     market = MARKETPLACES[facts.marketplace]
@@ -53,6 +60,8 @@ def card_text(tr: Translator, claim: Claim, now: datetime) -> str:
         % {"deadline": tr.datetime(claim.respond_by, market.time_zone)}
     )
     lines.append(deadline_line(tr, claim.respond_by, now))
+    if urgency(claim.respond_by, now) is Urgency.OVERDUE:
+        lines.append(overdue_line(tr))
     lines.extend(other_deadlines(tr, claim, now))
     facts_block = fact_lines(tr, claim)
     if facts_block:
@@ -66,30 +75,27 @@ def card_text(tr: Translator, claim: Claim, now: datetime) -> str:
         ]
     )
     for number, step in enumerate(plan.steps):
-        mark = "✓" if number < index else ("→" if number == index else "·")
+        mark = "✓" if step_done(claim, number) else ("→" if number == index else "·")
         lines.append(f"{mark} {number + 1}. {_(step.title)}")
     hint = step_hint(tr, claim, now)
     if hint:
         lines.extend(["", hint])
-    if now >= claim.respond_by:
-        lines.extend(["", "⏰ " + _(OVERDUE_NOW)])
-    warnings = [c for c in plan.warnings if not _settled(c.id, claim)]
+    warnings = cautions(claim, sent)
     if warnings:
         lines.append("")
         lines.extend(f"⚠ {_(caution.text)}" for caution in warnings)
     return "\n".join(lines)
 
 
-OVERDUE_NOW = N_(
-    "Amazon's deadline has passed. Respond to Amazon now with what you have (the statement"
-    " from “All drafts”), and keep working with the buyer: a late answer still counts, none at"
-    " all lets the claim go against you."
-)
-
-
-def _settled(caution: str, claim: Claim) -> bool:
-    """A caution that no longer applies: the refund-first warning once a refund was sent."""
-    return caution == "no_refund_first" and DraftKind.REFUND.value in sent_kinds(claim.facts.extra)
+def overdue_line(tr: Translator) -> str:
+    """What to do once Amazon's response time has passed: answer at once, with what there is."""
+    return "🔴 " + tr.gettext(
+        "Amazon may now decide without your side: respond at once with what you have. Prepare"
+        " the statement to Amazon (button below) and paste it under the claim in Seller Central"
+        " (Performance → A-to-z Guarantee claims → “Respond to Amazon”); missing evidence can"
+        " follow. If Amazon has already decided, record the outcome: a claim granted against"
+        " you can be appealed within 30 days."
+    )
 
 
 def other_deadlines(tr: Translator, claim: Claim, now: datetime) -> list[str]:
@@ -125,7 +131,7 @@ def fact_lines(tr: Translator, claim: Claim) -> list[str]:
             if name == "delivery_date":
                 value = tr.date(date.fromisoformat(value))
             lines.append(labelled(tr, _(labels.FIELDS[name]), quote(value, 80)))
-    if extra.get("delay_cause") in DELAY_CAUSES:
+    if extra.get("delay_cause") in DELAY_CAUSES and delay_cause_applies(claim):
         lines.append(
             _("Cause of the delay: %(cause)s")
             % {"cause": _(labels.DELAY_CAUSES[extra["delay_cause"]])}
@@ -133,7 +139,7 @@ def fact_lines(tr: Translator, claim: Claim) -> list[str]:
     for name in ("buyer_said", "buyer_reply"):
         if extra.get(name):
             lines.append(labelled(tr, _(labels.FIELDS[name]), f"“{quote(extra[name])}”"))
-    if claim.cause is not None:
+    if claim.cause is not None and cause_applies(claim):
         lines.append(_("Cause found: %(cause)s") % {"cause": _(labels.CAUSES[claim.cause])})
     if claim.contacted_at is None:
         lines.append(_("No message to the buyer is recorded yet."))
