@@ -382,3 +382,47 @@ async def test_submitting_an_approved_version_again_repeats_the_approval(bot: An
         assert review_cards(again, LEAD) == []  # no second card, no second review
         reviews = await chat.services.storage.db.fetchall("SELECT status FROM reviews")
         assert [r[0] for r in reviews] == ["approved"]
+
+
+async def test_a_returned_draft_reopened_shows_the_leads_comment(bot: Any) -> None:
+    """The return notice scrolls away; the draft itself, reopened from the card, still says
+    what the lead asked for, until the agent's new version replaces it."""
+    async with bot() as chat:
+        await team_claim(chat, leads=(LEAD,), submit=True)
+        await chat.press("↩ Return", LEAD)
+        await chat.send("Mention the replacement we can send.", LEAD)
+        await chat.send("/claims", AGENT)
+        await chat.press_data("l:o:1", user_id=AGENT)
+        await chat.press("All drafts", AGENT)
+        reopened = await chat.press("First contact: apology and question", AGENT)
+        header = texts(reopened, AGENT)[0]
+        assert "version 1" in header
+        assert "\n↩ Returned by Lead 50: “Mention the replacement we can send.”\n" in header
+
+        await chat.press("✎ Edit", AGENT)
+        draft = await chat.services.storage.drafts.latest(1, "inquiry")
+        assert draft is not None
+        edited = await chat.send(draft.body + "\nErsatz ist unterwegs.", AGENT)
+        assert "version 2" in texts(edited, AGENT)[0]
+        assert "Returned by" not in texts(edited, AGENT)[0]
+
+
+async def test_a_leads_correction_is_not_called_the_agents_own_text(bot: Any) -> None:
+    """The lead corrects the agent's draft and approves it; the agent reopens it: the header
+    says who wrote it, not "Your edited text"."""
+    async with bot() as chat:
+        await team_claim(chat, leads=(LEAD,), submit=True)
+        await chat.press("✎ Edit", LEAD)
+        draft = await chat.services.storage.drafts.latest(1, "inquiry")
+        assert draft is not None
+        await chat.send(draft.body.replace("Guten Tag,", "Guten Tag und danke,"), LEAD)
+        await chat.press("✓ Approve", LEAD)
+        await chat.send("/claims", AGENT)
+        await chat.press_data("l:o:1", user_id=AGENT)
+        await chat.press("All drafts", AGENT)
+        reopened = await chat.press("First contact: apology and question", AGENT)
+        head = texts(reopened, AGENT)[0]
+        assert "version 2" in head
+        assert "\nWritten or edited by Lead 50.\n" in head
+        assert "Your edited text." not in head
+        assert "Your own text." not in head

@@ -27,6 +27,7 @@ from bot.handlers.common import answer_button, close_keyboard, markup, send, sho
 from bot.handlers.context import ClaimContext
 from bot.services.journey import PreparedDraft
 from bot.views import card as views
+from bot.views import review as review_views
 from bot.views.buttons import choice, row_id
 
 Action = Callable[[Update, ClaimContext, Claim, str | None], Awaitable[None]]
@@ -92,8 +93,15 @@ async def send_draft(update: Update, context: ClaimContext, prepared: PreparedDr
     submit = await services.reviews.needs_review(actor) and not await services.reviews.is_approved(
         prepared.record.id
     )
+    standing = await services.reviews.standing(prepared.record, actor)
+    returned = standing.returned
     header, body, preview_text, rows = views.draft_messages(
-        context.tr, prepared, preview=preview, submit=submit
+        context.tr,
+        prepared,
+        preview=preview,
+        submit=submit,
+        author=standing.author,
+        note=review_views.decision_line(context.tr, returned) if returned else None,
     )
     await send(update, header)
     if preview_text is None:

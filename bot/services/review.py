@@ -79,6 +79,12 @@ class ReviewItem:
         return user.name() if user is not None else str(user_id)
 
 
+@dataclass(frozen=True, slots=True)
+class DraftStanding:
+    returned: ReviewItem | None  # this version was sent back by a lead (with a comment)
+    author: str | None  # who wrote this edited version, when not the reader
+
+
 class Reviews:
     def __init__(
         self,
@@ -220,6 +226,21 @@ class Reviews:
             raise ReviewDecidedError(old)
         return await self._item(old), await self._item(review)
 
+    async def standing(self, record: DraftRecord, reader: User) -> DraftStanding:
+        """What the reader of a draft version is told about it besides its text: the lead's
+        return with its comment when this very version was sent back, and the author of an
+        edit that is not the reader's own (a lead's correction)."""
+        review = await self.storage.reviews.latest_for_draft(record.id)
+        returned = None
+        if review is not None and review.status is ReviewStatus.RETURNED:
+            returned = await self._item(review)
+        author = None
+        author_id = record.author_id
+        if record.source == "edited" and author_id is not None and author_id != reader.id:
+            person = (await self.storage.users.names({author_id})).get(author_id)
+            author = person.name() if person is not None else str(author_id)
+        return DraftStanding(returned, author)
+
     async def queue(self, *, offset: int, limit: int) -> tuple[int, list[ReviewItem]]:
         total = await self.storage.reviews.pending_count()
         page = await self.storage.reviews.pending_page(offset=offset, limit=limit)
@@ -289,6 +310,7 @@ class Reviews:
 
 __all__ = [
     "MAX_COMMENT",
+    "DraftStanding",
     "NotAllowedError",
     "ReviewDecidedError",
     "ReviewError",

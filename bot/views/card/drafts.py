@@ -26,9 +26,13 @@ def draft_messages(
     *,
     preview: tuple[str, str] | None,
     submit: bool = False,
+    author: str | None = None,
+    note: str | None = None,
 ) -> tuple[str, str, str | None, Rows]:
     """Header (kind, version, findings), the copyable text, the preview in the agent's
-    language (or None), and the buttons that go under the last of them."""
+    language (or None), and the buttons that go under the last of them. `author`: who wrote
+    an edited version, when not the reader (a lead's correction); `note`: what a review said
+    of this version (a lead's return with the comment)."""
     _ = tr.gettext
     record = prepared.record
     claim = prepared.claim
@@ -50,7 +54,11 @@ def draft_messages(
             )
             % {"language": language_name(claim.facts.buyer_language, tr)}
         )
-    if record.source == "edited":
+    if note:
+        lines.append(note)
+    if record.source == "edited" and author is not None:
+        lines.append(_("Written or edited by %(name)s.") % {"name": author})
+    elif record.source == "edited":
         if prepared.generated is not None:
             changed = _changed_lines(prepared.generated.body, record.body)
             lines.append(
