@@ -35,14 +35,14 @@ async def test_chinese_speaking_agent_gets_the_chinese_ui(bot: Any) -> None:
         await chat.send("/new", language_code="zh-hans")
         await chat.send("303-1234567-7654321", language_code="zh-hans")
         calls = await chat.press("DE · 德国", language_code="zh-hans")
-        assert calls[1].params["text"] == "站点：德国 (DE)"
+        assert calls[1].params["text"] == "站点：德国（DE）"
         await chat.press("卖家自发货（FBM）", language_code="zh-hans")
         await chat.press("未收到商品", language_code="zh-hans")
         calls = await chat.press("德语", language_code="zh-hans")
         assert texts(calls)[0].startswith("订单 303-1234567-7654321 · DE · 卖家自发货（FBM）")
-        calls = await chat.press("建立索赔 ▸", language_code="zh-hans")
+        calls = await chat.press("登记索赔 ▸", language_code="zh-hans")
         note, card, header, body, preview = texts(calls)
-        assert note.startswith("已为订单 303-1234567-7654321 新建索赔 #1。")
+        assert note.startswith("已为订单 303-1234567-7654321 登记索赔 #1。")
         assert "阶段：正在联系买家" in card
         assert "处理方案（第 2 步，共 6 步）：" in card
         assert "先不要退款。" in card
@@ -55,8 +55,8 @@ async def test_chinese_speaking_agent_gets_the_chinese_ui(bot: Any) -> None:
         assert chat.labels()[:2] == ["✓ 标记为已发送", "✎ 编辑"]
         await chat.press("索赔信息", language_code="zh-hans")
         await chat.press("运单号：—", language_code="zh-hans")
-        await chat.send("JD0002", language_code="zh-hans")
-        assert "运单号：JD0002" in chat.labels()  # Chinese punctuation between label and value
+        await chat.send("JD00021234", language_code="zh-hans")
+        assert "运单号：JD00021234" in chat.labels()  # Chinese punctuation between label and value
 
 
 async def test_unknown_language_falls_back_to_english(bot: Any) -> None:
@@ -70,7 +70,7 @@ async def test_commands_menu_is_set_in_every_ui_language(bot: Any) -> None:
         calls = chat.api.sent("setMyCommands")
         by_language = {c.params.get("language_code"): c.params["commands"] for c in calls}
         assert set(by_language) == {None, "zh"}
-        assert {"command": "new", "description": "新建索赔"} in by_language["zh"]
+        assert {"command": "new", "description": "登记索赔"} in by_language["zh"]
 
 
 async def test_a_failing_step_is_reported_to_the_user_and_nothing_is_half_saved(
@@ -121,3 +121,21 @@ async def test_console_script_runs_the_whole_intake(settings: Settings) -> None:
     assert "Now acting as user 999." in text
     assert "they will need your user id: 999." in text
     assert text.rstrip().endswith("Answer a question by tapping a button or by typing the answer.")
+
+
+async def test_a_chinese_team_picks_its_own_time_zone_from_the_tz_buttons(bot: Any) -> None:
+    """Agents in China read times in Asia/Shanghai with one tap; the zone is bracketed the
+    Chinese way."""
+    zh = "zh-hans"
+    async with bot() as chat:
+        await chat.send("/tz", language_code=zh)
+        assert "Asia/Shanghai" in chat.labels()
+        await chat.press("Asia/Shanghai", language_code=zh)
+        await chat.send("/new", language_code=zh)
+        await chat.send("303-1234567-7654321", language_code=zh)
+        await chat.press("DE · 德国", language_code=zh)
+        await chat.press("卖家自发货（FBM）", language_code=zh)
+        await chat.press("未收到商品", language_code=zh)
+        await chat.press("德语", language_code=zh)
+        calls = await chat.press("登记索赔 ▸", language_code=zh)
+        assert "2026年11月5日 17:30（Asia/Shanghai）" in texts(calls)[1]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 from bot.i18n import BOT_DOMAIN, MESSAGES_DOMAIN, Catalogs, Translator, normalize_language
 from bot.i18n.check import check_all, placeholders
@@ -67,7 +69,7 @@ def test_fuzzy_entries_never_reach_anyone(tmp_path: Path) -> None:
     [
         ("en", "Dec 1, 2026, 7:05\u202fPM (Europe/Berlin)", "71 hours"),
         ("de", "01.12.2026, 19:05 (Europe/Berlin)", "71 Stunden"),
-        ("zh_Hans", "2026年12月1日 19:05 (Europe/Berlin)", "71小时"),
+        ("zh_Hans", "2026年12月1日 19:05（Europe/Berlin）", "71小时"),
     ],
 )
 def test_agent_formats(language: str, moment: str, duration: str) -> None:
@@ -161,3 +163,47 @@ def test_the_language_list_is_read_from_disk_once(locales_copy: Path) -> None:
     (locales_copy / "xx" / "LC_MESSAGES" / "messages.po").write_text("", encoding="utf-8")
     assert catalogs.languages(MESSAGES_DOMAIN) == before  # cached: asked on every update
     assert "xx" in Catalogs(locales_copy).languages(MESSAGES_DOMAIN)
+
+
+# One term per concept in the Chinese UI, and Chinese punctuation around Chinese text.
+ZH_TERMS = {
+    "tracking number": ("运单号", ("追踪号", "跟踪号", "物流单号", "快递单号")),
+    "Fulfilled by Amazon (FBA)": ("亚马逊物流", ("亚马逊配送",)),
+    "open a claim (/new)": ("登记索赔", ("新建索赔", "建立索赔", "创建索赔")),
+    "you": ("您", ("你",)),
+}
+# Console commands (":as", ":quit") are typed as they are; placeholders keep their brackets.
+_NOT_CHINESE_TEXT = re.compile(r"%\([a-z_]+\)[sd]|:[a-z]+\b|\d,\d")
+
+
+def _chinese_strings() -> list[tuple[str, str]]:
+    with (locales_dir() / "zh_Hans" / "LC_MESSAGES" / "bot.po").open("rb") as file:
+        catalog = read_po(file)
+    pairs: list[tuple[str, str]] = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        pairs.extend((str(ids[0]), str(string)) for string in strings)
+    return pairs
+
+
+def test_the_chinese_ui_uses_one_term_per_concept() -> None:
+    strings = _chinese_strings()
+    for concept, (term, others) in ZH_TERMS.items():
+        for msgid, string in strings:
+            for other in others:
+                assert other not in string, f"{concept}: {other} instead of {term} in {msgid!r}"
+        assert any(term in string for _msgid, string in strings), concept
+    assert dict(strings)["Tracking number"] == "运单号"
+    assert dict(strings)["Fulfilled by Amazon (FBA)"] == "亚马逊物流（FBA）"
+    assert dict(strings)["Open the claim"] == "登记索赔"
+
+
+def test_the_chinese_ui_uses_full_width_brackets_colons_and_commas() -> None:
+    for msgid, string in _chinese_strings():
+        text = _NOT_CHINESE_TEXT.sub("", string)
+        assert not re.search(r"[():;,?!]", text), f"{msgid!r}: {string!r}"
+    tr = Translator("zh_Hans", Catalogs().get(BOT_DOMAIN, "zh_Hans"))
+    assert tr.bracketed("德国", "DE") == "德国（DE）"

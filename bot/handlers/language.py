@@ -71,7 +71,10 @@ async def lang_button(update: Update, context: ClaimContext) -> None:
 # --- /tz: the time zone times are shown in ---------------------------------------------------
 TZ_BUTTON: Final = "tz:"
 FOLLOW_MARKETPLACE: Final = "auto"
-ZONES: Final = tuple(sorted({m.time_zone for m in MARKETPLACES.values()} | {"UTC"}))
+# The marketplaces' zones, and where support teams often work from rather than where the buyers
+# are: many sellers' agents work in China (Asia/Shanghai).
+AGENT_ZONES: Final = frozenset({"UTC", "Asia/Shanghai"})
+ZONES: Final = tuple(sorted({m.time_zone for m in MARKETPLACES.values()} | AGENT_ZONES))
 
 
 @cache

@@ -44,7 +44,12 @@ class Translator:
         pattern = str(get_datetime_format("medium", locale=self.locale)).replace("'", "")
         text = pattern.replace("{0}", format_time(local, "short", tzinfo=zone, locale=self.locale))
         text = text.replace("{1}", format_date(local, "medium", locale=self.locale))
-        return f"{text} ({time_zone})"
+        return self.bracketed(text, time_zone)
+
+    def bracketed(self, text: str, note: str) -> str:
+        """`text` with `note` in brackets, as the agent's language writes them: "Germany (DE)",
+        "德国（DE）"."""
+        return self.gettext("%(text)s (%(note)s)") % {"text": text, "note": note}
 
     def date(self, day: calendar_date) -> str:
         """A calendar date (medium) in the agent's locale: "Nov 28, 2026" / "2026年11月28日"."""

@@ -159,7 +159,7 @@ def order_summary(tr: Translator, order_id: str) -> str:
 
 def marketplace_summary(tr: Translator, code: str) -> str:
     return tr.gettext("Marketplace: %(marketplace)s") % {
-        "marketplace": f"{marketplace_name(code, tr)} ({code})"
+        "marketplace": tr.bracketed(marketplace_name(code, tr), code)
     }
 
 

@@ -57,7 +57,7 @@ def review_card(
         _("Order %(order_id)s") % {"order_id": facts.order_id},
         " · ".join(
             [
-                f"{marketplace_name(facts.marketplace, tr)} ({facts.marketplace})",
+                tr.bracketed(marketplace_name(facts.marketplace, tr), facts.marketplace),
                 _(labels.FULFILLMENTS[facts.fulfillment]),
                 _(labels.REASONS[facts.reason]),
             ]

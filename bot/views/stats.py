@@ -96,7 +96,9 @@ def stats_text(tr: Translator, report: Report, agents: Mapping[int, str]) -> tup
         )
     reasons = {r.value: _(labels.REASONS[r]) for r in Reason}
     fulfillments = {f.value: _(labels.FULFILLMENTS[f]) for f in Fulfillment}
-    markets = {code: f"{marketplace_name(code, tr)} ({code})" for code in report.by_marketplace}
+    markets = {
+        code: tr.bracketed(marketplace_name(code, tr), code) for code in report.by_marketplace
+    }
     lines.extend(
         [
             "",
