@@ -137,6 +137,63 @@ async def test_restart_in_the_middle_resumes_at_the_same_question(bot: Any) -> N
         assert "⚠ The gift is unconditional goodwill:" in texts(calls)[1]
 
 
+async def test_order_id_reason_and_language_are_read_as_agents_type_them(bot: Any) -> None:
+    """The order id with its label or with spaces, the reason as a few words and the language
+    as a name, in English or in Chinese, as the README promises."""
+    async with bot() as chat:
+        await chat.send("/new")
+        asked = await chat.send(f"Order ID: {ORDER}")
+        assert texts(asked)[0].startswith("Which marketplace?")
+        await chat.send("DE")
+        await chat.send("FBM")
+        calls = await chat.send("cheese")
+        assert texts(calls)[0].startswith(
+            "I do not know the reason “cheese”. Tap one, or type it in a few words, such as"
+            " “not received” or “damaged”.\n\nWhat does the buyer say is wrong?"
+        )
+        calls = await chat.send("late")
+        assert texts(calls)[0].startswith("Which language does the buyer write in?")
+        assert (await intake_of(chat, ADMIN)).reason is Reason.LATE_DELIVERY
+        calls = await chat.send("Deutsch")
+        assert texts(calls)[0].startswith(f"Order {ORDER} · DE · Seller-shipped (FBM) · Delivered")
+        assert (await intake_of(chat, ADMIN)).language == "de"
+        await chat.press("◂ Back")
+        await chat.send("German")
+        assert (await intake_of(chat, ADMIN)).language == "de"
+
+    zh = "zh-hans"
+    async with bot() as chat:
+        await chat.send("/new", language_code=zh)
+        await chat.send("303 1234567 7654321", language_code=zh)
+        await chat.send("DE", language_code=zh)
+        await chat.send("FBA", language_code=zh)
+        await chat.send("未收到", language_code=zh)
+        assert (await intake_of(chat, ADMIN)).reason is Reason.NOT_RECEIVED
+        await chat.press("◂ 返回", language_code=zh)
+        await chat.send("损坏或有缺陷", language_code=zh)  # the button's label, typed
+        assert (await intake_of(chat, ADMIN)).reason is Reason.DEFECTIVE
+        await chat.send("法语", language_code=zh)
+        answers = await intake_of(chat, ADMIN)
+        assert (answers.order_id, answers.language) == (ORDER, "fr")
+
+
+async def test_implausible_details_are_asked_again_with_a_hint(bot: Any) -> None:
+    """A two-digit tracking number is a slip, not a parcel: asked again with why."""
+    async with bot() as chat:
+        await walk_to_language(chat)
+        await chat.press("German")
+        await chat.press("+ Tracking number")
+        calls = await chat.send("13")
+        assert texts(calls)[0].startswith(
+            "“13” is too short for a tracking number: carriers use at least 8 letters and"
+            " digits. Please check it.\n\n"
+        )
+        assert "tracking_number" not in (await intake_of(chat, ADMIN)).details
+        await chat.send("JD014600006281234567")
+        details = (await intake_of(chat, ADMIN)).details
+        assert details["tracking_number"] == "JD014600006281234567"
+
+
 async def test_restart_before_the_first_answer_keeps_waiting_for_the_order_id(bot: Any) -> None:
     async with bot() as chat:
         await chat.send("/new")
@@ -355,8 +412,9 @@ async def test_optional_details_are_checked_and_reach_the_claim(bot: Any) -> Non
 
 
 async def test_an_order_with_an_open_claim_gets_no_second_one(bot: Any) -> None:
-    """One A-to-Z claim per order at a time: a second intake for the order (the same press
-    again after a restart, or a colleague's double entry) opens nothing new."""
+    """One A-to-Z claim per order at a time: a second intake for the order is told so as soon
+    as the order id is known (not after all the questions), and shown the claim if the agent
+    may see it; two intakes racing to Open open only one."""
     from bot.domain.people import Role  # noqa: PLC0415
 
     colleague = 77
@@ -364,6 +422,10 @@ async def test_an_order_with_an_open_claim_gets_no_second_one(bot: Any) -> None:
         boss = await chat.services.storage.users.get(ADMIN)
         assert boss is not None
         await chat.services.people.add(boss, colleague, Role.AGENT)
+        # The colleague starts the same order and gets as far as the details...
+        await walk_to_language(chat, user_id=colleague)
+        await chat.press("German", colleague)
+        # ...while the admin opens it.
         await walk_to_language(chat)
         await chat.press("German")
         await chat.press("Open the claim ▸")
@@ -390,6 +452,13 @@ async def test_an_order_with_an_open_claim_gets_no_second_one(bot: Any) -> None:
             f"Order {ORDER} already has an open claim, handled by a colleague. A team lead"
             " can hand it to you."
         ]
+
+        # A pasted notice naming the order: the same, before the notice's summary.
+        await chat.send("/new", colleague)
+        notice = US_NOTICE.replace("112-4455667-1234567", ORDER)
+        theirs = await chat.send(notice, colleague)
+        assert texts(theirs)[0].startswith(f"Order {ORDER} already has an open claim, handled")
+        assert len(texts(theirs)) == 1
         assert await chat.services.storage.claims.count() == 1
         assert await chat.services.storage.intakes.get(colleague) is None
 

@@ -414,14 +414,19 @@ async def test_typed_answers_are_checked_and_asked_again(bot: Any) -> None:
         assert texts(calls)[-1].startswith("I can only read text here.\n\nClaim #1: Send the date")
         calls = await chat.send("31.02.2026")
         assert texts(calls)[-1].startswith("Please send a date like")
-        calls = await chat.send("28.11.2026")
+        calls = await chat.send("28.11.2026")  # the clock says 2 November 2026
+        assert texts(calls)[-1].startswith(
+            "2026-11-28 is in the future: please send the date the parcel was delivered, like"
+            " 2026-11-02.\n\nClaim #1: Send the date"
+        )
+        calls = await chat.send("01.11.2026")
         assert texts(calls)[0] == "Saved."
-        assert "Delivery date: 2026-11-28" in chat.labels()
+        assert "Delivery date: 2026-11-01" in chat.labels()
         claim_now = await stored_claim(chat)
-        assert claim_now.facts.extra["delivery_date"] == "2026-11-28"
+        assert claim_now.facts.extra["delivery_date"] == "2026-11-01"
         # The card shows it in the agent's locale.
         calls = await chat.press("◂ Back to the claim")
-        assert "Delivery date: Nov 28, 2026" in card_of(calls)
+        assert "Delivery date: Nov 1, 2026" in card_of(calls)
 
         # A reply far longer than a fact may be is refused, nothing stored.
         await chat.press("💬 Buyer replied")

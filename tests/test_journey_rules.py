@@ -136,6 +136,8 @@ def test_outcomes_stage_and_appeal_window() -> None:
         ("delivery_date", "28.11.2026", "2026-11-28"),
         ("claim_amount", "49,90", "49.9"),
         ("claim_amount", "1 234.50", "1234.5"),
+        ("claim_amount", "1,234.50", "1234.5"),
+        ("claim_amount", "1.234,50", "1234.5"),
         ("tracking_number", "JD0002 1234", "JD0002 1234"),
         ("buyer_name", "  Max\u0000  Mustermann ", "Max Mustermann"),
         ("buyer_said", "line one\nline two", "line one\nline two"),
@@ -162,6 +164,37 @@ def test_fields_parse(field: str, text: str, value: str) -> None:
 def test_fields_refuse(field: str, text: str) -> None:
     with pytest.raises(FieldError):
         parse_field(field, text)
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "hint"),
+    [
+        ("tracking_number", "13", "“13” is too short for a tracking number"),
+        ("tracking_number", "AB-12 3", "“AB-12 3” is too short for a tracking number"),
+        ("claim_amount", "99,999,999", "99,999,999 is far more than one order costs"),
+        ("claim_amount", "99999999", "99,999,999 is far more than one order costs"),
+        ("claim_amount", "1000000", "1,000,000 is far more than one order costs"),
+        ("delivery_date", "2026-11-04", "2026-11-04 is in the future"),
+        ("delivery_date", "02.11.2027", "2027-11-02 is in the future"),
+    ],
+)
+def test_implausible_facts_are_refused_with_a_hint(field: str, text: str, hint: str) -> None:
+    with pytest.raises(FieldError) as refused:
+        parse_field(field, text, today=date(2026, 11, 2))
+    assert str(refused.value).startswith(hint)
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "value"),
+    [
+        ("tracking_number", "JD0146 0000", "JD0146 0000"),
+        ("claim_amount", "999999.99", "999999.99"),
+        ("delivery_date", "2026-11-03", "2026-11-03"),  # a time zone ahead of the clock
+        ("delivery_date", "2026-11-02", "2026-11-02"),
+    ],
+)
+def test_plausible_facts_at_the_limits_are_taken(field: str, text: str, value: str) -> None:
+    assert parse_field(field, text, today=date(2026, 11, 2)) == value
 
 
 def test_button_data_round_trips_and_fits_telegram() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from types import MappingProxyType
@@ -101,6 +101,17 @@ DELAY_CAUSES: Final = ("carrier_delay", "customs", "weather", "address_issue", "
 _DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]*")
+# What no real claim has, so a typing slip is asked again instead of stored: carriers' tracking
+# numbers have 8 or more letters and digits (Royal Mail 13, DHL 12-20, UPS 18, USPS 20-22,
+# Japan Post 11-13); one order is far below a million in any marketplace's currency; a parcel
+# is not delivered in the future (a day of slack: the agent's today may be a time zone ahead).
+MIN_TRACKING: Final = 8
+MAX_AMOUNT: Final = Decimal(1_000_000)
+# Groups of three digits apart by commas (or dots): "99,999,999", "1.234.567,50".
+_THOUSANDS = {
+    ",": re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?"),
+    ".": re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?"),
+}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -113,8 +124,9 @@ class FieldError(ValueError):
         self.params = params
 
 
-def parse_field(name: str, text: str) -> str:
-    """The value to store for `name` (always text: dates ISO, amounts plain decimals)."""
+def parse_field(name: str, text: str, *, today: date | None = None) -> str:
+    """The value to store for `name` (always text: dates ISO, amounts plain decimals). With
+    `today`, a date after it (a day of slack) is refused as well."""
     field = FIELDS.get(name)
     if field is None:
         raise FieldError(N_("That is not something I can store."))
@@ -128,11 +140,30 @@ def parse_field(name: str, text: str) -> str:
             N_("That is too long: at most %(limit)s characters, please."), limit=field.limit
         )
     if field.type is FieldType.DATE:
-        return _parse_date(value).isoformat()
+        when = _parse_date(value)
+        if today is not None and when > today + timedelta(days=1):
+            raise FieldError(
+                N_(
+                    "%(date)s is in the future: please send the date the parcel was"
+                    " delivered, like %(today)s."
+                ),
+                date=when.isoformat(),
+                today=today.isoformat(),
+            )
+        return when.isoformat()
     if field.type is FieldType.AMOUNT:
         return _parse_amount(value)
     if field.type is FieldType.CODE and not _CODE.fullmatch(value):
         raise FieldError(N_("A tracking number has only letters, digits, spaces and dashes."))
+    if field.type is FieldType.CODE and sum(c.isalnum() for c in value) < MIN_TRACKING:
+        raise FieldError(
+            N_(
+                "“%(value)s” is too short for a tracking number: carriers use at least"
+                " %(minimum)s letters and digits. Please check it."
+            ),
+            value=value,
+            minimum=MIN_TRACKING,
+        )
     return value
 
 
@@ -151,6 +182,9 @@ def _parse_date(value: str) -> date:
 
 def _parse_amount(value: str) -> str:
     cleaned = value.replace(" ", "").replace("\u00a0", "")
+    for separator, pattern in _THOUSANDS.items():
+        if pattern.fullmatch(cleaned):
+            cleaned = cleaned.replace(separator, "")
     if "," in cleaned and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
     try:
@@ -159,6 +193,14 @@ def _parse_amount(value: str) -> str:
         amount = Decimal(0)
     if not amount.is_finite() or amount <= 0 or amount >= Decimal(10) ** 9:
         raise FieldError(N_("Please send the amount as a number, like 49.90."))
+    if amount >= MAX_AMOUNT:
+        raise FieldError(
+            N_(
+                "%(amount)s is far more than one order costs: please check the amount and send"
+                " it again, like 49.90."
+            ),
+            amount=format(amount.normalize(), ",f"),
+        )
     return format(amount.normalize(), "f")
 
 

@@ -9,17 +9,23 @@ two can never disagree; a row that does not read back as valid answers starts th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum, StrEnum
+from functools import cache
 from typing import Any, Final
+
+from babel import Locale
 
 from bot.domain.claims import ClaimFacts, Fulfillment, Reason
 from bot.domain.deadlines import notice_clock
 from bot.domain.marketplaces import BUYER_LANGUAGES, MARKETPLACES
 from bot.domain.notices import Notice
+from bot.domain.notices.reasons import reason_of
+from bot.domain.notices.text import normalise
 from bot.domain.orders import OrderIdError, parse_order_id
 
 
@@ -261,6 +267,102 @@ class IntakeAnswers:
         if (answers.step is IntakeStep.OPENED) != (answers.claim_id is not None):
             return None
         return answers
+
+
+# --- Typed answers to the button questions --------------------------------------------------
+# What agents type for a reason, beyond its code and label: the close synonyms in English and in
+# Chinese (the agent UI's languages). Anything else is looked up among the reason phrases of the
+# notices in every language ("never arrived", "nicht erhalten", "届いていない").
+_REASON_SYNONYMS: Final = {
+    Reason.NOT_RECEIVED: (
+        "not received | item not received | never received | never arrived | not arrived"
+        " | not delivered | lost | lost parcel | missing | 未收到 | 未收到商品 | 没收到"
+        " | 没有收到 | 未送达 | 丢件 | 丢失"
+    ),
+    Reason.LATE_DELIVERY: (
+        "late | late delivery | delivered late | arrived late | delayed | delay | too late"
+        " | 延迟 | 延迟送达 | 延误 | 迟到 | 晚到 | 送达延迟 | 配送延迟"
+    ),
+    Reason.NOT_AS_DESCRIBED: (
+        "not as described | different | wrong item | wrong | not as advertised"
+        " | 与描述不符 | 描述不符 | 不符 | 发错货 | 货不对版"
+    ),
+    Reason.DEFECTIVE: (
+        "defective | damaged | damaged or defective | broken | faulty | does not work"
+        " | 损坏 | 损坏或有缺陷 | 有缺陷 | 缺陷 | 破损 | 坏了 | 故障 | 质量问题"
+    ),
+    Reason.RETURN_NOT_REFUNDED: (
+        "returned not refunded | returned, not refunded | return not refunded | not refunded"
+        " | no refund | 已退货但未退款 | 退货未退款 | 未退款 | 没退款"
+    ),
+    Reason.RETURN_REFUSED: (
+        "return refused | return rejected | return denied | refused return | 退货被拒 | 拒绝退货"
+        " | 拒绝退货申请"
+    ),
+    Reason.OTHER: "other | something else | 其他 | 其它",
+}
+_PUNCTUATION: Final = re.compile(r"[\s\-_.,;:!?。，、；：！？\"'“”‘’()（）]+")
+
+
+def _key(text: str) -> str:
+    return _PUNCTUATION.sub(" ", text.casefold()).strip()
+
+
+_REASONS_TYPED: Final = {
+    _key(word): reason
+    for reason, words in _REASON_SYNONYMS.items()
+    for word in (reason.value, *words.split(" | "))
+}
+MAX_TYPED_CHOICE: Final = 200
+_TAG: Final = re.compile(r"[a-z]{2,3}(?: [a-z0-9]{2,8})+")
+
+
+def typed_reason(text: str, labels: Mapping[str, Reason] | None = None) -> Reason | None:
+    """The reason an agent typed: its code, one of `labels` (the button labels in the agent's
+    language), a close synonym in English or Chinese, else a reason phrase of a notice in any
+    language. None when the text names no reason."""
+    if len(text) > MAX_TYPED_CHOICE:
+        return None
+    key = _key(text)
+    if not key:
+        return None
+    for label, reason in (labels or {}).items():
+        if _key(label) == key:
+            return reason
+    if key in _REASONS_TYPED:
+        return _REASONS_TYPED[key]
+    _, low = normalise(text)
+    return reason_of(low)
+
+
+@cache
+def _language_names() -> Mapping[str, str]:
+    """Every buyer language by its code, its English, Chinese and own names ("German",
+    "德语", "Deutsch"), and the name of its language alone ("Portuguese" for pt_BR)."""
+    names: dict[str, str] = {}
+    for code in BUYER_LANGUAGES:
+        locale = Locale.parse(code)
+        primary = code.split("_", 1)[0]
+        names.setdefault(_key(primary), code)
+        names[_key(code)] = code
+        for where in ("en", "zh_Hans", code):
+            display = Locale.parse(where)
+            for name in (locale.get_display_name(display), display.languages.get(primary)):
+                if name:
+                    names.setdefault(_key(name), code)
+    return names
+
+
+def typed_language(text: str) -> str | None:
+    """The buyer language an agent typed, as its code ("de", "pt-BR") or its name in English,
+    Chinese or itself; None when it is not one claimbot writes in."""
+    if len(text) > MAX_TYPED_CHOICE:
+        return None
+    key = _key(text)
+    names = _language_names()
+    if key not in names and _TAG.fullmatch(key):  # "en-GB": the language of a regional tag
+        key = key.split(" ", 1)[0]
+    return names.get(key)
 
 
 def _maybe(parse: Any, text: Any) -> Any:

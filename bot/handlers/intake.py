@@ -16,7 +16,14 @@ from telegram import Message, Update
 
 from bot.domain.claims import Fulfillment, Reason
 from bot.domain.fields import FieldError, parse_field
-from bot.domain.intake import OPTIONAL, UNREADABLE, IntakeAnswers, IntakeStep
+from bot.domain.intake import (
+    OPTIONAL,
+    UNREADABLE,
+    IntakeAnswers,
+    IntakeStep,
+    typed_language,
+    typed_reason,
+)
 from bot.domain.marketplaces import BUYER_LANGUAGES, UnknownMarketplaceError, parse_marketplace
 from bot.domain.notices import looks_like_notice, parse_notice
 from bot.domain.orders import BAD_SHAPE, EMPTY, TOO_LONG, OrderIdError, parse_order_id
@@ -27,7 +34,6 @@ from bot.handlers.common import answer_button, close_keyboard, markup, send
 from bot.handlers.context import ClaimContext
 from bot.handlers.fallback import stale_button
 from bot.handlers.start import cancel_outside
-from bot.i18n.locales import normalize_language
 from bot.services.claims import already_open
 from bot.views import intake as views
 
@@ -128,10 +134,11 @@ async def _order_id(
             hint = _("I could not find an order id in that text.")
             await _ask(update, context, answers, IntakeStep.ORDER_ID, hint)
             return
-        several = len(notice.order_ids) > 1
-        await send(update, views.notice_summary(context.tr, lines, several_orders=several))
+        # An order that already has an open claim is said before the notice's summary.
         if taken.order_id and await _has_open_claim(update, context, taken.order_id):
             return
+        several = len(notice.order_ids) > 1
+        await send(update, views.notice_summary(context.tr, lines, several_orders=several))
         await _ask(update, context, taken)
         return
     try:
@@ -197,15 +204,23 @@ async def _fulfillment(
 
 
 async def _reason(
-    update: Update, context: ClaimContext, answers: IntakeAnswers, choice: str | None
+    update: Update, context: ClaimContext, answers: IntakeAnswers, raw: str, *, typed: bool
 ) -> None:
     _ = context.tr.gettext
-    if choice is None or choice not in {r.value for r in Reason}:
-        await answer_button(update, _("That button is not valid any more."), alert=True)
-        hint = _("Please choose the reason with a button.")
+    reason = typed_reason(raw, views.reason_labels(context.tr)) if typed else None
+    if not typed and raw in {r.value for r in Reason}:
+        reason = Reason(raw)
+    if reason is None:
+        if typed:
+            hint = _(
+                "I do not know the reason “%(text)s”. Tap one, or type it in a few words, such"
+                " as “not received” or “damaged”."
+            ) % {"text": views.echo(raw)}
+        else:
+            await answer_button(update, _("That button is not valid any more."), alert=True)
+            hint = _("Please choose the reason with a button.")
         await _ask(update, context, answers, IntakeStep.REASON, hint)
         return
-    reason = Reason(choice)
     await _settle(update, views.reason_summary(context.tr, reason))
     await _ask(update, context, answers.but(reason=reason))
 
@@ -217,8 +232,8 @@ async def _language(
     if not answers.intact():
         await _start_over(update, context)
         return
-    language = normalize_language(raw)
-    if language not in BUYER_LANGUAGES:
+    language = typed_language(raw)
+    if language is None:
         await answer_button(update, _("That button is not valid any more."), alert=True)
         hint = _("I cannot write to buyers in “%(text)s”. Languages: %(languages)s.") % {
             "text": views.echo(raw),
@@ -238,7 +253,7 @@ async def _detail_value(
         await _ask(update, context, answers, IntakeStep.DETAILS)
         return
     try:
-        value = parse_field(name, text)
+        value = parse_field(name, text, today=context.services.clock().date())
     except FieldError as error:
         hint = context.tr.gettext(error.msgid) % error.params
         await _ask(update, context, answers, IntakeStep.DETAIL_VALUE, hint)
@@ -297,7 +312,7 @@ async def _answer(
     elif step is IntakeStep.FULFILLMENT:
         await _fulfillment(update, context, answers, value)
     elif step is IntakeStep.REASON:
-        await _reason(update, context, answers, None if typed else value)
+        await _reason(update, context, answers, value, typed=typed)
     elif step is IntakeStep.LANGUAGE:
         await _language(update, context, answers, value)
     elif step is IntakeStep.DETAIL_VALUE:

@@ -120,7 +120,7 @@ class Journey(Drafting):
     async def set_fact(self, claim: Claim, name: str, text: str, actor: User) -> Claim:
         """Check and store a typed fact. Raises `FieldError` for a bad answer."""
         require_claim(actor, claim.agent_id)
-        value = parse_field(name, text)
+        value = parse_field(name, text, today=self.clock().date())
         field = FIELDS[name]
         payload = {"field": name}
         if field.column:
@@ -204,7 +204,7 @@ class Journey(Drafting):
         name = EVIDENCE_FACT.get(item)
         if name is None:  # an item that needs no fact is ticked, never typed
             raise InvalidChoiceError(item)
-        value = parse_field(name, text)
+        value = parse_field(name, text, today=self.clock().date())
         evidence = frozenset({*claim.evidence, item})
         if FIELDS[name].column:
             change = replace(ClaimChange.column_fact(name, value), evidence=evidence)

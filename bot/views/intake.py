@@ -86,6 +86,11 @@ def question(
     return (f"{hint}\n\n{text}" if hint else text), rows
 
 
+def reason_labels(tr: Translator) -> dict[str, Reason]:
+    """The reason buttons' labels as the agent reads them, for a reason typed as its label."""
+    return {tr.gettext(label): reason for reason, label in REASONS.items()}
+
+
 def back_row(tr: Translator, step: IntakeStep) -> list[tuple[str, str]]:
     return [("◂ " + tr.gettext("Back"), BACK_BUTTON + step.value)]
 

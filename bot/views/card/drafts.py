@@ -56,20 +56,9 @@ def draft_messages(
         )
     if note:
         lines.append(note)
-    if record.source == "edited" and author is not None:
-        lines.append(_("Written or edited by %(name)s.") % {"name": author})
-    elif record.source == "edited":
-        if prepared.generated is not None:
-            changed = _changed_lines(prepared.generated.body, record.body)
-            lines.append(
-                _(
-                    "Your edited text. The generated version %(version)s is kept;"
-                    " %(count)s lines differ from it."
-                )
-                % {"version": prepared.generated.version, "count": changed}
-            )
-        else:
-            lines.append(_("Your own text."))
+    source = _source_line(tr, prepared, author)
+    if source:
+        lines.append(source)
     if record.subject:
         lines.append(_("Subject: %(subject)s") % {"subject": record.subject})
     if kind is DraftKind.AMAZON_STATEMENT:
@@ -107,6 +96,24 @@ def draft_messages(
         [("◂ " + _("Back to the claim"), _b(claim, "card", NEW_MESSAGE))],
     ]
     return "\n".join(lines), record.body, preview_text, rows
+
+
+def _source_line(tr: Translator, prepared: PreparedDraft, author: str | None) -> str | None:
+    """Who wrote an edited version: a named author (a lead's correction), else the reader,
+    with how far it is from the generated text."""
+    _ = tr.gettext
+    record = prepared.record
+    if record.source != "edited":
+        return None
+    if author is not None:
+        return _("Written or edited by %(name)s.") % {"name": author}
+    if prepared.generated is None:
+        return _("Your own text.")
+    changed = _changed_lines(prepared.generated.body, record.body)
+    return _(
+        "Your edited text. The generated version %(version)s is kept;"
+        " %(count)s lines differ from it."
+    ) % {"version": prepared.generated.version, "count": changed}
 
 
 def _changed_lines(before: str, after: str) -> int:
