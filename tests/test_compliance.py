@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.domain.compliance import RULES, Severity, detect_language, has_block, lint
@@ -11,7 +13,7 @@ from bot.i18n import Catalogs
 from tests.helpers import ORDER
 
 
-def rules_of(text: str, **kwargs: str) -> set[str]:
+def rules_of(text: str, **kwargs: Any) -> set[str]:
     return {f.rule for f in lint(text, **kwargs)} - {"order_id"}
 
 

@@ -31,9 +31,17 @@ from bot.domain.compliance.rules import MAX_LENGTH, RULES, Finding, Severity
 from bot.domain.compliance.words import LEXICON, detect_language
 
 
-def lint(text: str, *, language: str | None = None, order_id: str | None = None) -> list[Finding]:  # noqa: PLR0912 - a branch per rule
-    """Every finding for `text`, in rule order. `language` is the buyer's (enables the language
-    check); `order_id`, when given, must appear in the text."""
+def lint(  # noqa: PLR0912 - a branch per rule
+    text: str,
+    *,
+    language: str | None = None,
+    order_id: str | None = None,
+    to_buyer: bool = True,
+) -> list[Finding]:
+    """Every finding for `text`, in rule order. `language` is the one it should be written in
+    (enables the language check); `order_id`, when given, must appear in the text. The coupling
+    of a gift or refund with the withdrawal request is about what one buyer reads together:
+    not checked in the statement to Amazon (`to_buyer=False`), which reports both."""
     found: list[Finding] = []
 
     def add(rule_id: str, excerpt: str) -> None:
@@ -94,7 +102,7 @@ def lint(text: str, *, language: str | None = None, order_id: str | None = None)
         order_id is None and not ORDER_ID_PATTERN.search(text)
     ):
         add("order_id", order_id or "")
-    if coupled := _coupling(lowered, hits, ends, withdrawal):
+    if to_buyer and (coupled := _coupling(lowered, hits, ends, withdrawal)):
         add(*coupled)
     return found
 
