@@ -262,6 +262,20 @@ async def open_claim(
     return await chat.press("Open the claim ▸", user_id)
 
 
+async def choose_delay(
+    chat: Chat,
+    cause: str = "Customs",
+    following: str = "Tracking shows it on its way",
+    user_id: int = ADMIN,
+) -> list[ApiCall]:
+    """From a card at the delivery step: the cause of the delay, then what happens now (the
+    two facts the delay message states). Returns the calls of the last press: the delay
+    message, or the gift question when no gift is configured."""
+    await chat.press("Cause of the delay", user_id)
+    await chat.press(cause, user_id)
+    return await chat.press(following, user_id)
+
+
 async def team_claim(
     chat: Chat, *, leads: tuple[int, ...] = (LEAD, LEAD2), submit: bool = False
 ) -> list[ApiCall]:

@@ -171,6 +171,11 @@ SAMPLE_FACTS: dict[str, object] = {
     "carrier": "DHL",
     "tracking_number": "00340434161094042557",
     "delay_cause": "customs",
+    "delay_next": "on_its_way",
+    "contact_log": [
+        {"date": "2026-11-20", "what": "inquiry"},
+        {"date": "2026-11-21", "what": "buyer_replied"},
+    ],
     "gift": "a pack of tea",
     "store_name": "Acme Home",
     "agent_name": "Li Wei",

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from bot.domain.claims import Cause, Evidence, Fulfillment, Outcome, Reason
 from bot.domain.drafts import DraftKind
-from bot.domain.fields import DELAY_CAUSES, FIELDS
+from bot.domain.fields import DELAY_CAUSES, DELAY_NEXT, FIELDS
 from bot.domain.intake import IntakeAnswers
 from bot.domain.marketplaces import MARKETPLACES
 from bot.domain.people import Role
@@ -297,6 +297,7 @@ WORDS = sorted(
     | {e.value for e in (*DraftKind, *Reason, *Fulfillment, *Outcome, *Cause, *Evidence)}
     | set(FIELDS)
     | set(DELAY_CAUSES)
+    | set(DELAY_NEXT)
     | set(MARKETPLACES)
     | set(ZONES)
     | {"admin", "lead", "agent", "on", "off", "auto", "de", "en", "fr", "ja", "zh_Hans", "xx"}
@@ -316,13 +317,15 @@ ACTION_ARGS: Final[dict[str, list[str | None]]] = {
     "cause": [c.value for c in Cause],
     "fact": list(FIELDS),
     "delay": [None, *DELAY_CAUSES],
+    "dnext": [None, *DELAY_NEXT],
+    "stlang": [None, "de", "en", "es", "pt_BR", "zh_Hans", "xx"],
     "evid": [None, *(e.value for e in Evidence)],
     "out": [None, *(o.value for o in Outcome)],
     "close": [o.value for o in Outcome],
     "basic": ["reason", "ship", "lang"],
     "reason": [r.value for r in Reason],
     "ship": [f.value for f in Fulfillment],
-    "lang": ["de", "en", "fr", "it", "es", "ja", "xx"],
+    "lang": ["de", "en", "fr", "it", "es", "ja", "pt_BR", "xx"],
 }
 ODD_ARG = st.one_of(st.none(), st.sampled_from(WORDS), NUMBERS, st.text(max_size=40))
 

@@ -8,12 +8,15 @@ from decimal import Decimal
 from typing import Any
 
 from bot.settings import Gift, Settings
-from tests.helpers import Chat, open_claim, texts
+from tests.helpers import Chat, choose_delay, open_claim, texts
 
 
 async def to_the_delay_step(chat: Chat) -> None:
+    """Claim #1 at the delivery step, the cause of the delay and what happens now chosen."""
     await open_claim(chat, reason="Delivered late")
     await chat.press("✓ Mark as sent")
+    await choose_delay(chat)
+    await chat.press("◂ Back to the claim")
 
 
 async def test_without_a_store_gift_the_gift_is_asked_and_used(bot: Any) -> None:

@@ -195,23 +195,37 @@ async def test_delivery_branch_gift_then_withdrawal_once_solved_with_restart(
         calls = await chat.press("✓ Mark as sent")
         card = card_of(calls)
         assert "→ 3. Apologise, explain the cause of the delay" in card
-        assert chat.labels()[:3] == [
+        assert chat.labels()[:4] == [
             "✉ Delivery delay: apology, cause and gift",
             "Cause of the delay",
+            "What happens now",
             "💬 Buyer replied",
         ]
-        await chat.press("Cause of the delay")
-        calls = await chat.press("Customs")
-        assert "Cause of the delay: Customs" in card_of(calls)
+        # The message states the cause and what happens now: asked first, never guessed.
+        calls = await chat.press("✉ Delivery delay: apology, cause and gift")
+        assert calls[-1].params["text"].startswith("What held up the delivery?")
+        calls = await chat.press("Lost in transit")
+        assert calls[-1].params["text"].startswith("What happens now with the parcel?")
+        # A lost parcel is neither on its way nor delivered: those are not offered.
+        assert chat.labels() == [
+            "We send a new parcel",
+            "We refund the order",
+            "◂ Back to the claim",
+        ]
+        await chat.press("◂ Back to the claim")
+        assert "Cause of the delay: Lost in transit" in chat.labels()
+        await chat.press("Cause of the delay: Lost in transit")
+        await chat.press("Customs")
         api = chat.api
     async with bot(api=api) as chat:
-        # No gift configured for DE: it is asked first, never left as a "[GIFT]" gap.
-        calls = await chat.press("✉ Delivery delay: apology, cause and gift")
+        # No gift configured for DE: it is asked next, never left as a "[GIFT]" gap.
+        calls = await chat.press("Tracking shows it on its way")
         assert texts(calls)[-1].startswith("Claim #1: Send the goodwill gift")
         calls = await chat.send("zwei Ersatzfilter")
-        header, body, _preview = texts(calls)
+        header, body, preview = texts(calls)
         assert "Delivery delay: apology, cause and gift, version 1, in German" in header
         assert "Zoll" in body  # the delay is explained: customs
+        assert "The tracking shows that the parcel is now on its way to you." in preview
         assert "zwei Ersatzfilter" in body
         assert "zurückzuziehen" not in body  # no withdrawal request next to the gift
         assert "[GIFT]" not in body

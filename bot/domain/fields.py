@@ -97,6 +97,19 @@ EDITABLE: Final = (
     "gift",
 )
 DELAY_CAUSES: Final = ("carrier_delay", "customs", "weather", "address_issue", "lost", "stuck")
+# What happens now with a late seller-shipped parcel, as the delay message tells the buyer: the
+# tracking shows it on its way or delivered, a new parcel goes out, or the order is refunded.
+DELAY_NEXT: Final = ("on_its_way", "delivered", "new_parcel", "refund")
+# A parcel the carrier lost is neither on its way nor delivered.
+_NOT_AFTER_LOSS: Final = frozenset({"on_its_way", "delivered"})
+
+
+def delay_next_choices(delay_cause: str | None) -> tuple[str, ...]:
+    """What may happen now after a delay with `delay_cause` (any, when not known yet)."""
+    if delay_cause == "lost":
+        return tuple(n for n in DELAY_NEXT if n not in _NOT_AFTER_LOSS)
+    return DELAY_NEXT
+
 
 _DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")

@@ -20,7 +20,7 @@ from bot.domain.deadlines import (
 )
 from bot.domain.drafts import DraftKind
 from bot.domain.errors import JourneyError as JourneyError  # noqa: PLC0414 - its old home
-from bot.domain.fields import FIELDS
+from bot.domain.fields import DELAY_CAUSES, FIELDS, delay_next_choices
 from bot.domain.marketplaces import MARKETPLACES
 from bot.domain.playbook import NO_REFUND_FIRST, Caution, Plan, Step, plan_for
 
@@ -152,6 +152,22 @@ def cause_applies(claim: Claim) -> bool:
 def delay_cause_applies(claim: Claim) -> bool:
     """Whether the claim's plan explains a delay (a late or lost parcel the seller shipped)."""
     return StepId.EXPLAIN_DELIVERY in {step.id for step in plan_of(claim).steps}
+
+
+def delay_fact_missing(claim: Claim) -> str | None:
+    """The delay fact the delay message still needs, on a claim whose plan explains a delay:
+    its cause ("delay_cause"), then what happens now ("delay_next", also when the choice no
+    longer fits the cause, such as "on its way" after "lost"). None when both are known or the
+    plan explains no delay. The message states them, so they are never guessed."""
+    if not delay_cause_applies(claim):
+        return None
+    extra = claim.facts.extra
+    cause = extra.get("delay_cause")
+    if cause not in DELAY_CAUSES:
+        return "delay_cause"
+    if extra.get("delay_next") not in delay_next_choices(cause):
+        return "delay_next"
+    return None
 
 
 def cautions(claim: Claim, sent: frozenset[DraftKind]) -> tuple[Caution, ...]:
@@ -303,7 +319,10 @@ def fact_value(claim: Claim, name: str) -> str | None:
 
 def evidence_fact_missing(claim: Claim, item: Evidence) -> str | None:
     """The fact to ask for before `item` can be ticked, or None when it is known (or the item
-    needs none)."""
+    needs none). The contact with the buyer needs no typed summary once a message to the buyer
+    is recorded: the statement lists what was sent (the agent may still add to it)."""
+    if item is Evidence.CONTACT and claim.contacted_at is not None:
+        return None
     name = EVIDENCE_FACT.get(item)
     return None if name is None or fact_value(claim, name) else name
 

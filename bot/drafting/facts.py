@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from bot.domain.claims import Cause, ClaimFacts
+from bot.domain.contact import ContactEntry
 from bot.domain.drafts import SOLUTION_KINDS, DraftKind, sent_kinds
 from bot.settings import StoreProfile
 
@@ -12,6 +14,7 @@ from bot.settings import StoreProfile
 _EXTRA_FACTS = (
     "usage_steps",
     "delay_cause",
+    "delay_next",
     "delivery_date",
     "contact_summary",
     "concession",
@@ -30,6 +33,7 @@ def draft_facts(
     cause: Cause | None = None,
     replied: bool = False,
     documents_sent: bool = False,
+    contact: Iterable[ContactEntry] = (),
 ) -> dict[str, object]:
     """Everything a template may read about a claim: its facts, the extra facts typed during
     the journey (the claim amount stands in for the refund amount), and the store profile
@@ -70,6 +74,8 @@ def draft_facts(
     values["solution_offered"] = any(kind.value in sent for kind in SOLUTION_KINDS)
     values["replacement_sent"] = DraftKind.REPLACEMENT.value in sent
     values["refund_sent"] = DraftKind.REFUND.value in sent
+    # The contact with the buyer as recorded (messages marked sent, replies), for the statement.
+    values["contact_log"] = [entry.as_fact() for entry in contact]
     return values
 
 

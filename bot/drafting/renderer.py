@@ -15,7 +15,8 @@ from babel import Locale, localedata
 from jinja2 import Template, TemplateError
 
 from bot.domain.claims import Cause
-from bot.domain.fields import DELAY_CAUSES
+from bot.domain.contact import CONTACT_WHATS
+from bot.domain.fields import DELAY_CAUSES, delay_next_choices
 from bot.domain.marketplaces import MARKETPLACES
 from bot.domain.text import N_
 from bot.drafting.environment import build_environment, drafting_locale
@@ -35,6 +36,7 @@ FACT_KEYS: Final = (
     "carrier",
     "tracking_number",
     "delay_cause",
+    "delay_next",  # what happens now: on_its_way, delivered, new_parcel, refund
     "gift",
     "store_name",
     "agent_name",
@@ -56,6 +58,7 @@ FACT_KEYS: Final = (
     "replacement_sent",  # true/false: the replacement offer was sent
     "refund_sent",  # true/false: the refund message was sent
     "cause",  # what the buyer's reply showed: usage, defective, delivery, other
+    "contact_log",  # the recorded contact: a list of {"date": ISO date, "what": kind or event}
 )
 REQUIRED_FACTS: Final = ("order_id",)
 # Kinds that must not guess: the statement to Amazon says who shipped the order.
@@ -186,6 +189,7 @@ def _checked(facts: Mapping[str, object]) -> dict[str, object]:
             )
     for key in DATE_FACTS:
         values[key] = _date(key, values.get(key))
+    values["contact_log"] = _contact_log(values.get("contact_log"))
     values["refund_amount"] = _amount("refund_amount", values.get("refund_amount"))
     values["gift_value"] = _amount("gift_value", values.get("gift_value"))
     for key in ("replied", "documents_sent", "solution_offered", "replacement_sent", "refund_sent"):
@@ -201,6 +205,13 @@ def _checked(facts: Mapping[str, object]) -> dict[str, object]:
     if cause and cause not in DELAY_CAUSES:
         raise DraftFactsError(
             N_("delay_cause must be one of %(causes)s"), causes=", ".join(DELAY_CAUSES)
+        )
+    following = values.get("delay_next")
+    if following and following not in delay_next_choices(cause if isinstance(cause, str) else None):
+        # "On its way" after a lost parcel would be untrue: refused, not written.
+        raise DraftFactsError(
+            N_("delay_next must be one of %(choices)s"),
+            choices=", ".join(delay_next_choices(cause if isinstance(cause, str) else None)),
         )
     if not values.get("currency") and isinstance(values.get("marketplace"), str):
         market = MARKETPLACES.get(str(values["marketplace"]).upper())
@@ -223,6 +234,26 @@ def _date(key: str, value: object) -> date | None:
         except ValueError:
             pass
     raise DraftFactsError(N_("%(key)s must be a date like 2026-11-28"), key=key)
+
+
+def _contact_log(value: object) -> list[dict[str, object]]:
+    """The recorded contact, each entry's day parsed and its kind from the closed list."""
+    if value is None or value == "":
+        return []
+    if not isinstance(value, list | tuple):
+        value = [value]  # not a list: its one entry is checked, and refused, as one
+    entries: list[dict[str, object]] = []
+    for entry in value:
+        if not isinstance(entry, Mapping) or entry.get("what") not in CONTACT_WHATS:
+            raise DraftFactsError(
+                N_("contact_log entries need a date and what: %(whats)s"),
+                whats=", ".join(sorted(CONTACT_WHATS)),
+            )
+        day = _date("contact_log", entry.get("date"))
+        if day is None:
+            raise DraftFactsError(N_("%(key)s must be a date like 2026-11-28"), key="contact_log")
+        entries.append({"date": day, "what": entry["what"]})
+    return entries
 
 
 def _amount(key: str, value: object) -> Decimal | None:

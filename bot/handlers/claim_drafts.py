@@ -1,5 +1,6 @@
-"""A claim's drafts in the chat: preparing one (or asking for the fact it needs), showing it
-to copy, and its buttons: mark as sent, edit, submit for review."""
+"""A claim's drafts in the chat: preparing one (or asking for the fact it needs, the delay
+message's cause and what happens now included), showing it to copy, and its buttons: mark as
+sent, edit, submit for review."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Final
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.domain.claims import Claim
-from bot.domain.drafts import DraftKind
+from bot.domain.claims import Claim, StepId
+from bot.domain.drafts import GIFT_KINDS, DraftKind
 from bot.domain.errors import (
     AlreadySentError,
     MissingFactError,
@@ -19,6 +20,7 @@ from bot.domain.errors import (
     RefundGuardError,
     SendBlockedError,
 )
+from bot.domain.journey import current_step, delay_fact_missing
 from bot.domain.questions import QuestionKind, fact_question
 from bot.drafting.renderer import DraftFactsError
 from bot.handlers import review
@@ -56,6 +58,10 @@ async def prepare(
         )
     except MissingFactError as missing:
         await answer_button(update)
+        menu = _DELAY_MENUS.get(missing.field)
+        if menu is not None:  # a choice, not a typed answer: its menu
+            await show(update, *menu(context.tr, claim))
+            return
         question, arg = fact_question(missing.field, kind.value)
         await ask_about(update, context, claim, question, arg)
         return
@@ -88,7 +94,7 @@ async def send_draft(update: Update, context: ClaimContext, prepared: PreparedDr
     services = context.services
     actor = context.require_actor()
     await review.refresh_copies(context, prepared.superseded)
-    draft = services.journey.preview(prepared, context.tr.language, actor)
+    draft = await services.journey.preview(prepared, context.tr.language, actor)
     preview = (draft.language, draft.text) if draft is not None else None
     submit = await services.reviews.needs_review(actor) and not await services.reviews.is_approved(
         prepared.record.id
@@ -188,7 +194,63 @@ async def _submit(update: Update, context: ClaimContext, claim: Claim, arg: str 
     await review.submitted(update, context, item, superseded)
 
 
+# --- The delay message's two facts: the cause, and what happens now ----------------------------
+_DELAY_MENUS: Final = {"delay_cause": views.delay_menu, "delay_next": views.delay_next_menu}
+
+
+async def _delay(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    if arg is None:
+        await answer_button(update)
+        await show(update, *views.delay_menu(context.tr, claim))
+        return
+    fresh = await context.services.journey.set_delay_cause(claim, arg, context.require_actor())
+    await _delay_fact_set(update, context, fresh)
+
+
+async def _dnext(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    if arg is None:
+        await answer_button(update)
+        await show(update, *views.delay_next_menu(context.tr, claim))
+        return
+    fresh = await context.services.journey.set_delay_next(claim, arg, context.require_actor())
+    await _delay_fact_set(update, context, fresh)
+
+
+async def _delay_fact_set(update: Update, context: ClaimContext, claim: Claim) -> None:
+    """After a delay fact is chosen: the other one when it is still open, then, at the
+    delivery step before its message went out, that message; else the card."""
+    missing = delay_fact_missing(claim)
+    if missing is not None and missing != "delay_cause":
+        await answer_button(update)
+        await show(update, *_DELAY_MENUS[missing](context.tr, claim))
+        return
+    sent = await context.services.journey.sent_kinds(claim)
+    if (
+        missing is None
+        and current_step(claim).id is StepId.EXPLAIN_DELIVERY
+        and not sent & GIFT_KINDS
+    ):
+        await prepare(update, context, claim, DraftKind.DELIVERY_DELAY)
+        return
+    await answer_button(update)
+    await show_card(update, context, claim)
+
+
+async def _stlang(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    """The statement's language: its menu, or the language tapped and the statement in it."""
+    if arg is None:
+        await answer_button(update)
+        await show(update, *views.statement_language_menu(context.tr, claim))
+        return
+    actor = context.require_actor()
+    fresh = await context.services.journey.set_statement_language(claim, arg, actor)
+    await prepare(update, context, fresh, DraftKind.AMAZON_STATEMENT)
+
+
 DRAFT_ACTIONS: Final[dict[str, Action]] = {
+    "stlang": _stlang,
+    "delay": _delay,
+    "dnext": _dnext,
     "draft": _draft,
     "refund": _refund,
     "sent": _sent,

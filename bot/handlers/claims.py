@@ -183,16 +183,6 @@ async def _correct(
     await show_card(update, context, fresh)
 
 
-async def _delay(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
-    if arg is None:
-        await answer_button(update)
-        await show(update, *views.delay_menu(context.tr, claim))
-        return
-    fresh = await context.services.journey.set_delay_cause(claim, arg, context.require_actor())
-    await answer_button(update)
-    await show_card(update, context, fresh)
-
-
 async def _evidence(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
     if arg is None:
         await answer_button(update)
@@ -265,7 +255,6 @@ ACTIONS: Final[dict[str, Action]] = {
     "free": _free,
     "facts": _facts,
     "fact": _fact,
-    "delay": _delay,
     "evid": _evidence,
     "out": _outcome,
     "close": _close,

@@ -37,13 +37,15 @@ log = logging.getLogger(__name__)
 
 
 # --- Delivering cards --------------------------------------------------------------------------
-def _preview(context: ClaimContext, item: ReviewItem, tr: Translator) -> tuple[str, str] | None:
+async def _preview(
+    context: ClaimContext, item: ReviewItem, tr: Translator
+) -> tuple[str, str] | None:
     journey = context.services.journey
     submitter = item.people.get(item.review.submitted_by)
     if submitter is None:
         return None
     prepared = PreparedDraft(item.claim, item.draft, item.findings, False, None)
-    draft = journey.preview(prepared, tr.language, submitter)
+    draft = await journey.preview(prepared, tr.language, submitter)
     return (draft.language, draft.text) if draft is not None else None
 
 
@@ -64,7 +66,7 @@ async def show_review(
     context: ClaimContext, chat_id: int, item: ReviewItem, tr: Translator
 ) -> None:
     """Send the review card to one chat and remember where, to update it on a decision."""
-    copy = await _send_card(context, chat_id, item, tr, _preview(context, item, tr))
+    copy = await _send_card(context, chat_id, item, tr, await _preview(context, item, tr))
     await context.services.storage.reviews.add_messages(item.review.id, [copy] if copy else [])
 
 
@@ -81,7 +83,7 @@ async def deliver(context: ClaimContext, item: ReviewItem) -> int:
         for chat_id, language in recipients:
             tr = services.translator(language)
             if tr.language not in previews:
-                previews[tr.language] = _preview(context, item, tr)
+                previews[tr.language] = await _preview(context, item, tr)
             copy = await _send_card(context, chat_id, item, tr, previews[tr.language])
             if copy is not None:
                 copies.append(copy)

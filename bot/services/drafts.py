@@ -12,6 +12,7 @@ from datetime import datetime
 
 from bot.domain.claims import UNSET, Claim, ClaimChange, Evidence
 from bot.domain.compliance import Finding, Severity, lint
+from bot.domain.contact import ContactEntry, contact_log, statement_language
 from bot.domain.drafts import GIFT_KINDS, SENT_KINDS_FACT, DraftKind, sent_kinds
 from bot.domain.errors import (
     AlreadySentError,
@@ -25,7 +26,14 @@ from bot.domain.errors import (
     SendBlockedError,
 )
 from bot.domain.fields import MAX_DRAFT_TEXT, bounded_text
-from bot.domain.journey import TO_AMAZON, is_solved, needs_refund_guard, step_after_sent
+from bot.domain.journey import (
+    TO_AMAZON,
+    delay_fact_missing,
+    is_solved,
+    needs_refund_guard,
+    step_after_sent,
+)
+from bot.domain.marketplaces import MARKETPLACES
 from bot.domain.people import needs_review, require_claim, works_on
 from bot.drafting.facts import draft_facts
 from bot.drafting.renderer import Draft, Renderer
@@ -82,8 +90,16 @@ class Drafting:
         sent = {d.kind for d in drafts if d.sent_at is not None}
         return frozenset(kind for kind in DraftKind if kind.value in sent)
 
-    def render(self, claim: Claim, kind: DraftKind, language: str, actor: User) -> Draft:
-        """Render `kind` for the claim in `language` (the buyer's, or the agent's preview)."""
+    def render(
+        self,
+        claim: Claim,
+        kind: DraftKind,
+        language: str,
+        actor: User,
+        contact: tuple[ContactEntry, ...] = (),
+    ) -> Draft:
+        """Render `kind` for the claim in `language` (the buyer's, or the agent's preview);
+        `contact`: the recorded contact with the buyer, which the statement reports."""
         contacted = claim.last_contact_at.date() if claim.last_contact_at else None
         facts = draft_facts(
             claim.facts,
@@ -94,10 +110,30 @@ class Drafting:
             replied=claim.replied_at is not None,
             cause=claim.cause,
             documents_sent=Evidence.DOCUMENTS in claim.evidence,
+            contact=contact,
         )
         return self.renderer.render(kind.value, facts, language)
 
-    def preview(self, prepared: PreparedDraft, language: str, actor: User) -> Draft | None:
+    async def contact(self, claim: Claim, kind: DraftKind) -> tuple[ContactEntry, ...]:
+        """The recorded contact with the buyer, for the kind that reports it (the statement)."""
+        if kind is not DraftKind.AMAZON_STATEMENT:
+            return ()
+        market = MARKETPLACES.get(claim.facts.marketplace)
+        events = await self.storage.events.for_claim(claim.id)
+        return contact_log(
+            ((e.kind, e.payload, e.created_at) for e in events),
+            market.time_zone if market else None,
+        )
+
+    @staticmethod
+    def language_of(claim: Claim, kind: DraftKind) -> str:
+        """The language a kind is written in: the statement's as chosen for Amazon, every
+        other the buyer's."""
+        if kind is DraftKind.AMAZON_STATEMENT:
+            return statement_language(claim)
+        return claim.facts.buyer_language
+
+    async def preview(self, prepared: PreparedDraft, language: str, actor: User) -> Draft | None:
         """The same template rendered in `language` (the agent's), so the agent knows what the
         draft says; None when the draft already is in that language or was written by hand."""
         record = prepared.record
@@ -106,10 +142,18 @@ class Drafting:
             return None
         if self.renderer.resolve_language(language) == record.language:
             return None
-        return self.render(prepared.claim, kind, language, actor)
+        claim = prepared.claim
+        return self.render(claim, kind, language, actor, await self.contact(claim, kind))
 
-    def findings(self, claim: Claim, text: str) -> tuple[Finding, ...]:
-        return tuple(lint(text, language=claim.facts.buyer_language, order_id=claim.facts.order_id))
+    def findings(
+        self, claim: Claim, text: str, kind: str | None = None, language: str | None = None
+    ) -> tuple[Finding, ...]:
+        """The messaging-rule findings of a draft's text. A buyer message is checked against
+        the buyer's language; the statement against the `language` it is written in."""
+        to_amazon = kind == DraftKind.AMAZON_STATEMENT.value
+        written = language if to_amazon and language else claim.facts.buyer_language
+        order_id = claim.facts.order_id
+        return tuple(lint(text, language=written, order_id=order_id, to_buyer=not to_amazon))
 
     # --- Drafts ------------------------------------------------------------------------------
     async def prepare(
@@ -128,10 +172,15 @@ class Drafting:
             raise MissingFactError("usage_steps")
         if kind is DraftKind.WITHDRAWAL_REQUEST and not is_solved(claim):
             raise NotSolvedError(kind)
+        if kind in GIFT_KINDS and (missing := delay_fact_missing(claim)) is not None:
+            # The delay message states the cause and what happens now: asked, never guessed.
+            raise MissingFactError(missing)
         if kind in GIFT_KINDS and not self._gift_known(claim):
             # Never a draft with a "[GIFT]" gap that cannot be sent: the gift is asked first.
             raise MissingFactError("gift")
-        draft = self.render(claim, kind, claim.facts.buyer_language, actor)
+        draft = self.render(
+            claim, kind, self.language_of(claim, kind), actor, await self.contact(claim, kind)
+        )
         now = self.clock()
         generated = await self.storage.drafts.latest_generated(claim.id, kind.value)
         latest = await self.storage.drafts.latest(claim.id, kind.value)
@@ -166,7 +215,7 @@ class Drafting:
         return PreparedDraft(
             claim,
             record,
-            self.findings(claim, draft.text),
+            self.findings(claim, draft.text, kind.value, draft.language),
             draft.is_fallback,
             None,
             tuple(superseded),
@@ -189,7 +238,7 @@ class Drafting:
         body = bounded_text(text, MAX_DRAFT_TEXT)
         now = self.clock()
         generated = await self.storage.drafts.latest_generated(claim.id, kind.value)
-        language = generated.language if generated else claim.facts.buyer_language
+        language = generated.language if generated else self.language_of(claim, kind)
         async with self.storage.db.transaction() as tx:
             record = await store_draft(
                 self.storage,
@@ -204,7 +253,7 @@ class Drafting:
                 now=now,
             )
             superseded = await self.storage.reviews.supersede_kind(tx, claim.id, kind.value, now)
-        findings = self.findings(claim, record.text)
+        findings = self.findings(claim, record.text, record.kind, record.language)
         return PreparedDraft(claim, record, findings, False, generated, tuple(superseded))
 
     def _gift_known(self, claim: Claim) -> bool:
@@ -224,7 +273,8 @@ class Drafting:
         record = await self.newest_version(claim, draft_id)
         if record.sent_at is not None:
             raise AlreadySentError(record.id)
-        blocking = [f for f in self.findings(claim, record.text) if f.severity is Severity.BLOCK]
+        findings = self.findings(claim, record.text, record.kind, record.language)
+        blocking = [f for f in findings if f.severity is Severity.BLOCK]
         if blocking:
             raise SendBlockedError(record.id, blocking)
         if needs_review(actor.role, await self.store_service.review_required()):

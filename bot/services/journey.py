@@ -21,6 +21,7 @@ from bot.domain.claims import (
     Reason,
     StepId,
 )
+from bot.domain.contact import STATEMENT_LANGUAGE_FACT, statement_languages
 from bot.domain.errors import (
     ClaimNotFoundError,
     ContactFirstError,
@@ -32,6 +33,7 @@ from bot.domain.fields import (
     DELAY_CAUSES,
     FIELDS,
     MAX_DRAFT_TEXT,
+    delay_next_choices,
     parse_field,
 )
 from bot.domain.journey import (
@@ -130,13 +132,37 @@ class Journey(Drafting):
         return await self._change(claim, actor, "fact_changed", payload, ClaimChange(extra=extra))
 
     async def set_delay_cause(self, claim: Claim, cause: str, actor: User) -> Claim:
+        """What held up the parcel. A "what happens now" that no longer fits the cause (on
+        its way, after "lost") is cleared, to be chosen again."""
         require_claim(actor, claim.agent_id)
         if cause not in DELAY_CAUSES:
             raise InvalidChoiceError(cause)
         extra = {**claim.facts.extra, "delay_cause": cause}
+        if extra.get("delay_next") not in (None, *delay_next_choices(cause)):
+            del extra["delay_next"]
         return await self._change(
             claim, actor, "fact_changed", {"field": "delay_cause"}, ClaimChange(extra=extra)
         )
+
+    async def set_delay_next(self, claim: Claim, following: str, actor: User) -> Claim:
+        """What happens now with the late parcel, one of the choices its cause allows."""
+        require_claim(actor, claim.agent_id)
+        if following not in delay_next_choices(claim.facts.extra.get("delay_cause")):
+            raise InvalidChoiceError(following)
+        extra = {**claim.facts.extra, "delay_next": following}
+        return await self._change(
+            claim, actor, "fact_changed", {"field": "delay_next"}, ClaimChange(extra=extra)
+        )
+
+    async def set_statement_language(self, claim: Claim, language: str, actor: User) -> Claim:
+        """The language the statement to Amazon is written in, among the marketplace's, the
+        buyer's and English."""
+        require_claim(actor, claim.agent_id)
+        if language not in statement_languages(claim):
+            raise InvalidChoiceError(language)
+        extra = {**claim.facts.extra, STATEMENT_LANGUAGE_FACT: language}
+        payload = {"field": STATEMENT_LANGUAGE_FACT}
+        return await self._change(claim, actor, "fact_changed", payload, ClaimChange(extra=extra))
 
     async def change_basics(
         self,
@@ -169,8 +195,9 @@ class Journey(Drafting):
             change = replace(change, reason=facts.reason, fulfillment=facts.fulfillment, step=step)
             if claim.cause is not None and not cause_applies(moved):
                 change = replace(change, cause=None)
-            if "delay_cause" in facts.extra and not delay_cause_applies(moved):
-                extra = {k: v for k, v in facts.extra.items() if k != "delay_cause"}
+            delay_facts = {"delay_cause", "delay_next"}
+            if delay_facts & set(facts.extra) and not delay_cause_applies(moved):
+                extra = {k: v for k, v in facts.extra.items() if k not in delay_facts}
                 change = replace(change, extra=extra)
         payload = {key: str(value) for key, value in change.assigned().items() if key != "extra"}
         if change.extra is not UNSET:  # the facts themselves stay out of the audit trail

@@ -304,7 +304,7 @@ class Reviews:
             generated = await self.storage.drafts.latest_generated(claim.id, draft.kind)
         ids = {review.submitted_by, claim.agent_id, review.decided_by, draft.author_id}
         people = await self.storage.users.names({i for i in ids if i is not None})
-        findings = self.journey.findings(claim, draft.text)
+        findings = self.journey.findings(claim, draft.text, draft.kind, draft.language)
         return ReviewItem(review, claim, draft, generated, findings, people)
 
 

@@ -21,7 +21,11 @@ PREFIX: Final = "c:"
 # l:<offset> a page of /claims, l:t:<offset> a page of the team's claims (leads),
 # l:o:<claim> open a claim's card
 LIST_PREFIX: Final = "l:"
-_DATA = re.compile(r"c:(\d{1,12}):(\d{1,9}):([a-z]{1,6})(?::([a-z0-9_]{1,32}))?")
+# A language code as claimbot writes it: "de", "pt_BR", "zh_Hans".
+_LANGUAGE = r"[a-z]{2,3}(?:_(?:[A-Z]{2}|[A-Z][a-z]{3}))?"
+_DATA = re.compile(
+    rf"c:(\d{{1,12}}):(\d{{1,9}}):([a-z]{{1,6}})(?::([a-z0-9_]{{1,32}}|{_LANGUAGE}))?"
+)
 _LIST = re.compile(r"l:(?:(\d{1,6})|t:(\d{1,6})|o:(\d{1,12}))")
 
 # Every action a claim button can carry.
@@ -40,6 +44,8 @@ ACTIONS: Final = frozenset(
         "facts",  # the facts menu
         "fact",  # arg: field name
         "delay",  # the delay-cause menu; arg: cause to set
+        "dnext",  # what happens now with a late parcel; arg: the choice to set
+        "stlang",  # the statement's language menu; arg: the language to write it in
         "evid",  # the evidence checklist; arg: item to tick or untick
         "out",  # the outcome menu; arg: outcome to confirm
         "close",  # arg: outcome, confirmed
@@ -144,7 +150,7 @@ HISTORY_ACTIONS: Final = frozenset({"show", "csv"})
 _HISTORY = re.compile(r"h:(\d{1,12}):([a-z]{1,6})")
 # s:<action>[:<value>]: the review switch carries on/off, a signature language its code.
 SETTING_ACTIONS: Final = frozenset({"review", "show", "name", "sign", "langs", "slang"})
-_SETTING = re.compile(r"s:([a-z]{1,8})(?::(on|off|[a-z]{2,3}(?:_[A-Z]{2})?))?")
+_SETTING = re.compile(rf"s:([a-z]{{1,8}})(?::(on|off|{_LANGUAGE}))?")
 
 
 @dataclass(frozen=True, slots=True)

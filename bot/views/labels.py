@@ -133,6 +133,15 @@ DELAY_CAUSES: Final = MappingProxyType(
         "stuck": N_("Stuck in transit"),
     }
 )
+# What happens now with a late parcel (the delay message says it to the buyer).
+DELAY_NEXT: Final = MappingProxyType(
+    {
+        "on_its_way": N_("Tracking shows it on its way"),
+        "delivered": N_("Tracking shows it delivered"),
+        "new_parcel": N_("We send a new parcel"),
+        "refund": N_("We refund the order"),
+    }
+)
 
 # The facts an agent types, as they read them in the facts menu.
 FIELDS: Final = MappingProxyType(

@@ -31,12 +31,14 @@ from bot.views.card.menus import (
     all_drafts_menu,
     basics_menu,
     delay_menu,
+    delay_next_menu,
     evidence_menu,
     facts_menu,
     input_prompt,
     outcome_confirm,
     outcome_menu,
     refund_guard,
+    statement_language_menu,
 )
 from bot.views.card.steps import STEP_SCREENS, StepScreen, step_hint
 from bot.views.card.text import card_text, fact_lines, odr_line, other_deadlines, outcome_lines
@@ -58,6 +60,7 @@ __all__ = [
     "card_text",
     "claims_list",
     "delay_menu",
+    "delay_next_menu",
     "draft_messages",
     "evidence_menu",
     "fact_lines",
@@ -75,5 +78,6 @@ __all__ = [
     "refund_guard",
     "send_blocked",
     "sent_note",
+    "statement_language_menu",
     "step_hint",
 ]

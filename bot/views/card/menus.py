@@ -5,8 +5,9 @@ cause, the evidence checklist, and the prompt for a typed answer."""
 from __future__ import annotations
 
 from bot.domain.claims import Claim, Evidence, Outcome
+from bot.domain.contact import statement_language, statement_languages
 from bot.domain.drafts import DraftKind
-from bot.domain.fields import EDITABLE
+from bot.domain.fields import EDITABLE, delay_next_choices
 from bot.domain.journey import EVIDENCE_FACT, fact_value
 from bot.domain.marketplaces import BUYER_LANGUAGES, MARKETPLACES
 from bot.i18n.translator import Translator
@@ -137,13 +138,53 @@ def basics_menu(tr: Translator, claim: Claim, which: str) -> tuple[str, Rows] | 
     return text, rows
 
 
+def _chosen(label: str, chosen: bool) -> str:
+    """A choice's label, marked when it is the one already recorded."""
+    return f"✓ {label}" if chosen else label
+
+
 def delay_menu(tr: Translator, claim: Claim) -> tuple[str, Rows]:
     _ = tr.gettext
+    current = claim.facts.extra.get("delay_cause")
     rows: Rows = [
-        [(_(label), _b(claim, "delay", code))] for code, label in labels.DELAY_CAUSES.items()
+        [(_chosen(_(label), code == current), _b(claim, "delay", code))]
+        for code, label in labels.DELAY_CAUSES.items()
     ]
     rows.append([("◂ " + _("Back to the claim"), _b(claim, "card"))])
     return _("What held up the delivery? The message explains it to the buyer."), rows
+
+
+def delay_next_menu(tr: Translator, claim: Claim) -> tuple[str, Rows]:
+    """What happens now with the late parcel: only the choices its cause allows (a lost
+    parcel is neither on its way nor delivered)."""
+    _ = tr.gettext
+    extra = claim.facts.extra
+    current = extra.get("delay_next")
+    rows: Rows = [
+        [(_chosen(_(labels.DELAY_NEXT[code]), code == current), _b(claim, "dnext", code))]
+        for code in delay_next_choices(extra.get("delay_cause"))
+    ]
+    rows.append([("◂ " + _("Back to the claim"), _b(claim, "card"))])
+    text = _(
+        "What happens now with the parcel? The message tells the buyer, so choose what is"
+        " true: the tracking, a new parcel, or a refund."
+    )
+    return text, rows
+
+
+def statement_language_menu(tr: Translator, claim: Claim) -> tuple[str, Rows]:
+    _ = tr.gettext
+    current = statement_language(claim)
+    rows: Rows = [
+        [(_chosen(language_name(code, tr), code == current), _b(claim, "stlang", code))]
+        for code in statement_languages(claim)
+    ]
+    rows.append([("◂ " + _("Back to the claim"), _b(claim, "card"))])
+    text = _(
+        "Which language should the statement to Amazon be in? Amazon reads the marketplace's"
+        " language and English; the statement is prepared again in the one you tap."
+    )
+    return text, rows
 
 
 def evidence_menu(tr: Translator, claim: Claim) -> tuple[str, Rows]:

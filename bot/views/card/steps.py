@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Final
 
 from bot.domain.claims import Claim, Evidence, StepId
+from bot.domain.contact import statement_language
 from bot.domain.journey import (
     causes_for,
     current_step,
@@ -26,8 +27,9 @@ from bot.domain.journey import (
 from bot.domain.marketplaces import MARKETPLACES
 from bot.i18n.translator import Translator
 from bot.views import labels
-from bot.views.card.base import Rows
+from bot.views.card.base import Rows, labelled
 from bot.views.card.base import button_data as _b
+from bot.views.labels import language_name
 
 Hint = Callable[[Translator, Claim, datetime], str | None]
 Buttons = Callable[[Translator, Claim], Rows]
@@ -123,8 +125,30 @@ def _buyer_replied(tr: Translator, claim: Claim) -> Rows:
     return [[("💬 " + tr.gettext("Buyer replied"), _b(claim, "reply"))]]
 
 
-def _delay_cause(tr: Translator, claim: Claim) -> Rows:
-    return [[(tr.gettext("Cause of the delay"), _b(claim, "delay"))]]
+def _delay_facts(tr: Translator, claim: Claim) -> Rows:
+    """The two facts the delay message states, each with its answer once chosen."""
+    _ = tr.gettext
+    extra = claim.facts.extra
+    cause = labels.DELAY_CAUSES.get(extra.get("delay_cause", ""))
+    following = labels.DELAY_NEXT.get(extra.get("delay_next", ""))
+    return [
+        [
+            (
+                labelled(tr, _("Cause of the delay"), _(cause))
+                if cause
+                else _("Cause of the delay"),
+                _b(claim, "delay"),
+            )
+        ],
+        [
+            (
+                labelled(tr, _("What happens now"), _(following))
+                if following
+                else _("What happens now"),
+                _b(claim, "dnext"),
+            )
+        ],
+    ]
 
 
 def _evidence_checklist(tr: Translator, claim: Claim) -> Rows:
@@ -133,6 +157,14 @@ def _evidence_checklist(tr: Translator, claim: Claim) -> Rows:
         "total": len(Evidence),
     }
     return [[(label, _b(claim, "evid"))]]
+
+
+def _statement_rows(tr: Translator, claim: Claim) -> Rows:
+    """The evidence checklist, and the language the statement is written in (the agent's
+    choice among the marketplace's, the buyer's and English)."""
+    written = language_name(statement_language(claim), tr)
+    label = labelled(tr, tr.gettext("Statement language"), written)
+    return [*_evidence_checklist(tr, claim), [("🌐 " + label, _b(claim, "stlang"))]]
 
 
 def _confirm_solved(tr: Translator, claim: Claim) -> Rows:
@@ -146,13 +178,13 @@ def _record_outcome(tr: Translator, claim: Claim) -> Rows:
 
 
 # --- The table ---------------------------------------------------------------------------------
-_STATEMENT: Final = StepScreen(_evidence_hint, above=_evidence_checklist)
+_STATEMENT: Final = StepScreen(_evidence_hint, above=_statement_rows)
 _SCREENS: Final = {
     StepId.CONTACT_BUYER: StepScreen(_contact_hint, below=_buyer_replied),
     StepId.AWAIT_REPLY: StepScreen(_await_hint, below=_buyer_replied),
     StepId.HANDLE_PRODUCT: StepScreen(_cause_hint, above=_pick_cause, below=_change_cause),
     # (A "Buyer replied" path after a message to the buyer is added by the keyboard itself.)
-    StepId.EXPLAIN_DELIVERY: StepScreen(below=_delay_cause),
+    StepId.EXPLAIN_DELIVERY: StepScreen(below=_delay_facts),
     StepId.REQUEST_WITHDRAWAL: StepScreen(_withdrawal_hint, above=_confirm_solved),
     StepId.CHECK_RETURN: StepScreen(_check_return_hint),
     StepId.RESPOND_TO_AMAZON: _STATEMENT,

@@ -136,6 +136,8 @@ def fact_lines(tr: Translator, claim: Claim) -> list[str]:
             _("Cause of the delay: %(cause)s")
             % {"cause": _(labels.DELAY_CAUSES[extra["delay_cause"]])}
         )
+    if extra.get("delay_next") in labels.DELAY_NEXT and delay_cause_applies(claim):
+        lines.append(labelled(tr, _("What happens now"), _(labels.DELAY_NEXT[extra["delay_next"]])))
     for name in ("buyer_said", "buyer_reply"):
         if extra.get(name):
             lines.append(labelled(tr, _(labels.FIELDS[name]), f"“{quote(extra[name])}”"))
