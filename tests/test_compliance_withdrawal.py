@@ -137,3 +137,20 @@ def test_a_verb_sending_something_back_is_no_withdrawal_request(language: str, t
 def test_an_offer_traded_for_a_split_withdrawal_is_blocked(text: str) -> None:
     assert rules_of(text).get("withdrawal_incentive") is Severity.BLOCK
 
+
+@pytest.mark.parametrize(
+    ("text", "coupled"),
+    [
+        ("As an apology, we've added a spare filter to your parcel. If you feel we've solved the"
+         " problem, please withdraw your claim under Your Orders.", True),
+        ("Als Entschuldigung legen wir einen Ersatzfilter bei. Wenn das Problem gelöst ist,"
+         " ziehen Sie Ihren Antrag bitte zurück.", True),
+        ("お詫びとして替えのフィルターを同梱いたしました。問題が解決しましたら、申請を取り下げて"
+         "いただけますと幸いです。", True),
+        # An apology without anything given is no gift.
+        ("We apologise for the delay. If you feel we've solved the problem, please withdraw your"
+         " claim under Your Orders.", False),
+    ],
+)  # fmt: skip
+def test_whatever_is_given_as_an_apology_is_a_gift(text: str, coupled: bool) -> None:
+    assert ("coupling" in rules_of(text)) is coupled

@@ -147,20 +147,27 @@ _FEEDBACK_OBJECT = phrase_hits(
     "التقييم|تقييم|المراجعة|مراجعة",
 )
 # A gift in the same message as the request to withdraw the claim reads as a conditional
-# incentive (blocked); a refund there is a caution (it may be what solved the problem).
+# incentive (blocked); a refund there is a caution (it may be what solved the problem). Whatever
+# is given "as an apology" is a goodwill gift, whether it is a spare part or money back.
 _GIFT = phrase_hits(
-    "gift|goodwill|voucher",
-    "geschenk|gutschein|kulanz",
-    "cadeau|geste commercial|bon d'achat",
-    "regalo|omaggio|buono regalo|buono sconto|buono d'acquisto",
-    "regalo|obsequio",
-    "cadeau|tegoedbon",
-    "gåva|en present|presenten|liten present|presentkort",
-    "prezent|upomin|bon podarunkowy|bon o wartości",
-    "hediye",
-    "presente|brinde|vale-presente|vale presente",
-    "プレゼント|ギフト|粗品",
-    "هدية|قسيمة",
+    "gift|goodwill|voucher|as an apology|as a small apology|by way of apology|as a token of|"
+    "to make up for",
+    "geschenk|gutschein|kulanz|als entschuldigung|zur entschuldigung|als kleine entschuldigung|"
+    "als wiedergutmachung|zur wiedergutmachung",
+    "cadeau|geste commercial|bon d'achat|en guise d'excuse|pour nous excuser|"
+    "pour nous faire pardonner|en dédommagement|à titre de dédommagement",
+    "regalo|omaggio|buono regalo|buono sconto|buono d'acquisto|come scusa|per scusarci|"
+    "per farci perdonare",
+    "regalo|obsequio|como disculpa|para disculparnos|como compensación",
+    "cadeau|tegoedbon|als excuus|als verontschuldiging|ter compensatie",
+    "gåva|en present|presenten|liten present|presentkort|som ursäkt|som en ursäkt|som kompensation",
+    "prezent|upomin|bon podarunkowy|bon o wartości|w ramach przeprosin|na przeprosiny|"
+    "jako przeprosiny|w ramach rekompensaty",
+    "hediye|özür olarak|telafi olarak|telafi etmek için",
+    "presente|brinde|vale-presente|vale presente|como pedido de desculpas|para nos desculpar|"
+    "como compensação",
+    "プレゼント|ギフト|粗品|お詫びとして|お詫びのしるし|お詫びの印",
+    "هدية|قسيمة|كاعتذار|اعتذارًا منا|اعتذارا منا|تعويضًا|تعويضا",
 )
 _REFUND = phrase_hits(
     "refund|reimburse",
