@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.claims import UNSET, Claim, ClaimChange, Evidence
-from bot.domain.compliance import Finding, Severity, lint
+from bot.domain.compliance import Finding, Severity, lint, signature_findings
 from bot.domain.drafts import GIFT_KINDS, SENT_KINDS_FACT, DraftKind, sent_kinds
 from bot.domain.errors import (
     AlreadySentError,
@@ -109,7 +109,14 @@ class Drafting:
         return self.render(prepared.claim, kind, language, actor)
 
     def findings(self, claim: Claim, text: str) -> tuple[Finding, ...]:
-        return tuple(lint(text, language=claim.facts.buyer_language, order_id=claim.facts.order_id))
+        """The messaging rules over `text`, and whether the store's signature for the draft's
+        language, when the text carries it, is in that language's script."""
+        facts = claim.facts
+        language = self.renderer.resolve_language(facts.buyer_language)
+        return (
+            *lint(text, language=facts.buyer_language, order_id=facts.order_id),
+            *signature_findings(self.store.signature_for(language), language, text),
+        )
 
     # --- Drafts ------------------------------------------------------------------------------
     async def prepare(
