@@ -8,6 +8,8 @@ money or a parcel back is none."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.domain.compliance import Severity, lint
 from tests.helpers import ORDER
@@ -154,3 +156,17 @@ def test_an_offer_traded_for_a_split_withdrawal_is_blocked(text: str) -> None:
 )  # fmt: skip
 def test_whatever_is_given_as_an_apology_is_a_gift(text: str, coupled: bool) -> None:
     assert ("coupling" in rules_of(text)) is coupled
+
+
+# Words every shape is built of, in any order: the patterns must hold on any mix of them.
+_PIECES = st.sampled_from(
+    [*(text for _, text in REQUESTS), *GIFT.values(), "ziehen", "zurück", "Antrag", "trek",
+     " in ", "dra", "tillbaka", "la retirer", "ritirarlo", "取り下げ", "سحبها", ". ", ", ",
+     " und ", "\n", "colis", "claim", "withdraw it"]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map(" ".join))
+def test_any_mix_of_withdrawal_words_is_linted(text: str) -> None:
+    assert all(f.severity in {Severity.BLOCK, Severity.WARN} for f in lint(text))
