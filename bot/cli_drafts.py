@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.domain.compliance import Finding, has_block, lint
+from bot.domain.compliance import Finding, has_block, lint, signature_findings
 from bot.domain.marketplaces import BUYER_LANGUAGES, MARKETPLACES
 from bot.drafting.facts import store_facts
 from bot.drafting.renderer import FACT_KEYS, DraftFactsError, Renderer, UnknownDraftKindError
@@ -113,6 +113,10 @@ def render(
         draft.text,
         language=draft.requested_language,
         order_id=str(values.get("order_id")),
+    )
+    signature = values.get("signature")
+    findings += signature_findings(
+        signature if isinstance(signature, str) else None, draft.language, draft.text
     )
     if output == "json":
         json.dump(

@@ -78,6 +78,20 @@ def test_rendered_drafts_are_signed_in_their_language(
     assert capsys.readouterr().out.endswith("\nAcme care\n")
 
 
+def test_a_rendered_draft_signed_in_another_script_is_a_caution(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "claimbot.toml").write_text(
+        '[store]\nsignature = "Mit freundlichen Grüßen, Ihr Acme-Team"\n', encoding="utf-8"
+    )
+    path = facts_file(tmp_path)
+    assert main(["render", "inquiry", "--facts", path, "--lang", "ja", "--format", "json"]) == 0
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["rule"], f["severity"]) for f in findings] == [("signature_script", "warn")]
+    assert main(["render", "inquiry", "--facts", path, "--lang", "de", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+
+
 @pytest.mark.parametrize(
     ("args", "content", "message"),
     [

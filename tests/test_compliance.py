@@ -21,10 +21,11 @@ def test_every_rule_has_a_stable_id_a_severity_and_a_message() -> None:
     assert set(RULES) == {
         "email", "phone", "html", "link", "emoji", "marketing", "review_incentive",
         "feedback_removal", "withdrawal_incentive", "rating_request", "length", "placeholder",
-        "review_request", "language", "order_id", "coupling", "refund_coupling",
+        "review_request", "language", "signature_script", "order_id", "coupling",
+        "refund_coupling",
     }  # fmt: skip
     assert {r.id for r in RULES.values() if r.severity is Severity.WARN} == {
-        "review_request", "language", "order_id", "refund_coupling"
+        "review_request", "language", "signature_script", "order_id", "refund_coupling"
     }  # fmt: skip
     assert all(r.message.endswith(".") for r in RULES.values())
 

@@ -45,11 +45,13 @@ NOT_COVERED = {
     # Written while "coupling" became blocking: it has no example of it (the first has).
     "lint_corpus_2.json": {"coupling"},
 }
-# (precision, recall) each corpus must reach; measured 1.0 and 1.0 on all three.
+# (precision, recall) each corpus must reach: 1.0 and 1.0 on all three, as measured. Under the
+# earlier 0.95 thresholds the recall had slipped to 0.987 and 0.992 without anyone noticing (a
+# German separable verb, a gift given "as an apology"); a new miss is fixed in the rules.
 THRESHOLDS = {
-    "compliance_corpus.json": (0.95, 0.95),
-    "lint_corpus.json": (0.95, 0.95),
-    "lint_corpus_2.json": (0.97, 0.97),
+    "compliance_corpus.json": (1.0, 1.0),
+    "lint_corpus.json": (1.0, 1.0),
+    "lint_corpus_2.json": (1.0, 1.0),
 }
 
 
@@ -98,8 +100,8 @@ def test_precision_and_recall_on_the_corpus(name: str) -> None:
     precision = true_positive / (true_positive + false_positive)
     recall = true_positive / (true_positive + false_negative)
     least_precision, least_recall = THRESHOLDS[name]
-    assert precision >= least_precision, misses
-    assert recall >= least_recall, misses
+    assert precision >= least_precision, (f"precision {precision:.3f}", misses)
+    assert recall >= least_recall, (f"recall {recall:.3f}", misses)
 
 
 @pytest.mark.parametrize(

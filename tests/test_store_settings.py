@@ -166,6 +166,50 @@ async def test_configured_signatures_per_language_and_their_reset(
         assert chat.services.store.profile.signature_for("de") == "Acme care"
 
 
+DE_SIGNATURE = "Mit freundlichen Grüßen\nIhr Acme-Team"
+SCRIPT_CAUTION = "⚠ The signature is in another script than the message"
+
+
+async def test_a_signature_in_another_script_than_the_draft_is_a_caution(
+    bot: Any, settings: Settings
+) -> None:
+    """Issue 14: a German signature must not end a Japanese message. The draft says so, and
+    /settings names the languages whose drafts would end with one."""
+    configured = replace(settings, store=StoreProfile(name="Acme Home", signature=DE_SIGNATURE))
+    async with bot(settings_=configured) as chat:
+        screen = texts(await chat.send("/settings"))[0]
+        [warning] = [line for line in screen.splitlines() if line.startswith("⚠")]
+        assert warning.startswith("⚠ Messages in ")
+        assert "Japanese" in warning
+        assert "Arabic" in warning
+        assert "German" not in warning
+        japanese = "\n".join(
+            texts(await open_claim(chat, market="JP · Japan", language="Japanese", order=JP_ORDER))
+        )
+        assert DE_SIGNATURE in japanese
+        assert f"{SCRIPT_CAUTION}, so the buyer may not be able to read it." in japanese
+        german = "\n".join(texts(await open_claim(chat)))
+        assert DE_SIGNATURE in german
+        assert SCRIPT_CAUTION not in german
+        # The agent's own version, signed in Japanese: nothing to fix any more.
+        claim = await chat.services.storage.claims.get(1)
+        assert claim is not None
+        signed = f"ご注文（{JP_ORDER}）の件、ご不便をおかけしております。\n\n{JA_SIGNATURE}"
+        kept = f"{signed}\n{DE_SIGNATURE}"
+        assert "signature_script" in {f.rule for f in chat.services.journey.findings(claim, kept)}
+        assert "signature_script" not in {
+            f.rule for f in chat.services.journey.findings(claim, signed)
+        }
+        # A Japanese signature of its own: only Arabic is left in the caution.
+        await chat.send("/settings")
+        await chat.press("Signature per language")
+        await chat.press("Japanese")
+        saved = texts(await chat.send(JA_SIGNATURE))
+        [warning] = [line for line in saved[1].splitlines() if line.startswith("⚠")]
+        assert "Arabic" in warning
+        assert "Japanese" not in warning
+
+
 @pytest.mark.parametrize("data", ["s:slang:hi", "s:slang:xx", "s:slang", "s:langs:de"])
 async def test_a_forged_signature_language_is_refused(bot: Any, data: str) -> None:
     async with bot() as chat:

@@ -142,5 +142,6 @@ async def _screen(update: Update, context: ClaimContext, *, replace: bool) -> No
         required=await services.store.review_required(),
         store=services.store.profile,
         leads_chat=services.settings.leads_chat,
+        languages=_languages(context),
     )
     await show(update, text, rows, replace_pressed=replace)

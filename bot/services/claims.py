@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.claims import Claim, ClaimFacts
-from bot.domain.compliance import Finding, lint
+from bot.domain.compliance import Finding, lint, signature_findings
 from bot.domain.deadlines import respond_by
 from bot.domain.intake import IntakeAnswers
 from bot.domain.playbook import STAGE_AFTER_INTAKE, Plan, plan_for
@@ -113,5 +113,8 @@ async def open_claim(
         )
         if intake is not None:
             await storage.intakes.put(tx, actor.id, intake.opened(claim.id), now)
-    findings = lint(draft.text, language=facts.buyer_language, order_id=facts.order_id)
+    findings = [
+        *lint(draft.text, language=facts.buyer_language, order_id=facts.order_id),
+        *signature_findings(store.signature_for(draft.language), draft.language, draft.text),
+    ]
     return OpenedClaim(claim, plan, draft, record, tuple(findings))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.claims import UNSET, Claim, ClaimChange, Evidence
-from bot.domain.compliance import Finding, Severity, lint
+from bot.domain.compliance import Finding, Severity, lint, signature_findings
 from bot.domain.contact import ContactEntry, contact_log, statement_language
 from bot.domain.drafts import GIFT_KINDS, SENT_KINDS_FACT, DraftKind, sent_kinds
 from bot.domain.errors import (
@@ -148,12 +148,17 @@ class Drafting:
     def findings(
         self, claim: Claim, text: str, kind: str | None = None, language: str | None = None
     ) -> tuple[Finding, ...]:
-        """The messaging-rule findings of a draft's text. A buyer message is checked against
-        the buyer's language; the statement against the `language` it is written in."""
+        """The messaging-rule findings of a draft's text, and whether the store's signature for
+        its language, when the text carries it, is in that language's script. A buyer message
+        is checked against the buyer's language; the statement against the `language` it is
+        written in, and without the buyer-message coupling rule."""
         to_amazon = kind == DraftKind.AMAZON_STATEMENT.value
         written = language if to_amazon and language else claim.facts.buyer_language
-        order_id = claim.facts.order_id
-        return tuple(lint(text, language=written, order_id=order_id, to_buyer=not to_amazon))
+        signed = self.renderer.resolve_language(written)
+        return (
+            *lint(text, language=written, order_id=claim.facts.order_id, to_buyer=not to_amazon),
+            *signature_findings(self.store.signature_for(signed), signed, text),
+        )
 
     # --- Drafts ------------------------------------------------------------------------------
     async def prepare(

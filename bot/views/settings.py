@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from babel.lists import format_list
+
+from bot.domain.compliance import in_other_script
 from bot.i18n.translator import Translator
 from bot.settings import StoreProfile
 from bot.views.buttons import SettingButton
@@ -10,8 +13,15 @@ from bot.views.labels import language_name
 
 
 def settings_screen(
-    tr: Translator, *, required: bool, store: StoreProfile, leads_chat: int | None
+    tr: Translator,
+    *,
+    required: bool,
+    store: StoreProfile,
+    leads_chat: int | None,
+    languages: tuple[str, ...] = (),
 ) -> tuple[str, Rows]:
+    """The store settings; `languages`: those drafts are written in, whose signatures are
+    checked for their script."""
     _ = tr.gettext
     lines = [
         _("Store settings"),
@@ -39,6 +49,8 @@ def settings_screen(
         )
         for code, signature in sorted(store.signatures.items())
     )
+    if warning := signature_script_warning(tr, store, languages):
+        lines.append(f"⚠ {warning}")
     lines.extend(
         labelled(tr, _("Gift in %(marketplace)s") % {"marketplace": code}, gift.description)
         for code, gift in sorted(store.gifts.items())
@@ -66,6 +78,23 @@ def settings_screen(
         [(_("Signature per language"), SettingButton("langs").data())],
     ]
     return "\n".join(lines), rows
+
+
+def signature_script_warning(
+    tr: Translator, store: StoreProfile, languages: tuple[str, ...]
+) -> str | None:
+    """Which of `languages` would end their drafts with a signature in another script (a
+    German one under Japanese messages, say), as a caution; None when none would."""
+    mismatched = [
+        code for code in languages if in_other_script(store.signature_for(code) or "", code)
+    ]
+    if not mismatched:
+        return None
+    names = format_list([language_name(code, tr) for code in mismatched], locale=tr.locale)
+    return tr.gettext(
+        "Messages in %(languages)s end with a signature in another script, which buyers may"
+        " not be able to read. Set one in their script under Signature per language."
+    ) % {"languages": names}
 
 
 def signature_languages_screen(

@@ -28,6 +28,7 @@ from bot.domain.compliance.patterns import (
     URL_PATTERN,
 )
 from bot.domain.compliance.rules import MAX_LENGTH, RULES, Finding, Severity
+from bot.domain.compliance.withdrawal import withdrawal_requests
 from bot.domain.compliance.words import LEXICON, detect_language
 
 
@@ -112,11 +113,12 @@ def _coupling(
 ) -> tuple[str, str] | None:
     """A gift next to the withdrawal request, or an offer traded for the withdrawal, reads as
     a conditional incentive ("coupling", blocked); a refund next to it is a caution."""
-    near_withdrawal = _near(lowered, hits, "withdraw_verb", "claim_noun", distance=60, ends=ends)
-    gift = hits.get("gift")
-    if (gift and near_withdrawal) or withdrawal:
+    gift, refund = hits.get("gift"), hits.get("refund")
+    # The requests are looked for only when something is given: most texts give nothing.
+    requested = bool((gift or refund) and withdrawal_requests(lowered, hits, ends))
+    if (gift and requested) or withdrawal:
         return "coupling", _span(lowered, gift[0]) if gift else str(withdrawal)
-    if (refund := hits.get("refund")) and near_withdrawal:
+    if refund and requested:
         return "refund_coupling", _span(lowered, refund[0])
     return None
 
@@ -234,14 +236,8 @@ def _review_acts(
 def _withdrawal_acts(
     lowered: str, hits: dict[str, list[tuple[int, int]]], ends: list[int]
 ) -> list[tuple[int, int]]:
-    """Withdrawing or closing the claim: such a verb within 60 characters of a claim noun."""
-    acts = []
-    for verb in hits.get("withdraw_verb", []) + hits.get("close_verb", []):
-        for noun in hits.get("claim_noun", ()):
-            if abs(verb[0] - noun[0]) <= 60 and _same_sentence(verb[0], noun[0], ends):
-                acts.append((min(verb[0], noun[0]), max(verb[1], noun[1])))
-                break
-    return acts
+    """Withdrawing or closing the claim, in any shape (bot/domain/compliance/withdrawal.py)."""
+    return withdrawal_requests(lowered, hits, ends, verbs=("withdraw_verb", "close_verb"))
 
 
 def _bounds(position: int, ends: list[int], length: int) -> tuple[int, int]:

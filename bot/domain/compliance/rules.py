@@ -84,6 +84,14 @@ RULES: Final = _rules(
         ),
     ),
     Rule("language", W, N_("The message does not seem to be in the buyer's language.")),
+    Rule(
+        "signature_script",
+        W,
+        N_(
+            "The signature is in another script than the message, so the buyer may not be able"
+            " to read it. An admin can set a signature for this language in /settings."
+        ),
+    ),
     Rule("order_id", W, N_("The message does not mention the order id.")),
     Rule(
         "coupling",

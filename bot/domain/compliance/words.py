@@ -18,6 +18,7 @@ from bot.domain.compliance.offers import (
     THEN,
 )
 from bot.domain.compliance.patterns import NON_LATIN, phrase_hits
+from bot.domain.compliance.withdrawal import MARKERS as _WITHDRAWAL_MARKERS
 
 _PHONE_WORDS = phrase_hits(
     "phone|telephone|tel.|tel:|call us|call me|mobile:|whatsapp|hotline|cell:",
@@ -146,20 +147,27 @@ _FEEDBACK_OBJECT = phrase_hits(
     "التقييم|تقييم|المراجعة|مراجعة",
 )
 # A gift in the same message as the request to withdraw the claim reads as a conditional
-# incentive (blocked); a refund there is a caution (it may be what solved the problem).
+# incentive (blocked); a refund there is a caution (it may be what solved the problem). Whatever
+# is given "as an apology" is a goodwill gift, whether it is a spare part or money back.
 _GIFT = phrase_hits(
-    "gift|goodwill|voucher",
-    "geschenk|gutschein|kulanz",
-    "cadeau|geste commercial|bon d'achat",
-    "regalo|omaggio|buono regalo|buono sconto|buono d'acquisto",
-    "regalo|obsequio",
-    "cadeau|tegoedbon",
-    "gåva|en present|presenten|liten present|presentkort",
-    "prezent|upomin|bon podarunkowy|bon o wartości",
-    "hediye",
-    "presente|brinde|vale-presente|vale presente",
-    "プレゼント|ギフト|粗品",
-    "هدية|قسيمة",
+    "gift|goodwill|voucher|as an apology|as a small apology|by way of apology|as a token of|"
+    "to make up for",
+    "geschenk|gutschein|kulanz|als entschuldigung|zur entschuldigung|als kleine entschuldigung|"
+    "als wiedergutmachung|zur wiedergutmachung",
+    "cadeau|geste commercial|bon d'achat|en guise d'excuse|pour nous excuser|"
+    "pour nous faire pardonner|en dédommagement|à titre de dédommagement",
+    "regalo|omaggio|buono regalo|buono sconto|buono d'acquisto|come scusa|per scusarci|"
+    "per farci perdonare",
+    "regalo|obsequio|como disculpa|para disculparnos|como compensación",
+    "cadeau|tegoedbon|als excuus|als verontschuldiging|ter compensatie",
+    "gåva|en present|presenten|liten present|presentkort|som ursäkt|som en ursäkt|som kompensation",
+    "prezent|upomin|bon podarunkowy|bon o wartości|w ramach przeprosin|na przeprosiny|"
+    "jako przeprosiny|w ramach rekompensaty",
+    "hediye|özür olarak|telafi olarak|telafi etmek için",
+    "presente|brinde|vale-presente|vale presente|como pedido de desculpas|para nos desculpar|"
+    "como compensação",
+    "プレゼント|ギフト|粗品|お詫びとして|お詫びのしるし|お詫びの印",
+    "هدية|قسيمة|كاعتذار|اعتذارًا منا|اعتذارا منا|تعويضًا|تعويضا",
 )
 _REFUND = phrase_hits(
     "refund|reimburse",
@@ -183,7 +191,7 @@ _WITHDRAW_VERB = phrase_hits(
     "retirer|annuler",
     "ritirare|ritiri|annullare",
     "retirar|retire|cancelar",
-    "intrekken|in te trekken|trekt",
+    "intrekken|in te trekken|trekt|terugtrekken|terug te trekken",
     "återkalla|dra tillbaka|drar tillbaka",
     "wycofa",
     "geri çek|iptal",
@@ -192,18 +200,34 @@ _WITHDRAW_VERB = phrase_hits(
     "سحب|إلغاء",
 )
 _CLAIM_NOUN = phrase_hits(
-    "claim",
-    "antrag|anspruch|reklamation",
-    "réclamation|demande|litige",
+    "claim|complaint",
+    "antrag|anspruch|reklamation|beschwerde|garantiefall",
+    "réclamation|demande|litige|plainte",
     "reclamo|richiesta|pratica",
-    "reclamación|reclamo|solicitud",
-    "claim|verzoek",
-    "krav|anspråk|ärende",
-    "roszczeni|reklamacj|wniosek",
-    "talep|taleb",  # Turkish: talep -> talebiniz
-    "reclamação|solicitação",
-    "申請|請求|クレーム",
-    "المطالبة|مطالبت|مطالبة",
+    "reclamación|reclamo|solicitud|queja",
+    "claim|verzoek|klacht",
+    "krav|anspråk|ärende|klagomål|reklamation",
+    "roszczeni|reklamacj|wniosek|wniosk|zgłoszeni|skarg",  # wniosek -> wniosku
+    "talep|taleb|şikayet|başvuru",  # Turkish: talep -> talebiniz
+    "reclamação|solicitação|queixa",
+    "申請|請求|クレーム|申し立て|申立",
+    "المطالبة|مطالبت|مطالبة|شكوى|شكوا",  # شكوى -> شكواكم
+)
+# What else a withdraw verb or an object pronoun can stand for in a support message: the parcel
+# collected ("retirer le colis"), the order cancelled, the money sent back.
+_OTHER_OBJECT = phrase_hits(
+    "parcel|package|order|item|product|refund|money|amount|replacement",
+    "paket|sendung|bestellung|artikel|ware|gerät|geld|betrag|erstattung",
+    "colis|paquet|commande|article|produit|remboursement|montant|argent",
+    "pacco|ordine|articolo|prodotto|rimborso|importo|denaro|spedizione",
+    "paquete|pedido|artículo|producto|reembolso|importe|dinero|envío",
+    "pakket|pakje|bestelling|artikel|product|terugbetaling|bedrag|geld",
+    "paket|paketet|beställning|varan|produkt|återbetalning|belopp|pengar",
+    "paczk|przesyłk|zamówieni|produkt|towar|zwrot|kwot|pieniądze",
+    "paket|kargo|sipariş|ürün|iade|tutar|parayı|paranızı",
+    "pacote|encomenda|pedido|produto|reembolso|valor|dinheiro",
+    "荷物|商品|注文|返金|代金",
+    "الطرد|الطلب|المنتج|الشحنة|المبلغ|طلبك|طلبكم",
 )
 
 # Words that introduce a tracking number, which is then no phone number.
@@ -256,6 +280,8 @@ LEXICON: Final = _Lexicon(
         "refund": _REFUND,
         "withdraw_verb": _WITHDRAW_VERB,
         "claim_noun": _CLAIM_NOUN,
+        "other_object": _OTHER_OBJECT,
+        "withdrawal_marker": _WITHDRAWAL_MARKERS,
         "review_act": REVIEW_ACT,
         "close_verb": CLOSE_VERB,
         "offer": OFFER,
