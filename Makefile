@@ -48,13 +48,16 @@ profile: $(VENV)/.installed-dev
 
 # Translation workflow: extract msgids into the .pot templates, merge them into every .po,
 # check that every catalog is complete (no untranslated or fuzzy entry, placeholders intact).
+# A regional variant (locales/en_US: the US wording of the English source) is a partial catalog
+# edited by hand: `bot.i18n.update` merges into the languages' catalogs only, never into a
+# variant (plain `pybabel update -d locales` would fill it with every msgid); the check reports
+# a variant's entry whose msgid left the .pot.
 i18n-extract: $(VENV)/.installed-dev
 	$(EXTRACT) -o locales/bot.pot bot
 	$(EXTRACT) -o locales/messages.pot templates
 
 i18n-update: i18n-extract
-	$(PYBABEL) -q update -D bot -i locales/bot.pot -d locales --ignore-obsolete --no-fuzzy-matching
-	$(PYBABEL) -q update -D messages -i locales/messages.pot -d locales --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/python -m bot.i18n.update locales
 
 i18n-check: $(VENV)/.installed-dev
 	$(BIN)/python -m bot.i18n.check

@@ -47,6 +47,22 @@ FACTS: dict[str, object] = {
     "solution_offered": True,  # the buyer answered: the drafts that follow a reply thank for it
 }
 CASES = [(kind, language) for kind in RENDERER.kinds() for language in RENDERER.languages()]
+# US English (`locales/en_US`, a regional variant, not a language): every kind for a buyer on
+# amazon.com, with the facts of an American order. Files `KIND.en_US.txt`.
+US_FACTS: dict[str, object] = {
+    **FACTS,
+    "order_id": "113-1234567-7654321",
+    "marketplace": "US",
+    "buyer_name": "Emily Johnson",
+    "product": "Electric Kettle EK-2",
+    "carrier": "UPS",
+    "tracking_number": "1Z999AA10123456784",
+    "gift": "two spare filters",
+    "gift_value": "9.99",
+    "usage_steps": "1. Remove the lid.\n2. Insert the scale filter.\n3. Hold the button down.",
+    "contact_summary": "Contacted the buyer on 11/20 and offered a replacement.",
+    "proposal": "Replacement shipped on 11/23.",
+}
 
 
 @pytest.mark.parametrize(("kind", "language"), CASES)
@@ -59,6 +75,17 @@ def test_golden(kind: str, language: str) -> None:
     assert path.read_text(encoding="utf-8") == text
 
 
+@pytest.mark.parametrize("kind", RENDERER.kinds())
+def test_golden_us_english(kind: str) -> None:
+    draft = RENDERER.render(kind, US_FACTS, "en")
+    text = f"Subject: {draft.subject}\n\n{draft.body}\n"
+    path = GOLDEN / f"{kind}.en_US.txt"
+    if os.environ.get("CLAIMBOT_UPDATE_GOLDEN") == "1":
+        path.write_text(text, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == text
+
+
 def test_no_stale_golden_files() -> None:
     expected = {f"{kind}.{language}.txt" for kind, language in CASES}
+    expected |= {f"{kind}.en_US.txt" for kind in RENDERER.kinds()}
     assert {p.name for p in GOLDEN.glob("*.txt")} == expected

@@ -2,7 +2,8 @@
 
 One file per marketplace and buyer language of the domain brief's table, with a refund (money
 in the marketplace's currency) and a follow-up (a date). The text comes from the language's
-catalog; the formats come from the marketplace's locale (`en_GB`, `es_MX`, `fr_CA`...). After
+catalog (for English on US: its US wording, `locales/en_US`); the formats come from the
+marketplace's locale (`en_GB`, `es_MX`, `fr_CA`...). After
 an intended change, regenerate with `CLAIMBOT_UPDATE_GOLDEN=1 pytest tests/test_golden_markets.py`
 and read the diff (the formats against the locale's conventions) before committing it.
 """

@@ -11,7 +11,9 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bot.i18n import BOT_DOMAIN, MESSAGES_DOMAIN, Catalogs, Translator, normalize_language
+from bot.i18n.catalogs import layout
 from bot.i18n.check import check_all, placeholders
+from bot.i18n.update import update
 from bot.resources import locales_dir
 
 
@@ -32,6 +34,57 @@ def test_languages_per_domain() -> None:
     assert catalogs.languages(MESSAGES_DOMAIN) == (
         "ar", "de", "en", "es", "fr", "it", "ja", "nl", "pl", "pt_BR", "sv", "tr", "zh_Hans"
     )  # fmt: skip
+
+
+def test_a_regional_variant_is_not_a_language() -> None:
+    catalogs = Catalogs()
+    assert "en_US" not in catalogs.languages(MESSAGES_DOMAIN)
+    assert dict(catalogs.layout(MESSAGES_DOMAIN).variants) == {"en_US": "en"}
+    assert dict(catalogs.layout(BOT_DOMAIN).variants) == {}
+
+
+def test_layout_tells_regional_variants_from_languages() -> None:
+    found = layout(["de", "de_AT", "en_US", "fr_CA", "pt_BR", "zh_Hans", "es_419"])
+    # de_AT: `de` has a catalog; en_US: English is the source; fr_CA, pt_BR: no `fr` or `pt`
+    # catalog, so they are languages; zh_Hans names a script, not a region.
+    assert dict(found.variants) == {"de_AT": "de", "en_US": "en"}
+    assert found.languages == ("de", "en", "es_419", "fr_CA", "pt_BR", "zh_Hans")
+
+
+def test_the_us_variant_falls_back_to_the_british_source() -> None:
+    catalogs = Catalogs()
+    us = catalogs.variant(MESSAGES_DOMAIN, "en", "US")
+    assert us.gettext("Fulfilment: shipped by the seller.") == "Fulfillment: shipped by the seller."
+    assert us.gettext("Kind regards,") == "Kind regards,"  # not in the variant: the source
+    assert us is catalogs.get(MESSAGES_DOMAIN, "en_US")
+    for territory in ("GB", "CA", "AU", None):
+        assert catalogs.variant(MESSAGES_DOMAIN, "en", territory) is catalogs.get(
+            MESSAGES_DOMAIN, "en"
+        )
+    assert catalogs.variant(MESSAGES_DOMAIN, "es", "US") is catalogs.get(MESSAGES_DOMAIN, "es")
+
+
+def _po(entries: dict[str, str]) -> str:
+    head = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    return head + "".join(f'\nmsgid "{k}"\nmsgstr "{v}"\n' for k, v in entries.items())
+
+
+def test_a_variant_of_a_translated_language_falls_back_to_that_language(tmp_path: Path) -> None:
+    for name, entries in {
+        "de": {"Hello,": "Guten Tag,", "Goodbye": "Auf Wiedersehen"},
+        "de_AT": {"Goodbye": "Servus"},
+    }.items():
+        folder = tmp_path / name / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        (folder / "messages.po").write_text(_po(entries), encoding="utf-8")
+    catalogs = Catalogs(tmp_path)
+    assert catalogs.languages(MESSAGES_DOMAIN) == ("de", "en")
+    austrian = catalogs.variant(MESSAGES_DOMAIN, "de", "AT")
+    assert austrian.gettext("Goodbye") == "Servus"
+    assert austrian.gettext("Hello,") == "Guten Tag,"
+    assert austrian.gettext("Other") == "Other"
+    assert catalogs.variant(MESSAGES_DOMAIN, "de", "DE") is catalogs.get(MESSAGES_DOMAIN, "de")
+    catalogs.preload()
 
 
 def test_catalog_is_loaded_once() -> None:
@@ -126,12 +179,83 @@ def test_check_finds_a_missing_entry(locales_copy: Path) -> None:
         'msgid "Hi there,"\nmsgstr ""\n\nmsgid "Hello,"',
     )
     problems = check_all(locales_copy, None)
-    buyer_catalogs = sorted(locales_copy.glob("*/LC_MESSAGES/messages.po"))
+    languages = Catalogs(locales_copy).languages(MESSAGES_DOMAIN)
     assert problems == [
-        f"{path.relative_to(locales_copy)}: missing 'Hi there,' (run make i18n-update)"
-        for path in buyer_catalogs
+        f"{language}/LC_MESSAGES/messages.po: missing 'Hi there,' (run make i18n-update)"
+        for language in languages
+        if language != "en"
     ]
     assert "de/LC_MESSAGES/messages.po: missing 'Hi there,' (run make i18n-update)" in problems
+    # A regional variant holds only what differs: it is not incomplete.
+    assert not [problem for problem in problems if problem.startswith("en_US/")]
+
+
+US_PO = "en_US/LC_MESSAGES/messages.po"
+
+
+def test_check_finds_a_stale_entry_in_a_variant(locales_copy: Path) -> None:
+    # The source text changed: the variant's entry for the old msgid is no longer used.
+    for path in (locales_copy / "messages.pot", *locales_copy.glob("*/LC_MESSAGES/messages.po")):
+        if path == locales_copy / US_PO:
+            continue  # a variant is edited by hand, after the check told
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("Fulfilment: shipped by", "Fulfilment: sent by"), "utf-8")
+    (problem,) = check_all(locales_copy, None)
+    assert problem == (
+        f"{US_PO}: stale 'Fulfilment: shipped by the seller.', no longer in the .pot (reword it"
+        " for the new msgid or drop it)"
+    )
+
+
+def test_check_finds_a_broken_placeholder_in_a_variant(locales_copy: Path) -> None:
+    _edit(
+        locales_copy / US_PO,
+        "You can track your package using tracking number %(tracking_number)s.",
+        "You can track your package using tracking number %(tracking)s.",
+    )
+    (problem,) = check_all(locales_copy, None)
+    msgid = "You can follow the parcel using the tracking number %(tracking_number)s."
+    assert problem == (
+        f"{US_PO}: placeholders of {msgid[:60]!r} differ: ['%(tracking)'] instead of"
+        " ['%(tracking_number)']"
+    )
+
+
+def test_check_finds_fuzzy_empty_and_unchanged_entries_in_a_variant(locales_copy: Path) -> None:
+    _edit(
+        locales_copy / US_PO, 'msgid "Fulfilment: shipped', '#, fuzzy\nmsgid "Fulfilment: shipped'
+    )
+    _edit(
+        locales_copy / US_PO,
+        'msgstr "The package was held in customs longer than expected."',
+        'msgstr ""',
+    )
+    _edit(
+        locales_copy / US_PO,
+        'msgstr "Unfortunately, the carrier has lost track of the package."',
+        'msgstr "Unfortunately, the carrier has lost track of the parcel."',
+    )
+    assert sorted(check_all(locales_copy, None)) == sorted([
+        f"{US_PO}: fuzzy 'Fulfilment: shipped by the seller.'",
+        f"{US_PO}: empty 'The parcel was held at customs longer than expected.' (a variant holds"
+        " only what differs)",
+        f"{US_PO}: 'Unfortunately, the carrier has lost track of the parcel.' is the source text"
+        " itself (drop it)",
+    ])  # fmt: skip
+
+
+def test_update_merges_into_languages_and_leaves_a_variant_partial(locales_copy: Path) -> None:
+    _edit(
+        locales_copy / "messages.pot",
+        'msgid "Hello,"',
+        'msgid "Hi there,"\nmsgstr ""\n\nmsgid "Hello,"',
+    )
+    variant = (locales_copy / US_PO).read_bytes()
+    assert update(locales_copy) == 0
+    assert (locales_copy / US_PO).read_bytes() == variant
+    problems = check_all(locales_copy, None)
+    assert "de/LC_MESSAGES/messages.po: untranslated 'Hi there,'" in problems
+    assert not [problem for problem in problems if "missing" in problem or "en_US" in problem]
 
 
 def test_check_finds_a_broken_placeholder(locales_copy: Path) -> None:

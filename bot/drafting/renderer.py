@@ -138,8 +138,14 @@ class Renderer:
         variables.update(_checked(facts))
         variables["language"] = used
         market = MARKETPLACES.get(str(facts.get("marketplace") or "").upper())
-        locale = self.formatting_locale(used, market.territory if market else None)
-        with drafting_locale(self.catalogs.get(MESSAGES_DOMAIN, used), locale):
+        territory = market.territory if market else None
+        locale = self.formatting_locale(used, territory)
+        # The words: the language's catalog, or its regional variant for the marketplace
+        # (`en_US`: US spelling and wording for amazon.com). Only the marketplace decides: an
+        # English-speaking buyer on amazon.de reads the British source text. Canada has no
+        # variant on purpose: Canadian spelling follows British for centre, colour, favour.
+        translations = self.catalogs.variant(MESSAGES_DOMAIN, used, territory)
+        with drafting_locale(translations, locale):
             context = template.new_context(variables)
             subject = _tidy("".join(template.blocks["subject"](context)))
             body = _tidy("".join(template.blocks["body"](context)))
@@ -164,7 +170,8 @@ class Renderer:
     def formatting_locale(self, language: str, territory: str | None) -> Locale:
         """The locale dates and money are written in: the language as used in the
         marketplace's region (`en_GB`, `es_MX`, `fr_CA`) when Babel knows that locale, else
-        the language's own. The words still come from the language's catalog."""
+        the language's own. The words come from the language's catalog, or from its regional
+        variant where one exists (`Catalogs.variant`)."""
         key = (language, territory)
         locale = self._locales.get(key)
         if locale is None:

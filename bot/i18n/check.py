@@ -4,7 +4,11 @@ Checks, for both domains:
 - the committed `.pot` holds exactly the msgids the sources produce now (someone changed a
   string without running `make i18n-extract`);
 - every `.po` has every msgid of its `.pot`, translated, not fuzzy;
-- every translation has the same placeholders as its msgid (`%(name)s`, `%s`, `{name}`).
+- every translation has the same placeholders as its msgid (`%(name)s`, `%s`, `{name}`);
+- a regional variant (`en_US`, see `bot.i18n.catalogs`) is partial by design: not checked for
+  completeness, but each entry it holds must still be a msgid of the `.pot` (else it is stale
+  and silently unused), reworded (not empty, not the source text itself), not fuzzy, and keep
+  its placeholders.
 Exit status 1 and one line per problem when anything is wrong.
 """
 
@@ -20,7 +24,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from bot.i18n.catalogs import BOT_DOMAIN, MESSAGES_DOMAIN
+from bot.i18n.catalogs import BOT_DOMAIN, MESSAGES_DOMAIN, SOURCE_LANGUAGE, layout
 from bot.resources import locales_dir
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[sdifr]|\{(\w*)\}")
@@ -74,6 +78,39 @@ def check_catalog(pot: Catalog, po: Catalog, label: str) -> list[str]:
     return problems
 
 
+def check_variant(pot: Catalog, po: Catalog, label: str, base: str) -> list[str]:
+    """A regional variant: only the entries it holds, each against the `.pot`."""
+    problems: list[str] = []
+    for message in po:
+        if not message.id:
+            continue
+        msgid = _ids(message)[0]
+        short = msgid[:60]
+        template = pot.get(message.id, message.context)
+        if template is None:
+            problems.append(
+                f"{label}: stale {short!r}, no longer in the .pot (reword it for the new msgid"
+                " or drop it)"
+            )
+            continue
+        if message.fuzzy:
+            problems.append(f"{label}: fuzzy {short!r}")
+        strings = _strings(message)
+        if not all(strings):
+            problems.append(f"{label}: empty {short!r} (a variant holds only what differs)")
+            continue
+        if base == SOURCE_LANGUAGE and all(string in _ids(message) for string in strings):
+            problems.append(f"{label}: {short!r} is the source text itself (drop it)")
+        expected = placeholders(msgid)
+        for string in strings:
+            if placeholders(string) != expected:
+                problems.append(
+                    f"{label}: placeholders of {short!r} differ: {placeholders(string)} instead"
+                    f" of {expected}"
+                )
+    return problems
+
+
 def extracted_ids(root: Path, domain: str) -> set[str]:
     with (root / "babel.cfg").open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)  # type: ignore[no-untyped-call]
@@ -105,11 +142,17 @@ def check_all(locales: Path, source_root: Path | None) -> list[str]:
                 f"{pot_path.name}: out of date, sources no longer have {msgid[:60]!r}"
                 for msgid in sorted(committed - current)
             )
-        for po_path in sorted(locales.glob(f"*/LC_MESSAGES/{domain}.po")):
+        po_paths = sorted(locales.glob(f"*/LC_MESSAGES/{domain}.po"))
+        variants = layout(path.parent.parent.name for path in po_paths).variants
+        for po_path in po_paths:
             with po_path.open("rb") as handle:
                 po = read_po(handle)
             label = str(po_path.relative_to(locales))
-            problems.extend(check_catalog(pot, po, label))
+            base = variants.get(po_path.parent.parent.name)
+            if base is None:
+                problems.extend(check_catalog(pot, po, label))
+            else:
+                problems.extend(check_variant(pot, po, label, base))
     return problems
 
 
@@ -123,7 +166,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     if problems:
         print(f"i18n-check: {len(problems)} problem(s)", file=sys.stderr)
         return 1
-    print("i18n-check: every catalog is complete and current")
+    print("i18n-check: every catalog is complete and current, every regional variant current")
     return 0
 
 
