@@ -10,7 +10,8 @@ import pytest
 
 from bot.domain.claims import Cause, Reason
 from bot.domain.compliance import lint
-from bot.domain.fields import DELAY_CAUSES
+from bot.domain.contact import CONTACT_WHATS
+from bot.domain.fields import DELAY_CAUSES, DELAY_NEXT, delay_next_choices
 from bot.drafting import Renderer
 from bot.i18n import Catalogs
 
@@ -98,6 +99,17 @@ def test_a_spanish_speaking_us_buyer_reads_the_spanish_catalog(renderer: Rendere
     assert us.text == mx.text
 
 
+# Every line the statement's contact log can hold, and every "what happens now".
+CONTACT_LOG = [{"date": "2026-11-20", "what": what} for what in sorted(CONTACT_WHATS)]
+
+
+def test_every_delay_next_reads_as_us_english(renderer: Renderer) -> None:
+    for following in DELAY_NEXT:
+        facts = {**FACTS, "marketplace": "US", "delay_cause": "customs", "delay_next": following}
+        text = renderer.render("delivery_delay", facts, "en").text
+        assert not BRITISH.search(text), text
+
+
 def test_no_british_spelling_reaches_a_us_buyer_in_any_draft(renderer: Renderer) -> None:
     full = {
         **FACTS, "marketplace": "US", "usage_steps": "1. Remove the lid.", "gift_value": "9.99",
@@ -113,11 +125,14 @@ def test_no_british_spelling_reaches_a_us_buyer_in_any_draft(renderer: Renderer)
         (False, True),
     )
     for kind, reason, delay_cause, cause, fulfillment, replied in combinations:
+        following = delay_next_choices(delay_cause)[(len(kind) + len(str(reason))) % 2]
         facts = {
             **full, "reason": reason, "delay_cause": delay_cause, "cause": cause,
             "fulfillment": fulfillment, "replied": replied, "solution_offered": replied,
+            "delay_next": following, "contact_log": CONTACT_LOG,
         }  # fmt: skip
         draft = renderer.render(kind, facts, "en")
         assert not BRITISH.search(draft.text), (kind, reason, delay_cause, cause, draft.text)
-        findings = lint(draft.text, language="en", order_id=US_ORDER)
+        to_buyer = kind != "amazon_statement"  # the statement reports gift and withdrawal
+        findings = lint(draft.text, language="en", order_id=US_ORDER, to_buyer=to_buyer)
         assert [f.rule for f in findings] == [], (kind, facts, findings)
