@@ -326,3 +326,23 @@ async def test_the_console_admin_counts_as_an_admin(bot: Any, settings: Settings
         await chat.services.people.add(console_admin, 2, Role.ADMIN, "Ben")
         demoted = await chat.services.people.set_role(console_admin, 2, Role.AGENT)
         assert demoted.role is Role.AGENT
+
+
+async def test_a_lone_surrogate_in_a_name_locks_nobody_out(bot: Any) -> None:
+    """Issue 17: a first name with a lone surrogate failed the access guard's write of the
+    name, and the member got no answer at all. Names, forwarded ones too, are made valid
+    where updates come in."""
+    async with bot() as chat:
+        await team(chat, leads=())
+        chat.names[AGENT] = "Anna \udc00"
+        calls = await chat.send("/start", AGENT)
+        assert texts(calls)[0].startswith("Welcome to claimbot. You are signed in as agent.")
+        assert (await person(chat, AGENT)).telegram_name == "Anna \ufffd"
+        await chat.send("/users")
+        await chat.press("+ Add a person")
+        await chat.press("agent")
+        sender = {"id": NEWCOMER, "is_bot": False, "first_name": "Mia \ud800", "last_name": "K"}
+        calls = await chat.feed(_forward(chat, "hi", {"type": "user", "sender_user": sender}))
+        assert texts(calls) == [f"Add Mia \ufffd K (id {NEWCOMER}) as agent?"]
+        await chat.press("✓ Yes, add")
+        assert (await person(chat, NEWCOMER)).telegram_name == "Mia \ufffd K"
