@@ -17,6 +17,7 @@ from telegram.request import BaseRequest
 
 from bot import handlers
 from bot.domain.people import Role
+from bot.door import valid_update
 from bot.drafting.renderer import Renderer
 from bot.handlers.context import CONTEXT_TYPES, BotData, Channel, ClaimContext, Services
 from bot.handlers.menu import commands_for, set_personal_menu
@@ -38,7 +39,18 @@ from bot.transport import OFFLINE_TOKEN
 
 log = logging.getLogger(__name__)
 
-ClaimApplication = Application[Any, ClaimContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+
+# What python-telegram-bot's callbacks (post_init, post_shutdown) are typed to receive.
+BaseApplication = Application[Any, ClaimContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+
+
+class ClaimApplication(BaseApplication):
+    """python-telegram-bot's Application, with the one door every update comes through
+    (polling, webhook, console, tests): its text is made valid Unicode first (bot/door.py)."""
+
+    async def process_update(self, update: object) -> None:
+        await super().process_update(valid_update(update, self.bot))
+
 
 # The user id of the console's local admin (created on first console start, console only).
 CONSOLE_ADMIN_ID = 1
@@ -94,6 +106,7 @@ def build_application(
     token = settings.token.reveal() if settings.token is not None else OFFLINE_TOKEN
     builder = (
         ApplicationBuilder()
+        .application_class(ClaimApplication)
         .token(token)
         .context_types(CONTEXT_TYPES)
         .persistence(SQLitePersistence(db, update_interval=persistence_interval))
@@ -111,7 +124,9 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     processor = ChatOrderedProcessor(concurrency, observer=observer)
     builder = builder.concurrent_updates(processor)
-    application: ClaimApplication = builder.build()
+    application = builder.build()
+    if not isinstance(application, ClaimApplication):  # pragma: no cover - the builder's class
+        raise TypeError(f"built {type(application).__name__}, not ClaimApplication")
     # Each update's conversation state and answers are written before the chat's next update.
     processor.after = application.update_persistence
     application.bot_data.services = services
@@ -119,14 +134,14 @@ def build_application(
     return application
 
 
-def services_of(application: ClaimApplication) -> Services:
+def services_of(application: BaseApplication) -> Services:
     services = application.bot_data.services
     if services is None:
         raise RuntimeError("application was not built by build_application")
     return services
 
 
-async def _post_init(application: ClaimApplication) -> None:
+async def _post_init(application: BaseApplication) -> None:
     services = services_of(application)
     await services.storage.db.open()
     await services.store.load()
@@ -145,7 +160,7 @@ async def _post_init(application: ClaimApplication) -> None:
     )
 
 
-def _schedule_reminders(application: ClaimApplication, services: Services) -> None:
+def _schedule_reminders(application: BaseApplication, services: Services) -> None:
     """One repeating sweep, first right at start: reminders that fell due while the bot was
     down go out now, once. No job per claim is kept, so there is nothing to rebuild: the
     database is the truth. misfire_grace_time=None: a late sweep still runs."""
@@ -160,7 +175,7 @@ def _schedule_reminders(application: ClaimApplication, services: Services) -> No
     )
 
 
-async def _set_commands(application: ClaimApplication, services: Services) -> None:
+async def _set_commands(application: BaseApplication, services: Services) -> None:
     """The command menu Telegram clients show: an agent's commands for everyone, in every
     agent UI language; then each lead's and admin's own, in their language."""
     for language in services.catalogs.languages(BOT_DOMAIN):
@@ -176,7 +191,7 @@ async def _set_commands(application: ClaimApplication, services: Services) -> No
             await set_personal_menu(application.bot, person, services.translator_for(person))
 
 
-async def _post_shutdown(application: ClaimApplication) -> None:
+async def _post_shutdown(application: BaseApplication) -> None:
     await services_of(application).storage.db.close()
 
 

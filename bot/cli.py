@@ -167,6 +167,7 @@ def export_command(
     from bot.domain.stats import Period  # noqa: PLC0415 - keeps `--help` fast
     from bot.services.stats import Stats  # noqa: PLC0415
     from bot.storage import Database, Storage  # noqa: PLC0415
+    from bot.storage.files import write_private  # noqa: PLC0415
 
     try:
         first = date.fromisoformat(since)
@@ -192,7 +193,7 @@ def export_command(
 
     data = asyncio.run(read())
     if output:
-        Path(output).write_bytes(data)
+        write_private(Path(output), data)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -214,11 +215,15 @@ def backup_command(settings: Settings, destination: Path, tr: Translator) -> int
     """`claimbot backup FILE`: SQLite's online backup API copies the database page by page
     while the bot keeps writing, and the copy is one consistent moment (a plain `cp` of a
     WAL database can miss or tear the last transactions). Checked before it is kept."""
+    from bot.storage.files import private_file  # noqa: PLC0415 - keeps `--help` fast
+
     if not _database_exists(settings, tr):
         return 2
     partial = destination.with_name(destination.name + ".partial")
     source = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True)
     try:
+        partial.unlink(missing_ok=True)  # left by a backup that was interrupted
+        private_file(partial)  # 0600 before a byte is copied; the replace keeps the mode
         target = sqlite3.connect(partial)
         try:
             source.backup(target)

@@ -4,7 +4,8 @@ harness itself (`Chat`, `Clock`, the people, `texts`...) lives in tests/helpers.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,18 @@ from tests.helpers import ADMIN, Chat, Clock
 def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
     # python-telegram-bot 22.x warns about int durations unless this opt-in is set.
     monkeypatch.setenv("PTB_TIMEDELTA", "1")
+
+
+@pytest.fixture(params=[0o022, 0o000], ids=["umask022", "umask000"])
+def umask(request: pytest.FixtureRequest) -> Iterator[int]:
+    """The process's umask during the test (restored after): what claimbot creates must come
+    out the same under the usual 022 and under 000."""
+    value: int = request.param
+    previous = os.umask(value)
+    try:
+        yield value
+    finally:
+        os.umask(previous)
 
 
 @pytest.fixture

@@ -8,6 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bot.cli import main
+from tests.helpers import seed_people
+
 SCRIPT = "/start\n/new\n303-1234567-7654321\n7\n1\n4\n1\n7\n"
 
 
@@ -89,3 +94,32 @@ def test_bench_runs_and_prints_one_figure_per_line() -> None:
     }  # fmt: skip
     assert figures["claims_1m"] == "3000.00"  # a small database: the test checks it runs
     assert all(float(value) > 0 for value in figures.values())
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_backups_and_exports_are_private_whatever_the_umask(
+    tmp_path: Path, umask: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: `claimbot backup` and `claimbot export -o` files followed the umask (0644
+    under 022); they hold what the database holds, so they are 0600."""
+    db = tmp_path / "claimbot.sqlite3"
+    seed_people(db)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CLAIMBOT_DB", str(db))
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    backup = tmp_path / "backup.sqlite3"
+    backup.write_bytes(b"")  # yesterday's, left 0644 by an older claimbot
+    backup.chmod(0o644)
+    assert main(["backup", str(backup)]) == 0
+    assert _mode(backup) == 0o600
+    assert not backup.with_name("backup.sqlite3.partial").exists()
+    exported = tmp_path / "claims.csv"
+    assert main(["export", "--since", "2026-01-01", "-o", str(exported)]) == 0
+    assert exported.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert _mode(exported) == 0o600
+    exported.chmod(0o644)  # written again: private again
+    assert main(["export", "--since", "2026-01-01", "-o", str(exported)]) == 0
+    assert _mode(exported) == 0o600

@@ -1,8 +1,10 @@
 """Fuzzing through the real Application: more than ten thousand generated updates (text of any
-script and length, commands with odd arguments, button data of any bytes, edited messages,
-media, strangers, groups, other bots) go to one running bot with a real team and real claims.
-No handler may raise, everyone gets a sensible answer (strangers: the refusal naming their id),
-and afterwards the database is consistent and loads again after a restart."""
+script and length, text that is not even valid Unicode, control characters, right-to-left and
+zero-width marks, commands with odd arguments, button data of any bytes, edited messages,
+media, forwards, strangers, groups, other bots) go to one running bot with a real team and
+real claims. No handler may raise, everyone gets a sensible answer (strangers: the refusal
+naming their id), nothing sent is invalid text, and afterwards the database is consistent and
+loads again after a restart."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from bot.domain.fields import DELAY_CAUSES, DELAY_NEXT, FIELDS
 from bot.domain.intake import IntakeAnswers
 from bot.domain.marketplaces import MARKETPLACES
 from bot.domain.people import Role
+from bot.domain.text import valid_text
 from bot.handlers.language import ZONES
 from bot.handlers.menu import COMMANDS as MENU
 from bot.storage import rollup
@@ -119,6 +122,32 @@ class Spec:
         printer.text(repr(self))
 
 
+SCRIPTS = (
+    "abcXYZ019 "
+    "שלוםעולם"  # Hebrew, right to left
+    "مرحبابالعالم"  # Arabic
+    "中文日本語한국어"
+    "ÄäÖöÜüßéèçñ"
+    "🙂🏳️‍🌈👩🏽‍💻𝕏𝔸"  # astral, joiners, variation selectors
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2069\ufeff"
+    "\x00\x01\x07\x1b\x7f\r\n\t\u0085\u2028\u2029"
+    "\u0301\u0336\u20dd"  # combining marks
+    "\ud800\udbff\udc00\udfff\udc80"  # lone surrogates: not valid text (see INVALID)
+    "%{}<>&*_`[]()\\'\"/:;@#-"
+)
+# Text that is not valid Unicode: Telegram's JSON can carry a lone surrogate ("\\ud800"), which
+# json.loads keeps and no UTF-8 encoder takes; bytes that were not UTF-8 come as "\\udc80".
+LONE_SURROGATES = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
+INVALID = st.one_of(
+    st.text(LONE_SURROGATES, min_size=1, max_size=8),
+    st.builds(
+        lambda before, bad, after: before + bad + after,
+        st.text(alphabet=SCRIPTS, max_size=40),
+        LONE_SURROGATES,
+        st.text(max_size=40),
+    ),
+)
+ODD_NAMES = ("\ud800", "Anna \udc00", "\ud83d", "\u202eevil\u202c", "\u200b", "\x00", "\x1b[31m")
 ROLE_IDS: Final = {"admin": ADMIN, "agent": AGENT, "lead": LEAD, "gone": GONE}
 STRANGER_IDS = st.one_of(
     st.sampled_from(
@@ -132,9 +161,16 @@ LANGUAGES = st.one_of(
         [None, "en", "de", "zh-hans", "xx", "pt-br", "ar", "ja", "", "EN", "de-DE", "zh-hant"]
     ),
     st.text(max_size=12),
+    st.sampled_from(["\ud800", "de\udc80", "\u202ede"]),
 )
-# Telegram's first names are 1 to 64 characters, of any script.
-NAMES = st.one_of(st.just("Agent"), st.text(min_size=1, max_size=64))
+# Telegram's first names are 1 to 64 characters, of any script; and what its JSON can carry
+# beyond valid text (see INVALID below).
+NAMES = st.one_of(
+    st.just("Agent"),
+    st.text(min_size=1, max_size=64),
+    st.text(alphabet=SCRIPTS, min_size=1, max_size=64),
+    st.sampled_from(ODD_NAMES),
+)
 ROLES = ("admin",) * 5 + ("agent",) * 4 + ("lead",) * 2 + ("stranger",) * 2 + ("gone", "bot")
 
 
@@ -145,18 +181,6 @@ def actors(draw: st.DrawFn, roles: tuple[str, ...] = ROLES) -> Actor:
     return Actor(role, user_id, draw(NAMES), draw(LANGUAGES))
 
 
-SCRIPTS = (
-    "abcXYZ019 "
-    "שלוםעולם"  # Hebrew, right to left
-    "مرحبابالعالم"  # Arabic
-    "中文日本語한국어"
-    "ÄäÖöÜüßéèçñ"
-    "🙂🏳️‍🌈👩🏽‍💻𝕏𝔸"  # astral, joiners, variation selectors
-    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2069\ufeff"
-    "\x00\x01\x07\x1b\x7f\r\n\t\u0085\u2028\u2029"
-    "\u0301\u0336\u20dd"  # combining marks
-    "%{}<>&*_`[]()\\'\"/:;@#-"
-)
 SPECIAL_TEXTS = (
     ORDER,
     SECOND_ORDER,
@@ -190,6 +214,16 @@ SPECIAL_TEXTS = (
     "\u200b",
     "\x00",
     "\r\n\t",
+    "\ud800",
+    "\udfff",
+    "a\ud800b",
+    "\ud83d",  # half of 🙂
+    "\ud83d\ude42",  # both halves, as two characters
+    "\udc80\udcff",  # bytes that were not UTF-8
+    f"{ORDER}\ud800",
+    f"\u202e{ORDER}",
+    f"{ORDER}\u200b",
+    "\u061c\u2067" + ORDER + "\u2069",
     "a\u0301" * 50,
     "🏳️‍🌈",
     "<b>bold</b> *md* _it_ `code`",
@@ -207,6 +241,9 @@ HUGE_TEXTS = (
     "ж" * 10_000,
     f"{ORDER} " + "y" * 6000,
     "{{ 7*7 }}" * 600,
+    "\ud800" * 5000,
+    "\u200f\u200b" * 3000,  # right-to-left marks and zero-width spaces only
+    "\x00\x1b" * 3000,
 )
 TEXTS = st.one_of(
     st.text(max_size=300),
@@ -214,6 +251,7 @@ TEXTS = st.one_of(
     st.text(st.characters(categories=["Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Co"]), max_size=60),
     st.sampled_from(SPECIAL_TEXTS),
     st.sampled_from(HUGE_TEXTS),
+    INVALID,
     # Long text from a short piece repeated: hypothesis keeps about 8 kB of choices for a whole
     # example, so long text is built rather than drawn.
     st.builds(
@@ -241,6 +279,8 @@ ODD_ARGUMENTS = (
     "../../etc/passwd",
     "\x00",
     "\u202e\u200f",
+    "\ud800",
+    f"{ORDER}\udc80",
     "de",
     "zh-hans",
     "xx",
@@ -448,6 +488,9 @@ MEDIA = (
     "nothing",
     "forward",
     "hidden_forward",
+    "channel_forward",
+    "chat_forward",
+    "bot_forward",
     "reply",
     "new_members",
 )
@@ -675,6 +718,9 @@ class Fuzz:
         self, spec: Spec, update: dict[str, Any], calls: list[ApiCall], member: bool
     ) -> None:
         """A sensible answer for who sent what where."""
+        for call in calls:  # invalid text came in: none goes out (nor was any stored)
+            sent = json.dumps(call.params, ensure_ascii=False, default=str)
+            assert valid_text(sent) is sent, f"{call.method} sent text that is not valid Unicode"
         sent_to = {int(c.params["chat_id"]) for c in calls if c.method in SENDS}
         query = update.get("callback_query")
         message = update.get("message") or update.get("edited_message")
@@ -753,6 +799,28 @@ def media(variant: str, caption: str | None, user: dict[str, Any]) -> dict[str, 
         "hidden_forward": {
             "text": caption or "hi",
             "forward_origin": {"type": "hidden_user", "date": 1, "sender_user_name": "X"},
+        },
+        # Forwards with no person's account: read as typed digits, these once added people.
+        "channel_forward": {
+            "text": caption or "61",
+            "forward_origin": {
+                "type": "channel",
+                "date": 1,
+                "chat": {"id": -100_999, "type": "channel", "title": caption or "News"},
+                "message_id": 1,
+            },
+        },
+        "chat_forward": {
+            "text": caption or "61",
+            "forward_origin": {
+                "type": "chat",
+                "date": 1,
+                "sender_chat": {"id": -100_998, "type": "supergroup", "title": "Ops"},
+            },
+        },
+        "bot_forward": {
+            "text": caption or "61",
+            "forward_origin": {"type": "user", "date": 1, "sender_user": {**BOT_USER, "id": 62}},
         },
         "reply": {
             "text": caption or "hi",
@@ -995,3 +1063,22 @@ async def test_a_press_with_a_value_no_screen_offers_is_answered_once(bot: Any) 
         for action in ("out:nonsense", "delay:tracking"):
             calls = await chat.press_data(f"c:1:{claim.revision}:{action}")
             assert alerts(calls) == ["That button is not valid any more."], action
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.one_of(TEXTS, INVALID, NAMES))
+def test_the_door_makes_any_text_valid_and_leaves_valid_text_alone(text: str) -> None:
+    """bot/door.py: whatever comes in leaves as text every encoder takes, the same length or
+    shorter (a split emoji joined again); text that was valid is the very same object, so
+    the usual update passes the door without a copy."""
+    made = valid_text(text)
+    made.encode("utf-8")
+    assert len(made) <= len(text)
+    if "\ufffd" not in made:
+        assert made.encode("utf-16", "surrogatepass") == text.encode("utf-16", "surrogatepass")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        assert made != text
+    else:
+        assert made is text

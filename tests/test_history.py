@@ -7,14 +7,17 @@ import io
 import json
 from typing import Any
 
+from bot.domain.people import Role
 from bot.services.spreadsheet import safe_cell
 from tests.helpers import (
+    ADMIN,
     AGENT,
     LEAD,
     ORDER,
     close_as_withdrawn,
     full_journey,
     open_claim,
+    person,
     stored_claim,
     team_claim,
     texts,
@@ -159,3 +162,33 @@ async def test_history_names_facts_shows_the_refund_first_and_uses_the_cards_zon
         refund = next(line for line in lines if "Refund offer, version 1" in line)
         assert refund.endswith("refund before any contact with the buyer, confirmed by the agent")
         assert all("(Europe/Berlin)" in line for line in lines[1:])
+
+
+async def test_history_of_a_colleagues_order_says_what_new_says(bot: Any) -> None:
+    """Issue 17: /new of a colleague's order said it has an open claim while /history said
+    none exists. Both now say that a colleague handles an open claim, and nothing more."""
+    colleague = 61
+    async with bot() as chat:
+        await team_claim(chat, leads=(LEAD,))  # claim #1, the agent's
+        admin = await person(chat, ADMIN)
+        await chat.services.people.add(admin, colleague, Role.AGENT, "Ben")
+        chat.names[colleague] = "Ben"
+        said_by_new = f"Order {ORDER} already has an open claim, handled by a colleague."
+        await chat.send("/new", colleague)
+        assert texts(await chat.send(ORDER, colleague))[0].startswith(said_by_new)
+        shown = texts(await chat.send(f"/history {ORDER}", colleague))
+        assert shown == [said_by_new + " A team lead can hand it to you."]
+        # The owner and the leads see the trail itself, as before.
+        owner = texts(await chat.send(f"/history {ORDER}", AGENT))
+        assert owner[0].startswith(f"History of claim #1 · order {ORDER}")
+        assert texts(await chat.send(f"/history {ORDER}", LEAD))[0].startswith("History of")
+        # Once it is closed, /new opens a new claim and /history knows of nothing to show.
+        await close_as_withdrawn(chat, AGENT)
+        assert texts(await chat.send(f"/history {ORDER}", colleague)) == [
+            "No claim about that order that you can see."
+        ]
+        # The colleague's own claim about the order is shown; the other one stays unsaid
+        # until it is open again.
+        await open_claim(chat, colleague)
+        mine = texts(await chat.send(f"/history {ORDER}", colleague))
+        assert mine[0].startswith(f"History of claim #2 · order {ORDER} · agent Ben")

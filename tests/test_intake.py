@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bot.domain.claims import ClaimFacts, Fulfillment, Reason
@@ -470,6 +471,24 @@ async def test_an_order_with_an_open_claim_gets_no_second_one(bot: Any) -> None:
         await chat.press("German")
         reopened = await chat.press("Open the claim ▸")
         assert texts(reopened)[0].startswith(f"Claim #2 opened for order {ORDER}.")
+
+
+async def test_a_lone_surrogate_in_an_answer_is_replaced_where_it_comes_in(bot: Any) -> None:
+    """Issue 17: "\\ud800" in Telegram's JSON is a lone surrogate once parsed; saved in the
+    intake's answers it failed every later save (an error on every update until /cancel).
+    The door replaces it with U+FFFD before any handler sees the update."""
+    async with bot() as chat:  # fails on any handler error
+        await walk_to_language(chat)
+        await chat.press("German")
+        await chat.press("+ Buyer name")
+        message = json.dumps(chat.factory.message(chat.user(ADMIN), "NAME"))
+        update = json.loads(message.replace('"NAME"', '"Anna \\ud800 Schmidt"'))
+        assert update["message"]["text"] == "Anna \ud800 Schmidt"  # what json.loads gives
+        await chat.feed(update)
+        assert (await intake_of(chat, ADMIN)).details["buyer_name"] == "Anna \ufffd Schmidt"
+        assert "✓ Buyer name: Anna \ufffd Schmidt" in chat.labels()
+        calls = await chat.press("Open the claim ▸")
+        assert "Buyer name: Anna \ufffd Schmidt" in texts(calls)[1]
 
 
 # --- What is typed while an intake waits ---------------------------------------------------------

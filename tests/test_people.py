@@ -8,7 +8,19 @@ from typing import Any
 from bot.app import CONSOLE_ADMIN_ID
 from bot.domain.people import Role
 from bot.settings import Settings
-from tests.helpers import ADMIN, AGENT, LEAD, alerts, old_screen, open_claim, person, team, texts
+from tests.helpers import (
+    ADMIN,
+    AGENT,
+    LEAD,
+    Chat,
+    alerts,
+    button_data,
+    old_screen,
+    open_claim,
+    person,
+    team,
+    texts,
+)
 
 NEWCOMER = 123456789
 OTHER = 61
@@ -29,7 +41,13 @@ async def test_admin_adds_a_person_by_typed_id_and_they_can_start(bot: Any) -> N
         )
         wrong = await chat.send("not a number")
         assert texts(wrong)[0].startswith("That is not a Telegram user id")
-        added = await chat.send(str(NEWCOMER))
+        confirm = await chat.send(str(NEWCOMER))
+        assert texts(confirm)[0] == (
+            "Add the person with user id 123456789 as agent? I do not know their name yet:"
+            " I learn it when they first write to me."
+        )
+        assert await chat.services.storage.users.get(NEWCOMER) is None  # not before confirming
+        added = await chat.press("✓ Yes, add")
         assert (
             texts(added)[0] == "123456789 is now in the team as agent. They can start with /start."
         )
@@ -63,6 +81,8 @@ async def test_admin_adds_a_person_from_a_forwarded_message(bot: Any) -> None:
             },
         )
         calls = await chat.feed(forwarded)
+        assert texts(calls)[0] == f"Add Mia Kurz (id {NEWCOMER}) as team lead?"
+        calls = await chat.press("✓ Yes, add")
         assert (
             texts(calls)[0]
             == "Mia Kurz is now in the team as team lead. They can start with /start."
@@ -84,6 +104,77 @@ async def test_admin_adds_a_person_from_a_forwarded_message(bot: Any) -> None:
         )
         calls = await chat.feed(hidden)
         assert texts(calls)[0].startswith("Their privacy settings hide who they are.")
+
+
+def _forward(chat: Chat, text: str, origin: dict[str, Any]) -> dict[str, Any]:
+    return chat.factory.message(chat.user(ADMIN), text, forward_origin={"date": 0, **origin})
+
+
+async def test_a_forward_without_a_persons_account_adds_nobody(bot: Any) -> None:
+    """Issue 17: a channel post or an anonymous group admin's message was read as a typed id
+    ("4343 is now in the team"), and a bot's account was added as an agent."""
+    channel = {"type": "channel", "message_id": 5}
+    channel["chat"] = {"id": -1001, "type": "channel", "title": "News"}
+    group = {"type": "chat", "sender_chat": {"id": -1002, "type": "supergroup", "title": "Ops"}}
+    robot = {"type": "user", "sender_user": {"id": 4343, "is_bot": True, "first_name": "Helper"}}
+    hidden = {"type": "hidden_user", "sender_user_name": "Someone"}
+    async with bot() as chat:
+        await chat.send("/users")
+        await chat.press("+ Add a person")
+        await chat.press("agent")
+        for origin, hint in (
+            (channel, "That message was posted in the name of a group or channel,"),
+            (group, "That message was posted in the name of a group or channel,"),
+            (robot, "That message comes from a bot. Only people can be in the team."),
+            (hidden, "Their privacy settings hide who they are."),
+        ):
+            calls = await chat.feed(_forward(chat, "4343", origin))
+            (answer,) = texts(calls)
+            assert answer.startswith(hint), origin
+            assert "Send the Telegram user id of the person to add as agent" in answer
+            assert "✓ Yes, add" not in chat.labels()
+        assert await chat.services.storage.users.get(4343) is None
+        # Typed, the same digits name a person.
+        confirm = await chat.send("4343")
+        assert texts(confirm)[0].startswith("Add the person with user id 4343 as agent?")
+
+
+async def test_the_confirmation_names_whom_it_adds_and_only_them(bot: Any) -> None:
+    async with bot() as chat:
+        await team(chat, leads=())
+        admin = await person(chat, ADMIN)
+        await chat.services.people.remove(admin, AGENT)
+        await chat.send("/users")
+        await chat.press("+ Add a person")
+        await chat.press("team lead")
+        # Someone the bot knows (removed earlier) is shown by name with the id.
+        known = await chat.send(str(AGENT))
+        assert texts(known) == [f"Add Anna (id {AGENT}) as team lead?"]
+        earlier = chat.last_keyboard()
+        # Someone already in the team is said at once, and the question asked again.
+        again = await chat.send(str(ADMIN))
+        assert texts(again)[0].startswith("That person is already in the team.")
+        # The confirmation shown for an earlier answer no longer adds anyone.
+        stale = await chat.press_data(button_data(earlier, "u:addok"), earlier)
+        assert alerts(stale) == ["That button is not valid any more."]
+        assert not (await person(chat, AGENT)).active
+        await chat.send(str(AGENT))
+        forged = await chat.press_data(f"u:addok:{AGENT}:admin")  # another role than asked
+        assert alerts(forged) == ["That button is not valid any more."]
+        added = await chat.press("✓ Yes, add")
+        assert (
+            texts(added)[0] == "Anna is now in the team as team lead. They can start with /start."
+        )
+        back = await person(chat, AGENT)
+        assert (back.active, back.role) == (True, Role.LEAD)
+        # Never mind, from the confirmation: nobody is added and nothing is awaited.
+        await chat.press("◂ The team")
+        await chat.press("+ Add a person")
+        await chat.press("agent")
+        await chat.send(str(NEWCOMER))
+        await chat.press("✕ Never mind")
+        assert await chat.services.storage.users.get(NEWCOMER) is None
+        assert await chat.services.storage.pending.get(ADMIN) is None
 
 
 async def test_role_change_takes_effect_on_the_next_update(bot: Any) -> None:
@@ -235,3 +326,23 @@ async def test_the_console_admin_counts_as_an_admin(bot: Any, settings: Settings
         await chat.services.people.add(console_admin, 2, Role.ADMIN, "Ben")
         demoted = await chat.services.people.set_role(console_admin, 2, Role.AGENT)
         assert demoted.role is Role.AGENT
+
+
+async def test_a_lone_surrogate_in_a_name_locks_nobody_out(bot: Any) -> None:
+    """Issue 17: a first name with a lone surrogate failed the access guard's write of the
+    name, and the member got no answer at all. Names, forwarded ones too, are made valid
+    where updates come in."""
+    async with bot() as chat:
+        await team(chat, leads=())
+        chat.names[AGENT] = "Anna \udc00"
+        calls = await chat.send("/start", AGENT)
+        assert texts(calls)[0].startswith("Welcome to claimbot. You are signed in as agent.")
+        assert (await person(chat, AGENT)).telegram_name == "Anna \ufffd"
+        await chat.send("/users")
+        await chat.press("+ Add a person")
+        await chat.press("agent")
+        sender = {"id": NEWCOMER, "is_bot": False, "first_name": "Mia \ud800", "last_name": "K"}
+        calls = await chat.feed(_forward(chat, "hi", {"type": "user", "sender_user": sender}))
+        assert texts(calls) == [f"Add Mia \ufffd K (id {NEWCOMER}) as agent?"]
+        await chat.press("✓ Yes, add")
+        assert (await person(chat, NEWCOMER)).telegram_name == "Mia \ufffd K"

@@ -824,3 +824,48 @@ async def test_migration_8_moves_unfinished_intakes_and_names_the_questions(
         assert all(q is not None and q.claim_id == 1 for q in questions)
     finally:
         await db.close()
+
+
+# --- File modes -------------------------------------------------------------------------------
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+async def test_the_database_and_its_folders_are_private_whatever_the_umask(
+    tmp_path: Path, umask: int
+) -> None:
+    """Issue 17: the database, its -wal/-shm and `data/` followed the umask (0644 and 0755
+    under 022)."""
+    tmp_path.chmod(0o755)  # a folder that exists: the user's, left as it is
+    path = tmp_path / "var" / "data" / "claimbot.sqlite3"
+    database = Database(path)
+    await database.open()
+    try:
+        async with database.transaction() as tx:
+            await tx.execute("CREATE TABLE scratch (x)")
+        files = {p.name: _mode(p) for p in path.parent.iterdir()}
+        assert files == {
+            "claimbot.sqlite3": 0o600,
+            "claimbot.sqlite3-wal": 0o600,
+            "claimbot.sqlite3-shm": 0o600,
+        }
+    finally:
+        await database.close()
+    assert (_mode(tmp_path / "var"), _mode(path.parent)) == (0o700, 0o700)
+    assert _mode(tmp_path) == 0o755
+
+
+async def test_an_older_database_left_open_to_others_is_made_private(
+    tmp_path: Path, umask: int
+) -> None:
+    path = tmp_path / "claimbot.sqlite3"
+    with closing(sqlite3.connect(path)) as conn:  # as an older claimbot left it: 0644
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("CREATE TABLE t (x)")
+        wal = path.with_name(path.name + "-wal")
+        path.chmod(0o644)
+        wal.chmod(0o644)
+        database = Database(path)
+        await database.open()  # while the old connection still holds its -wal
+        await database.close()
+        assert (_mode(path), _mode(wal)) == (0o600, 0o600)

@@ -27,7 +27,9 @@ class QuestionKind(StrEnum):
     EVIDENCE = "evidence"  # arg: the evidence item; the fact that ticks it
     REVIEW_EDIT = "rv_edit"  # a lead's corrected text (ref: the review)
     REVIEW_RETURN = "rv_return"  # a lead's comment when sending a draft back (ref: the review)
-    PERSON_ADD = "person_add"  # arg: the role; the new person's id or a forwarded message
+    # The new person's id or a forwarded message. arg: the role, then ":" and the name a
+    # forwarded message showed; ref: the person found, shown to the admin to confirm.
+    PERSON_ADD = "person_add"
     STORE_TEXT = "store_text"  # arg: the store text's name (name, signature)
     # The /new intake's current question. Never stored here: the intake's own row stands for
     # it, and takes what is typed whenever no other question waits.

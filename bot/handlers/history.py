@@ -12,6 +12,7 @@ from bot.handlers.context import ClaimContext
 from bot.services.journey import ClaimNotFoundError
 from bot.views import history as views
 from bot.views.buttons import parse_history_button
+from bot.views.claims import colleague_has_open_claim
 
 
 async def history_command(update: Update, context: ClaimContext) -> None:
@@ -24,12 +25,16 @@ async def history_command(update: Update, context: ClaimContext) -> None:
         )
         return
     try:
-        claims = await context.services.history.find(context.require_actor(), text)
+        found = await context.services.history.find(context.require_actor(), text)
     except OrderIdError:
         await send(update, _("That is not an Amazon order id (like 303-1234567-7654321)."))
         return
+    if found.colleague_open:  # as /new says it, and nothing more
+        await send(update, colleague_has_open_claim(context.tr, found.order_id))
+    claims = found.claims
     if not claims:
-        await send(update, _("No claim about that order that you can see."))
+        if not found.colleague_open:
+            await send(update, _("No claim about that order that you can see."))
         return
     if len(claims) > 1:
         prompt, rows = views.history_choices(context.tr, claims[0].facts.order_id, claims)

@@ -17,6 +17,7 @@ from bot.handlers.fallback import stale_button
 from bot.services.claims import ClaimAlreadyOpenError, open_claim
 from bot.services.journey import PreparedDraft
 from bot.views import intake as views
+from bot.views.claims import colleague_has_open_claim
 
 
 async def open_claim_of(update: Update, context: ClaimContext, answers: IntakeAnswers) -> None:
@@ -94,11 +95,4 @@ async def already_open(
                 update, context, await context.services.journey.prepare(claim, kind, actor)
             )
         return
-    await send(
-        update,
-        _(
-            "Order %(order_id)s already has an open claim, handled by a colleague. A team lead"
-            " can hand it to you."
-        )
-        % {"order_id": order_id},
-    )
+    await send(update, colleague_has_open_claim(context.tr, order_id))

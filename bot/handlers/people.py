@@ -15,7 +15,7 @@ from bot.handlers.access import deny, permitted, pressed, refuse_button
 from bot.handlers.common import answer_button, send, show
 from bot.handlers.context import ClaimContext
 from bot.handlers.menu import set_personal_menu
-from bot.services.people import PeopleError
+from bot.services.people import MAX_NAME, PeopleError
 from bot.storage import User
 from bot.views import people as views
 from bot.views.buttons import PeopleButton, choice, parse_people_button, row_id
@@ -101,7 +101,28 @@ async def _add(update: Update, context: ClaimContext, role_name: str | None) -> 
 async def _prompt(
     update: Update, context: ClaimContext, pending: PendingQuestion, hint: str | None
 ) -> None:
-    await show(update, *views.add_prompt(context.tr, Role(pending.arg or ""), hint))
+    """Ask for the id; once one was found, show who it is, to confirm."""
+    role, name = _role_and_name(pending)
+    if pending.ref is None:
+        await show(update, *views.add_prompt(context.tr, role, hint))
+        return
+    if name is None:  # a typed id: the name, when the bot knows the person
+        known = await context.services.storage.users.get(pending.ref)
+        name = known.name() if known and (known.display_name or known.telegram_name) else None
+    await show(update, *views.add_confirm(context.tr, role, pending.ref, name, hint))
+
+
+def _role_and_name(pending: PendingQuestion) -> tuple[Role, str | None]:
+    """The role to add as, and the name a forwarded message showed (see QuestionKind)."""
+    role, _sep, name = (pending.arg or "").partition(":")
+    return Role(role), name or None
+
+
+def _found(actor_id: int, role: Role, user_id: int, name: str | None) -> PendingQuestion:
+    """The add question once it found `user_id`: waiting for the admin to confirm."""
+    name = " ".join((name or "").split())[:MAX_NAME]
+    arg = f"{role.value}:{name}" if name else role.value
+    return PendingQuestion(actor_id, QuestionKind.PERSON_ADD, arg, ref=user_id)
 
 
 async def _open(update: Update, context: ClaimContext, uid: int, _arg: str | None) -> None:
@@ -109,6 +130,32 @@ async def _open(update: Update, context: ClaimContext, uid: int, _arg: str | Non
     person, count = await context.services.people.person(actor, uid)  # raises first
     await answer_button(update)
     await show(update, *views.person_screen(context.tr, person, count, actor))
+
+
+async def _add_confirmed(update: Update, context: ClaimContext, uid: int, arg: str | None) -> None:
+    """The admin confirmed the person the add question found. Only the person shown last
+    (and the role asked for) is added: a button of an earlier candidate is refused."""
+    actor = context.require_actor()
+    pending = await questions.waiting(context)
+    role = choice(Role, arg)
+    if (
+        pending is None
+        or pending.kind is not QuestionKind.PERSON_ADD
+        or pending.ref != uid
+        or _role_and_name(pending)[0] is not role
+    ):
+        raise InvalidChoiceError(arg)
+    person = await context.services.people.add(actor, uid, role, _role_and_name(pending)[1])
+    await questions.done(context)
+    await answer_button(update)
+    await _menu(context, person)
+    _ = context.tr.gettext
+    await send(
+        update,
+        _("%(name)s is now in the team as %(role)s. They can start with /start.")
+        % {"name": person.name(), "role": _(ROLES[person.role])},
+    )
+    await show(update, *views.person_screen(context.tr, person, 0, actor))
 
 
 async def _add_again(update: Update, context: ClaimContext, uid: int, arg: str | None) -> None:
@@ -159,6 +206,7 @@ PERSON_ACTIONS: Final[
 ] = {
     "p": _open,
     "add": _add_again,
+    "addok": _add_confirmed,
     "role": _role,
     "rm": _remove,
     "rmok": _removed,
@@ -170,51 +218,55 @@ PERSON_ACTIONS: Final[
 async def _typed_answer(
     update: Update, context: ClaimContext, pending: PendingQuestion, message: Message
 ) -> bool:
-    """The new person's user id, typed or as a forwarded message from them."""
-    _ = context.tr.gettext
-    services = context.services
+    """The new person's user id, typed or as a forwarded message from them. Nobody is added
+    here: who it is (id, and name when known) is shown for the admin to confirm."""
     actor = context.require_actor()
-    role = Role(pending.arg or "")
+    role, _name = _role_and_name(pending)
+    # Asked again (with the hint why) unless the message names someone to add: a confirm
+    # button shown for an earlier answer stops working either way.
+    asking = PendingQuestion(actor.id, QuestionKind.PERSON_ADD, role.value)
+    found = _named(context, message)
+    if isinstance(found, str):
+        await questions.ask(update, context, asking, found)
+        return True
+    user_id, name = found
+    try:
+        await context.services.people.candidate(actor, user_id)
+    except PeopleError as error:
+        await questions.ask(update, context, asking, _problem(context, error))
+        return True
+    await questions.ask(update, context, _found(actor.id, role, user_id, name))
+    return True
+
+
+def _named(context: ClaimContext, message: Message) -> tuple[int, str | None] | str:
+    """(user id, name) of the person `message` names, or the hint why it names nobody.
+
+    A forwarded message is never read as typed digits: its author is the answer, and only a
+    person whose account the forward shows can be added (not a bot, not someone hidden by
+    their privacy settings, not a channel or an anonymous group admin)."""
+    _ = context.tr.gettext
     origin = message.forward_origin
-    name: str | None = None
+    if origin is None:
+        typed = parse_user_id(message.text or "")
+        if typed is None:
+            return _("That is not a Telegram user id: it is a number like 123456789.")
+        return typed, None
     if isinstance(origin, MessageOriginUser):
-        user_id, name = origin.sender_user.id, origin.sender_user.full_name
-    elif isinstance(origin, MessageOriginHiddenUser):
-        hint = _(
+        if origin.sender_user.is_bot:
+            return _("That message comes from a bot. Only people can be in the team.")
+        return origin.sender_user.id, origin.sender_user.full_name
+    if isinstance(origin, MessageOriginHiddenUser):
+        return _(
             "Their privacy settings hide who they are. Ask them to write to me: I will tell"
             " them their user id."
         )
-        await show(update, *views.add_prompt(context.tr, role, hint), replace_pressed=False)
-        return True
-    else:
-        typed = parse_user_id(message.text or "")
-        if typed is None:
-            hint = _("That is not a Telegram user id: it is a number like 123456789.")
-            await show(update, *views.add_prompt(context.tr, role, hint), replace_pressed=False)
-            return True
-        user_id = typed
-    try:
-        person = await services.people.add(actor, user_id, role, name)
-    except PeopleError as error:
-        await show(
-            update,
-            *views.add_prompt(context.tr, role, _problem(context, error)),
-            replace_pressed=False,
-        )
-        return True
-    await questions.done(context)
-    await _menu(context, person)
-    await send(
-        update,
-        _("%(name)s is now in the team as %(role)s. They can start with /start.")
-        % {"name": person.name(), "role": _(ROLES[person.role])},
+    # MessageOriginChannel (a channel post), MessageOriginChat (a group's anonymous admin),
+    # or a kind of forward this version does not know: no person's account to add.
+    return _(
+        "That message was posted in the name of a group or channel, so I cannot tell who"
+        " wrote it. Forward a message they sent themselves, or send their user id."
     )
-    await show(
-        update,
-        *views.person_screen(context.tr, person, 0, actor),
-        replace_pressed=False,
-    )
-    return True
 
 
 # Any message may answer: a forwarded one names the person to add.

@@ -21,16 +21,33 @@ class Trail:
     versions: dict[int, tuple[str, int]]  # draft id -> (kind, version)
 
 
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The claims about an order that a person may see, newest first; and whether the order
+    has an open claim they may not see (a colleague's). /new tells them that much, since it
+    refuses a second claim for the order; /history says the same, and no more: not whose it
+    is, not what it says, nothing about a colleague's closed claims."""
+
+    order_id: str
+    claims: list[Claim]
+    colleague_open: bool
+
+
 class History:
     def __init__(self, storage: Storage, journey: Journey) -> None:
         self.storage = storage
         self.journey = journey
 
-    async def find(self, actor: User, text: str) -> list[Claim]:
-        """The claims about an order that `actor` may see, newest first. Raises `OrderIdError`
-        for text that is not an order id."""
+    async def find(self, actor: User, text: str) -> Found:
+        """What `actor` may learn about the order's claims. Raises `OrderIdError` for text that
+        is not an order id."""
         order_id = parse_order_id(text)
-        return [c for c in await self.storage.claims.for_order(order_id) if can_see(actor, c)]
+        claims = await self.storage.claims.for_order(order_id)
+        return Found(
+            order_id,
+            [c for c in claims if can_see(actor, c)],
+            any(c.closed_at is None and not can_see(actor, c) for c in claims),
+        )
 
     async def trail(self, actor: User, claim_id: int) -> Trail:
         claim = await self.journey.load(claim_id, actor)
@@ -92,4 +109,4 @@ def trail_csv(trail: Trail) -> bytes:
     return csv_bytes(TRAIL_COLUMNS, rows)
 
 
-__all__ = ["History", "OrderIdError", "Trail", "trail_csv"]
+__all__ = ["Found", "History", "OrderIdError", "Trail", "trail_csv"]

@@ -61,15 +61,22 @@ class People:
             raise PeopleError("missing")
         return person, await self.storage.claims.open_count_for_agent(person.id)
 
-    async def add(
-        self, actor: User, user_id: int, role: Role, display_name: str | None = None
-    ) -> User:
+    async def candidate(self, actor: User, user_id: int) -> User | None:
+        """Who `user_id` is, before they are added (the admin confirms first): the stored
+        person when the bot knows them (someone removed earlier), else None. Raises
+        `PeopleError` for anyone `add` would refuse."""
         require(actor, Permission.MANAGE_PEOPLE)
         if not 0 < user_id <= MAX_USER_ID:
             raise PeopleError("bad_id")
         existing = await self.storage.users.get(user_id)
         if existing is not None and existing.active:
             raise PeopleError("exists")
+        return existing
+
+    async def add(
+        self, actor: User, user_id: int, role: Role, display_name: str | None = None
+    ) -> User:
+        existing = await self.candidate(actor, user_id)
         name = display_name.strip()[:MAX_NAME] if display_name and display_name.strip() else None
         now = self.clock()
         async with self.storage.db.transaction() as tx:

@@ -12,6 +12,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.storage.files import private_database
 from bot.storage.migrations import MIGRATIONS, Migration
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ class Database:
             if self._conn is not None:
                 return
             if str(self.path) != ":memory:":
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                private_database(self.path)  # 0600 and 0700 whatever the umask
             conn = await aiosqlite.connect(self.path, isolation_level=None)
             try:
                 conn.row_factory = aiosqlite.Row

@@ -144,8 +144,10 @@ REVIEW_PREFIX: Final = "r:"
 REVIEW_ACTIONS: Final = frozenset({"ok", "edit", "ret", "open", "stop"})
 _REVIEW = re.compile(r"r:(\d{1,12}):([a-z]{1,6})")
 _QUEUE = re.compile(r"q:(\d{1,6})")
-PEOPLE_ACTIONS: Final = frozenset({"list", "p", "role", "rm", "rmok", "add", "move", "to"})
-_PEOPLE = re.compile(r"u:([a-z]{1,6})(?::(\d{1,15}))?(?::([a-z0-9]{1,15}))?")
+# addok:<user id>:<role>: the admin confirmed adding the person the add question found.
+PEOPLE_ACTIONS: Final = frozenset({"list", "p", "role", "rm", "rmok", "add", "addok", "move", "to"})
+# A user id up to 2**52 (bot.domain.people.MAX_USER_ID): 16 digits.
+_PEOPLE = re.compile(r"u:([a-z]{1,6})(?::(\d{1,16}))?(?::([a-z0-9]{1,15}))?")
 HISTORY_ACTIONS: Final = frozenset({"show", "csv"})
 _HISTORY = re.compile(r"h:(\d{1,12}):([a-z]{1,6})")
 # s:<action>[:<value>]: the review switch carries on/off, a signature language its code.

@@ -1,4 +1,5 @@
-"""Lines shared by the claim card and the command line: the deadline and the lint findings."""
+"""Lines shared by the claim card and the command line (the deadline and the lint findings),
+and by /new and /history (an order whose open claim a colleague handles)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,16 @@ from datetime import datetime
 from bot.domain.compliance import Finding, Severity
 from bot.domain.deadlines import Urgency, urgency
 from bot.i18n.translator import Translator
+
+
+def colleague_has_open_claim(tr: Translator, order_id: str) -> str:
+    """All that someone who may not see the order's open claim learns about it, from /new and
+    from /history alike: that it exists (a second claim cannot be opened), not whose it is nor
+    what it says."""
+    return tr.gettext(
+        "Order %(order_id)s already has an open claim, handled by a colleague. A team lead"
+        " can hand it to you."
+    ) % {"order_id": order_id}
 
 
 def deadline_line(tr: Translator, deadline: datetime, now: datetime) -> str:

@@ -118,6 +118,30 @@ def add_prompt(tr: Translator, role: Role, hint: str | None = None) -> tuple[str
     return text, [never_mind(tr, PeopleButton("list").data())]
 
 
+def add_confirm(
+    tr: Translator, role: Role, user_id: int, name: str | None, hint: str | None = None
+) -> tuple[str, Rows]:
+    """Who the id or the forwarded message names, for the admin to check before adding."""
+    _ = tr.gettext
+    if name:
+        text = _("Add %(name)s (id %(user_id)s) as %(role)s?") % {
+            "name": name,
+            "user_id": user_id,
+            "role": _role(tr, role),
+        }
+    else:
+        text = _(
+            "Add the person with user id %(user_id)s as %(role)s? I do not know their name"
+            " yet: I learn it when they first write to me."
+        ) % {"user_id": user_id, "role": _role(tr, role)}
+    if hint:
+        text = f"{hint}\n\n{text}"
+    return text, [
+        [("✓ " + _("Yes, add"), PeopleButton("addok", user_id, role.value).data())],
+        never_mind(tr, PeopleButton("list").data()),
+    ]
+
+
 def targets_menu(
     tr: Translator, person: User, count: int, targets: Sequence[User]
 ) -> tuple[str, Rows]:
