@@ -1,17 +1,22 @@
 """An update python-telegram-bot cannot read (a Bot API server newer or older than the library)
 is skipped: its offset is confirmed, it is logged once with its id and nothing of its content,
 and every other update is served. Polling runs in this process against the fake Bot API of
-tests/fakeapi.py over HTTP."""
+tests/fakeapi.py over HTTP; the webhook runs as the real `claimbot run`."""
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import json
 import logging
+import socket
 import time
+import urllib.error
+import urllib.request
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,8 +28,8 @@ from bot.app import build_application, running
 from bot.settings import Secret, Settings
 from bot.transport import OfflineBotApi, UpdateFactory
 from bot.updates import TolerantBot, Unreadable
-from tests.fakeapi import FakeTelegram
-from tests.helpers import ADMIN
+from tests.fakeapi import Bot, FakeTelegram
+from tests.helpers import ADMIN, seed_people
 
 # Update ids no other log line can contain by chance.
 FIRST_ID = 730_000_001
@@ -143,6 +148,69 @@ async def test_polling_confirms_an_unreadable_update_that_ends_its_batch(
             fake.push(factory.message(admin, "/start"))
             assert await until(lambda: any(t.startswith(WELCOME) for t in fake.texts_to(ADMIN)))
     check_logged_once(caplog, bad)
+
+
+def listening(port: int, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+def post(url: str, update: dict[str, Any], secret: str) -> int:
+    request = urllib.request.Request(  # noqa: S310 - a local http URL of the test
+        url,
+        data=json.dumps(update).encode(),
+        headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def test_webhook_answers_an_unreadable_update_200_and_serves_the_next(
+    tmp_path: Path, unused_tcp_port: int
+) -> None:
+    """Telegram posts an update again after any answer but a 2xx: an update the library cannot
+    read must be answered 200 (and skipped), or it is posted again and again."""
+    secret = "webhook-Secret_17"
+    url = f"http://127.0.0.1:{unused_tcp_port}/claimbot/hook"
+    factory = UpdateFactory(next_update_id=FIRST_ID)
+    admin = factory.user(ADMIN)
+    with FakeTelegram() as fake:
+        bot = Bot(fake, tmp_path)
+        bot.env.update(
+            CLAIMBOT_WEBHOOK_URL=url,
+            CLAIMBOT_WEBHOOK_LISTEN="127.0.0.1",
+            CLAIMBOT_WEBHOOK_PORT=str(unused_tcp_port),
+            CLAIMBOT_WEBHOOK_SECRET=secret,
+        )
+        seed_people(bot.db)
+        try:
+            bot.start(ready="setWebhook")
+            assert listening(unused_tcp_port), "the webhook server did not open its port"
+            bad = old_poll(factory, admin)
+            assert post(url, bad, secret) == 200
+            assert post(url, factory.message(admin, "/start"), secret) == 200
+            assert fake.wait(lambda: fake.texts_to(ADMIN) != [], 10)
+            assert fake.texts_to(ADMIN)[0].startswith(WELCOME)
+            assert bot.process is not None
+            bot.process.terminate()
+            assert bot.reap() == 0
+        finally:
+            bot.close()
+    log = (tmp_path / "bot.log").read_text()
+    assert QUESTION not in log, "a person's message reached the log"
+    about = [line for line in log.splitlines() if str(bad["update_id"]) in line]
+    assert len(about) == 1, log[-3000:]
+    assert " WARNING " in about[0]
+    assert "CRITICAL" not in log
 
 
 def test_an_unreadable_update_is_confirmed_once_what_came_before_it_is() -> None:
