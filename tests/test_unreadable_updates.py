@@ -279,3 +279,11 @@ def test_the_bot_skips_unreadable_updates_and_keeps_the_flood_limits(
     offline = build_application(settings, OfflineBotApi())
     assert isinstance(offline.bot, TolerantBot)
     assert offline.bot.rate_limiter is None
+
+
+async def test_the_offline_bot_answers_as_before(bot: Callable[..., Any]) -> None:
+    """The console and the chat tests run on the same TolerantBot, on the offline Bot API."""
+    async with bot() as chat:
+        calls = await chat.send("/start")
+        assert [c.method for c in calls] == ["sendMessage"]
+        assert str(calls[0].params["text"]).startswith(WELCOME)
