@@ -7,19 +7,34 @@ PYBABEL := $(BIN)/pybabel
 EXTRACT := $(PYBABEL) -q extract -F babel.cfg --sort-by-file --project=claimbot \
            --copyright-holder="claimbot contributors" --msgid-bugs-address="" -k N_
 
-.PHONY: run console test lint typecheck pytest bench profile i18n-extract i18n-update i18n-check clean
+.PHONY: run console test lint typecheck pytest pins bench profile i18n-extract i18n-update i18n-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Runtime install (for `make run`) and dev install (for `make test`); redone when pyproject changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+PIP    := $(BIN)/python -m pip --disable-pip-version-check
+
+# Runtime install (for `make run`) and dev install (for `make test`), at the versions in
+# constraints.txt (the ones the tests ran with); redone when pyproject or the pins change.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install --quiet -c constraints.txt -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install --quiet -c constraints.txt -e '.[dev]'
 	touch $@ $(VENV)/.installed
+
+# New pins: the newest versions pyproject's ranges allow, resolved afresh in a scratch venv,
+# written to constraints.txt (its comment header kept). Then `make test` and commit both.
+pins:
+	rm -rf .venv-pins
+	$(PYTHON) -m venv .venv-pins
+	.venv-pins/bin/python -m pip --disable-pip-version-check install --quiet -e '.[dev]'
+	{ sed -n '/^#/p' constraints.txt; \
+	  .venv-pins/bin/python -m pip --disable-pip-version-check freeze --exclude-editable; \
+	} > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf .venv-pins
 
 run: $(VENV)/.installed
 	$(BIN)/claimbot run
@@ -63,4 +78,4 @@ i18n-check: $(VENV)/.installed-dev
 	$(BIN)/python -m bot.i18n.check
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
+	rm -rf $(VENV) .venv-pins .pytest_cache .mypy_cache .ruff_cache build dist

@@ -36,6 +36,7 @@ from bot.storage import Storage
 from bot.storage.database import Database
 from bot.storage.persistence import SQLitePersistence
 from bot.transport import OFFLINE_TOKEN
+from bot.updates import TolerantBot
 
 log = logging.getLogger(__name__)
 
@@ -103,25 +104,15 @@ def build_application(
         stats=Stats(storage, clock, settings.orders_60d),
         reminder_interval=reminder_interval,
     )
-    token = settings.token.reveal() if settings.token is not None else OFFLINE_TOKEN
     builder = (
         ApplicationBuilder()
         .application_class(ClaimApplication)
-        .token(token)
+        .bot(_bot(settings, request, channel))
         .context_types(CONTEXT_TYPES)
         .persistence(SQLitePersistence(db, update_interval=persistence_interval))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    if settings.api_base_url:
-        builder = builder.base_url(f"{settings.api_base_url}/bot").base_file_url(
-            f"{settings.api_base_url}/file/bot"
-        )
-    if channel == "telegram" and request is None:
-        # Telegram's flood limits; the offline transport has none.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     processor = ChatOrderedProcessor(concurrency, observer=observer)
     builder = builder.concurrent_updates(processor)
     application = builder.build()
@@ -132,6 +123,24 @@ def build_application(
     application.bot_data.services = services
     handlers.register(application)
     return application
+
+
+def _bot(settings: Settings, request: BaseRequest | None, channel: Channel) -> TolerantBot:
+    """The bot (the one object that talks to the Bot API): one that skips an update
+    python-telegram-bot cannot read instead of stopping on it (`bot.updates`). Without
+    `request`, python-telegram-bot's own HTTP clients, as ApplicationBuilder makes them."""
+    api = settings.api_base_url
+    urls = {"base_url": f"{api}/bot", "base_file_url": f"{api}/file/bot"} if api else {}
+    return TolerantBot(
+        token=settings.token.reveal() if settings.token is not None else OFFLINE_TOKEN,
+        request=request,
+        get_updates_request=request,
+        # Telegram's flood limits; the offline transport has none.
+        rate_limiter=AIORateLimiter(max_retries=3)
+        if channel == "telegram" and request is None
+        else None,
+        **urls,
+    )
 
 
 def services_of(application: BaseApplication) -> Services:

@@ -253,6 +253,7 @@ def run_telegram(settings: Settings) -> int:
     SIGINT) stop it gracefully: no new updates are taken, the ones in progress finish, the
     persistence is written and the database closed."""
     from bot.app import build_application  # noqa: PLC0415 - keeps `--help` fast
+    from bot.webhook import serve_webhook  # noqa: PLC0415
 
     application = build_application(settings)
     if settings.webhook_url is None:
@@ -268,12 +269,14 @@ def run_telegram(settings: Settings) -> int:
         settings.webhook_port,
         path,
     )
-    application.run_webhook(
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path=path,
-        webhook_url=settings.webhook_url,
-        secret_token=settings.webhook_secret.reveal(),
-        allowed_updates=Update.ALL_TYPES,
+    asyncio.run(
+        serve_webhook(
+            application,
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=path,
+            webhook_url=settings.webhook_url,
+            secret=settings.webhook_secret.reveal(),
+        )
     )
     return 0

@@ -84,7 +84,7 @@ class Request:
 
 
 class FakeTelegram:
-    def __init__(self, token: str = TOKEN) -> None:
+    def __init__(self, token: str = TOKEN, first_update_id: int = 1) -> None:
         self.token = token
         self.api = OfflineBotApi()
         self.changed = threading.Condition()  # guards everything below; notified on change
@@ -93,7 +93,7 @@ class FakeTelegram:
         self.requests: list[Request] = []
         self.paths: list[str] = []  # the path of every request, with a right token or not
         self.faults: FaultPlan | None = None
-        self._next_update_id = 1
+        self._next_update_id = first_update_id
         self._server = _Server(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
