@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.compliance import RULES, Finding, Severity, lint
+from bot.domain.compliance import RULES, Finding, Severity, lint, reading
 from tests.helpers import ORDER
 
 
@@ -62,7 +62,7 @@ def test_without_the_character_the_same_rule_blocks(text: str, rule: str, code: 
 
 def test_the_excerpt_shows_the_character_and_never_the_raw_control() -> None:
     hidden = finding(TRICKS[0][0], "hidden_character")
-    assert hidden.excerpt == "The Filter evil-shop[U+200B].com is on its way to you."
+    assert hidden.excerpt == "The Filter evil-shop[U+200B].com is on its way to"
     reversed_name = finding(TRICKS[1][0], "hidden_character").excerpt
     assert "[U+202E]moc.pohs-live[U+202C]" in reversed_name
     assert not any(c in reversed_name for c in "\u202e\u202c")
@@ -105,6 +105,9 @@ def test_a_reversed_run_is_read_both_ways(text: str) -> None:
             "marketing",
         ),
         (f"ご注文 {ORDER}：次回使えるｸｰﾎﾟﾝをお送りします。", "marketing"),
+        # Cyrillic and Greek letters drawn like Latin ones.
+        (f"Order {ORDER}: spare parts at evil-sh\u043ep.\u0441om", "link"),
+        (f"Order {ORDER}: use the c\u03bfupon code.", "marketing"),
     ],
 )
 def test_what_a_hidden_or_look_alike_character_hid_is_found(text: str, rule: str) -> None:
@@ -120,6 +123,15 @@ def test_any_invisible_character_in_a_latin_text_is_a_finding(char: str) -> None
 
 
 @pytest.mark.parametrize(
+    ("char", "code"), [("\u043e", "U+043E"), ("\u03bf", "U+03BF"), ("\uff4f", "U+FF4F")]
+)
+def test_a_look_alike_letter_in_a_latin_word_is_a_finding(char: str, code: str) -> None:
+    text = f"Hello,\nyour order {ORDER} left our wareh{char}use today."
+    assert block_rules(text) == {"hidden_character"}
+    assert f"wareh[{code}]use" in finding(text, "hidden_character").excerpt
+
+
+@pytest.mark.parametrize(
     ("text", "language"),
     [
         # ZWNJ and ZWJ between Arabic letters shape the letters; marks order an Arabic line.
@@ -130,7 +142,8 @@ def test_any_invisible_character_in_a_latin_text_is_a_finding(char: str) -> None
         # Japanese: full-width letters, digits and colon, half-width katakana.
         (f"ご注文番号：{ORDER}の商品（ＵＳＢケーブル　１ｍ）はﾔﾏﾄ運輸で発送しました。", "ja"),
         (f"ご注文番号 {ORDER} の iPhone１５ケースは、２．５ｃｍ の箱でお届けします。", "ja"),
-        # Accents and ligature-free text are untouched; a non-breaking space is a space.
+        # A Greek letter as a unit; accents are untouched; a non-breaking space is a space.
+        (f"Order {ORDER}: the filter holds back particles down to 5 \u03bcm.", "en"),
         (f"Bonjour,\nvotre commande {ORDER} est partie\u00a0: livraison à 9\u202f€.", "fr"),
     ],
 )
@@ -151,8 +164,6 @@ def test_a_zwnj_between_latin_letters_in_an_arabic_text_is_a_finding() -> None:
 
 
 def test_the_rules_read_the_normalised_text() -> None:
-    from bot.domain.compliance import reading  # noqa: PLC0415 - new with the rule
-
     assert reading("Hello").text == "Hello"
     assert reading("Hello").hidden is None
     shown = reading("evil-shop\u200b．ｃｏｍ\u00a0ｶﾞ")

@@ -8,6 +8,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 
+from bot.domain.compliance.hidden import reading
 from bot.domain.compliance.patterns import (
     AMAZON_HOST,
     CLAUSE_END,
@@ -32,7 +33,7 @@ from bot.domain.compliance.withdrawal import withdrawal_requests
 from bot.domain.compliance.words import LEXICON, detect_language
 
 
-def lint(  # noqa: PLR0912 - a branch per rule
+def lint(  # noqa: PLR0912, PLR0915 - a branch per rule
     text: str,
     *,
     language: str | None = None,
@@ -42,13 +43,21 @@ def lint(  # noqa: PLR0912 - a branch per rule
     """Every finding for `text`, in rule order. `language` is the one it should be written in
     (enables the language check); `order_id`, when given, must appear in the text. The coupling
     of a gift or refund with the withdrawal request is about what one buyer reads together:
-    not checked in the statement to Amazon (`to_buyer=False`), which reports both."""
+    not checked in the statement to Amazon (`to_buyer=False`), which reports both.
+
+    The rules read the text as it displays (bot/domain/compliance/hidden.py): a character
+    that is invisible, changes the direction or imitates a Latin letter is a finding of its
+    own, and hides nothing from the others. Excerpts quote the text as the rules read it."""
     found: list[Finding] = []
 
     def add(rule_id: str, excerpt: str) -> None:
         rule = RULES[rule_id]
         found.append(Finding(rule.id, rule.severity, rule.message, _short(excerpt)))
 
+    written, shown = text, reading(text)
+    text = shown.text
+    if shown.hidden is not None:
+        add("hidden_character", shown.hidden)
     lowered = text.lower()
     hits = LEXICON.scan(lowered)
     ends = _sentence_ends(lowered) if hits else []
@@ -68,7 +77,8 @@ def lint(  # noqa: PLR0912 - a branch per rule
         add("html", match.group(0))
     if link := _foreign_link(without_emails, lowered if not maybe_email else None):
         add("link", link)
-    if not text.isascii() and (match := EMOJI_PATTERN.search(text)):
+    # Emoji are what is written: a keycap or a ZWJ sequence is one with its invisible parts.
+    if not written.isascii() and (match := EMOJI_PATTERN.search(written)):
         add("emoji", match.group(0))
     if marketing := hits.get("marketing"):
         add("marketing", _span(lowered, marketing[0]))
@@ -87,8 +97,8 @@ def lint(  # noqa: PLR0912 - a branch per rule
         add("withdrawal_incentive", withdrawal)
     if (rating := hits.get("star_rating")) and not incentive:
         add("rating_request", _span(lowered, rating[0]))
-    if len(text) > MAX_LENGTH:
-        add("length", f"{len(text)} > {MAX_LENGTH}")
+    if len(written) > MAX_LENGTH:
+        add("length", f"{len(written)} > {MAX_LENGTH}")
     maybe_placeholder = any(marker in lowered for marker in PLACEHOLDER_MARKERS)
     if maybe_placeholder and (match := PLACEHOLDER_PATTERN.search(text)):
         add("placeholder", match.group(0))
