@@ -279,6 +279,7 @@ def _traded(
         sentence = lowered[s_start:s_end]
         cuts = [s_start + m.end() for m in CLAUSE_END.finditer(sentence)]
         c_start, c_end = _bounds(act_start, [c - 1 for c in cuts], s_end)
+        c_start = max(c_start, s_start)  # the first clause starts with its sentence
         conditional = any(c_start <= p < act_start for p, _ in prefixes) or any(
             act_end <= p <= act_end + 30 and p < c_end for p, _ in suffixes
         )
