@@ -225,3 +225,16 @@ def test_money_tied_to_a_review_is_an_incentive(text: str) -> None:
 )
 def test_money_without_a_review_request_is_no_incentive(text: str) -> None:
     assert block_rules(f"{text} {ORDER}", language=None) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you withdraw the claim, we will send you ten euros.",
+        "Wenn Sie den Antrag zurückziehen, überweisen wir Ihnen zwanzig Euro.",
+        "Si retira la reclamación, le enviamos el dinero.",
+        "申請を取り下げていただければ、千円をお送りします。",
+    ],
+)
+def test_money_traded_for_withdrawing_the_claim_is_an_offer(text: str) -> None:
+    assert "withdrawal_incentive" in block_rules(f"{text} {ORDER}", language=None)

@@ -7,17 +7,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
+from typing import Final
 
 from bot.domain.compliance.hidden import reading
+from bot.domain.compliance.offers import MONEY
 from bot.domain.compliance.patterns import (
     AMAZON_HOST,
     CLAUSE_END,
-    DIGIT,
     DIGIT_RUN,
     EMAIL_PATTERN,
     EMOJI_PATTERN,
     HTML_PATTERN,
-    MONEY_PATTERN,
     NATIONAL_PHONE,
     ORDER_ID_PATTERN,
     PHONE_SHAPE,
@@ -82,6 +82,9 @@ def lint(  # noqa: PLR0912, PLR0915 - a branch per rule
         add("emoji", match.group(0))
     if marketing := hits.get("marketing"):
         add("marketing", _span(lowered, marketing[0]))
+    if "review_ask" in hits or ("remove_action" in hits and "feedback_object" in hits):
+        # Money offered next to a review request is an incentive, however it is written.
+        hits["incentive"] = sorted(hits.get("incentive", []) + _money(lowered, hits))
     incentive, asked = _review_findings(lowered, hits, ends)
     traded_review, withdrawal = _traded_offers(lowered, hits, ends)
     if incentive := incentive or traded_review:
@@ -209,10 +212,35 @@ def _traded_offers(
     )
 
 
+# Money phrases that are stems of longer words ("pieniądz" of "pieniądze"), and the characters
+# that make "円" an amount ("千円", "1,000円"; not "円滑").
+_MONEY_STEMS: Final = frozenset(phrase.rstrip("~") for phrase in MONEY if phrase.endswith("~"))
+_YEN_AFTER: Final = frozenset("0123456789,〇一二三四五六七八九十百千万億")
+
+
+def _money(lowered: str, hits: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """Where money is named: a currency sign, code or name, or money itself (offers.py)."""
+    found = []
+    for start, end in hits.get("money", ()):
+        phrase = lowered[start:end]
+        before = lowered[start - 1] if start > 0 else " "
+        after = lowered[end] if end < len(lowered) else " "
+        if phrase == "円":
+            whole = before in _YEN_AFTER
+        elif phrase == "ドル":
+            whole = not "\u30a0" <= before <= "\u30ff"  # not the end of "ハンドル"
+        elif phrase[0].isalpha() and phrase[0] < "\u0250":  # a Latin-script word
+            whole = not before.isalpha() and (phrase in _MONEY_STEMS or not after.isalpha())
+        else:
+            whole = True  # a sign ("$", "€"); Arabic and Japanese words join their neighbours
+        if whole:
+            found.append((start, end))
+    return found
+
+
 def _offers(lowered: str, hits: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int]]:
-    """Where something is offered: a gift, a voucher, something free, an amount of money."""
-    money = [m.span() for m in MONEY_PATTERN.finditer(lowered)] if DIGIT.search(lowered) else []
-    return sorted(hits.get("offer", []) + hits.get("marketing", []) + money)
+    """Where something is offered: a gift, a voucher, something free, money."""
+    return sorted(hits.get("offer", []) + hits.get("marketing", []) + _money(lowered, hits))
 
 
 def _is_word(lowered: str, span: tuple[int, int]) -> bool:
