@@ -12,6 +12,8 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.compliance import RULES, Finding, Severity, lint, reading
+from bot.drafting import Renderer
+from bot.i18n import Catalogs
 from tests.helpers import ORDER
 
 
@@ -66,6 +68,26 @@ def test_the_excerpt_shows_the_character_and_never_the_raw_control() -> None:
     reversed_name = finding(TRICKS[1][0], "hidden_character").excerpt
     assert "[U+202E]moc.pohs-live[U+202C]" in reversed_name
     assert not any(c in reversed_name for c in "\u202e\u202c")
+
+
+@pytest.mark.parametrize(
+    ("fact", "value"),
+    [("buyer_name", "Anna \u202emoc.pohs-live\u202c"), ("product", "Filter evil-shop\u200b.com")],
+)
+def test_a_fact_with_a_hidden_character_blocks_every_draft_that_shows_it(
+    fact: str, value: str
+) -> None:
+    """The buyer's name and the product come from the agent (or a paste): the lint over the
+    final text covers them."""
+    renderer = Renderer(Catalogs())
+    facts = {"order_id": ORDER, "fulfillment": "fbm", "gift": "a filter", "usage_steps": "1."}
+    shown = 0
+    for kind in renderer.kinds():
+        draft = renderer.render(kind, {**facts, fact: value}, "en")
+        if value in draft.text:
+            shown += 1
+            assert {"hidden_character", "link"} <= block_rules(draft.text), kind
+    assert shown
 
 
 @pytest.mark.parametrize(
