@@ -22,7 +22,7 @@ def test_every_rule_has_a_stable_id_a_severity_and_a_message() -> None:
         "email", "phone", "html", "link", "emoji", "marketing", "review_incentive",
         "feedback_removal", "withdrawal_incentive", "rating_request", "length", "placeholder",
         "review_request", "language", "signature_script", "order_id", "coupling",
-        "refund_coupling",
+        "refund_coupling", "hidden_character",
     }  # fmt: skip
     assert {r.id for r in RULES.values() if r.severity is Severity.WARN} == {
         "review_request", "language", "signature_script", "order_id", "refund_coupling"

@@ -31,8 +31,16 @@ CORPORA = ["compliance_corpus.json", "lint_corpus.json", "lint_corpus_2.json"]
 LANGUAGES = {"en", "de", "fr", "it", "es", "nl", "sv", "pl", "tr", "pt_BR", "ja", "ar"}
 BLOCK_RULES = {r.id for r in RULES.values() if r.severity is Severity.BLOCK}
 # Rules no corpus must cover; the older corpora were written before the two newest rules.
+# None was written with invisible or look-alike characters (`hidden_character`, issue 17): those
+# are in tests/test_compliance_hidden.py.
 NOT_COVERED = {
-    "compliance_corpus.json": {"length", "placeholder", "withdrawal_incentive", "rating_request"},
+    "compliance_corpus.json": {
+        "length",
+        "placeholder",
+        "withdrawal_incentive",
+        "rating_request",
+        "hidden_character",
+    },
     # "coupling" (a gift next to the withdrawal request) became blocking after this corpus was
     # written too; the first corpus has examples of it.
     "lint_corpus.json": {
@@ -41,9 +49,10 @@ NOT_COVERED = {
         "withdrawal_incentive",
         "rating_request",
         "coupling",
+        "hidden_character",
     },
     # Written while "coupling" became blocking: it has no example of it (the first has).
-    "lint_corpus_2.json": {"coupling"},
+    "lint_corpus_2.json": {"coupling", "hidden_character"},
 }
 # (precision, recall) each corpus must reach: 1.0 and 1.0 on all three, as measured. Under the
 # earlier 0.95 thresholds the recall had slipped to 0.987 and 0.992 without anyone noticing (a

@@ -170,3 +170,13 @@ _PIECES = st.sampled_from(
 @given(st.lists(_PIECES, max_size=12).map(" ".join))
 def test_any_mix_of_withdrawal_words_is_linted(text: str) -> None:
     assert all(f.severity in {Severity.BLOCK, Severity.WARN} for f in lint(text))
+
+
+def test_a_condition_in_an_earlier_sentence_makes_no_later_offer_conditional() -> None:
+    """The first clause of a sentence starts with the sentence: the "if" of the sentence before
+    made this refund read as traded for a claim that is only mentioned."""
+    earlier = "If the kettle still leaks, please write to us."
+    text = f"{earlier} We will refund you the shipping cost for the claim we closed yesterday."
+    assert "withdrawal_incentive" not in rules_of(text)
+    traded = f"{earlier} We will refund you the shipping cost if you close the claim."
+    assert "withdrawal_incentive" in rules_of(traded)

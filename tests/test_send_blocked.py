@@ -116,3 +116,38 @@ async def test_a_lead_cannot_approve_a_blocked_version_an_agent_submitted(bot: A
             "It breaks a messaging rule and cannot be approved as it is: edit it or return it."
         ]
         await nothing_sent(chat)
+
+
+async def test_a_link_hidden_by_a_zero_width_space_cannot_be_marked_as_sent(bot: Any) -> None:
+    """Issue 17: a zero-width space inside a domain hid the link from the rules, and the draft
+    went through to "Mark as sent". The rules read the text as the buyer sees it, and the
+    character itself is a blocking finding, shown by its code point."""
+    hidden = (
+        "Guten Tag, Ihre Bestellung 303-1234567-7654321 ist unterwegs. Ersatzfilter"
+        " finden Sie auf evil-shop\u200b.com."
+    )
+    async with bot() as chat:
+        await team(chat)
+        await open_claim(chat, AGENT)
+        await chat.press("✎ Edit", AGENT)
+        header = texts(await chat.send(hidden, user_id=AGENT))[0]
+        assert "⛔" in header
+        assert "evil-shop[U+200B].com" in header
+        labels = [
+            b["text"]
+            for row in chat.last_keyboard(AGENT)["reply_markup"]["inline_keyboard"]
+            for b in row
+        ]
+        assert "✓ Mark as sent" not in labels
+        record = await chat.services.storage.drafts.latest(1, "inquiry")
+        assert record is not None
+        assert record.body == hidden
+        claim = await chat.services.storage.claims.get(1)
+        assert claim is not None
+        calls = await chat.press_data(
+            ClaimButton(1, claim.revision, "sent", str(record.id)).data(), user_id=AGENT
+        )
+        assert alerts(calls) == ["It breaks a messaging rule: edit it before it can be sent."]
+        with pytest.raises(SendBlockedError):
+            await chat.services.journey.mark_sent(claim, record.id, await person(chat, AGENT))
+        await nothing_sent(chat)

@@ -12,6 +12,7 @@ request; an amazon.* link is allowed.
 `lint` reads any text; `signature_findings` adds what needs the store profile: the signature
 under a draft in another script than the draft (bot/domain/compliance/signature.py)."""
 
+from bot.domain.compliance.hidden import Reading, reading
 from bot.domain.compliance.lint import has_block, lint
 from bot.domain.compliance.rules import MAX_LENGTH, RULES, Finding, Rule, Severity
 from bot.domain.compliance.signature import in_other_script, signature_findings
@@ -21,11 +22,13 @@ __all__ = [
     "MAX_LENGTH",
     "RULES",
     "Finding",
+    "Reading",
     "Rule",
     "Severity",
     "detect_language",
     "has_block",
     "in_other_script",
     "lint",
+    "reading",
     "signature_findings",
 ]

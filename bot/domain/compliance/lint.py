@@ -7,16 +7,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
+from typing import Final
 
+from bot.domain.compliance.hidden import reading
+from bot.domain.compliance.offers import MONEY
 from bot.domain.compliance.patterns import (
     AMAZON_HOST,
     CLAUSE_END,
-    DIGIT,
     DIGIT_RUN,
     EMAIL_PATTERN,
     EMOJI_PATTERN,
     HTML_PATTERN,
-    MONEY_PATTERN,
     NATIONAL_PHONE,
     ORDER_ID_PATTERN,
     PHONE_SHAPE,
@@ -32,7 +33,7 @@ from bot.domain.compliance.withdrawal import withdrawal_requests
 from bot.domain.compliance.words import LEXICON, detect_language
 
 
-def lint(  # noqa: PLR0912 - a branch per rule
+def lint(  # noqa: PLR0912, PLR0915 - a branch per rule
     text: str,
     *,
     language: str | None = None,
@@ -42,13 +43,21 @@ def lint(  # noqa: PLR0912 - a branch per rule
     """Every finding for `text`, in rule order. `language` is the one it should be written in
     (enables the language check); `order_id`, when given, must appear in the text. The coupling
     of a gift or refund with the withdrawal request is about what one buyer reads together:
-    not checked in the statement to Amazon (`to_buyer=False`), which reports both."""
+    not checked in the statement to Amazon (`to_buyer=False`), which reports both.
+
+    The rules read the text as it displays (bot/domain/compliance/hidden.py): a character
+    that is invisible, changes the direction or imitates a Latin letter is a finding of its
+    own, and hides nothing from the others. Excerpts quote the text as the rules read it."""
     found: list[Finding] = []
 
     def add(rule_id: str, excerpt: str) -> None:
         rule = RULES[rule_id]
         found.append(Finding(rule.id, rule.severity, rule.message, _short(excerpt)))
 
+    written, shown = text, reading(text)
+    text = shown.text
+    if shown.hidden is not None:
+        add("hidden_character", shown.hidden)
     lowered = text.lower()
     hits = LEXICON.scan(lowered)
     ends = _sentence_ends(lowered) if hits else []
@@ -68,10 +77,14 @@ def lint(  # noqa: PLR0912 - a branch per rule
         add("html", match.group(0))
     if link := _foreign_link(without_emails, lowered if not maybe_email else None):
         add("link", link)
-    if not text.isascii() and (match := EMOJI_PATTERN.search(text)):
+    # Emoji are what is written: a keycap or a ZWJ sequence is one with its invisible parts.
+    if not written.isascii() and (match := EMOJI_PATTERN.search(written)):
         add("emoji", match.group(0))
     if marketing := hits.get("marketing"):
         add("marketing", _span(lowered, marketing[0]))
+    if "review_ask" in hits or ("remove_action" in hits and "feedback_object" in hits):
+        # Money offered next to a review request is an incentive, however it is written.
+        hits["incentive"] = sorted(hits.get("incentive", []) + _money(lowered, hits))
     incentive, asked = _review_findings(lowered, hits, ends)
     traded_review, withdrawal = _traded_offers(lowered, hits, ends)
     if incentive := incentive or traded_review:
@@ -87,8 +100,8 @@ def lint(  # noqa: PLR0912 - a branch per rule
         add("withdrawal_incentive", withdrawal)
     if (rating := hits.get("star_rating")) and not incentive:
         add("rating_request", _span(lowered, rating[0]))
-    if len(text) > MAX_LENGTH:
-        add("length", f"{len(text)} > {MAX_LENGTH}")
+    if len(written) > MAX_LENGTH:
+        add("length", f"{len(written)} > {MAX_LENGTH}")
     maybe_placeholder = any(marker in lowered for marker in PLACEHOLDER_MARKERS)
     if maybe_placeholder and (match := PLACEHOLDER_PATTERN.search(text)):
         add("placeholder", match.group(0))
@@ -199,10 +212,35 @@ def _traded_offers(
     )
 
 
+# Money phrases that are stems of longer words ("pieniądz" of "pieniądze"), and the characters
+# that make "円" an amount ("千円", "1,000円"; not "円滑").
+_MONEY_STEMS: Final = frozenset(phrase.rstrip("~") for phrase in MONEY if phrase.endswith("~"))
+_YEN_AFTER: Final = frozenset("0123456789,〇一二三四五六七八九十百千万億")
+
+
+def _money(lowered: str, hits: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """Where money is named: a currency sign, code or name, or money itself (offers.py)."""
+    found = []
+    for start, end in hits.get("money", ()):
+        phrase = lowered[start:end]
+        before = lowered[start - 1] if start > 0 else " "
+        after = lowered[end] if end < len(lowered) else " "
+        if phrase == "円":
+            whole = before in _YEN_AFTER
+        elif phrase == "ドル":
+            whole = not "\u30a0" <= before <= "\u30ff"  # not the end of "ハンドル"
+        elif phrase[0].isalpha() and phrase[0] < "\u0250":  # a Latin-script word
+            whole = not before.isalpha() and (phrase in _MONEY_STEMS or not after.isalpha())
+        else:
+            whole = True  # a sign ("$", "€"); Arabic and Japanese words join their neighbours
+        if whole:
+            found.append((start, end))
+    return found
+
+
 def _offers(lowered: str, hits: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int]]:
-    """Where something is offered: a gift, a voucher, something free, an amount of money."""
-    money = [m.span() for m in MONEY_PATTERN.finditer(lowered)] if DIGIT.search(lowered) else []
-    return sorted(hits.get("offer", []) + hits.get("marketing", []) + money)
+    """Where something is offered: a gift, a voucher, something free, money."""
+    return sorted(hits.get("offer", []) + hits.get("marketing", []) + _money(lowered, hits))
 
 
 def _is_word(lowered: str, span: tuple[int, int]) -> bool:
@@ -269,6 +307,7 @@ def _traded(
         sentence = lowered[s_start:s_end]
         cuts = [s_start + m.end() for m in CLAUSE_END.finditer(sentence)]
         c_start, c_end = _bounds(act_start, [c - 1 for c in cuts], s_end)
+        c_start = max(c_start, s_start)  # the first clause starts with its sentence
         conditional = any(c_start <= p < act_start for p, _ in prefixes) or any(
             act_end <= p <= act_end + 30 and p < c_end for p, _ in suffixes
         )

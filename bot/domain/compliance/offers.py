@@ -63,6 +63,27 @@ OFFER = phrase_hits(
     "ギフト|プレゼント|無料|割引|返金|クーポン|謝礼|お礼|特典|ポイント|商品券",
     "قسيمة|هدية|مجان|خصم|استرداد|تعويض|مكافأة|بطاقة",
 )
+# Money, however the amount is written: a currency sign, code or name ("10 dollars", "$15",
+# "ten dollars", "zehn Euro", "hundra kronor", "dziesięć złotych", "on lira", "dez reais",
+# "千円", "عشرة دولارات") or money itself ("your money back", "Geld zurück", "お金", "المبلغ").
+# Next to a review request it is an incentive; traded for an act, an offer. Latin-script words
+# stand as whole words, or as the stem of one when marked `~` ("pieniądze", "gotówką"); "円" and
+# "ドル" are checked where they stand (lint.py, `_money`).
+MONEY = phrase_hits(
+    "$|€|£|¥|₺|usd|eur|gbp|sek|pln|brl|jpy|aed|sar|egp|mxn|cad|aud|chf|tl|zł|zl|kr|kr.",
+    "dollar|dollars|buck|bucks|euro|euros|pounds|yen|cash|money",
+    "geld|bargeld|franken",
+    "argent|espèces",
+    "soldi|denaro|contanti|dollari",
+    "dólar|dólares|dinero|efectivo|pesos",
+    "contant|contanten",
+    "pengar|kontanter|kronor|krona",
+    "złotych|złote|złoty|pieniądz~|pieniędzy|gotówk~",
+    "lira|lirası|liralık|dolar~|nakit|parayı|paranızı|paranız",
+    "dinheiro|reais",
+    "円|ドル|ユーロ|お金|現金|謝礼",
+    "دولار|ريال|درهم|جنيه|يورو|نقود|نقدي|أموال|مبلغ",
+)
 # A condition tied to the act: whole words (checked for word boundaries).
 CONDITION = phrase_hits(
     "if|once|as soon as|after you|when you|provided|in exchange|in return|for leaving|"

@@ -5,6 +5,7 @@ emoji, placeholders left in a draft.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 EMAIL_PATTERN = re.compile(
     r"[\w.%+-]+\s*[@＠]\s*[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}"
@@ -64,19 +65,19 @@ TRACKING_PATTERN = re.compile(
 TRACKING_AFTER_WORD = re.compile(
     r"[^\d\n]{0,20}?(?<![A-Za-z0-9])([A-Za-z]{0,4}\d[\d -]{4,30}\d[A-Za-z]{0,3})(?![A-Za-z0-9])"
 )
-DIGIT = re.compile(r"\d")
-# An amount of money ("10 dollars", "$15", "10 €", "R$ 30", "50 zł", "1,000円分", "50 ريالاً").
-MONEY_PATTERN = re.compile(
-    r"(?<![A-Za-z])(?:[$€£¥₺]|r\$|us\$|eur|usd|gbp|tl|zł|sek|kr)\s?\d"
-    r"|\d(?:[\d.,\u00a0\u202f]*\d)?\s?(?:[$€£¥₺円元]|r\$|eur\b|euros?\b|dollars?\b|usd\b|gbp\b|pounds?\b|"
-    r"zł|zl\b|złotych|kr\b|kronor|sek\b|tl\b|lira|yen\b|mxn\b|brl\b|reais|ريال|درهم|جنيه|دولار)",
-    re.IGNORECASE,
-)
 # Where one clause of a sentence ends: a comma, semicolon, colon or dash (not in "3,99" or "10:00").
 CLAUSE_END = re.compile(r"[,;:](?!\d)|[、，،؛]|\s[-–—]\s")
-SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[。！？؟\n]")  # not the dot of 59.90
+# Not the dot of 59.90; "！" and "？" read as "!" and "?" (NFKC) and end a Japanese sentence
+# where no space follows.
+SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[!?](?=[^\x00-\x7f])|[。！？؟\n]")
 
 
 def phrase_hits(*groups: str) -> frozenset[str]:
-    """Lower-case phrases, given as `|`-separated strings per language."""
-    return frozenset(w.strip().lower() for group in groups for w in group.split("|") if w.strip())
+    """Lower-case phrases, given as `|`-separated strings per language, read as the rules read
+    a text (NFKC: "tel：" is "tel:", "星５" is "星5"; bot/domain/compliance/hidden.py)."""
+    return frozenset(
+        unicodedata.normalize("NFKC", w.strip()).lower()
+        for group in groups
+        for w in group.split("|")
+        if w.strip()
+    )

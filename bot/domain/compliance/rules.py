@@ -38,6 +38,16 @@ def _rules(*rules: Rule) -> MappingProxyType[str, Rule]:
 
 B, W = Severity.BLOCK, Severity.WARN
 RULES: Final = _rules(
+    Rule(
+        "hidden_character",
+        B,
+        N_(
+            "The text contains a hidden character: invisible, changing the direction of the"
+            " text, or imitating a letter or a dot (shown as [U+…] in the excerpt). A message"
+            " never needs one, and it can hide a link or a word from these checks or show the"
+            " buyer something other than what you see: retype that part of the text."
+        ),
+    ),
     Rule("email", B, N_("E-mail addresses are not allowed in messages to buyers.")),
     Rule(
         "phone",
