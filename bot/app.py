@@ -31,6 +31,7 @@ from bot.services.reminders import Reminders
 from bot.services.review import Reviews
 from bot.services.stats import Stats
 from bot.services.store import StoreService
+from bot.services.strangers import Strangers
 from bot.settings import Settings
 from bot.storage import Storage
 from bot.storage.database import Database
@@ -102,6 +103,7 @@ def build_application(
         history=History(storage, journey),
         reminders=Reminders(storage, clock, lead_chats),
         stats=Stats(storage, clock, settings.orders_60d),
+        strangers=Strangers(clock),
         reminder_interval=reminder_interval,
     )
     builder = (

@@ -6,6 +6,13 @@ two quick presses could overtake each other). `ChatOrderedProcessor` keeps a que
 an update starts when the previous update of the same chat has finished, and never waits for
 another chat.
 
+At most `max_concurrent_updates` updates run at once, and a chat holds at most one of those
+slots: an update first waits for its chat's turn, holding nothing, and only then for a slot.
+So one chat's backlog (an agent pasting 2,000 messages, a stranger's flood) occupies one slot
+and one small wait each, and another person's `/help` is answered as on an idle bot. (Waiting
+for a slot first, as python-telegram-bot's own semaphore does, let 256 updates of one chat take
+all the slots while 255 of them only waited for the first.)
+
 After each update the processor runs `after` (the application sets it to write the persistence),
 so a conversation's new state is on disk before the next update of that chat is read, not up to
 `update_interval` seconds later: a killed process resumes every conversation where it was.
@@ -25,9 +32,12 @@ from telegram.ext import BaseUpdateProcessor
 
 log = logging.getLogger(__name__)
 
-# How many updates may be in progress (or waiting for their chat) at once. A chat's queued
-# updates count too, so this is set well above what a team sends at once.
+# How many updates may run at once (each of a different chat). Updates waiting for their chat's
+# turn take none of these slots.
 DEFAULT_CONCURRENCY = 256
+# python-telegram-bot takes a slot of its own semaphore before `do_process_update`, that is
+# before the chat's turn; it gets a limit no backlog reaches, and the slots are taken below.
+_ACCEPT_ALL = 2**62
 # An update that takes longer than this is logged, with its id only.
 SLOW_UPDATE_SECONDS = 5.0
 
@@ -53,10 +63,18 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         after: Callable[[], Awaitable[None]] | None = None,
         observer: Observer | None = None,
     ) -> None:
-        super().__init__(max_concurrent_updates)
+        if max_concurrent_updates < 1:
+            raise ValueError("`max_concurrent_updates` must be a positive integer!")
+        # To python-telegram-bot every update is accepted at once (it already makes a task per
+        # fetched update, so this bounds no memory); `slots` bounds the updates that run.
+        super().__init__(_ACCEPT_ALL)
         self.after = after
         self.observer = observer  # sees (update, seconds) for each update: the benchmark
-        # Per chat, the "finished" signal of the newest update queued for it.
+        self.slots = max_concurrent_updates
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
+        self._running = 0
+        # Per chat, the "finished" signal of the newest update queued for it. An entry lives
+        # while its chat has an update queued or running: idle chats take no memory.
         self._tails: dict[Hashable, asyncio.Event] = {}
 
     async def initialize(self) -> None:
@@ -70,6 +88,11 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         """Chats with an update in progress or queued."""
         return len(self._tails)
 
+    @property
+    def running(self) -> int:
+        """Updates running now (each holding a slot); at most `slots`."""
+        return self._running
+
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = chat_key(update)
         previous = self._tails.get(key)
@@ -78,10 +101,15 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         try:
             if previous is not None:
                 await previous.wait()  # an Event: cancelling this wait cancels nothing else
-            start = time.perf_counter()
-            await coroutine
-            await self._after(update)
-            seconds = time.perf_counter() - start
+            async with self._slots:  # the chat's turn first, then a slot
+                self._running += 1
+                try:
+                    start = time.perf_counter()
+                    await coroutine
+                    await self._after(update)
+                    seconds = time.perf_counter() - start
+                finally:
+                    self._running -= 1
             if self.observer is not None:
                 self.observer(update, seconds)
             if seconds > SLOW_UPDATE_SECONDS:

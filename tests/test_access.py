@@ -6,7 +6,8 @@ from typing import Any
 
 from bot.app import CONSOLE_ADMIN_ID
 from bot.domain.intake import IntakeAnswers
-from tests.helpers import ADMIN, START, alerts, texts
+from bot.domain.people import Role
+from tests.helpers import ADMIN, START, Clock, alerts, old_screen, person, texts
 
 REFUSAL = (
     "Sorry, this bot is only for the members of a seller's support team. Ask your team's admin"
@@ -14,12 +15,13 @@ REFUSAL = (
 )
 
 
-async def test_unknown_user_is_refused_and_learns_nothing(bot: Any) -> None:
+async def test_unknown_user_is_refused_and_learns_nothing(bot: Any, clock: Clock) -> None:
     async with bot() as chat:
         # An admin opens a claim first, so there is data to leak.
         await chat.send("/new")
         await chat.send("303-1234567-7654321")
         for text in ("/start", "/new", "303-1234567-7654321", "/help", "hello"):
+            clock.advance(minutes=10)  # a stranger is answered once per 10 minutes
             calls = await chat.send(text, user_id=777)
             assert texts(calls) == [REFUSAL]
             assert all(int(c.params["chat_id"]) == 777 for c in calls if "chat_id" in c.params)
@@ -40,6 +42,31 @@ async def test_unknown_user_pressing_a_button_gets_an_alert_only(bot: Any) -> No
         intake = await chat.services.storage.intakes.get(ADMIN)
         assert isinstance(intake, IntakeAnswers)
         assert intake.marketplace is None
+
+
+async def test_a_stranger_is_answered_once_per_ten_minutes(bot: Any, clock: Clock) -> None:
+    """The rest of a stranger's messages and presses are dropped without an answer: a flood
+    of them must not spend the sending budget the team needs."""
+    async with bot() as chat:
+        message = old_screen(777)
+        assert texts(await chat.send("/start", user_id=777)) == [REFUSAL]
+        for text in ("/start", "hello", "/help"):
+            assert await chat.send(text, user_id=777) == []
+        assert await chat.press_data("mp:DE", message, user_id=777) == []
+        assert texts(await chat.send("/start", user_id=778))[0].endswith("user id: 778.")
+        clock.advance(minutes=10)
+        assert alerts(await chat.press_data("mp:DE", message, user_id=777)) == [REFUSAL]
+        assert chat.services.strangers.dropped == 4
+
+
+async def test_a_stranger_added_by_an_admin_is_answered_at_once(bot: Any) -> None:
+    async with bot() as chat:
+        for text in ("/start", "/start", "hello"):
+            await chat.send(text, user_id=777)
+        assert texts(chat.api.calls, 777) == [REFUSAL]
+        await chat.services.people.add(await person(chat, ADMIN), 777, Role.AGENT, "New")
+        welcome = texts(await chat.send("/start", user_id=777))
+        assert welcome[0].startswith("Welcome to claimbot. You are signed in as agent.")
 
 
 async def test_refusal_speaks_the_strangers_language(bot: Any) -> None:

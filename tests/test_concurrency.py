@@ -25,14 +25,16 @@ from tests.helpers import ADMIN
 
 # A handler blocks on the event named in the message text ("wait:a"); others return at once.
 Gates = dict[str, asyncio.Event]
-# Set when the update with that text has been handled.
+# Set when the update with that text has started, and when it has been handled.
+STARTED: defaultdict[str, asyncio.Event] = defaultdict(asyncio.Event)
 ENDED: defaultdict[str, asyncio.Event] = defaultdict(asyncio.Event)
 
 
 @asynccontextmanager
 async def bare(gates: Gates, log: list[str], processor: ChatOrderedProcessor) -> AsyncIterator[Any]:
     """A bare Application with the processor; its handler logs "start/end <text>"."""
-    ENDED.clear()  # events belong to one test's event loop
+    STARTED.clear()  # events belong to one test's event loop
+    ENDED.clear()
     api = OfflineBotApi()
     builder = ApplicationBuilder().token(OFFLINE_TOKEN).request(api).get_updates_request(api)
     app: Application[Any, Any, Any, Any, Any, Any] = builder.concurrent_updates(processor).build()
@@ -40,6 +42,7 @@ async def bare(gates: Gates, log: list[str], processor: ChatOrderedProcessor) ->
     async def handle(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         text = update.effective_message.text if update.effective_message else ""
         log.append(f"start {text}")
+        STARTED[text or ""].set()
         if text and text.startswith("wait:"):
             await gates[text[5:]].wait()
         if text == "boom":
@@ -53,6 +56,10 @@ async def bare(gates: Gates, log: list[str], processor: ChatOrderedProcessor) ->
         await app.start()
         try:
             yield app
+        except BaseException:
+            for gate in gates.values():
+                gate.set()  # a failed test must not hang in stop(), waiting for its handlers
+            raise
         finally:
             await app.stop()
 
@@ -60,6 +67,10 @@ async def bare(gates: Gates, log: list[str], processor: ChatOrderedProcessor) ->
 def put(app: Any, factory: UpdateFactory, user_id: int, text: str) -> None:
     update = Update.de_json(factory.message(factory.user(user_id), text), app.bot)
     app.update_queue.put_nowait(update)
+
+
+async def started(text: str) -> None:
+    await asyncio.wait_for(STARTED[text].wait(), 5)
 
 
 async def handled(text: str) -> None:
@@ -136,6 +147,91 @@ async def test_many_chats_interleave_and_each_keeps_its_order() -> None:
         ends = [e for e in log if e.startswith(f"end {user}.")]
         assert ends == [f"end {user}.{step}" for step in range(20)]
     assert len(log) == 2 * 20 * 30
+
+
+async def test_a_chat_holds_at_most_one_slot() -> None:
+    """A chat's queued updates wait for their turn without a slot: with two slots, a chat with
+    a blocked update and a backlog behind it leaves the other slot to everyone else."""
+    gates = {"a": asyncio.Event()}
+    log: list[str] = []
+    processor = ChatOrderedProcessor(max_concurrent_updates=2)
+    async with bare(gates, log, processor) as app:
+        factory = UpdateFactory()
+        put(app, factory, 1, "wait:a")
+        for n in range(50):
+            put(app, factory, 1, f"backlog {n}")
+        put(app, factory, 2, "quick")
+        await handled("quick")
+        assert "end wait:a" not in log
+        assert processor.running == 1  # chat 1's blocked update; its backlog holds nothing
+        gates["a"].set()
+        await app.update_queue.join()
+    assert [e for e in log if e.startswith("end backlog")] == [
+        f"end backlog {n}" for n in range(50)
+    ]
+
+
+async def test_the_slots_still_bound_the_chats_running_at_once() -> None:
+    gates = {name: asyncio.Event() for name in "abc"}
+    log: list[str] = []
+    processor = ChatOrderedProcessor(max_concurrent_updates=2)
+    async with bare(gates, log, processor) as app:
+        factory = UpdateFactory()
+        for user, name in enumerate("abc", start=1):
+            put(app, factory, user, f"wait:{name}")
+        await started("wait:a")
+        await started("wait:b")
+        for _ in range(20):  # time enough for the third to start, if it could
+            await asyncio.sleep(0)
+        assert processor.running == 2
+        assert "start wait:c" not in log  # the third chat waits for a slot
+        gates["a"].set()
+        await started("wait:c")
+        assert processor.running == 2
+        gates["b"].set()
+        gates["c"].set()
+        await app.update_queue.join()
+    assert processor.running == 0
+
+
+async def test_idle_chats_leave_nothing_behind() -> None:
+    """The per-chat state lives while a chat has updates queued: a thousand chats come and go,
+    and nothing is left of them."""
+    log: list[str] = []
+    processor = ChatOrderedProcessor(max_concurrent_updates=8)
+    async with bare({}, log, processor) as app:
+        factory = UpdateFactory()
+        for round_ in range(3):
+            for user in range(1, 1001):
+                put(app, factory, user + 1000 * round_, f"{user}")
+                put(app, factory, user + 1000 * round_, f"{user} again")
+            await app.update_queue.join()
+            assert processor.busy_chats == 0
+            assert processor.running == 0
+    assert len(log) == 2 * 2 * 3000
+
+
+async def test_a_backlog_is_worked_off_at_stop() -> None:
+    """Stopping (SIGTERM) takes no new update but handles those already fetched, each chat
+    still in order, as python-telegram-bot's `Application.stop` does (and did before chats
+    held at most one slot)."""
+    gates = {"a": asyncio.Event()}
+    log: list[str] = []
+    processor = ChatOrderedProcessor()
+    async with bare(gates, log, processor) as app:
+        factory = UpdateFactory()
+        put(app, factory, 1, "wait:a")
+        for n in range(20):
+            put(app, factory, 1, f"{n}")
+            put(app, factory, 2, f"other {n}")
+        await handled("other 19")
+        asyncio.get_running_loop().call_later(0.01, gates["a"].set)
+    # Leaving `bare` stopped the application.
+    assert [e for e in log if e.startswith("end") and "other" not in e] == [
+        "end wait:a",
+        *[f"end {n}" for n in range(20)],
+    ]
+    assert processor.busy_chats == 0
 
 
 def test_updates_without_a_chat_share_one_queue() -> None:

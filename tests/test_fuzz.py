@@ -3,8 +3,8 @@ script and length, text that is not even valid Unicode, control characters, righ
 zero-width marks, commands with odd arguments, button data of any bytes, edited messages,
 media, forwards, strangers, groups, other bots) go to one running bot with a real team and
 real claims. No handler may raise, everyone gets a sensible answer (strangers: the refusal
-naming their id), nothing sent is invalid text, and afterwards the database is consistent and
-loads again after a restart."""
+naming their id, once per ten minutes), nothing sent is invalid text, and afterwards the
+database is consistent and loads again after a restart."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Final
 
 import pytest
@@ -573,6 +574,7 @@ class Fuzz:
     chat: Chat
     tally: Counter[str] = field(default_factory=Counter)
     strangers: set[int] = field(default_factory=set)
+    refused: dict[int, datetime] = field(default_factory=dict)  # when each was last answered
     distinct: set[tuple[Any, ...]] = field(default_factory=set)  # hypothesis repeats some
     # What went wrong, by kind (the message's first line): how often, and the first case.
     failures: Counter[str] = field(default_factory=Counter)
@@ -740,7 +742,7 @@ class Fuzz:
             assert calls == [], "an impossible user id was answered"
             self.tally["impossible ids"] += 1
             return
-        if query is not None:
+        if query is not None and member:
             answers = [
                 c
                 for c in calls
@@ -762,8 +764,17 @@ class Fuzz:
             assert visible, "a message in a private chat got no answer at all"
 
     def check_refusal(self, spec: Spec, calls: list[ApiCall], chat_id: int | None) -> None:
-        """Strangers (and removed people) learn nothing but their own id, and only in private."""
+        """Strangers (and removed people) learn nothing but their own id, and only in private;
+        once per window (`bot.services.strangers`): within it, nothing at all."""
         user_id = str(spec.actor.user_id)
+        if spec.kind == "callback" or spec.place == "private":
+            services = self.chat.services
+            now, last = services.clock(), self.refused.get(spec.actor.user_id)
+            if last is not None and now - last < services.strangers.limits.per_person:
+                assert calls == [], "a stranger was answered twice within the window"
+                self.tally["refusals dropped"] += 1
+                return
+            self.refused[spec.actor.user_id] = now
         if spec.kind == "callback":
             (call,) = calls
             assert call.method == "answerCallbackQuery"
@@ -1011,6 +1022,7 @@ def test_ten_thousand_generated_updates_raise_nothing_and_keep_the_database_cons
     # Every kind of update went in often enough to mean something, mostly different ones.
     least = {"text": 2000, "callback": 4000, "edited": 400, "media": 400, "other": 400}
     least |= {"strangers": 1000, "refused messages": 200, "refused presses": 300}
+    least["refusals dropped"] = 200  # the same people again within ten minutes
     for kind, count in least.items():
         assert tally[kind] >= count, (kind, tally)
     assert len(fuzz.distinct) >= 7000, len(fuzz.distinct)

@@ -18,6 +18,7 @@ from tests.helpers import (
     AGENT,
     LEAD,
     ORDER,
+    Clock,
     alerts,
     full_journey,
     stored_claim,
@@ -218,10 +219,11 @@ async def test_people_text_is_shown_verbatim_and_never_parsed(bot: Any) -> None:
             assert markup is None or "parse_mode" not in str(markup)
 
 
-async def test_unknown_people_learn_nothing_from_any_button(bot: Any) -> None:
+async def test_unknown_people_learn_nothing_from_any_button(bot: Any, clock: Clock) -> None:
     async with bot() as chat:
         await team_claim(chat, leads=(LEAD,))
         for data in ("c:1:1:facts", "r:1:open", "u:list", "h:1:csv", "q:0", "s:show", "l:t:0"):
+            clock.advance(minutes=10)  # a stranger is answered once per 10 minutes
             calls = await chat.press_data(data, chat.last_keyboard(AGENT), 999)
             assert [c.method for c in calls] == ["answerCallbackQuery"]
             assert alerts(calls)[0].startswith("Sorry, this bot is only for the members")

@@ -2,7 +2,9 @@
 
 Known, active users go on with `context.actor` and their translator set; anyone else gets a
 short translated refusal that reveals nothing but their own user id (which an admin needs to
-add them), and the update stops here.
+add them), and the update stops here. The refusal goes out at most once per person per window
+and within an overall budget (`bot.services.strangers`): a flood of strangers' messages must
+not spend the sending budget the team needs.
 """
 
 from __future__ import annotations
@@ -55,7 +57,6 @@ async def _guard(update: Update, context: ClaimContext) -> None:
         and (user.origin != "console" or services.channel == "console")
     )
     if user is None or not allowed:
-        log.info("refused update %s from user %s", update.update_id, person.id)
         await _refuse(update, context, person.id, person.language_code)
         raise ApplicationHandlerStop
     query = update.callback_query
@@ -163,14 +164,24 @@ async def refuse_button(update: Update, context: ClaimContext) -> None:
 async def _refuse(
     update: Update, context: ClaimContext, user_id: int, language: str | None
 ) -> None:
+    """A button press gets the refusal as an alert, a message in a private chat as a message;
+    in a group nothing is said. Within the limits only: the rest are dropped and counted."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None and (
+        chat is None or chat.type != ChatType.PRIVATE or update.effective_message is None
+    ):
+        log.debug("refused update %s from user %s without an answer", update.update_id, user_id)
+        return
+    if not context.services.strangers.answer(user_id):
+        return
+    log.info("refused update %s from user %s", update.update_id, user_id)
     tr = context.services.translator(language)
     text = tr.gettext(
         "Sorry, this bot is only for the members of a seller's support team. Ask your team's"
         " admin to add you; they will need your user id: %(user_id)s."
     ) % {"user_id": user_id}
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-        return
-    chat = update.effective_chat
-    if chat is not None and chat.type == ChatType.PRIVATE and update.effective_message:
+    if query is not None:
+        await query.answer(text, show_alert=True)
+    elif chat is not None:
         await chat.send_message(text)

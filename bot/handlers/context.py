@@ -20,6 +20,7 @@ from bot.services.reminders import Reminders
 from bot.services.review import Reviews
 from bot.services.stats import Stats
 from bot.services.store import StoreService
+from bot.services.strangers import Strangers
 from bot.settings import Settings
 from bot.storage import Storage, User
 
@@ -43,6 +44,7 @@ class Services:
     history: History
     reminders: Reminders
     stats: Stats
+    strangers: Strangers  # how often people outside the team get an answer
     # Seconds between reminder sweeps; None: no sweeping job (tests call the sweep).
     reminder_interval: float | None = 60
     _translators: dict[str, Translator] = field(default_factory=dict, repr=False)
