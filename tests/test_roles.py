@@ -88,10 +88,15 @@ async def test_history_shows_the_agents_own_claim_and_hides_others(bot: Any) -> 
         await chat.services.people.add(await person(chat, ADMIN), OTHER_AGENT, Role.AGENT, "Other")
         own = texts(await chat.send(f"/history {ORDER}", AGENT))
         assert own[0].startswith(f"History of claim #1 · order {ORDER} · agent Anna")
-        # Another agent: the same answer as for an order with no claim at all.
-        for order in (ORDER, "999-9999999-9999999"):
-            other = texts(await chat.send(f"/history {order}", OTHER_AGENT))
-            assert other == ["No claim about that order that you can see."]
+        # Another agent: what /new would say of the order (a colleague has an open claim), and
+        # nothing of the claim itself; an order with no claim at all: none to see.
+        other = texts(await chat.send(f"/history {ORDER}", OTHER_AGENT))
+        assert other == [
+            f"Order {ORDER} already has an open claim, handled by a colleague. A team lead can"
+            " hand it to you."
+        ]
+        none = texts(await chat.send("/history 999-9999999-9999999", OTHER_AGENT))
+        assert none == ["No claim about that order that you can see."]
 
 
 # (button data, who may press it). Ids: claim 1 and review 1 exist; all belong to the agent.
