@@ -11,6 +11,9 @@ tests/fakeapi.py; the team they start with is seeded by `seed_people` here.
 from __future__ import annotations
 
 import asyncio
+import random
+import socket
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -352,3 +355,42 @@ def seed_people(db: Path) -> None:
             await database.close()
 
     asyncio.run(seed())
+
+
+# --- Ports for servers the tests start --------------------------------------------------------
+def free_port() -> int:
+    """A port the webhook server can listen on. Not one the kernel hands out for port 0: those
+    come from the ephemeral range, which every client connection of the suite (and of anything
+    else on the machine) also draws from, so between this probe and the bot's bind another
+    socket could take it ("Address already in use", seen once in CI-like runs). A random port
+    below that range, checked free, is not taken by anyone's outgoing connection."""
+    low, _high = _ephemeral_range()
+    for _ in range(200):
+        port = random.randint(max(1024, low - 12000), low - 1)  # noqa: S311 - not a secret
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError("no free port below the ephemeral range")
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default
+
+
+def listening(port: int, seconds: float = 10) -> bool:
+    """Whether the port accepts connections within `seconds` (registering the webhook can
+    come before the server listens)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.05)
+    return False

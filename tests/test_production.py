@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import sqlite3
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -21,27 +19,9 @@ from bot.cli import main
 from bot.settings import Settings, SettingsError
 from bot.transport import UpdateFactory
 from tests.fakeapi import Bot, FakeTelegram, Fault
-from tests.helpers import ADMIN, seed_people
+from tests.helpers import ADMIN, free_port, listening, seed_people
 
 SECRET = "s3cret-Token_42"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def listening(port: int, seconds: float = 10) -> bool:
-    """Whether the port accepts connections within `seconds` (registering the webhook can
-    come before the server listens)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return True
-        time.sleep(0.05)
-    return False
 
 
 def post(url: str, update: dict[str, Any], secret: str | None) -> int:

@@ -9,7 +9,6 @@ import asyncio
 import copy
 import json
 import logging
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -29,7 +28,7 @@ from bot.settings import Secret, Settings
 from bot.transport import OfflineBotApi, UpdateFactory
 from bot.updates import TolerantBot, Unreadable
 from tests.fakeapi import Bot, FakeTelegram
-from tests.helpers import ADMIN, seed_people
+from tests.helpers import ADMIN, free_port, listening, seed_people
 
 # Update ids no other log line can contain by chance.
 FIRST_ID = 730_000_001
@@ -150,16 +149,6 @@ async def test_polling_confirms_an_unreadable_update_that_ends_its_batch(
     check_logged_once(caplog, bad)
 
 
-def listening(port: int, seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return True
-        time.sleep(0.05)
-    return False
-
-
 def post(url: str, update: dict[str, Any], secret: str) -> int:
     request = urllib.request.Request(  # noqa: S310 - a local http URL of the test
         url,
@@ -175,12 +164,13 @@ def post(url: str, update: dict[str, Any], secret: str) -> int:
 
 
 def test_webhook_answers_an_unreadable_update_200_and_serves_the_next(
-    tmp_path: Path, unused_tcp_port: int
+    tmp_path: Path,
 ) -> None:
     """Telegram posts an update again after any answer but a 2xx: an update the library cannot
     read must be answered 200 (and skipped), or it is posted again and again."""
     secret = "webhook-Secret_17"
-    url = f"http://127.0.0.1:{unused_tcp_port}/claimbot/hook"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/claimbot/hook"
     factory = UpdateFactory(next_update_id=FIRST_ID)
     admin = factory.user(ADMIN)
     with FakeTelegram() as fake:
@@ -188,13 +178,13 @@ def test_webhook_answers_an_unreadable_update_200_and_serves_the_next(
         bot.env.update(
             CLAIMBOT_WEBHOOK_URL=url,
             CLAIMBOT_WEBHOOK_LISTEN="127.0.0.1",
-            CLAIMBOT_WEBHOOK_PORT=str(unused_tcp_port),
+            CLAIMBOT_WEBHOOK_PORT=str(port),
             CLAIMBOT_WEBHOOK_SECRET=secret,
         )
         seed_people(bot.db)
         try:
             bot.start(ready="setWebhook")
-            assert listening(unused_tcp_port), "the webhook server did not open its port"
+            assert listening(port), "the webhook server did not open its port"
             bad = old_poll(factory, admin)
             assert post(url, bad, secret) == 200
             assert post(url, factory.message(admin, "/start"), secret) == 200
