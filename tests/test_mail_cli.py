@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from bot.domain.mail import read_mail
+from bot.domain.mail import MailKind, read_mail
+from bot.services.mail import MailIntake, MailOutcome
 from tests.helpers import ADMIN, seed_people, texts
 
 MAILS = Path(__file__).parent / "data" / "mail"
@@ -142,3 +143,43 @@ async def test_a_notice_pasted_in_the_chat_and_then_mailed_makes_one_claim(
         "Order 113-5550123-4567890 already has an open claim, #1: nothing new.\n"
     )
     assert rows(settings.db_path, "SELECT count(*) FROM claims") == [(1,)]
+
+
+def test_a_huge_mail_is_left_for_an_admin(
+    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    huge = tmp_path / "huge.eml"
+    huge.write_bytes(read("en_amazon_com_qp.eml") + b"x" * (11 * 1024 * 1024))
+    assert main(["mail", "--eml", str(huge)]) == 1
+    assert capsys.readouterr().out == "Not understood: left for an admin.\n"
+    assert rows(database, "SELECT message_id, outcome FROM mails") == [
+        ("<atoz-113-5550123-4567890.1@amazon.com>", "left")
+    ]
+
+
+async def test_the_same_mail_twice_at_once_opens_one_claim(bot: Any, clock: Any) -> None:
+    """Two readers of the same mail at the same moment (a retry while the first still runs):
+    one opens the claim, the other finds it processed."""
+    async with bot() as chat:
+        services = chat.services
+        await services.store.load()
+        intake = MailIntake(services.storage, services.renderer, services.store.profile, clock)
+        raw = SAMPLE.read_bytes()
+        first, second = await asyncio.gather(intake.process(raw, "eml"), intake.process(raw, "eml"))
+        assert sorted([first.outcome, second.outcome]) == [MailOutcome.OPENED, MailOutcome.SEEN]
+        assert first.claim_id == second.claim_id == 1
+        assert len(await services.storage.claims.for_order("113-5550123-4567890")) == 1
+        assert [m.outcome for m in await services.storage.mails.left()] == []
+        assert await services.storage.mails.get("<atoz-113-5550123-4567890.1@amazon.com>")
+
+
+async def test_a_mail_without_a_message_id_is_known_by_its_bytes(bot: Any, clock: Any) -> None:
+    async with bot() as chat:
+        services = chat.services
+        intake = MailIntake(services.storage, services.renderer, services.store.profile, clock)
+        raw = b"From: someone@example.test\nSubject: hello\n\nHello there.\n"
+        left = await intake.process(raw, "eml")
+        assert (left.outcome, left.kind) == (MailOutcome.LEFT, MailKind.NOT_AMAZON)
+        again = await intake.process(raw, "eml")
+        assert again.outcome is MailOutcome.SEEN
+        assert [m.message_id[:7] for m in await services.storage.mails.left()] == ["sha256:"]

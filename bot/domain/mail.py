@@ -28,6 +28,7 @@ from bot.domain.marketplaces import MARKETPLACES
 from bot.domain.notices import Notice, looks_like_notice, parse_notice
 
 MAX_MAIL_BYTES: Final = 10 * 1024 * 1024
+HEADER_BYTES: Final = 64 * 1024  # what is read of a mail over MAX_MAIL_BYTES
 MAX_DEPTH: Final = 5  # forwarded mails inside forwarded mails
 # amazon.com, amazon.de, amazon.co.jp, amazon.com.br, and their subdomains
 # (marketplace.amazon.de, sellercentral.amazon.co.uk).
@@ -57,13 +58,26 @@ class MailText:
 
 
 def read_mail(raw: bytes) -> MailText:
-    """Read one mail; never raises. Mails over MAX_MAIL_BYTES are not parsed at all."""
-    if len(raw) > MAX_MAIL_BYTES:
-        return MailText(None, "", None, None, "", broken=True)
+    """Read one mail; never raises. Of a mail over MAX_MAIL_BYTES only the headers are read
+    (who sent it, what it is about): no text, and `broken`."""
+    huge = len(raw) > MAX_MAIL_BYTES
     try:
-        message = BytesParser(policy=policy.default).parsebytes(raw)
+        parser = BytesParser(policy=policy.default)
+        if huge:
+            message = parser.parsebytes(raw[:HEADER_BYTES], headersonly=True)
+        else:
+            message = parser.parsebytes(raw)
     except Exception:  # a mail is outside data: whatever breaks, flag it
         return MailText(None, "", None, None, "", broken=True)
+    if huge:
+        return MailText(
+            sender=_sender(message)[0],
+            subject=_header(message, "subject")[0],
+            date=_date(message),
+            message_id=_header(message, "message-id")[0].strip() or None,
+            text="",
+            broken=True,
+        )
     broken = bool(message.defects)
     sender, broken_sender = _sender(message)
     subject, broken_subject = _header(message, "subject")
