@@ -61,6 +61,11 @@ def test_a_claim_notice_opens_one_claim_and_the_same_mail_again_nothing(
         ("claim_notice", 1, "opened", "eml")
     ]
     assert rows(database, "SELECT count(*) FROM drafts") == [(1,)]
+    assert rows(database, "SELECT kind, actor_id FROM events WHERE claim_id = 1 ORDER BY id") == [
+        ("claim_opened", ADMIN),
+        ("draft_generated", ADMIN),
+        ("claim_from_mail", None),
+    ]
 
     assert main(["mail", "--eml", str(SAMPLE)]) == 0
     assert capsys.readouterr().out.startswith("Already processed on ")

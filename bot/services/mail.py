@@ -103,6 +103,14 @@ class MailIntake:
             await self.storage.mails.record(
                 tx, replace(record, claim_id=claim_id, outcome=MailOutcome.OPENED.value)
             )
+            await self.storage.events.record(
+                tx,
+                "claim_from_mail",
+                actor_id=None,  # nobody did it: the mail came in
+                claim_id=claim_id,
+                now=now,
+                payload={"message_id": key, "sender": record.sender, "source": source},
+            )
 
         try:
             opened = await open_claim(
