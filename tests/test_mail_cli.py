@@ -188,3 +188,14 @@ async def test_a_mail_without_a_message_id_is_known_by_its_bytes(bot: Any, clock
         again = await intake.process(raw, "eml")
         assert again.outcome is MailOutcome.SEEN
         assert [m.message_id[:7] for m in await services.storage.mails.left()] == ["sha256:"]
+
+
+def test_a_claim_notice_without_an_admin_is_an_error_and_not_recorded(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sqlite3.connect(database) as conn:
+        conn.execute("UPDATE users SET active = 0 WHERE role = 'admin'")
+    assert main(["mail", "--eml", str(SAMPLE)]) == 2
+    assert capsys.readouterr().err == "claimbot: the team has no admin to give the claim to.\n"
+    assert rows(database, "SELECT count(*) FROM mails") == [(0,)]
+    assert rows(database, "SELECT count(*) FROM claims") == [(0,)]

@@ -93,9 +93,11 @@ class MailIntake:
             claim_id=None,
             outcome=MailOutcome.LEFT.value,
         )
-        if kind is not MailKind.CLAIM_NOTICE:
+        answers = mail_answers(mail, now) if kind is MailKind.CLAIM_NOTICE else None
+        if answers is None or not answers.ready():  # (a notice classify takes is ready)
+            kind = MailKind.NOT_UNDERSTOOD if answers is not None else kind
+            record = replace(record, kind=kind.value)
             return await self._record(record, MailResult(MailOutcome.LEFT, kind, mail))
-        answers = mail_answers(mail, now)
         facts, deadline = answers.to_claim()
         actor = await self.owner()
 
