@@ -1,4 +1,5 @@
-"""The command line: `claimbot run` and `claimbot console` (`python -m bot` is the same)."""
+"""The command line: `claimbot run` and `claimbot console` (`python -m bot` is the same), and the
+maintenance commands (`render`, `lint`, `templates`, `export`, `backup`, `mail`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
 from telegram import Update
@@ -22,6 +23,9 @@ from bot.console import main_console, terminal_language
 from bot.i18n.catalogs import BOT_DOMAIN, SOURCE_LANGUAGE, Catalogs
 from bot.i18n.translator import Translator
 from bot.settings import Secret, Settings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.services.mail import MailResult
 
 log = logging.getLogger("bot")
 
@@ -115,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one retur
         "backup", help="a consistent copy of the database, safe while the bot runs"
     )
     backup.add_argument("destination", help="the file to write (replaced if it exists)")
+    mail = commands.add_parser("mail", help="feed a saved Amazon notification mail to claimbot")
+    mail.add_argument("--eml", required=True, help="the mail, as a .eml file")
     args = parser.parse_args(argv)
 
     catalogs = Catalogs()
@@ -135,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one retur
         return export_command(settings, args.since, args.until, args.output, tr)
     if args.command == "backup":
         return backup_command(settings, Path(args.destination), tr)
+    if args.command == "mail":
+        return mail_command(settings, Path(args.eml), tr)
     if args.command == "render":
         return cli_drafts.render(
             args.kind, args.facts, args.lang, args.format, tr=tr, store=settings.store
@@ -198,6 +206,69 @@ def export_command(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     return 0
+
+
+def mail_command(settings: Settings, path: Path, tr: Translator) -> int:
+    """`claimbot mail --eml FILE`: one saved mail through the mail intake, on the local
+    database; one line says what it did. Exit 0 when it opened a claim or had nothing new to
+    do, 1 when the mail is left for an admin, 2 on an error."""
+    from bot.drafting.renderer import Renderer  # noqa: PLC0415 - keeps `--help` fast
+    from bot.services.mail import MailIntake, NoAdminError  # noqa: PLC0415
+    from bot.services.store import StoreService  # noqa: PLC0415
+    from bot.storage import Database, Storage  # noqa: PLC0415
+
+    _ = tr.gettext
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        print(
+            _("claimbot: cannot read %(file)s: %(error)s")
+            % {"file": path, "error": error.strerror or error},
+            file=sys.stderr,
+        )
+        return 2
+    if not _database_exists(settings, tr):
+        return 2
+
+    async def process() -> MailResult:
+        db = Database(settings.db_path)
+        await db.open()
+        try:
+            storage = Storage(db)
+            store = StoreService(storage, settings.store, lambda: datetime.now(UTC))
+            await store.load()
+            intake = MailIntake(storage, Renderer(Catalogs()), store.profile, store.clock)
+            return await intake.process(raw, "eml")
+        finally:
+            await db.close()
+
+    try:
+        result = asyncio.run(process())
+    except NoAdminError:
+        print(_("claimbot: the team has no admin to give the claim to."), file=sys.stderr)
+        return 2
+    line, status = mail_line(result, tr)
+    print(line)
+    return status
+
+
+def mail_line(result: MailResult, tr: Translator) -> tuple[str, int]:
+    """What `claimbot mail` prints for a processed mail, and its exit status."""
+    from bot.domain.mail import MailKind  # noqa: PLC0415
+    from bot.services.mail import MailOutcome  # noqa: PLC0415
+
+    _ = tr.gettext
+    values = {"order_id": result.order_id, "number": result.claim_id}
+    if result.outcome is MailOutcome.OPENED:
+        return _("Claim #%(number)s opened for order %(order_id)s.") % values, 0
+    if result.outcome is MailOutcome.ALREADY_OPEN:
+        text = _("Order %(order_id)s already has an open claim, #%(number)s: nothing new.")
+        return text % values, 0
+    if result.outcome is MailOutcome.SEEN and result.seen_at is not None:
+        return _("Already processed on %(date)s.") % {"date": tr.datetime(result.seen_at)}, 0
+    if result.kind is MailKind.NOT_AMAZON:
+        return _("Not from Amazon: left for an admin."), 1
+    return _("Not understood: left for an admin."), 1
 
 
 def _database_exists(settings: Settings, tr: Translator) -> bool:

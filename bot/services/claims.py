@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+
+import aiosqlite
 
 from bot.domain.claims import Claim, ClaimFacts
 from bot.domain.compliance import Finding, lint, signature_findings
@@ -55,12 +58,14 @@ async def open_claim(
     now: datetime,
     deadline: datetime | None = None,
     intake: IntakeAnswers | None = None,
+    also: Callable[[aiosqlite.Connection, int], Awaitable[None]] | None = None,
 ) -> OpenedClaim:
     """Store the claim with its first draft and their audit events, all or nothing. The
     deadline is 72 hours after the notice unless the notice gave an earlier one. An order
     with an open claim gets no second one (ClaimAlreadyOpenError). The actor's `intake` that
     these facts come from is marked opened in the same transaction: an intake is over exactly
-    when its claim exists, whenever the bot stops."""
+    when its claim exists, whenever the bot stops. `also(tx, claim_id)` writes what else
+    belongs with the claim in the same transaction (the mail that opened it)."""
     plan = plan_for(facts.reason, facts.fulfillment)
     kind = plan.first_draft
     # Render before writing: a template problem must not leave a claim without its draft.
@@ -113,6 +118,8 @@ async def open_claim(
         )
         if intake is not None:
             await storage.intakes.put(tx, actor.id, intake.opened(claim.id), now)
+        if also is not None:
+            await also(tx, claim.id)
     findings = [
         *lint(draft.text, language=facts.buyer_language, order_id=facts.order_id),
         *signature_findings(store.signature_for(draft.language), draft.language, draft.text),

@@ -1,7 +1,7 @@
 """The only owner of the SQLite database: connection, migrations, repositories, persistence.
 
 One module per aggregate (`users`, `claims`, `drafts`, `reviews`, `events`, `reminders`,
-`options`, `pending`, `intakes`, `stats`), each turning rows into domain objects and back;
+`options`, `pending`, `intakes`, `mails`, `stats`), each turning rows into domain objects and back;
 `rows` holds how values look in the database; `Storage` (in `storage`) puts the repositories
 together. Callers import from this package, not from its modules.
 
@@ -30,6 +30,7 @@ from bot.storage.database import Database
 from bot.storage.drafts import DraftRecord, DraftRepository, store_draft
 from bot.storage.events import EventRecord, EventRepository
 from bot.storage.intakes import IntakeRepository
+from bot.storage.mails import MailRecord, MailRepository
 from bot.storage.options import OptionRepository
 from bot.storage.pending import PendingInputRepository
 from bot.storage.reminders import ReminderRepository
@@ -47,6 +48,8 @@ __all__ = [
     "EventRecord",
     "EventRepository",
     "IntakeRepository",
+    "MailRecord",
+    "MailRepository",
     "OptionRepository",
     "PendingInputRepository",
     "ReminderRepository",

@@ -292,4 +292,24 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         ALTER TABLE pending_inputs_new RENAME TO pending_inputs;
         """,
     ),
+    Migration(
+        9,
+        "mails",
+        """
+        -- Every mail the mail intake read (issue 15), once, by its Message-ID: what it was, the
+        -- claim it opened or found open, or why it was left for an admin. Written in the
+        -- transaction that opens the claim: a mail read twice opens nothing the second time.
+        CREATE TABLE mails (
+            message_id  TEXT PRIMARY KEY,
+            received_at TEXT NOT NULL,
+            source      TEXT NOT NULL,                   -- 'eml' (claimbot mail --eml), ...
+            sender      TEXT,
+            subject     TEXT NOT NULL DEFAULT '',
+            kind        TEXT NOT NULL CHECK (kind IN ('claim_notice', 'not_amazon',
+                            'not_understood')),
+            claim_id    INTEGER REFERENCES claims (id),
+            outcome     TEXT NOT NULL CHECK (outcome IN ('opened', 'already_open', 'left'))
+        );
+        """,
+    ),
 )

@@ -7,6 +7,7 @@ from bot.storage.database import Database
 from bot.storage.drafts import DraftRepository
 from bot.storage.events import EventRepository
 from bot.storage.intakes import IntakeRepository
+from bot.storage.mails import MailRepository
 from bot.storage.options import OptionRepository
 from bot.storage.pending import PendingInputRepository
 from bot.storage.reminders import ReminderRepository
@@ -26,6 +27,7 @@ class Storage:
         self.events = EventRepository(db)
         self.pending = PendingInputRepository(db)
         self.intakes = IntakeRepository(db)
+        self.mails = MailRepository(db)
         self.reviews = ReviewRepository(db)
         self.options = OptionRepository(db)
         self.reminders = ReminderRepository(db)

@@ -94,6 +94,8 @@ def event_detail(  # noqa: PLR0911 - one branch per kind of detail
     if kind == "fact_changed":
         names = [payload["field"]] if "field" in payload else sorted(payload)
         return ", ".join(_(_FACT_LABELS[n]) if n in _FACT_LABELS else n for n in names)
+    if kind == "claim_from_mail":
+        return str(payload.get("sender") or "")
     if kind == "claim_reassigned":
         people = trail.people
         return " → ".join(

@@ -25,6 +25,7 @@ ROLES: Final = MappingProxyType(
 EVENTS: Final = MappingProxyType(
     {
         "claim_opened": N_("Claim opened"),
+        "claim_from_mail": N_("Opened from Amazon's e-mail"),
         "draft_generated": N_("Draft written"),
         "draft_edited": N_("Draft edited"),
         "draft_submitted": N_("Submitted for review"),

@@ -62,8 +62,9 @@ def looks_like_notice(text: str) -> bool:
     return next(keyword_hits(CLAIM_WORDS, low), None) is not None or reason_of(low) is not None
 
 
-def parse_notice(text: str) -> Notice:
-    """Read what a pasted notice says; never raises, never guesses what it does not say."""
+def parse_notice(text: str, reference: date | None = None) -> Notice:
+    """Read what a pasted notice says; never raises, never guesses what it does not say. A
+    `reference` day (a mail's date) gives the year to dates written without one."""
     head = FORMAT_CHARS.sub("", text[:LIMIT])
     order_ids = tuple(find_order_ids(head))
     norm, low = normalise(head)
@@ -72,7 +73,7 @@ def parse_notice(text: str) -> Notice:
     domain = domain_market(low)
     currency = currency_of(sign, domain, language, low)
     marketplace = marketplace_of(domain, currency, language)
-    filed_on, respond_by = find_dates(low, marketplace, currency, language)
+    filed_on, respond_by = find_dates(low, marketplace, currency, language, reference)
     return Notice(
         order_id=order_ids[0] if len(order_ids) == 1 else None,
         reason=reason_of(low),

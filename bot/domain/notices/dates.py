@@ -122,10 +122,15 @@ _AFTER_FILED: Final = re.compile(_AFTER + r"に(?:申請|提出)")
 
 
 def find_dates(
-    low: str, market: str | None, currency: str | None, language: str | None
+    low: str,
+    market: str | None,
+    currency: str | None,
+    language: str | None,
+    reference: date | None = None,
 ) -> tuple[date | None, date | None]:
     """(filed on, respond by): each the first date its keywords point at; a lone date with no
-    keyword is the filing date."""
+    keyword is the filing date. A date without a year takes the year of the text's first full
+    date, else of `reference` (the day a mail was sent)."""
     matches = []
     for index, match in enumerate(_DATE.finditer(low)):
         if index >= MAX_MATCHES:
@@ -142,8 +147,9 @@ def find_dates(
         day = _date(match, month_first=month_first)
         kind = _date_kind(low, match, floor)
         floor = match.end()
-        if day is None and dated and kind in (_RESPOND, _FILED):
-            day = _in_year_of(match, dated[0])
+        anchor = dated[0] if dated else reference
+        if day is None and anchor is not None and kind in (_RESPOND, _FILED):
+            day = _in_year_of(match, anchor)
         if day is None:
             continue
         seen.add(day)

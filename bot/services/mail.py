@@ -1,0 +1,159 @@
+"""The mail intake (issue 15): what one mail from Amazon does.
+
+This first part reads saved mails (`claimbot mail --eml FILE`); fetching them over IMAP comes
+next, through the same `MailIntake.process`. Every mail is recorded once, by its Message-ID:
+a claim notice opens a claim (in the transaction that records the mail), or finds the order's
+open claim; any other mail is left where it is and listed for an admin, never lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+import aiosqlite
+
+from bot.domain.mail import MailKind, MailText, amazon_sender, classify, mail_answers, read_mail
+from bot.domain.people import Role
+from bot.drafting.renderer import Renderer
+from bot.services.claims import ClaimAlreadyOpenError, open_claim
+from bot.settings import StoreProfile
+from bot.storage import MailRecord, Storage, User
+
+
+class MailOutcome(StrEnum):
+    OPENED = "opened"  # a claim notice opened a claim
+    ALREADY_OPEN = "already_open"  # the order has an open claim: nothing new
+    LEFT = "left"  # not from Amazon, or not understood: left for an admin
+    SEEN = "seen"  # this very mail was processed before
+
+
+class NoAdminError(Exception):
+    """Nobody to give a mail-opened claim to: the team has no active admin."""
+
+
+@dataclass(frozen=True, slots=True)
+class MailResult:
+    outcome: MailOutcome
+    kind: MailKind
+    mail: MailText
+    order_id: str | None = None
+    claim_id: int | None = None
+    seen_at: datetime | None = None  # for SEEN: when it was first processed
+
+
+def mail_key(mail: MailText, raw: bytes) -> str:
+    """The Message-ID, or for a mail without one a digest of its bytes (the same file read
+    twice is still one mail)."""
+    return mail.message_id or "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+class MailIntake:
+    def __init__(
+        self,
+        storage: Storage,
+        renderer: Renderer,
+        store: StoreProfile,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.storage = storage
+        self.renderer = renderer
+        self.store = store
+        self.clock = clock
+
+    async def owner(self) -> User:
+        """Who a mail-opened claim goes to. TEMPORARY (issue 15, first part): the first admin,
+        until the unassigned queue of issue 15 exists and agents take claims from it."""
+        admins = await self.storage.users.with_role(Role.ADMIN, console=True)
+        if not admins:
+            raise NoAdminError
+        return admins[0]
+
+    async def process(self, raw: bytes, source: str) -> MailResult:
+        """Read one mail and do what it says, once. Raises NoAdminError for a claim notice
+        when the team has no admin (nothing is recorded: the mail can be fed again)."""
+        mail = read_mail(raw)
+        key = mail_key(mail, raw)
+        kind = classify(mail)
+        earlier = await self.storage.mails.get(key)
+        if earlier is not None:
+            return _seen(earlier, kind, mail)
+        now = self.clock()
+        record = MailRecord(
+            message_id=key,
+            received_at=now,
+            source=source,
+            sender=amazon_sender(mail) or mail.sender,
+            subject=mail.subject[:500],
+            kind=kind.value,
+            claim_id=None,
+            outcome=MailOutcome.LEFT.value,
+        )
+        answers = mail_answers(mail, now) if kind is MailKind.CLAIM_NOTICE else None
+        if answers is None or not answers.ready():  # (a notice classify takes is ready)
+            kind = MailKind.NOT_UNDERSTOOD if answers is not None else kind
+            record = replace(record, kind=kind.value)
+            return await self._record(record, MailResult(MailOutcome.LEFT, kind, mail))
+        facts, deadline = answers.to_claim()
+        actor = await self.owner()
+
+        async def record_mail(tx: aiosqlite.Connection, claim_id: int) -> None:
+            await self.storage.mails.record(
+                tx, replace(record, claim_id=claim_id, outcome=MailOutcome.OPENED.value)
+            )
+            await self.storage.events.record(
+                tx,
+                "claim_from_mail",
+                actor_id=None,  # nobody did it: the mail came in
+                claim_id=claim_id,
+                now=now,
+                payload={"message_id": key, "sender": record.sender, "source": source},
+            )
+
+        try:
+            opened = await open_claim(
+                self.storage,
+                self.renderer,
+                self.store,
+                actor=actor,
+                facts=facts,
+                now=now,
+                deadline=deadline,
+                also=record_mail,
+            )
+        except ClaimAlreadyOpenError as already:
+            found = replace(
+                record, claim_id=already.claim_id, outcome=MailOutcome.ALREADY_OPEN.value
+            )
+            result = MailResult(
+                MailOutcome.ALREADY_OPEN, kind, mail, facts.order_id, already.claim_id
+            )
+            return await self._record(found, result)
+        except sqlite3.IntegrityError:
+            return await self._seen_now(key, kind, mail)  # the same mail, processed meanwhile
+        return MailResult(MailOutcome.OPENED, kind, mail, facts.order_id, opened.claim.id)
+
+    async def _record(self, record: MailRecord, result: MailResult) -> MailResult:
+        async with self.storage.db.transaction() as tx:
+            earlier = await self.storage.mails.seen(tx, record.message_id)
+            if earlier is None:
+                await self.storage.mails.record(tx, record)
+        if earlier is not None:
+            return _seen(earlier, result.kind, result.mail)
+        return result
+
+    async def _seen_now(self, key: str, kind: MailKind, mail: MailText) -> MailResult:
+        earlier = await self.storage.mails.get(key)
+        if earlier is None:  # pragma: no cover - the conflict was this very row
+            raise RuntimeError(key)
+        return _seen(earlier, kind, mail)
+
+
+def _seen(earlier: MailRecord, kind: MailKind, mail: MailText) -> MailResult:
+    return MailResult(
+        MailOutcome.SEEN, kind, mail, None, earlier.claim_id, seen_at=earlier.received_at
+    )
