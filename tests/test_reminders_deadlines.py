@@ -13,7 +13,13 @@ from typing import Any
 from bot.domain.claims import ClaimChange, Outcome
 from bot.domain.deadlines import APPEAL_WINDOW, BUYER_ANSWER_WINDOW, INFORMATION_REQUEST_WINDOW
 from bot.domain.journey import Deadline
-from bot.domain.reminders import SCHEDULES, ReminderKind, reminder_due, superseded_by
+from bot.domain.reminders import (
+    SCHEDULES,
+    ReminderKind,
+    reminder_due,
+    review_reminder_at,
+    superseded_by,
+)
 from bot.handlers.context import ClaimContext
 from bot.handlers.reminders import reminder_job
 from bot.storage.database import Database
@@ -333,4 +339,65 @@ async def test_a_corrected_respond_by_time_gets_reminders_of_its_own(bot: Any, c
         clock.now = later - timedelta(hours=24)
         (message,) = texts(await sweep(chat), AGENT)
         assert "24 hours left to respond to Amazon" in message
+        assert await sweep(chat) == []
+
+
+def test_a_draft_in_review_is_reminded_after_2_hours_within_24_hours_of_the_deadline() -> None:
+    deadline = START + timedelta(hours=72)
+    # Submitted early: reminded when 24 hours are left.
+    assert review_reminder_at(START, deadline) == START + timedelta(hours=48)
+    # Submitted with 10 hours left: reminded when it has waited 2 hours.
+    late = deadline - timedelta(hours=10)
+    assert review_reminder_at(late, deadline) == late + timedelta(hours=2)
+
+
+WAITING = "has waited"
+
+
+async def test_a_draft_waiting_in_review_is_reminded_to_the_leads_only_once(
+    bot: Any, clock: Any
+) -> None:
+    async with bot() as chat:
+        await team_claim(chat, submit=True)
+        deadline = (await stored_claim(chat)).respond_by
+        clock.now = deadline - timedelta(hours=25)
+        assert await sweep(chat) == []
+        clock.now = deadline - timedelta(hours=24)
+        calls = await sweep(chat)
+        assert about(calls, AGENT, WAITING) == []  # the agent gets the respond-by one only
+        assert len(texts(calls, AGENT)) == 1
+        for lead in (LEAD, LEAD2):
+            (message,) = about(calls, lead, WAITING)
+            assert message == (
+                f"⏳ Claim #1 of Anna (order {ORDER}): a draft has waited 48 hours for review.\n"
+                "Respond to Amazon by Nov 5, 2026, 10:30\u202fAM (Europe/Berlin)"
+                " (24 hours left).\nNext: review it in /queue."
+            )
+        assert await sweep(chat) == []
+        api = chat.api
+    async with bot(api=api) as chat:  # a restart repeats nothing
+        clock.now = deadline - timedelta(hours=23)
+        assert await sweep(chat) == []
+        # Returned and submitted again: the new submission waits 2 hours, then is reminded.
+        await chat.press("↩ Return", LEAD)
+        await chat.send("Bitte freundlicher.", LEAD)
+        await chat.press("📤 Submit for review", AGENT)
+        clock.now += timedelta(hours=1)
+        assert about(await sweep(chat), LEAD, WAITING) == []
+        clock.now += timedelta(hours=1)
+        calls = await sweep(chat)
+        (message,) = about(calls, LEAD, WAITING)
+        assert "a draft has waited 2 hours for review" in message
+        assert about(calls, AGENT, WAITING) == []
+        # Approved: nothing waits any more.
+        await chat.press("✓ Approve", LEAD)
+        clock.now += timedelta(hours=5)
+        assert about(await sweep(chat), LEAD, WAITING) == []
+
+
+async def test_no_review_reminder_for_a_closed_claim(bot: Any, clock: Any) -> None:
+    async with bot() as chat:
+        await team_claim(chat, submit=True)
+        await close_as_withdrawn(chat, AGENT)
+        clock.now = START + timedelta(hours=60)
         assert await sweep(chat) == []

@@ -10,6 +10,9 @@ time before the deadline (least urgent first); some also go to the team leads:
 - A buyer's message waiting for an answer (24 h): 2 h before and overdue, to the agent.
 - The appeal window of a granted, seller-funded claim (30 days): 7 days and 1 day before, to
   the agent; nothing once it has closed (there is nothing left to do).
+- A draft submitted for review and still waiting for a lead: once, to the leads only, when it
+  has waited 2 hours and the claim's respond-by time is 24 hours away or less (whichever
+  comes later), while the claim is open.
 
 A reminder that fell due while the bot was down is sent once at start, and only the most
 urgent one of each deadline: after a night offline, "overdue" says it all and "24 hours left"
@@ -39,6 +42,7 @@ class ReminderKind(StrEnum):
     TWO_HOURS = "2h"
     HOUR = "1h"
     OVERDUE = "overdue"
+    WAITING = "waiting"  # a draft waiting in review
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,17 @@ SCHEDULES: Final[Mapping[Deadline, Schedule]] = MappingProxyType(
         ),
     }
 )
+
+# A draft in review is reminded to the leads when it has waited REVIEW_WAIT and the claim's
+# respond-by time is REVIEW_WITHIN away or less.
+REVIEW_WAIT: Final = timedelta(hours=2)
+REVIEW_WITHIN: Final = timedelta(hours=24)
+
+
+def review_reminder_at(submitted_at: datetime, respond_by: datetime) -> datetime:
+    """When the leads are reminded of a draft waiting in review (once per submission)."""
+    return max(ensure_utc(submitted_at) + REVIEW_WAIT, ensure_utc(respond_by) - REVIEW_WITHIN)
+
 
 # Amazon's respond-by marks, as before there were other deadlines.
 BEFORE: Final = SCHEDULES[Deadline.RESPOND].marks

@@ -14,6 +14,8 @@ from datetime import datetime
 from bot.domain.claims import Claim
 from bot.domain.journey import Deadline, claim_deadlines
 from bot.domain.reminders import (
+    REVIEW_WAIT,
+    REVIEW_WITHIN,
     SCHEDULES,
     ReminderKind,
     reminder_due,
@@ -36,6 +38,7 @@ class Reminder:
     leads: tuple[tuple[int, str | None], ...]  # the leads' chats that get it too
     deadline: Deadline = Deadline.RESPOND  # which of the claim's deadlines
     due: datetime | None = None  # that deadline's time (None: the claim's respond-by)
+    waiting_since: datetime | None = None  # Deadline.REVIEW: when the draft was submitted
 
     @property
     def deadline_at(self) -> datetime:
@@ -73,7 +76,31 @@ class Reminders:
                     claim.id, kind.value, skipped, now, deadline=which.value, instance=at
                 ):
                     due.append(await self._addressed(claim, kind, which, at))
+        waiting = await self.storage.reminders.waiting_reviews(
+            now - REVIEW_WAIT, now + REVIEW_WITHIN
+        )
+        for claim, since in waiting:
+            if await self.storage.reminders.record_sent(
+                claim.id, ReminderKind.WAITING.value, [], now, deadline="review", instance=since
+            ):
+                due.append(await self._waiting(claim, since))
         return due
+
+    async def _waiting(self, claim: Claim, since: datetime) -> Reminder:
+        """A draft waiting in review: for the leads only (the agent is waiting too)."""
+        agent = await self.storage.users.get(claim.agent_id)
+        name = agent.name() if agent is not None else str(claim.agent_id)
+        leads = tuple(await self.lead_chats(claim.agent_id))
+        return Reminder(
+            claim,
+            ReminderKind.WAITING,
+            None,
+            name,
+            leads,
+            Deadline.REVIEW,
+            claim.respond_by,
+            since,
+        )
 
     async def _addressed(
         self, claim: Claim, kind: ReminderKind, which: Deadline, at: datetime

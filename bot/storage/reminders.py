@@ -9,7 +9,7 @@ from bot.domain.claims import Claim, Outcome
 from bot.domain.deadlines import APPEAL_WINDOW
 from bot.storage.claims import claim_from_row
 from bot.storage.database import Database
-from bot.storage.rows import iso
+from bot.storage.rows import iso, parse_iso
 
 # A reminder already handled: (deadline, instance, kind).
 Had = tuple[str, str, str]
@@ -47,6 +47,24 @@ class ReminderRepository:
             )
             for row in rows
         ]
+
+    async def waiting_reviews(
+        self, submitted_before: datetime, respond_by_before: datetime
+    ) -> list[tuple[Claim, datetime]]:
+        """Drafts waiting for a lead, submitted before `submitted_before`, on open claims due
+        before `respond_by_before`, whose submission has not been reminded: (claim, when the
+        draft was submitted). Uses the reviews_by_status index."""
+        rows = await self.db.fetchall(
+            "SELECT c.*, r.submitted_at AS waiting_since FROM reviews r"
+            " JOIN claims c ON c.id = r.claim_id"
+            " WHERE r.status = 'pending' AND c.closed_at IS NULL AND r.submitted_at <= ?"
+            " AND c.respond_by <= ? AND NOT EXISTS (SELECT 1 FROM reminders m"
+            " WHERE m.claim_id = c.id AND m.deadline = 'review'"
+            " AND m.instance = r.submitted_at AND m.kind = 'waiting')"
+            " ORDER BY c.respond_by, r.id",
+            (iso(submitted_before), iso(respond_by_before)),
+        )
+        return [(claim_from_row(row), parse_iso(row["waiting_since"])) for row in rows]
 
     async def record_sent(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.domain.journey import Deadline, current_step
 from bot.domain.marketplaces import MARKETPLACES
@@ -26,6 +26,8 @@ def reminder_message(
     tr: Translator, reminder: Reminder, now: datetime, *, agent_name: str | None = None
 ) -> tuple[str, Rows]:
     """For the agent (`agent_name` None) or, escalated, for a lead (naming the agent)."""
+    if reminder.deadline is Deadline.REVIEW:
+        return _waiting_message(tr, reminder, now, agent_name or "")
     if reminder.deadline is not Deadline.RESPOND:
         return _other_message(tr, reminder, now, agent_name)
     _ = tr.gettext
@@ -65,6 +67,34 @@ def reminder_message(
 
 def _show(tr: Translator, claim_id: int) -> Rows:
     return [[(tr.gettext("Show the claim") + " ▸", ListButton(claim_id=claim_id).data())]]
+
+
+def _waiting_message(
+    tr: Translator, reminder: Reminder, now: datetime, agent_name: str
+) -> tuple[str, Rows]:
+    """A draft waiting in review while the claim's respond-by time runs: for the leads."""
+    _ = tr.gettext
+    claim = reminder.claim
+    since = reminder.waiting_since or now
+    values = {
+        "number": claim.id,
+        "order_id": claim.facts.order_id,
+        "agent": agent_name,
+        "waited": tr.duration(max(now - since, timedelta(0))),
+        "left": time_left(tr, claim.respond_by, now),
+        "deadline": tr.datetime(claim.respond_by, MARKETPLACES[claim.facts.marketplace].time_zone),
+    }
+    lines = [
+        "⏳ "
+        + _(
+            "Claim #%(number)s of %(agent)s (order %(order_id)s): a draft has waited %(waited)s"
+            " for review."
+        )
+        % values,
+        _("Respond to Amazon by %(deadline)s (%(left)s).") % values,
+        _("Next: review it in /queue."),
+    ]
+    return "\n".join(lines), _show(tr, claim.id)
 
 
 def _other_message(
