@@ -190,11 +190,15 @@ async def test_buyer_message_reminders_and_a_new_message_gets_its_own(bot: Any, 
         )
         assert texts(calls, LEAD) == []  # the buyer's answer is the agent's, not escalated
         assert await sweep(chat) == []
+        # Nothing is left to remind of that message: the sweep does not even read the claim.
+        reminders = chat.services.storage.reminders
+        assert await reminders.candidates(START, clock.now) == []
 
         # The buyer writes again: a new 24-hour clock, with its own reminders.
         agent = await person(chat, AGENT)
         await chat.services.journey.record_reply(await stored_claim(chat), "Hallo?", agent)
         again = clock.now + BUYER_ANSWER_WINDOW
+        assert len(await reminders.candidates(START, clock.now)) == 1
         clock.now = again - timedelta(hours=1)
         calls = await sweep(chat)
         (message,) = about(calls, AGENT, BUYER)

@@ -24,15 +24,26 @@ class ReminderRepository:
     ) -> list[tuple[Claim, frozenset[Had]]]:
         """The claims that may have a reminder due, with the reminders they have had: open
         claims whose respond-by time is before `until` and has not had its overdue reminder,
-        open claims with an information request or a buyer's message, and granted,
-        seller-funded claims closed within the appeal window."""
+        open claims with an information request or an unanswered buyer's message that has not
+        had its overdue reminder, and granted, seller-funded claims closed within the appeal
+        window. (Times are stored as sortable ISO text, so they compare as text.)"""
         rows = await self.db.fetchall(
             "SELECT c.*, (SELECT json_group_array(json_array(r.deadline, r.instance, r.kind))"
             " FROM reminders r WHERE r.claim_id = c.id) AS reminded FROM claims c"
             " WHERE (c.closed_at IS NULL AND ((c.respond_by <= ? AND NOT EXISTS"
             " (SELECT 1 FROM reminders r WHERE r.claim_id = c.id AND r.deadline = 'respond_by'"
             " AND r.instance = c.respond_by AND r.kind = 'overdue'))"
-            " OR c.info_requested_at IS NOT NULL OR c.replied_at IS NOT NULL))"
+            # An information request or a buyer's message until its overdue reminder: one
+            # recorded after the request (or message) was; an overdue one is sent 48 (24)
+            # hours after it, so a newer request or message, even in the same second, is kept.
+            " OR (c.info_requested_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reminders r"
+            " WHERE r.claim_id = c.id AND r.deadline = 'information' AND r.kind = 'overdue'"
+            " AND r.sent_at > c.info_requested_at))"
+            " OR (c.replied_at IS NOT NULL"
+            " AND (c.last_contact_at IS NULL OR c.last_contact_at < c.replied_at)"
+            " AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.claim_id = c.id"
+            " AND r.deadline = 'buyer_answer' AND r.kind = 'overdue'"
+            " AND r.sent_at > c.replied_at))))"
             " OR (c.outcome = ? AND c.closed_at > ?)"
             " ORDER BY c.respond_by, c.id",
             (iso(until), Outcome.GRANTED_SELLER_FUNDED.value, iso(now - APPEAL_WINDOW)),
