@@ -99,12 +99,6 @@ def review_reminder_at(submitted_at: datetime, respond_by: datetime) -> datetime
     return max(ensure_utc(submitted_at) + REVIEW_WAIT, ensure_utc(respond_by) - REVIEW_WITHIN)
 
 
-# Amazon's respond-by marks, as before there were other deadlines.
-BEFORE: Final = SCHEDULES[Deadline.RESPOND].marks
-ESCALATED: Final = SCHEDULES[Deadline.RESPOND].escalated
-EARLIEST: Final = max(schedule.earliest for schedule in SCHEDULES.values())
-
-
 def due_at(deadline: datetime, kind: ReminderKind, which: Deadline = Deadline.RESPOND) -> datetime:
     return ensure_utc(deadline) - SCHEDULES[which].marks[kind]
 
