@@ -276,6 +276,9 @@ class Deadline(StrEnum):
     INFORMATION = "information"  # Amazon asked for more information (48 h)
     BUYER_ANSWER = "buyer_answer"  # the buyer wrote and waits for an answer (24 h)
     APPEAL = "appeal"  # a granted, seller-funded claim can be appealed (30 days)
+    # A submitted draft waiting for a lead while the respond-by time runs: reminded to the
+    # leads (bot/domain/reminders.py), not a deadline of its own on the card.
+    REVIEW = "review"
 
 
 def claim_deadlines(claim: Claim) -> list[tuple[Deadline, datetime]]:

@@ -12,15 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.claims import Claim
+from bot.domain.journey import Deadline, claim_deadlines
 from bot.domain.reminders import (
-    EARLIEST,
-    ESCALATED,
+    REVIEW_WAIT,
+    REVIEW_WITHIN,
+    SCHEDULES,
     ReminderKind,
     reminder_due,
     superseded_by,
 )
 from bot.services.people import on_team
 from bot.storage import Storage, User
+from bot.storage.rows import iso
 
 # Where the team leads are told things, as (chat id, language), leaving one person out.
 LeadChats = Callable[[int], Awaitable[list[tuple[int, str | None]]]]
@@ -33,6 +36,13 @@ class Reminder:
     agent: User | None  # the claim's agent, when on the team: they get it
     agent_name: str  # how the leads' copy names the agent
     leads: tuple[tuple[int, str | None], ...]  # the leads' chats that get it too
+    deadline: Deadline = Deadline.RESPOND  # which of the claim's deadlines
+    due: datetime | None = None  # that deadline's time (None: the claim's respond-by)
+    waiting_since: datetime | None = None  # Deadline.REVIEW: when the draft was submitted
+
+    @property
+    def deadline_at(self) -> datetime:
+        return self.due if self.due is not None else self.claim.respond_by
 
 
 class Reminders:
@@ -44,25 +54,63 @@ class Reminders:
         self.lead_chats = lead_chats
 
     async def sweep(self) -> list[Reminder]:
-        """The reminders due now, each recorded (so no later sweep, after any number of
+        """The reminders due now, for every deadline of every claim (one per deadline
+        instance and mark), each recorded (so no later sweep, after any number of
         restarts, sends it again) before it is returned for sending."""
         now = self.clock()
         due: list[Reminder] = []
-        for claim, had in await self.storage.reminders.candidates(now + EARLIEST):
-            sent = {ReminderKind(kind) for kind in had}
-            kind = reminder_due(claim.respond_by, now, sent)
-            if kind is None:
-                continue
-            skipped = [k.value for k in superseded_by(kind)[:-1] if k not in sent]
-            if await self.storage.reminders.record_sent(claim.id, kind.value, skipped, now):
-                due.append(await self._addressed(claim, kind))
+        until = now + SCHEDULES[Deadline.RESPOND].earliest
+        for claim, had in await self.storage.reminders.candidates(until, now):
+            for which, at in claim_deadlines(claim):
+                instance = iso(at)
+                sent = {
+                    ReminderKind(kind)
+                    for deadline, when, kind in had
+                    if deadline == which.value and when == instance
+                }
+                kind = reminder_due(at, now, sent, which)
+                if kind is None:
+                    continue
+                skipped = [k.value for k in superseded_by(kind, which)[:-1] if k not in sent]
+                if await self.storage.reminders.record_sent(
+                    claim.id, kind.value, skipped, now, deadline=which.value, instance=at
+                ):
+                    due.append(await self._addressed(claim, kind, which, at))
+        waiting = await self.storage.reminders.waiting_reviews(
+            now - REVIEW_WAIT, now + REVIEW_WITHIN
+        )
+        for claim, since in waiting:
+            if await self.storage.reminders.record_sent(
+                claim.id, ReminderKind.WAITING.value, [], now, deadline="review", instance=since
+            ):
+                due.append(await self._waiting(claim, since))
         return due
 
-    async def _addressed(self, claim: Claim, kind: ReminderKind) -> Reminder:
-        """Who gets it: the agent; the leads too when it is escalated (6 hours left, overdue)
-        or when the agent was removed and nobody else would act (at every reminder then)."""
+    async def _waiting(self, claim: Claim, since: datetime) -> Reminder:
+        """A draft waiting in review: for the leads only (the agent is waiting too)."""
+        agent = await self.storage.users.get(claim.agent_id)
+        name = agent.name() if agent is not None else str(claim.agent_id)
+        leads = tuple(await self.lead_chats(claim.agent_id))
+        return Reminder(
+            claim,
+            ReminderKind.WAITING,
+            None,
+            name,
+            leads,
+            Deadline.REVIEW,
+            claim.respond_by,
+            since,
+        )
+
+    async def _addressed(
+        self, claim: Claim, kind: ReminderKind, which: Deadline, at: datetime
+    ) -> Reminder:
+        """Who gets it: the agent; the leads too when it is escalated (for respond-by: 6 hours
+        left and overdue) or when the agent was removed and nobody else would act (at every
+        reminder then)."""
         agent = await self.storage.users.get(claim.agent_id)
         reachable = on_team(agent)
-        leads = await self.lead_chats(claim.agent_id) if kind in ESCALATED or not reachable else []
+        escalated = kind in SCHEDULES[which].escalated
+        leads = await self.lead_chats(claim.agent_id) if escalated or not reachable else []
         name = agent.name() if agent is not None else str(claim.agent_id)
-        return Reminder(claim, kind, agent if reachable else None, name, tuple(leads))
+        return Reminder(claim, kind, agent if reachable else None, name, tuple(leads), which, at)

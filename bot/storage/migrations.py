@@ -312,4 +312,35 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         );
         """,
     ),
+    Migration(
+        10,
+        "reminders for every deadline",
+        """
+        -- Reminders for every deadline of a claim, not only Amazon's respond-by time: one row
+        -- per (claim, deadline, instance, mark). The instance is the deadline's time (UTC, as
+        -- stored), so a new information request, a new buyer message or a corrected
+        -- respond-by time gets reminders of its own; for 'review' (a draft waiting for a
+        -- lead) it is the submission's time. Rows so far were respond-by ones.
+        CREATE TABLE reminders_new (
+            claim_id  INTEGER NOT NULL REFERENCES claims (id),
+            deadline  TEXT NOT NULL
+                      CHECK (deadline IN
+                          ('respond_by', 'information', 'buyer_answer', 'appeal', 'review')),
+            instance  TEXT NOT NULL,
+            kind      TEXT NOT NULL
+                      CHECK (kind IN
+                          ('7d', '24h', '12h', '6h', '2h', '1h', 'overdue', 'waiting')),
+            sent_at   TEXT NOT NULL,
+            skipped   INTEGER NOT NULL DEFAULT 0 CHECK (skipped IN (0, 1)),
+            PRIMARY KEY (claim_id, deadline, instance, kind)
+        ) WITHOUT ROWID;
+        INSERT INTO reminders_new (claim_id, deadline, instance, kind, sent_at, skipped)
+            SELECT r.claim_id, 'respond_by', c.respond_by, r.kind, r.sent_at, r.skipped
+            FROM reminders r JOIN claims c ON c.id = r.claim_id;
+        DROP TABLE reminders;
+        ALTER TABLE reminders_new RENAME TO reminders;
+        -- The appeal window: claims closed in the last 30 days, by outcome.
+        CREATE INDEX claims_by_closed ON claims (outcome, closed_at);
+        """,
+    ),
 )
