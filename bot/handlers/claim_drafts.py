@@ -199,20 +199,26 @@ _DELAY_MENUS: Final = {"delay_cause": views.delay_menu, "delay_next": views.dela
 
 
 async def _delay(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
-    if arg is None:
-        await answer_button(update)
-        await show(update, *views.delay_menu(context.tr, claim))
-        return
-    fresh = await context.services.journey.set_delay_cause(claim, arg, context.require_actor())
-    await _delay_fact_set(update, context, fresh)
+    await _choose_delay_fact(update, context, claim, arg, "delay_cause")
 
 
 async def _dnext(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    await _choose_delay_fact(update, context, claim, arg, "delay_next")
+
+
+async def _choose_delay_fact(
+    update: Update, context: ClaimContext, claim: Claim, arg: str | None, fact: str
+) -> None:
+    """The menu of one of the delay message's facts, or the choice tapped in it."""
     if arg is None:
         await answer_button(update)
-        await show(update, *views.delay_next_menu(context.tr, claim))
+        await show(update, *_DELAY_MENUS[fact](context.tr, claim))
         return
-    fresh = await context.services.journey.set_delay_next(claim, arg, context.require_actor())
+    journey, actor = context.services.journey, context.require_actor()
+    if fact == "delay_cause":
+        fresh = await journey.set_delay_cause(claim, arg, actor)
+    else:
+        fresh = await journey.set_delay_next(claim, arg, actor)
     await _delay_fact_set(update, context, fresh)
 
 
