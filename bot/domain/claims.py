@@ -127,7 +127,7 @@ class Claim:
     """A stored claim: its facts plus the bookkeeping storage adds."""
 
     id: int
-    agent_id: int
+    agent_id: int | None  # None: unassigned, waiting in the queue (issue 15)
     facts: ClaimFacts
     stage: Stage
     respond_by: datetime

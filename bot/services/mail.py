@@ -18,11 +18,10 @@ from enum import StrEnum
 import aiosqlite
 
 from bot.domain.mail import MailKind, MailText, amazon_sender, classify, mail_answers, read_mail
-from bot.domain.people import Role
 from bot.drafting.renderer import Renderer
 from bot.services.claims import ClaimAlreadyOpenError, open_claim
 from bot.settings import StoreProfile
-from bot.storage import MailRecord, Storage, User
+from bot.storage import MailRecord, Storage
 
 
 class MailOutcome(StrEnum):
@@ -30,10 +29,6 @@ class MailOutcome(StrEnum):
     ALREADY_OPEN = "already_open"  # the order has an open claim: nothing new
     LEFT = "left"  # not from Amazon, or not understood: left for an admin
     SEEN = "seen"  # this very mail was processed before
-
-
-class NoAdminError(Exception):
-    """Nobody to give a mail-opened claim to: the team has no active admin."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +60,10 @@ class MailIntake:
         self.store = store
         self.clock = clock
 
-    async def owner(self) -> User:
-        """Who a mail-opened claim goes to. TEMPORARY (issue 15, first part): the first admin,
-        until the unassigned queue of issue 15 exists and agents take claims from it."""
-        admins = await self.storage.users.with_role(Role.ADMIN, console=True)
-        if not admins:
-            raise NoAdminError
-        return admins[0]
-
     async def process(self, raw: bytes, source: str) -> MailResult:
-        """Read one mail and do what it says, once. Raises NoAdminError for a claim notice
-        when the team has no admin (nothing is recorded: the mail can be fed again)."""
+        """Read one mail and do what it says, once. A claim notice opens an unassigned claim:
+        it waits in the queue (/claims -> Unassigned) until an agent takes it or a lead
+        assigns it (issue 15)."""
         mail = read_mail(raw)
         key = mail_key(mail, raw)
         kind = classify(mail)
@@ -99,7 +87,6 @@ class MailIntake:
             record = replace(record, kind=kind.value)
             return await self._record(record, MailResult(MailOutcome.LEFT, kind, mail))
         facts, deadline = answers.to_claim()
-        actor = await self.owner()
 
         async def record_mail(tx: aiosqlite.Connection, claim_id: int) -> None:
             await self.storage.mails.record(
@@ -119,7 +106,7 @@ class MailIntake:
                 self.storage,
                 self.renderer,
                 self.store,
-                actor=actor,
+                actor=None,  # nobody has it yet: the unassigned queue
                 facts=facts,
                 now=now,
                 deadline=deadline,

@@ -73,7 +73,10 @@ def claims_list(
     for claim in claims:
         level = urgency(claim.respond_by, now)
         left = time_left(tr, claim.respond_by, now)
-        owner = f" · {owners.get(claim.agent_id, claim.agent_id)}" if team and owners else ""
+        owner = ""
+        if team and owners is not None:
+            who = _("Unassigned") if claim.agent_id is None else owners.get(claim.agent_id, "")
+            owner = f" · {who or claim.agent_id}"
         lines.append(
             f"{URGENCY_MARK[level.value]} #{claim.id} · {claim.facts.order_id} · "
             f"{claim.facts.marketplace} · {_(labels.REASONS[claim.facts.reason])} · {left}" + owner
