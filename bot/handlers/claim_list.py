@@ -55,6 +55,7 @@ async def _list_page(
         now=context.services.clock(),
         team=team if sees_team else None,
         owners=owners,
+        unassigned=await storage.claims.unassigned_count(),
     )
     await show(update, text, rows, replace_pressed=replace_pressed)
 

@@ -267,3 +267,36 @@ def parse_stats_button(data: object) -> StatsButton | None:
     if start > end:
         return None
     return StatsButton(start, end, match[3])
+
+
+# --- The unassigned queue (issue 15) ------------------------------------------------------
+# w:<offset> a page of the queue; w:t:<claim> take it; w:a:<claim> whom to assign it to;
+# w:a:<claim>:<user id> assign it to that person.
+WORK_PREFIX: Final = "w:"
+_WORK = re.compile(r"w:(?:(\d{1,6})|t:(\d{1,12})|a:(\d{1,12})(?::(\d{1,16}))?)")
+
+
+@dataclass(frozen=True, slots=True)
+class UnassignedButton:
+    offset: int | None = None  # a page of the queue
+    take: int | None = None  # take this claim
+    assign: int | None = None  # assign this claim ...
+    to: int | None = None  # ... to this person (None: choose whom)
+
+    def data(self) -> str:
+        if self.take is not None:
+            return f"w:t:{self.take}"
+        if self.assign is not None:
+            return f"w:a:{self.assign}" + (f":{self.to}" if self.to is not None else "")
+        return f"w:{self.offset or 0}"
+
+
+def parse_unassigned_button(data: object) -> UnassignedButton | None:
+    match = _WORK.fullmatch(data) if isinstance(data, str) else None
+    if match is None:
+        return None
+    if match[2] is not None:
+        return UnassignedButton(take=int(match[2]))
+    if match[3] is not None:
+        return UnassignedButton(assign=int(match[3]), to=int(match[4]) if match[4] else None)
+    return UnassignedButton(offset=int(match[1]))

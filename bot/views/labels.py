@@ -40,6 +40,8 @@ EVENTS: Final = MappingProxyType(
         "evidence_unticked": N_("Evidence unticked"),
         "outcome_recorded": N_("Outcome recorded"),
         "claim_reassigned": N_("Claim reassigned"),
+        "claim_taken": N_("Taken from the unassigned queue"),
+        "claim_assigned": N_("Assigned from the unassigned queue"),
         "user_added": N_("Person added"),
         "role_changed": N_("Role changed"),
         "user_removed": N_("Person removed"),
