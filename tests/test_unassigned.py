@@ -169,3 +169,41 @@ async def test_the_history_says_who_assigned_it_to_whom(bot: Any, clock: Any) ->
         (screen,) = texts(calls, LEAD)
         assert "Assigned from the unassigned queue" in screen
         assert "Anna" in screen
+
+
+CAUTION = "Amazon's mail does not say who shipped this order"
+
+
+async def test_the_fulfilment_caution_shows_until_confirmed_even_the_same(
+    bot: Any, clock: Any
+) -> None:
+    async with bot() as chat:
+        await mailed(chat, clock)
+        await open_queue(chat, AGENT)
+        calls = await chat.press("Take #1", AGENT)
+        (card,) = [t for t in shown(chat, calls, AGENT) if ORDER in t]
+        assert CAUTION in card
+        assert chat.labels(AGENT)[:2] == ["Seller-shipped (FBM)", "Fulfilled by Amazon (FBA)"]
+        # Confirming the value it opened with (FBM) clears the caution all the same.
+        calls = await chat.press("Seller-shipped (FBM)", AGENT)
+        (card,) = [t for t in shown(chat, calls, AGENT) if ORDER in t]
+        assert CAUTION not in card
+        assert "Fulfilled by Amazon (FBA)" not in chat.labels(AGENT)
+        claim = await chat.services.storage.claims.get(1)
+        assert claim is not None
+        assert claim.facts.fulfillment.value == "fbm"
+        assert "fulfillment_unconfirmed" not in claim.facts.extra
+
+
+async def test_confirming_fba_changes_the_plan_and_clears_the_caution(bot: Any, clock: Any) -> None:
+    async with bot() as chat:
+        await mailed(chat, clock)
+        await open_queue(chat, AGENT)
+        await chat.press("Take #1", AGENT)
+        calls = await chat.press("Fulfilled by Amazon (FBA)", AGENT)
+        (card,) = [t for t in shown(chat, calls, AGENT) if ORDER in t]
+        assert CAUTION not in card
+        claim = await chat.services.storage.claims.get(1)
+        assert claim is not None
+        assert claim.facts.fulfillment.value == "fba"
+        assert "fulfillment_unconfirmed" not in claim.facts.extra

@@ -17,6 +17,7 @@ from enum import StrEnum
 
 import aiosqlite
 
+from bot.domain.claims import FULFILLMENT_UNCONFIRMED
 from bot.domain.mail import MailKind, MailText, amazon_sender, classify, mail_answers, read_mail
 from bot.drafting.renderer import Renderer
 from bot.services.claims import ClaimAlreadyOpenError, open_claim
@@ -87,6 +88,8 @@ class MailIntake:
             record = replace(record, kind=kind.value)
             return await self._record(record, MailResult(MailOutcome.LEFT, kind, mail))
         facts, deadline = answers.to_claim()
+        # The notice does not say who shipped: FBM until the agent confirms it on the card.
+        facts = replace(facts, extra={**facts.extra, FULFILLMENT_UNCONFIRMED: "1"})
 
         async def record_mail(tx: aiosqlite.Connection, claim_id: int) -> None:
             await self.storage.mails.record(
