@@ -10,12 +10,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.domain.people import Role
 from bot.handlers.context import ClaimContext
 from bot.handlers.reminders import reminder_job
 from bot.services import queue
 from bot.services.mail import MailIntake, MailOutcome
 from bot.views.buttons import ListButton
-from tests.helpers import AGENT, LEAD, Chat, alerts, person, team, texts
+from tests.helpers import ADMIN, AGENT, LEAD, Chat, alerts, person, team, texts
 
 SAMPLE = Path(__file__).parent.parent / "samples" / "claim-notice-en.eml"
 ORDER = "113-5550123-4567890"
@@ -207,3 +208,55 @@ async def test_confirming_fba_changes_the_plan_and_clears_the_caution(bot: Any, 
         assert claim is not None
         assert claim.facts.fulfillment.value == "fba"
         assert "fulfillment_unconfirmed" not in claim.facts.extra
+
+
+async def test_round_robin_gives_mailed_claims_to_the_active_agents_in_turn(
+    bot: Any, clock: Any
+) -> None:
+    async with bot() as chat:
+        await team(chat)
+        admin = await person(chat, ADMIN)
+        await chat.services.people.add(admin, 61, Role.AGENT, "Ben")
+        # Switched in /settings, like the review switch.
+        await chat.send("/settings", ADMIN)
+        assert "the unassigned queue (/claims)" in texts(chat.api.calls, ADMIN)[-1]
+        calls = await chat.press("Give mailed claims in turn", ADMIN)
+        assert alerts(calls) == ["Saved."]
+        assert "Queue mailed claims" in chat.labels(ADMIN)
+        services = chat.services
+        assert await services.store.round_robin()
+        intake = MailIntake(services.storage, services.renderer, services.store.profile, clock)
+        raw = SAMPLE.read_bytes()
+        owners = []
+        for n in range(3):
+            order = f"113-5550123-456789{n}"
+            result = await intake.process(raw.replace(ORDER.encode(), order.encode()), "eml")
+            assert result.outcome is MailOutcome.OPENED
+            assert result.claim_id is not None
+            claim = await services.storage.claims.get(result.claim_id)
+            assert claim is not None
+            owners.append(claim.agent_id)
+        assert owners == [AGENT, 61, AGENT]
+        assert await services.storage.claims.unassigned_count() == 0
+        # Switched off again: the next one waits in the queue.
+        await chat.send("/settings", ADMIN)
+        await chat.press("Queue mailed claims", ADMIN)
+        raw4 = raw.replace(ORDER.encode(), b"113-5550123-4567899")
+        result = await intake.process(raw4, "eml")
+        assert result.claim_id is not None
+        claim = await services.storage.claims.get(result.claim_id)
+        assert claim is not None
+        assert claim.agent_id is None
+
+
+async def test_round_robin_without_an_active_agent_leaves_it_in_the_queue(
+    bot: Any, clock: Any
+) -> None:
+    async with bot() as chat:
+        await chat.send("/start", ADMIN)
+        await chat.services.store.set_round_robin(True, await person(chat, ADMIN))
+        services = chat.services
+        intake = MailIntake(services.storage, services.renderer, services.store.profile, clock)
+        result = await intake.process(SAMPLE.read_bytes(), "eml")
+        assert result.outcome is MailOutcome.OPENED
+        assert await services.storage.claims.unassigned_count() == 1

@@ -21,6 +21,7 @@ from bot.domain.claims import FULFILLMENT_UNCONFIRMED
 from bot.domain.mail import MailKind, MailText, amazon_sender, classify, mail_answers, read_mail
 from bot.drafting.renderer import Renderer
 from bot.services.claims import ClaimAlreadyOpenError, open_claim
+from bot.services.store import ROUND_ROBIN
 from bot.settings import StoreProfile
 from bot.storage import MailRecord, Storage
 
@@ -90,6 +91,7 @@ class MailIntake:
         facts, deadline = answers.to_claim()
         # The notice does not say who shipped: FBM until the agent confirms it on the card.
         facts = replace(facts, extra={**facts.extra, FULFILLMENT_UNCONFIRMED: "1"})
+        in_turn = await self.storage.options.get(ROUND_ROBIN) == "on"
 
         async def record_mail(tx: aiosqlite.Connection, claim_id: int) -> None:
             await self.storage.mails.record(
@@ -103,6 +105,17 @@ class MailIntake:
                 now=now,
                 payload={"message_id": key, "sender": record.sender, "source": source},
             )
+            agent_id = await self.storage.claims.next_in_turn(tx) if in_turn else None
+            if agent_id is not None:  # else it waits in the unassigned queue
+                await self.storage.claims.take(tx, claim_id, agent_id, now)
+                await self.storage.events.record(
+                    tx,
+                    "claim_in_turn",
+                    actor_id=None,
+                    claim_id=claim_id,
+                    now=now,
+                    payload={"to": agent_id},
+                )
 
         try:
             opened = await open_claim(

@@ -198,6 +198,23 @@ class ClaimRepository:
         )
         return cursor.rowcount == 1
 
+    async def next_in_turn(self, tx: aiosqlite.Connection) -> int | None:
+        """Round-robin (issue 15): the active agent after the one the last claim given in turn
+        went to (by user id, wrapping round), read inside `tx`; None without active agents."""
+        async with tx.execute(
+            "SELECT json_extract(payload, '$.to') FROM events WHERE kind = 'claim_in_turn'"
+            " ORDER BY id DESC LIMIT 1"
+        ) as cursor:
+            row = await cursor.fetchone()
+        last = int(row[0]) if row is not None and row[0] is not None else 0
+        async with tx.execute(
+            "SELECT id FROM users WHERE role = 'agent' AND active = 1"
+            " ORDER BY id > ? DESC, id LIMIT 1",
+            (last,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row is not None else None
+
     async def count(self) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) FROM claims")
         return int(row[0]) if row is not None else 0

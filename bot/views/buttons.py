@@ -151,7 +151,7 @@ _PEOPLE = re.compile(r"u:([a-z]{1,6})(?::(\d{1,16}))?(?::([a-z0-9]{1,15}))?")
 HISTORY_ACTIONS: Final = frozenset({"show", "csv"})
 _HISTORY = re.compile(r"h:(\d{1,12}):([a-z]{1,6})")
 # s:<action>[:<value>]: the review switch carries on/off, a signature language its code.
-SETTING_ACTIONS: Final = frozenset({"review", "show", "name", "sign", "langs", "slang"})
+SETTING_ACTIONS: Final = frozenset({"review", "rr", "show", "name", "sign", "langs", "slang"})
 _SETTING = re.compile(rf"s:([a-z]{{1,8}})(?::(on|off|{_LANGUAGE}))?")
 
 
@@ -232,7 +232,7 @@ def parse_setting_button(data: object) -> SettingButton | None:
     if match is None or match[1] not in SETTING_ACTIONS:
         return None
     action, value = match[1], match[2]
-    if action == "review":
+    if action in ("review", "rr"):
         valid = value in ("on", "off")
     elif action == "slang":
         valid = value in BUYER_LANGUAGES

@@ -96,7 +96,7 @@ def event_detail(  # noqa: PLR0911 - one branch per kind of detail
         return ", ".join(_(_FACT_LABELS[n]) if n in _FACT_LABELS else n for n in names)
     if kind == "claim_from_mail":
         return str(payload.get("sender") or "")
-    if kind == "claim_assigned" and isinstance(payload.get("to"), int):
+    if kind in ("claim_assigned", "claim_in_turn") and isinstance(payload.get("to"), int):
         assignee = trail.people.get(payload["to"])
         return assignee.name() if assignee is not None else str(payload["to"])
     if kind == "claim_reassigned":

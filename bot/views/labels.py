@@ -42,6 +42,7 @@ EVENTS: Final = MappingProxyType(
         "claim_reassigned": N_("Claim reassigned"),
         "claim_taken": N_("Taken from the unassigned queue"),
         "claim_assigned": N_("Assigned from the unassigned queue"),
+        "claim_in_turn": N_("Given to the next agent in turn"),
         "user_added": N_("Person added"),
         "role_changed": N_("Role changed"),
         "user_removed": N_("Person removed"),
