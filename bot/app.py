@@ -86,7 +86,7 @@ def build_application(
     journey = Journey(storage, renderer, store, clock)
     reviews = Reviews(storage, journey, store, clock, leads_chat=settings.leads_chat)
 
-    async def lead_chats(leaving_out: int) -> list[tuple[int, str | None]]:
+    async def lead_chats(leaving_out: int | None) -> list[tuple[int, str | None]]:
         return await reviews.lead_chats(exclude=leaving_out)
 
     services = Services(

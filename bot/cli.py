@@ -213,7 +213,7 @@ def mail_command(settings: Settings, path: Path, tr: Translator) -> int:
     database; one line says what it did. Exit 0 when it opened a claim or had nothing new to
     do, 1 when the mail is left for an admin, 2 on an error."""
     from bot.drafting.renderer import Renderer  # noqa: PLC0415 - keeps `--help` fast
-    from bot.services.mail import MailIntake, NoAdminError  # noqa: PLC0415
+    from bot.services.mail import MailIntake  # noqa: PLC0415
     from bot.services.store import StoreService  # noqa: PLC0415
     from bot.storage import Database, Storage  # noqa: PLC0415
 
@@ -242,11 +242,7 @@ def mail_command(settings: Settings, path: Path, tr: Translator) -> int:
         finally:
             await db.close()
 
-    try:
-        result = asyncio.run(process())
-    except NoAdminError:
-        print(_("claimbot: the team has no admin to give the claim to."), file=sys.stderr)
-        return 2
+    result = asyncio.run(process())
     line, status = mail_line(result, tr)
     print(line)
     return status

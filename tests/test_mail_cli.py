@@ -16,7 +16,7 @@ import pytest
 from bot.cli import main
 from bot.domain.mail import MailKind, read_mail
 from bot.services.mail import MailIntake, MailOutcome
-from tests.helpers import ADMIN, seed_people, texts
+from tests.helpers import seed_people, texts
 
 MAILS = Path(__file__).parent / "data" / "mail"
 SAMPLE = Path(__file__).parent.parent / "samples" / "claim-notice-en.eml"
@@ -55,15 +55,15 @@ def test_a_claim_notice_opens_one_claim_and_the_same_mail_again_nothing(
         ("113-5550123-4567890", "US", "fbm", "not_received")
     ]
     assert rows(database, "SELECT agent_id, buyer_language, respond_by FROM claims") == [
-        (ADMIN, "en", "2026-11-07T07:59:59+00:00")  # the end of Nov 6 in Los Angeles
+        (None, "en", "2026-11-07T07:59:59+00:00")  # unassigned; Nov 6's end in Los Angeles
     ]
     assert rows(database, "SELECT kind, claim_id, outcome, source FROM mails") == [
         ("claim_notice", 1, "opened", "eml")
     ]
     assert rows(database, "SELECT count(*) FROM drafts") == [(1,)]
     assert rows(database, "SELECT kind, actor_id FROM events WHERE claim_id = 1 ORDER BY id") == [
-        ("claim_opened", ADMIN),
-        ("draft_generated", ADMIN),
+        ("claim_opened", None),
+        ("draft_generated", None),
         ("claim_from_mail", None),
     ]
 
@@ -190,12 +190,13 @@ async def test_a_mail_without_a_message_id_is_known_by_its_bytes(bot: Any, clock
         assert [m.message_id[:7] for m in await services.storage.mails.left()] == ["sha256:"]
 
 
-def test_a_claim_notice_without_an_admin_is_an_error_and_not_recorded(
+def test_a_mailed_claim_opens_unassigned_even_without_an_admin(
     database: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Nobody is given the claim: it waits in the queue for an agent or a lead (issue 15)."""
     with sqlite3.connect(database) as conn:
         conn.execute("UPDATE users SET active = 0 WHERE role = 'admin'")
-    assert main(["mail", "--eml", str(SAMPLE)]) == 2
-    assert capsys.readouterr().err == "claimbot: the team has no admin to give the claim to.\n"
-    assert rows(database, "SELECT count(*) FROM mails") == [(0,)]
-    assert rows(database, "SELECT count(*) FROM claims") == [(0,)]
+    assert main(["mail", "--eml", str(SAMPLE)]) == 0
+    assert capsys.readouterr().out.startswith("Claim #1 opened")
+    assert rows(database, "SELECT agent_id FROM claims") == [(None,)]
+    assert rows(database, "SELECT count(*) FROM mails") == [(1,)]

@@ -127,7 +127,7 @@ class Claim:
     """A stored claim: its facts plus the bookkeeping storage adds."""
 
     id: int
-    agent_id: int
+    agent_id: int | None  # None: unassigned, waiting in the queue (issue 15)
     facts: ClaimFacts
     stage: Stage
     respond_by: datetime
@@ -205,3 +205,12 @@ class ClaimChange:
         """The fields this change sets, by name, in the order they are declared."""
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         return {name: value for name, value in values.items() if value is not UNSET}
+
+
+# The claim's extra fact set when who shipped is a guess (Amazon's claim mail does not say):
+# the card cautions until the agent confirms FBA or FBM, even the same value (issue 15).
+FULFILLMENT_UNCONFIRMED = "fulfillment_unconfirmed"
+
+
+def fulfillment_unconfirmed(claim: Claim) -> bool:
+    return bool(claim.facts.extra.get(FULFILLMENT_UNCONFIRMED))

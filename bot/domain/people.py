@@ -71,12 +71,14 @@ class Person(Actor, Protocol):
     def id(self) -> int: ...
 
 
-def works_on(actor: Person, owner_id: int) -> bool:
-    """Agents work on their own claims; team leads and admins on the whole team's."""
+def works_on(actor: Person, owner_id: int | None) -> bool:
+    """Agents work on their own claims; team leads and admins on the whole team's, the
+    unassigned ones (owner None) included. An agent reaches an unassigned claim only through
+    the queue (/claims -> Unassigned: the list, and Take it), never its card."""
     return actor.id == owner_id or allowed(actor.role, Permission.SEE_TEAM)
 
 
-def require_claim(actor: Person, owner_id: int) -> None:
+def require_claim(actor: Person, owner_id: int | None) -> None:
     """Services call this for every change to a claim (its facts, steps, drafts, reviews):
     the person works on claims, and on this one, whoever's chat showed them its buttons."""
     require(actor, Permission.WORK_CLAIMS)

@@ -31,6 +31,7 @@ from bot.handlers import (
     start,
     stats,
     store,
+    unassigned,
 )
 from bot.handlers.common import NEW_MESSAGE
 
@@ -64,6 +65,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CallbackQueryHandler(intake.button, pattern=intake.PATTERN))
     application.add_handler(CallbackQueryHandler(claims.claim_button, pattern=r"^c:"))
     application.add_handler(CallbackQueryHandler(claim_list.list_button, pattern=r"^l:"))
+    application.add_handler(CallbackQueryHandler(unassigned.unassigned_button, pattern=r"^w:"))
     application.add_handler(CallbackQueryHandler(language.lang_button, pattern=r"^ui:"))
     application.add_handler(CallbackQueryHandler(language.tz_button, pattern=r"^tz:"))
     application.add_handler(CallbackQueryHandler(review.review_button, pattern=r"^r:"))

@@ -45,7 +45,7 @@ async def _list_page(
     page = await storage.claims.open_page_for_agent(owner, offset=offset, limit=views.PAGE_SIZE)
     owners: dict[int, str] = {}
     if team:
-        people = await storage.users.names({claim.agent_id for claim in page})
+        people = await storage.users.names({c.agent_id for c in page if c.agent_id is not None})
         owners = {user_id: person.name() for user_id, person in people.items()}
     text, rows = views.claims_list(
         context.tr,
@@ -55,6 +55,7 @@ async def _list_page(
         now=context.services.clock(),
         team=team if sees_team else None,
         owners=owners,
+        unassigned=await storage.claims.unassigned_count(),
     )
     await show(update, text, rows, replace_pressed=replace_pressed)
 

@@ -18,7 +18,8 @@ async def reminder_job(context: ClaimContext) -> None:
             text, rows = reminder_message(services.translator_for(reminder.agent), reminder, now)
             await send_to(context, reminder.agent.id, text, rows)
         for chat_id, language in reminder.leads:
-            text, rows = reminder_message(
-                services.translator(language), reminder, now, agent_name=reminder.agent_name
-            )
+            tr = services.translator(language)
+            # An unassigned claim's reminders go to the leads, naming the queue for the agent.
+            name = reminder.agent_name if reminder.claim.agent_id else tr.gettext("Unassigned")
+            text, rows = reminder_message(tr, reminder, now, agent_name=name)
             await send_to(context, chat_id, text, rows)

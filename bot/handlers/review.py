@@ -116,8 +116,9 @@ async def _translator_for_chat(context: ClaimContext, chat_id: int) -> Translato
     return context.services.translator_for(await users.get(chat_id) if chat_id > 0 else None)
 
 
-async def _person(context: ClaimContext, user_id: int) -> tuple[User | None, Translator]:
-    person = await context.services.storage.users.get(user_id)
+async def _person(context: ClaimContext, user_id: int | None) -> tuple[User | None, Translator]:
+    """The claim's agent (None for an unassigned claim: nobody to tell) and their language."""
+    person = None if user_id is None else await context.services.storage.users.get(user_id)
     return person, context.services.translator_for(person)
 
 
@@ -253,11 +254,11 @@ async def _decided(update: Update, context: ClaimContext, item: ReviewItem) -> N
 
 async def _tell_agent_approved(context: ClaimContext, item: ReviewItem) -> None:
     agent, tr = await _person(context, item.claim.agent_id)
-    if not on_team(agent):
+    if agent is None or not on_team(agent):
         return
     head, body, rows = views.approved_notice(tr, item)
-    await send_to(context, item.claim.agent_id, head)
-    await send_to(context, item.claim.agent_id, body, rows)
+    await send_to(context, agent.id, head)
+    await send_to(context, agent.id, body, rows)
 
 
 async def _ask(
@@ -326,22 +327,20 @@ async def _typed_answer(
             await refresh_copies(context, [old.review.id])
             await show_review(context, actor.id, new, context.tr)
             agent, agent_tr = await _person(context, new.claim.agent_id)
-            if on_team(agent):
-                await send_to(
-                    context, new.claim.agent_id, views.corrected_notice(agent_tr, old, new)
-                )
+            if agent is not None and on_team(agent):
+                await send_to(context, agent.id, views.corrected_notice(agent_tr, old, new))
         else:
             item = await services.reviews.return_draft(review_id, text, actor)
             await questions.done(context)
             await refresh_copies(context, [item.review.id])
             agent, agent_tr = await _person(context, item.claim.agent_id)
             notice, rows = views.returned_notice(agent_tr, item)
-            if on_team(agent):
-                await send_to(context, item.claim.agent_id, notice, rows)
+            if agent is not None and on_team(agent):
+                await send_to(context, agent.id, notice, rows)
             await send(
                 update,
                 _("Returned to %(name)s with your comment.")
-                % {"name": agent.name() if agent else item.claim.agent_id},
+                % {"name": agent.name() if agent else item.claim.agent_id or _("Unassigned")},
             )
     except NotAllowedError:
         await questions.done(context)

@@ -57,6 +57,9 @@ async def setting_button(update: Update, context: ClaimContext) -> None:
             button.value == "on", context.require_actor()
         )
         await answer_button(update, _("Saved."))
+    elif button.action == "rr":
+        await context.services.store.set_round_robin(button.value == "on", context.require_actor())
+        await answer_button(update, _("Saved."))
     else:
         await answer_button(update)
     await _screen(update, context, replace=True)
@@ -140,6 +143,7 @@ async def _screen(update: Update, context: ClaimContext, *, replace: bool) -> No
     text, rows = settings_screen(
         context.tr,
         required=await services.store.review_required(),
+        round_robin=await services.store.round_robin(),
         store=services.store.profile,
         leads_chat=services.settings.leads_chat,
         languages=_languages(context),

@@ -23,7 +23,7 @@ class ClaimAlreadyOpenError(Exception):
     """The order already has an open claim: Amazon runs one A-to-Z claim per order at a time,
     so a second one is a double entry (two agents, or the same press twice across a restart)."""
 
-    def __init__(self, claim_id: int, agent_id: int) -> None:
+    def __init__(self, claim_id: int, agent_id: int | None) -> None:
         super().__init__(claim_id)
         self.claim_id = claim_id
         self.agent_id = agent_id
@@ -53,7 +53,7 @@ async def open_claim(
     renderer: Renderer,
     store: StoreProfile,
     *,
-    actor: User,
+    actor: User | None,
     facts: ClaimFacts,
     now: datetime,
     deadline: datetime | None = None,
@@ -65,7 +65,9 @@ async def open_claim(
     with an open claim gets no second one (ClaimAlreadyOpenError). The actor's `intake` that
     these facts come from is marked opened in the same transaction: an intake is over exactly
     when its claim exists, whenever the bot stops. `also(tx, claim_id)` writes what else
-    belongs with the claim in the same transaction (the mail that opened it)."""
+    belongs with the claim in the same transaction (the mail that opened it). Without an
+    actor (the mail intake) the claim opens unassigned, for the queue (issue 15)."""
+    actor_id = actor.id if actor is not None else None
     plan = plan_for(facts.reason, facts.fulfillment)
     kind = plan.first_draft
     # Render before writing: a template problem must not leave a claim without its draft.
@@ -75,7 +77,7 @@ async def open_claim(
             facts,
             store,
             language=renderer.resolve_language(facts.buyer_language),
-            agent_name=actor.display_name,
+            agent_name=actor.display_name if actor is not None else None,
         ),
         facts.buyer_language,
     )
@@ -87,7 +89,7 @@ async def open_claim(
         claim = await storage.claims.insert(
             tx,
             facts,
-            agent_id=actor.id,
+            agent_id=actor_id,
             stage=STAGE_AFTER_INTAKE,
             respond_by=deadline if deadline is not None else respond_by(facts.notified_at),
             now=now,
@@ -95,7 +97,7 @@ async def open_claim(
         await storage.events.record(
             tx,
             "claim_opened",
-            actor_id=actor.id,
+            actor_id=actor_id,
             claim_id=claim.id,
             now=now,
             payload={
@@ -113,10 +115,10 @@ async def open_claim(
             subject=draft.subject,
             body=draft.body,
             source="generated",
-            actor_id=actor.id,
+            actor_id=actor_id,
             now=now,
         )
-        if intake is not None:
+        if intake is not None and actor is not None:
             await storage.intakes.put(tx, actor.id, intake.opened(claim.id), now)
         if also is not None:
             await also(tx, claim.id)

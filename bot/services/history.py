@@ -53,7 +53,8 @@ class History:
         claim = await self.journey.load(claim_id, actor)
         events = await self.storage.events.for_claim(claim.id)
         people = await self.storage.users.names(
-            {e.actor_id for e in events if e.actor_id is not None} | {claim.agent_id}
+            {e.actor_id for e in events if e.actor_id is not None}
+            | ({claim.agent_id} if claim.agent_id is not None else set())
         )
         versions = {
             d.id: (d.kind, d.version) for d in await self.storage.drafts.for_claim(claim.id)

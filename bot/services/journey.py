@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from bot.domain.claims import (
-    UNSET,
+    FULFILLMENT_UNCONFIRMED,
     Cause,
     Claim,
     ClaimChange,
@@ -183,6 +183,7 @@ class Journey(Drafting):
                 raise InvalidChoiceError(language)
             change = replace(change, buyer_language=language)
         facts = claim.facts
+        dropped = set[str]()  # extra facts the correction makes obsolete
         if reason is not None or fulfillment is not None:
             facts = replace(
                 facts,
@@ -197,11 +198,15 @@ class Journey(Drafting):
                 change = replace(change, cause=None)
             delay_facts = {"delay_cause", "delay_next"}
             if delay_facts & set(facts.extra) and not delay_cause_applies(moved):
-                extra = {k: v for k, v in facts.extra.items() if k not in delay_facts}
+                dropped |= delay_facts
+            if fulfillment is not None:  # confirmed, even when the value stays the same
+                dropped.add(FULFILLMENT_UNCONFIRMED)
+            if dropped & set(facts.extra):
+                extra = {k: v for k, v in facts.extra.items() if k not in dropped}
                 change = replace(change, extra=extra)
         payload = {key: str(value) for key, value in change.assigned().items() if key != "extra"}
-        if change.extra is not UNSET:  # the facts themselves stay out of the audit trail
-            payload["delay_cause"] = ""
+        if {"delay_cause", "delay_next"} & dropped & set(claim.facts.extra):
+            payload["delay_cause"] = ""  # the facts themselves stay out of the audit trail
         return await self._change(claim, actor, "fact_changed", payload, change)
 
     async def toggle_evidence(self, claim: Claim, item: Evidence, actor: User) -> Claim:

@@ -17,12 +17,13 @@ from enum import StrEnum
 
 import aiosqlite
 
+from bot.domain.claims import FULFILLMENT_UNCONFIRMED
 from bot.domain.mail import MailKind, MailText, amazon_sender, classify, mail_answers, read_mail
-from bot.domain.people import Role
 from bot.drafting.renderer import Renderer
 from bot.services.claims import ClaimAlreadyOpenError, open_claim
+from bot.services.store import ROUND_ROBIN
 from bot.settings import StoreProfile
-from bot.storage import MailRecord, Storage, User
+from bot.storage import MailRecord, Storage
 
 
 class MailOutcome(StrEnum):
@@ -30,10 +31,6 @@ class MailOutcome(StrEnum):
     ALREADY_OPEN = "already_open"  # the order has an open claim: nothing new
     LEFT = "left"  # not from Amazon, or not understood: left for an admin
     SEEN = "seen"  # this very mail was processed before
-
-
-class NoAdminError(Exception):
-    """Nobody to give a mail-opened claim to: the team has no active admin."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +62,10 @@ class MailIntake:
         self.store = store
         self.clock = clock
 
-    async def owner(self) -> User:
-        """Who a mail-opened claim goes to. TEMPORARY (issue 15, first part): the first admin,
-        until the unassigned queue of issue 15 exists and agents take claims from it."""
-        admins = await self.storage.users.with_role(Role.ADMIN, console=True)
-        if not admins:
-            raise NoAdminError
-        return admins[0]
-
     async def process(self, raw: bytes, source: str) -> MailResult:
-        """Read one mail and do what it says, once. Raises NoAdminError for a claim notice
-        when the team has no admin (nothing is recorded: the mail can be fed again)."""
+        """Read one mail and do what it says, once. A claim notice opens an unassigned claim:
+        it waits in the queue (/claims -> Unassigned) until an agent takes it or a lead
+        assigns it (issue 15)."""
         mail = read_mail(raw)
         key = mail_key(mail, raw)
         kind = classify(mail)
@@ -99,7 +89,9 @@ class MailIntake:
             record = replace(record, kind=kind.value)
             return await self._record(record, MailResult(MailOutcome.LEFT, kind, mail))
         facts, deadline = answers.to_claim()
-        actor = await self.owner()
+        # The notice does not say who shipped: FBM until the agent confirms it on the card.
+        facts = replace(facts, extra={**facts.extra, FULFILLMENT_UNCONFIRMED: "1"})
+        in_turn = await self.storage.options.get(ROUND_ROBIN) == "on"
 
         async def record_mail(tx: aiosqlite.Connection, claim_id: int) -> None:
             await self.storage.mails.record(
@@ -113,13 +105,24 @@ class MailIntake:
                 now=now,
                 payload={"message_id": key, "sender": record.sender, "source": source},
             )
+            agent_id = await self.storage.claims.next_in_turn(tx) if in_turn else None
+            if agent_id is not None:  # else it waits in the unassigned queue
+                await self.storage.claims.take(tx, claim_id, agent_id, now)
+                await self.storage.events.record(
+                    tx,
+                    "claim_in_turn",
+                    actor_id=None,
+                    claim_id=claim_id,
+                    now=now,
+                    payload={"to": agent_id},
+                )
 
         try:
             opened = await open_claim(
                 self.storage,
                 self.renderer,
                 self.store,
-                actor=actor,
+                actor=None,  # nobody has it yet: the unassigned queue
                 facts=facts,
                 now=now,
                 deadline=deadline,

@@ -26,7 +26,7 @@ from bot.storage import Storage, User
 from bot.storage.rows import iso
 
 # Where the team leads are told things, as (chat id, language), leaving one person out.
-LeadChats = Callable[[int], Awaitable[list[tuple[int, str | None]]]]
+LeadChats = Callable[[int | None], Awaitable[list[tuple[int, str | None]]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +88,8 @@ class Reminders:
 
     async def _waiting(self, claim: Claim, since: datetime) -> Reminder:
         """A draft waiting in review: for the leads only (the agent is waiting too)."""
-        agent = await self.storage.users.get(claim.agent_id)
-        name = agent.name() if agent is not None else str(claim.agent_id)
+        agent = await self._agent(claim)
+        name = agent.name() if agent is not None else str(claim.agent_id or "")
         leads = tuple(await self.lead_chats(claim.agent_id))
         return Reminder(
             claim,
@@ -107,10 +107,14 @@ class Reminders:
     ) -> Reminder:
         """Who gets it: the agent; the leads too when it is escalated (for respond-by: 6 hours
         left and overdue) or when the agent was removed and nobody else would act (at every
-        reminder then)."""
-        agent = await self.storage.users.get(claim.agent_id)
+        reminder then). An unassigned claim (issue 15) has nobody of its own: the leads get
+        every reminder, so the queue is not forgotten."""
+        agent = await self._agent(claim)
         reachable = on_team(agent)
         escalated = kind in SCHEDULES[which].escalated
         leads = await self.lead_chats(claim.agent_id) if escalated or not reachable else []
-        name = agent.name() if agent is not None else str(claim.agent_id)
+        name = agent.name() if agent is not None else str(claim.agent_id or "")
         return Reminder(claim, kind, agent if reachable else None, name, tuple(leads), which, at)
+
+    async def _agent(self, claim: Claim) -> User | None:
+        return None if claim.agent_id is None else await self.storage.users.get(claim.agent_id)

@@ -72,8 +72,13 @@ class Stats:
         """(file name, CSV) of every claim noticed in the period, with its facts, outcome and
         times (UTC, ISO 8601). UTF-8 with a byte-order mark for spreadsheets."""
         claims = await self.storage.stats.claims(*period_bounds(period))
-        people = await self.storage.users.names({claim.agent_id for claim in claims})
-        rows = (export_row(claim, _name(people.get(claim.agent_id))) for claim in claims)
+        people = await self.storage.users.names(
+            {c.agent_id for c in claims if c.agent_id is not None}
+        )
+        rows = (
+            export_row(claim, _name(people.get(claim.agent_id)) if claim.agent_id else "")
+            for claim in claims
+        )
         name = f"claims-{period.start.isoformat()}-{period.end.isoformat()}.csv"
         return name, csv_bytes(EXPORT_COLUMNS, rows)
 
@@ -98,7 +103,7 @@ def export_row(claim: Claim, agent_name: str) -> list[object]:
         safe_cell(facts.product or ""),
         safe_cell(facts.carrier or ""),
         safe_cell(facts.tracking_number or ""),
-        claim.agent_id,
+        claim.agent_id if claim.agent_id is not None else "",  # "": unassigned
         safe_cell(agent_name),
         claim.step,
         claim.cause.value if claim.cause else "",

@@ -21,6 +21,9 @@ from bot.settings import StoreProfile
 from bot.storage import Storage, User
 
 REVIEW_REQUIRED: Final = "review.required"  # "on" / "off"; absent: the configuration's
+# "on": a mail-opened claim goes to the next active agent in turn; else (and absent) it
+# waits in the unassigned queue (issue 15).
+ROUND_ROBIN: Final = "queue.round_robin"
 # A signature for one buyer language: "store.signature.ja"; absent: the configuration's.
 SIGNATURE_PREFIX: Final = STORE_TEXTS["signature"].option + "."
 
@@ -96,16 +99,24 @@ class StoreService:
         return self.review_default if value is None else value == "on"
 
     async def set_review_required(self, value: bool, actor: User) -> None:
+        await self._switch(REVIEW_REQUIRED, value, actor)
+
+    async def round_robin(self) -> bool:
+        """Whether mail-opened claims go to the active agents in turn (else: the queue)."""
+        return await self.storage.options.get(ROUND_ROBIN) == "on"
+
+    async def set_round_robin(self, value: bool, actor: User) -> None:
+        await self._switch(ROUND_ROBIN, value, actor)
+
+    async def _switch(self, option: str, value: bool, actor: User) -> None:
         require(actor, Permission.MANAGE_STORE)
         now = self.clock()
         async with self.storage.db.transaction() as tx:
-            await self.storage.options.set(
-                tx, REVIEW_REQUIRED, "on" if value else "off", actor.id, now
-            )
+            await self.storage.options.set(tx, option, "on" if value else "off", actor.id, now)
             await self.storage.events.record(
                 tx,
                 "setting_changed",
                 actor_id=actor.id,
                 now=now,
-                payload={"key": REVIEW_REQUIRED, "value": value},
+                payload={"key": option, "value": value},
             )

@@ -45,7 +45,7 @@ class ClaimRepository:
         tx: aiosqlite.Connection,
         facts: ClaimFacts,
         *,
-        agent_id: int,
+        agent_id: int | None,  # None: unassigned (issue 15)
         stage: Stage,
         respond_by: datetime,
         now: datetime,
@@ -138,15 +138,15 @@ class ClaimRepository:
 
     async def open_for_order(
         self, tx: aiosqlite.Connection, order_id: str
-    ) -> tuple[int, int] | None:
-        """The order's open claim, as (claim id, agent id), read inside `tx`."""
+    ) -> tuple[int, int | None] | None:
+        """The order's open claim, as (claim id, agent id or None), read inside `tx`."""
         async with tx.execute(
             "SELECT id, agent_id FROM claims WHERE order_id = ? AND closed_at IS NULL"
             " ORDER BY id LIMIT 1",
             (order_id,),
         ) as cursor:
             row = await cursor.fetchone()
-        return (int(row[0]), int(row[1])) if row is not None else None
+        return (int(row[0]), row[1]) if row is not None else None
 
     async def for_order(self, order_id: str) -> list[Claim]:
         """Every claim about an order (one may be reopened), newest first."""
@@ -170,6 +170,50 @@ class ClaimRepository:
             (to_agent, iso(now), from_agent),
         )
         return ids
+
+    async def unassigned_count(self) -> int:
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM claims WHERE agent_id IS NULL AND closed_at IS NULL"
+        )
+        return int(row[0]) if row is not None else 0
+
+    async def unassigned_page(self, *, offset: int, limit: int) -> list[Claim]:
+        """Open claims nobody has yet (issue 15), most urgent first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM claims WHERE agent_id IS NULL AND closed_at IS NULL"
+            " ORDER BY respond_by, id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [claim_from_row(row) for row in rows]
+
+    async def take(
+        self, tx: aiosqlite.Connection, claim_id: int, agent_id: int, now: datetime
+    ) -> bool:
+        """Give an unassigned open claim to `agent_id`, compare-and-set: False when someone
+        has it already (or it closed), so of two takers at once exactly one wins."""
+        cursor = await tx.execute(
+            "UPDATE claims SET agent_id = ?, revision = revision + 1, updated_at = ?"
+            " WHERE id = ? AND agent_id IS NULL AND closed_at IS NULL",
+            (agent_id, iso(now), claim_id),
+        )
+        return cursor.rowcount == 1
+
+    async def next_in_turn(self, tx: aiosqlite.Connection) -> int | None:
+        """Round-robin (issue 15): the active agent after the one the last claim given in turn
+        went to (by user id, wrapping round), read inside `tx`; None without active agents."""
+        async with tx.execute(
+            "SELECT json_extract(payload, '$.to') FROM events WHERE kind = 'claim_in_turn'"
+            " ORDER BY id DESC LIMIT 1"
+        ) as cursor:
+            row = await cursor.fetchone()
+        last = int(row[0]) if row is not None and row[0] is not None else 0
+        async with tx.execute(
+            "SELECT id FROM users WHERE role = 'agent' AND active = 1"
+            " ORDER BY id > ? DESC, id LIMIT 1",
+            (last,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row is not None else None
 
     async def count(self) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) FROM claims")

@@ -143,12 +143,27 @@ async def _migrate(conn: aiosqlite.Connection, migrations: Iterable[Migration]) 
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES "  # noqa: S608
             f"({int(migration.version)}, {_quote(migration.name)}, {_quote(now)});"
         )
+        if migration.rebuilds_parent:
+            await conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction
         try:
-            await conn.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n{record}\nCOMMIT;")
+            if migration.rebuilds_parent:
+                await conn.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n{record}")
+                async with conn.execute("PRAGMA foreign_key_check") as cursor:
+                    broken = list(await cursor.fetchall())
+                if broken:
+                    raise RuntimeError(
+                        f"migration {migration.version} broke foreign keys: {list(broken[0])}"
+                    )
+                await conn.commit()
+            else:
+                await conn.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n{record}\nCOMMIT;")
         except BaseException:
             if conn.in_transaction:
                 await conn.rollback()
             raise
+        finally:
+            if migration.rebuilds_parent:
+                await conn.execute("PRAGMA foreign_keys = ON")
         log.info("applied migration %d (%s)", migration.version, migration.name)
 
 

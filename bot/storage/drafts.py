@@ -116,7 +116,7 @@ async def store_draft(
     subject: str,
     body: str,
     source: str,
-    actor_id: int,
+    actor_id: int | None,  # None: nobody (a mail-opened claim's first draft)
     now: datetime,
     note: dict[str, object] | None = None,
 ) -> DraftRecord:

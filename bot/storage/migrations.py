@@ -14,6 +14,67 @@ class Migration(NamedTuple):
     version: int
     name: str
     sql: str
+    # Rebuilds a table other tables refer to: run with foreign keys off (SQLite's documented
+    # way: DROP TABLE would otherwise delete through the references), checked before COMMIT.
+    rebuilds_parent: bool = False
+
+
+# Migration 11 (a table rebuild); the triggers of bot/storage/rollup.py follow it.
+_CLAIMS_UNASSIGNED: Final = """
+        -- A claim may have no agent yet (issue 15): a mail-opened claim waits in the unassigned
+        -- queue until an agent takes it or a lead assigns it. SQLite cannot drop NOT NULL in
+        -- place: the table is rebuilt, every row, index and trigger kept, the ids unchanged
+        -- (the other tables refer to claims by name, so they refer to the new one).
+        CREATE TABLE claims_new (
+            id                INTEGER PRIMARY KEY AUTOINCREMENT,
+            order_id          TEXT NOT NULL,
+            marketplace       TEXT NOT NULL,
+            fulfillment       TEXT NOT NULL CHECK (fulfillment IN ('fbm', 'fba')),
+            reason            TEXT NOT NULL CHECK (reason IN ('not_received', 'late_delivery',
+                                  'not_as_described', 'defective', 'return_not_refunded',
+                                  'return_refused', 'other')),
+            buyer_language    TEXT NOT NULL,
+            buyer_name        TEXT,
+            product           TEXT,
+            carrier           TEXT,
+            tracking_number   TEXT,
+            extra_facts       TEXT NOT NULL DEFAULT '{}',
+            stage             TEXT NOT NULL,
+            outcome           TEXT,
+            agent_id          INTEGER REFERENCES users (id),  -- NULL: unassigned
+            notified_at       TEXT NOT NULL,
+            respond_by        TEXT NOT NULL,
+            created_at        TEXT NOT NULL,
+            updated_at        TEXT NOT NULL,
+            closed_at         TEXT,
+            step              TEXT NOT NULL DEFAULT 'contact_buyer',
+            revision          INTEGER NOT NULL DEFAULT 1,
+            contacted_at      TEXT,
+            last_contact_at   TEXT,
+            replied_at        TEXT,
+            cause             TEXT CHECK (cause IN ('usage', 'defective', 'delivery', 'other')),
+            evidence          TEXT NOT NULL DEFAULT '[]',
+            info_requested_at TEXT
+        );
+        INSERT INTO claims_new (id, order_id, marketplace, fulfillment, reason, buyer_language,
+                buyer_name, product, carrier, tracking_number, extra_facts, stage, outcome,
+                agent_id, notified_at, respond_by, created_at, updated_at, closed_at, step,
+                revision, contacted_at, last_contact_at, replied_at, cause, evidence,
+                info_requested_at)
+            SELECT id, order_id, marketplace, fulfillment, reason, buyer_language,
+                buyer_name, product, carrier, tracking_number, extra_facts, stage, outcome,
+                agent_id, notified_at, respond_by, created_at, updated_at, closed_at, step,
+                revision, contacted_at, last_contact_at, replied_at, cause, evidence,
+                info_requested_at
+            FROM claims;
+        DROP TABLE claims;  -- its indexes and triggers with it
+        ALTER TABLE claims_new RENAME TO claims;
+        CREATE INDEX claims_by_agent_open ON claims (agent_id, closed_at, respond_by);
+        CREATE INDEX claims_by_order ON claims (order_id);
+        CREATE INDEX claims_open ON claims (closed_at, respond_by);
+        CREATE INDEX claims_by_notified ON claims (notified_at);
+        CREATE INDEX claims_by_closed ON claims (outcome, closed_at);
+        """
 
 
 MIGRATIONS: Final[tuple[Migration, ...]] = (
@@ -342,5 +403,11 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         -- The appeal window: claims closed in the last 30 days, by outcome.
         CREATE INDEX claims_by_closed ON claims (outcome, closed_at);
         """,
+    ),
+    Migration(
+        11,
+        "claims may be unassigned",
+        _CLAIMS_UNASSIGNED + rollup.TRIGGERS,
+        rebuilds_parent=True,
     ),
 )

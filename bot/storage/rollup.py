@@ -20,7 +20,8 @@ _DIMENSIONS: Final = (
     ("reason", "{r}.reason", "NULL", "1"),
     ("fulfillment", "{r}.fulfillment", "NULL", "1"),
     ("marketplace", "{r}.marketplace", "NULL", "1"),
-    ("agent", "CAST({r}.agent_id AS TEXT)", "NULL", "1"),
+    # An unassigned claim (issue 15) counts for nobody until someone has it.
+    ("agent", "CAST({r}.agent_id AS TEXT)", "NULL", "{r}.agent_id IS NOT NULL"),
     ("outcome", "COALESCE({r}.outcome, 'open')", "NULL", "1"),
     ("product", "lower(trim({r}.product))", "trim({r}.product)", "{r}.product IS NOT NULL"),
     ("carrier", "lower(trim({r}.carrier))", "trim({r}.carrier)", "{r}.carrier IS NOT NULL"),

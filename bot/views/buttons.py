@@ -151,7 +151,7 @@ _PEOPLE = re.compile(r"u:([a-z]{1,6})(?::(\d{1,16}))?(?::([a-z0-9]{1,15}))?")
 HISTORY_ACTIONS: Final = frozenset({"show", "csv"})
 _HISTORY = re.compile(r"h:(\d{1,12}):([a-z]{1,6})")
 # s:<action>[:<value>]: the review switch carries on/off, a signature language its code.
-SETTING_ACTIONS: Final = frozenset({"review", "show", "name", "sign", "langs", "slang"})
+SETTING_ACTIONS: Final = frozenset({"review", "rr", "show", "name", "sign", "langs", "slang"})
 _SETTING = re.compile(rf"s:([a-z]{{1,8}})(?::(on|off|{_LANGUAGE}))?")
 
 
@@ -232,7 +232,7 @@ def parse_setting_button(data: object) -> SettingButton | None:
     if match is None or match[1] not in SETTING_ACTIONS:
         return None
     action, value = match[1], match[2]
-    if action == "review":
+    if action in ("review", "rr"):
         valid = value in ("on", "off")
     elif action == "slang":
         valid = value in BUYER_LANGUAGES
@@ -267,3 +267,36 @@ def parse_stats_button(data: object) -> StatsButton | None:
     if start > end:
         return None
     return StatsButton(start, end, match[3])
+
+
+# --- The unassigned queue (issue 15) ------------------------------------------------------
+# w:<offset> a page of the queue; w:t:<claim> take it; w:a:<claim> whom to assign it to;
+# w:a:<claim>:<user id> assign it to that person.
+WORK_PREFIX: Final = "w:"
+_WORK = re.compile(r"w:(?:(\d{1,6})|t:(\d{1,12})|a:(\d{1,12})(?::(\d{1,16}))?)")
+
+
+@dataclass(frozen=True, slots=True)
+class UnassignedButton:
+    offset: int | None = None  # a page of the queue
+    take: int | None = None  # take this claim
+    assign: int | None = None  # assign this claim ...
+    to: int | None = None  # ... to this person (None: choose whom)
+
+    def data(self) -> str:
+        if self.take is not None:
+            return f"w:t:{self.take}"
+        if self.assign is not None:
+            return f"w:a:{self.assign}" + (f":{self.to}" if self.to is not None else "")
+        return f"w:{self.offset or 0}"
+
+
+def parse_unassigned_button(data: object) -> UnassignedButton | None:
+    match = _WORK.fullmatch(data) if isinstance(data, str) else None
+    if match is None:
+        return None
+    if match[2] is not None:
+        return UnassignedButton(take=int(match[2]))
+    if match[3] is not None:
+        return UnassignedButton(assign=int(match[3]), to=int(match[4]) if match[4] else None)
+    return UnassignedButton(offset=int(match[1]))

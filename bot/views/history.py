@@ -23,13 +23,13 @@ MAX_EVENTS: Final = 60  # on screen; the export has them all
 def history_screen(tr: Translator, trail: Trail, *, can_export: bool) -> tuple[str, Rows]:
     _ = tr.gettext
     claim = trail.claim
-    owner = trail.people.get(claim.agent_id)
+    owner = trail.people.get(claim.agent_id) if claim.agent_id is not None else None
     lines = [
         _("History of claim #%(number)s · order %(order_id)s · agent %(agent)s")
         % {
             "number": claim.id,
             "order_id": claim.facts.order_id,
-            "agent": owner.name() if owner else claim.agent_id,
+            "agent": owner.name() if owner else claim.agent_id or _("Unassigned"),
         }
     ]
     events = trail.events
@@ -96,6 +96,9 @@ def event_detail(  # noqa: PLR0911 - one branch per kind of detail
         return ", ".join(_(_FACT_LABELS[n]) if n in _FACT_LABELS else n for n in names)
     if kind == "claim_from_mail":
         return str(payload.get("sender") or "")
+    if kind in ("claim_assigned", "claim_in_turn") and isinstance(payload.get("to"), int):
+        assignee = trail.people.get(payload["to"])
+        return assignee.name() if assignee is not None else str(payload["to"])
     if kind == "claim_reassigned":
         people = trail.people
         return " → ".join(

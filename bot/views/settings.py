@@ -17,6 +17,7 @@ def settings_screen(
     *,
     required: bool,
     store: StoreProfile,
+    round_robin: bool = False,
     leads_chat: int | None,
     languages: tuple[str, ...] = (),
 ) -> tuple[str, Rows]:
@@ -30,6 +31,13 @@ def settings_screen(
             tr,
             _("Review of agents' drafts by a team lead"),
             _("on") if required else _("off"),
+        ),
+        labelled(
+            tr,
+            _("Claims from Amazon's mail go to"),
+            _("the next active agent in turn")
+            if round_robin
+            else _("the unassigned queue (/claims)"),
         ),
         labelled(
             tr,
@@ -69,6 +77,12 @@ def settings_screen(
             (
                 _("Turn review off") if required else _("Turn review on"),
                 SettingButton("review", "off" if required else "on").data(),
+            )
+        ],
+        [
+            (
+                _("Queue mailed claims") if round_robin else _("Give mailed claims in turn"),
+                SettingButton("rr", "off" if round_robin else "on").data(),
             )
         ],
         [

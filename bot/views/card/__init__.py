@@ -26,7 +26,7 @@ from bot.views.card.base import (
 )
 from bot.views.card.drafts import draft_messages, send_blocked, sent_note
 from bot.views.card.keyboard import card_keyboard
-from bot.views.card.lists import PAGE_SIZE, claims_list, pager
+from bot.views.card.lists import PAGE_SIZE, assign_menu, claims_list, pager, unassigned_list
 from bot.views.card.menus import (
     all_drafts_menu,
     basics_menu,
@@ -54,6 +54,7 @@ __all__ = [
     "Rows",
     "StepScreen",
     "all_drafts_menu",
+    "assign_menu",
     "basics_menu",
     "button_data",
     "card_keyboard",
@@ -80,4 +81,5 @@ __all__ = [
     "sent_note",
     "statement_language_menu",
     "step_hint",
+    "unassigned_list",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.claims import Claim
+from bot.domain.claims import Claim, fulfillment_unconfirmed
 from bot.domain.deadlines import Urgency, urgency
 from bot.domain.drafts import DraftKind
 from bot.domain.journey import (
@@ -28,7 +28,13 @@ def card_keyboard(tr: Translator, claim: Claim, now: datetime) -> Rows:
     if claim.outcome is not None:
         return [[(_("History"), _b(claim, "hist"))]]
     screen = step_screen(claim)
-    rows: Rows = screen.above(tr, claim)
+    rows: Rows = []
+    if fulfillment_unconfirmed(claim):
+        # Who shipped is a guess (a mail-opened claim): both choices, the current one too.
+        rows.append(
+            [(_(label), _b(claim, "ship", f.value)) for f, label in labels.FULFILLMENTS.items()]
+        )
+    rows.extend(screen.above(tr, claim))
     offered = offered_drafts(claim, now)
     if urgency(claim.respond_by, now) is Urgency.OVERDUE and DraftKind.AMAZON_STATEMENT not in (
         offered

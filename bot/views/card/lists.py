@@ -10,7 +10,7 @@ from bot.domain.claims import Claim
 from bot.domain.deadlines import urgency
 from bot.i18n.translator import Translator
 from bot.views import labels
-from bot.views.buttons import ListButton
+from bot.views.buttons import ListButton, UnassignedButton
 from bot.views.card.base import URGENCY_MARK, Rows
 from bot.views.claims import time_left
 
@@ -45,6 +45,7 @@ def claims_list(
     now: datetime,
     team: bool | None = None,
     owners: Mapping[int, str] | None = None,
+    unassigned: int = 0,
 ) -> tuple[str, Rows]:
     """A page of open claims. `team` is None for agents (their own claims only); for leads it
     says whether the page is the whole team's, and a button switches between the two."""
@@ -56,6 +57,11 @@ def claims_list(
             if team
             else (_("Whole team"), ListButton(offset=0, team=True).data())
         ]
+    if unassigned:
+        queue_row = [
+            (_("Unassigned (%(count)s)") % {"count": unassigned}, UnassignedButton().data())
+        ]
+        switch = [*queue_row, *switch] if switch else queue_row
     if total == 0:
         empty = (
             _("The team has no open claims.")
@@ -73,7 +79,10 @@ def claims_list(
     for claim in claims:
         level = urgency(claim.respond_by, now)
         left = time_left(tr, claim.respond_by, now)
-        owner = f" · {owners.get(claim.agent_id, claim.agent_id)}" if team and owners else ""
+        owner = ""
+        if team and owners is not None:
+            who = _("Unassigned") if claim.agent_id is None else owners.get(claim.agent_id, "")
+            owner = f" · {who or claim.agent_id}"
         lines.append(
             f"{URGENCY_MARK[level.value]} #{claim.id} · {claim.facts.order_id} · "
             f"{claim.facts.marketplace} · {_(labels.REASONS[claim.facts.reason])} · {left}" + owner
@@ -99,3 +108,75 @@ def claims_list(
     if switch:
         rows.append(switch)
     return "\n".join(lines), rows
+
+
+def _line(tr: Translator, claim: Claim, now: datetime) -> str:
+    left = time_left(tr, claim.respond_by, now)
+    return (
+        f"{URGENCY_MARK[urgency(claim.respond_by, now).value]} #{claim.id} · "
+        f"{claim.facts.order_id} · {claim.facts.marketplace} · "
+        f"{tr.gettext(labels.REASONS[claim.facts.reason])} · {left}"
+    )
+
+
+def unassigned_list(
+    tr: Translator,
+    claims: Sequence[Claim],
+    *,
+    total: int,
+    offset: int,
+    now: datetime,
+    can_assign: bool,
+) -> tuple[str, Rows]:
+    """The claims nobody has yet, most urgent first: *Take it* for each, and for leads
+    *Assign to…*. Only what a taker needs to choose (order, marketplace, reason, time left),
+    not the claim's content: the card comes with the claim."""
+    _ = tr.gettext
+    back = [(_("My claims"), ListButton(offset=0).data())]
+    if total == 0:
+        return _("No claim is waiting for someone."), [back]
+    heading = _("Claims nobody has yet, most urgent first (%(first)s–%(last)s of %(total)s):")
+    lines = [heading % {"first": offset + 1, "last": offset + len(claims), "total": total}]
+    rows: Rows = []
+    for claim in claims:
+        lines.append(_line(tr, claim, now))
+        row = [
+            (_("Take #%(number)s") % {"number": claim.id}, UnassignedButton(take=claim.id).data())
+        ]
+        if can_assign:
+            row.append(
+                (
+                    _("Assign #%(number)s to…") % {"number": claim.id},
+                    UnassignedButton(assign=claim.id).data(),
+                )
+            )
+        rows.append(row)
+    rows.extend(
+        pager(
+            tr,
+            offset=offset,
+            shown=len(claims),
+            total=total,
+            size=PAGE_SIZE,
+            page=lambda at: UnassignedButton(offset=at).data(),
+        )
+    )
+    rows.append(back)
+    return "\n".join(lines), rows
+
+
+def assign_menu(
+    tr: Translator, claim: Claim, now: datetime, people: Sequence[tuple[int, str]]
+) -> tuple[str, Rows]:
+    """Whom to give an unassigned claim to: the team's active agents."""
+    _ = tr.gettext
+    back = [(_("Back"), UnassignedButton().data())]
+    if not people:
+        return _("The team has no active agent to assign it to."), [back]
+    text = _("Assign claim #%(number)s to:") % {"number": claim.id} + "\n" + _line(tr, claim, now)
+    rows: Rows = [
+        [(name, UnassignedButton(assign=claim.id, to=person_id).data())]
+        for person_id, name in people
+    ]
+    rows.append(back)
+    return text, rows

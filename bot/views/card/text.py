@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.domain.claims import Claim, Outcome
+from bot.domain.claims import Claim, Outcome, fulfillment_unconfirmed
 from bot.domain.deadlines import Urgency, urgency
 from bot.domain.drafts import DraftKind
 from bot.domain.fields import DELAY_CAUSES
@@ -80,10 +80,18 @@ def card_text(
     hint = step_hint(tr, claim, now)
     if hint:
         lines.extend(["", hint])
-    warnings = cautions(claim, sent)
+    warnings = [_(caution.text) for caution in cautions(claim, sent)]
+    if fulfillment_unconfirmed(claim) and claim.outcome is None:
+        warnings.insert(
+            0,
+            _(
+                "Amazon's mail does not say who shipped this order: check it before you follow"
+                " the plan."
+            ),
+        )
     if warnings:
         lines.append("")
-        lines.extend(f"⚠ {_(caution.text)}" for caution in warnings)
+        lines.extend(f"⚠ {text}" for text in warnings)
     return "\n".join(lines)
 
 
