@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import random
 import socket
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,7 @@ from bot.domain.people import Role
 from bot.handlers.context import Services
 from bot.services.people import People
 from bot.storage import Database, Storage, User
+from bot.storage.migrations import MIGRATIONS
 from bot.transport import ApiCall, OfflineBotApi, UpdateFactory
 
 # --- Who --------------------------------------------------------------------------------------
@@ -394,3 +396,19 @@ def listening(port: int, seconds: float = 10) -> bool:
                 return True
         time.sleep(0.05)
     return False
+
+
+# --- Databases of an older schema ---------------------------------------------------------------
+def schema_up_to(raw: sqlite3.Connection, version: int) -> None:
+    """Bring a fresh SQLite file to schema `version` as an older claimbot left it (its
+    migrations applied and recorded), for tests of the migrations after it."""
+    for migration in MIGRATIONS[:version]:
+        raw.executescript(migration.sql)
+    raw.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL)"
+    )
+    raw.executemany(
+        "INSERT INTO schema_migrations VALUES (?, ?, '2026-11-01T00:00:00+00:00')",
+        [(m.version, m.name) for m in MIGRATIONS[:version]],
+    )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import Database
-from bot.storage.migrations import MIGRATIONS
+from tests.helpers import schema_up_to
 
 CLAIM_INDEXES = {
     "claims_by_agent_open",
@@ -24,16 +24,7 @@ TRIGGERS = {"claim_days_insert", "claim_days_update", "claim_days_delete"}
 
 def _at_version_10(db_path: Path) -> None:
     with closing(sqlite3.connect(db_path)) as raw, raw:
-        for migration in MIGRATIONS[:10]:
-            raw.executescript(migration.sql)
-        raw.execute(
-            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-            " applied_at TEXT NOT NULL)"
-        )
-        raw.executemany(
-            "INSERT INTO schema_migrations VALUES (?, ?, '2026-11-01T00:00:00+00:00')",
-            [(m.version, m.name) for m in MIGRATIONS[:10]],
-        )
+        schema_up_to(raw, 10)
         raw.execute(
             "INSERT INTO users (id, role, origin, active, created_at, updated_at)"
             " VALUES (7, 'agent', 'telegram', 1, 'x', 'x')"

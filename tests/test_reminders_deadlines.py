@@ -23,7 +23,6 @@ from bot.domain.reminders import (
 from bot.handlers.context import ClaimContext
 from bot.handlers.reminders import reminder_job
 from bot.storage.database import Database
-from bot.storage.migrations import MIGRATIONS
 from tests.helpers import (
     AGENT,
     LEAD,
@@ -33,6 +32,7 @@ from tests.helpers import (
     Chat,
     close_as_withdrawn,
     person,
+    schema_up_to,
     stored_claim,
     team_claim,
     texts,
@@ -280,16 +280,7 @@ async def test_migration_10_keeps_the_respond_by_reminders_sent(tmp_path: Path) 
     db_path = tmp_path / "claimbot.sqlite3"
     respond_by = "2026-12-03T08:00:00+00:00"
     with closing(sqlite3.connect(db_path)) as raw, raw:
-        for migration in MIGRATIONS[:8]:
-            raw.executescript(migration.sql)
-        raw.execute(
-            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-            " applied_at TEXT NOT NULL)"
-        )
-        raw.executemany(
-            "INSERT INTO schema_migrations VALUES (?, ?, '2026-11-01T00:00:00+00:00')",
-            [(m.version, m.name) for m in MIGRATIONS[:8]],
-        )
+        schema_up_to(raw, 8)
         raw.execute(
             "INSERT INTO users (id, role, origin, active, created_at, updated_at)"
             " VALUES (7, 'admin', 'console', 1, 'x', 'x')"

@@ -40,6 +40,7 @@ from bot.storage import (
 )
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.persistence import SQLitePersistence
+from tests.helpers import schema_up_to
 
 NOW = datetime(2026, 3, 2, 10, 15, tzinfo=UTC)
 AGENT = 501
@@ -759,16 +760,7 @@ async def test_migration_8_moves_unfinished_intakes_and_names_the_questions(
     own (the conversation's leftovers gone) and every awaited answer has its kind and argument."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with closing(sqlite3.connect(db_path)) as raw, raw:
-        for migration in MIGRATIONS[:7]:
-            raw.executescript(migration.sql)
-        raw.execute(
-            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-            " applied_at TEXT NOT NULL)"
-        )
-        raw.executemany(
-            "INSERT INTO schema_migrations VALUES (?, ?, '2026-11-01T00:00:00+00:00')",
-            [(m.version, m.name) for m in MIGRATIONS[:7]],
-        )
+        schema_up_to(raw, 7)
         intake = {
             "started_at": "2026-11-30T08:00:00+00:00",
             "step": "language",
