@@ -52,6 +52,18 @@ def _strings(message: Message) -> tuple[str, ...]:
     return (message.string or "",)
 
 
+def _placeholder_problems(
+    label: str, short: str, msgid: str, strings: tuple[str, ...]
+) -> list[str]:
+    """A translation whose placeholders are not its msgid's would fail at run time."""
+    expected = placeholders(msgid)
+    return [
+        f"{label}: placeholders of {short!r} differ: {placeholders(string)} instead of {expected}"
+        for string in strings
+        if placeholders(string) != expected
+    ]
+
+
 def check_catalog(pot: Catalog, po: Catalog, label: str) -> list[str]:
     problems: list[str] = []
     for template in pot:
@@ -68,13 +80,7 @@ def check_catalog(pot: Catalog, po: Catalog, label: str) -> list[str]:
         if not all(strings):
             problems.append(f"{label}: untranslated {short!r}")
             continue
-        expected = placeholders(_ids(template)[0])
-        for string in strings:
-            if placeholders(string) != expected:
-                problems.append(
-                    f"{label}: placeholders of {short!r} differ: {placeholders(string)} instead"
-                    f" of {expected}"
-                )
+        problems.extend(_placeholder_problems(label, short, _ids(template)[0], strings))
     return problems
 
 
@@ -101,13 +107,7 @@ def check_variant(pot: Catalog, po: Catalog, label: str, base: str) -> list[str]
             continue
         if base == SOURCE_LANGUAGE and all(string in _ids(message) for string in strings):
             problems.append(f"{label}: {short!r} is the source text itself (drop it)")
-        expected = placeholders(msgid)
-        for string in strings:
-            if placeholders(string) != expected:
-                problems.append(
-                    f"{label}: placeholders of {short!r} differ: {placeholders(string)} instead"
-                    f" of {expected}"
-                )
+        problems.extend(_placeholder_problems(label, short, msgid, strings))
     return problems
 
 
