@@ -37,6 +37,9 @@ _AMAZON: Final = re.compile(r"(?:^|\.)amazon\.(?:[a-z]{2,3}|com?\.[a-z]{2})\Z")
 
 class MailKind(StrEnum):
     CLAIM_NOTICE = "claim_notice"
+    INFO_REQUEST = "info_request"  # Amazon asks the seller for more information (48 h)
+    DECISION = "decision"  # Amazon's decision on a claim, or on an appeal
+    BUYER_MESSAGE = "buyer_message"  # a buyer's message relayed by Amazon
     NOT_AMAZON = "not_amazon"
     NOT_UNDERSTOOD = "not_understood"
 

@@ -23,12 +23,13 @@ from bot.drafting.renderer import Renderer
 from bot.services.claims import ClaimAlreadyOpenError, open_claim
 from bot.services.store import ROUND_ROBIN
 from bot.settings import StoreProfile
-from bot.storage import MailRecord, Storage
+from bot.storage import MailboxSpot, MailRecord, Storage
 
 
 class MailOutcome(StrEnum):
     OPENED = "opened"  # a claim notice opened a claim
     ALREADY_OPEN = "already_open"  # the order has an open claim: nothing new
+    RECORDED = "recorded"  # recorded on the order's open claim (request, decision, message)
     LEFT = "left"  # not from Amazon, or not understood: left for an admin
     SEEN = "seen"  # this very mail was processed before
 
@@ -62,17 +63,21 @@ class MailIntake:
         self.store = store
         self.clock = clock
 
-    async def process(self, raw: bytes, source: str) -> MailResult:
+    async def process(self, raw: bytes, source: str, spot: MailboxSpot | None = None) -> MailResult:
         """Read one mail and do what it says, once. A claim notice opens an unassigned claim:
         it waits in the queue (/claims -> Unassigned) until an agent takes it or a lead
-        assigns it (issue 15)."""
+        assigns it (issue 15). `spot`: where in a mailbox it was read, recorded in the same
+        transaction as what the mail caused."""
         mail = read_mail(raw)
         key = mail_key(mail, raw)
         kind = classify(mail)
+        now = self.clock()
         earlier = await self.storage.mails.get(key)
         if earlier is not None:
+            if spot is not None:
+                async with self.storage.db.transaction() as tx:
+                    await self.storage.mails.record_spot(tx, spot, key, now)
             return _seen(earlier, kind, mail)
-        now = self.clock()
         record = MailRecord(
             message_id=key,
             received_at=now,
@@ -87,16 +92,20 @@ class MailIntake:
         if answers is None or not answers.ready():  # (a notice classify takes is ready)
             kind = MailKind.NOT_UNDERSTOOD if answers is not None else kind
             record = replace(record, kind=kind.value)
-            return await self._record(record, MailResult(MailOutcome.LEFT, kind, mail))
+            return await self._record(record, MailResult(MailOutcome.LEFT, kind, mail), spot)
         facts, deadline = answers.to_claim()
         # The notice does not say who shipped: FBM until the agent confirms it on the card.
         facts = replace(facts, extra={**facts.extra, FULFILLMENT_UNCONFIRMED: "1"})
         in_turn = await self.storage.options.get(ROUND_ROBIN) == "on"
 
         async def record_mail(tx: aiosqlite.Connection, claim_id: int) -> None:
-            await self.storage.mails.record(
-                tx, replace(record, claim_id=claim_id, outcome=MailOutcome.OPENED.value)
+            opened_record = replace(
+                record,
+                claim_id=claim_id,
+                outcome=MailOutcome.OPENED.value,
+                order_id=facts.order_id,
             )
+            await self._write(tx, opened_record, spot)
             await self.storage.events.record(
                 tx,
                 "claim_from_mail",
@@ -130,26 +139,48 @@ class MailIntake:
             )
         except ClaimAlreadyOpenError as already:
             found = replace(
-                record, claim_id=already.claim_id, outcome=MailOutcome.ALREADY_OPEN.value
+                record,
+                claim_id=already.claim_id,
+                outcome=MailOutcome.ALREADY_OPEN.value,
+                order_id=facts.order_id,
             )
             result = MailResult(
                 MailOutcome.ALREADY_OPEN, kind, mail, facts.order_id, already.claim_id
             )
-            return await self._record(found, result)
-        except sqlite3.IntegrityError:
-            return await self._seen_now(key, kind, mail)  # the same mail, processed meanwhile
+            return await self._record(found, result, spot)
+        except sqlite3.IntegrityError:  # the same mail, processed meanwhile
+            return await self._seen_now(key, kind, mail, spot)
         return MailResult(MailOutcome.OPENED, kind, mail, facts.order_id, opened.claim.id)
 
-    async def _record(self, record: MailRecord, result: MailResult) -> MailResult:
+    async def _write(
+        self, tx: aiosqlite.Connection, record: MailRecord, spot: MailboxSpot | None
+    ) -> None:
+        """The mail's record and, for a mailbox message, its UID: in the caller's transaction."""
+        await self.storage.mails.record(tx, record)
+        if spot is not None:
+            await self.storage.mails.record_spot(tx, spot, record.message_id, record.received_at)
+
+    async def _record(
+        self, record: MailRecord, result: MailResult, spot: MailboxSpot | None
+    ) -> MailResult:
         async with self.storage.db.transaction() as tx:
             earlier = await self.storage.mails.seen(tx, record.message_id)
             if earlier is None:
-                await self.storage.mails.record(tx, record)
+                await self._write(tx, record, spot)
+            elif spot is not None:
+                await self.storage.mails.record_spot(
+                    tx, spot, record.message_id, record.received_at
+                )
         if earlier is not None:
             return _seen(earlier, result.kind, result.mail)
         return result
 
-    async def _seen_now(self, key: str, kind: MailKind, mail: MailText) -> MailResult:
+    async def _seen_now(
+        self, key: str, kind: MailKind, mail: MailText, spot: MailboxSpot | None
+    ) -> MailResult:
+        if spot is not None:
+            async with self.storage.db.transaction() as tx:
+                await self.storage.mails.record_spot(tx, spot, key, self.clock())
         earlier = await self.storage.mails.get(key)
         if earlier is None:  # pragma: no cover - the conflict was this very row
             raise RuntimeError(key)

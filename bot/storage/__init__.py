@@ -30,7 +30,7 @@ from bot.storage.database import Database
 from bot.storage.drafts import DraftRecord, DraftRepository, store_draft
 from bot.storage.events import EventRecord, EventRepository
 from bot.storage.intakes import IntakeRepository
-from bot.storage.mails import MailRecord, MailRepository
+from bot.storage.mails import MailboxSpot, MailRecord, MailRepository
 from bot.storage.options import OptionRepository
 from bot.storage.pending import PendingInputRepository
 from bot.storage.reminders import ReminderRepository
@@ -50,6 +50,7 @@ __all__ = [
     "IntakeRepository",
     "MailRecord",
     "MailRepository",
+    "MailboxSpot",
     "OptionRepository",
     "PendingInputRepository",
     "ReminderRepository",

@@ -20,7 +20,17 @@ class MailRecord:
     subject: str
     kind: str
     claim_id: int | None
-    outcome: str  # 'opened', 'already_open', 'left'
+    outcome: str  # 'opened', 'already_open', 'recorded', 'left'
+    order_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxSpot:
+    """Where a mail was read: the mailbox's address, its UIDVALIDITY and the mail's UID."""
+
+    mailbox: str
+    uidvalidity: int
+    uid: int
 
 
 class MailRepository:
@@ -40,7 +50,7 @@ class MailRepository:
     async def record(self, tx: aiosqlite.Connection, mail: MailRecord) -> None:
         await tx.execute(
             "INSERT INTO mails (message_id, received_at, source, sender, subject, kind,"
-            " claim_id, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " claim_id, outcome, order_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 mail.message_id,
                 iso(mail.received_at),
@@ -50,8 +60,56 @@ class MailRepository:
                 mail.kind,
                 mail.claim_id,
                 mail.outcome,
+                mail.order_id,
             ),
         )
+
+    # --- The mailbox's messages, by UID -----------------------------------------------------
+    async def record_spot(
+        self, tx: aiosqlite.Connection, spot: MailboxSpot, message_id: str, now: datetime
+    ) -> None:
+        """The mailbox message at `spot` was read (in the transaction of what it caused)."""
+        await tx.execute(
+            "INSERT OR IGNORE INTO mailbox_uids (mailbox, uidvalidity, uid, message_id, read_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (spot.mailbox, spot.uidvalidity, spot.uid, message_id, iso(now)),
+        )
+
+    async def read_uids(self, mailbox: str, uidvalidity: int, above: int = 0) -> set[int]:
+        """The UIDs above `above` of the mailbox (at this UIDVALIDITY) already read."""
+        rows = await self.db.fetchall(
+            "SELECT uid FROM mailbox_uids WHERE mailbox = ? AND uidvalidity = ? AND uid > ?",
+            (mailbox, uidvalidity, above),
+        )
+        return {int(row["uid"]) for row in rows}
+
+    async def last_uid(self, mailbox: str, uidvalidity: int) -> int:
+        """The highest UID read of the mailbox at this UIDVALIDITY, 0 when none."""
+        row = await self.db.fetchone(
+            "SELECT MAX(uid) AS last FROM mailbox_uids WHERE mailbox = ? AND uidvalidity = ?",
+            (mailbox, uidvalidity),
+        )
+        return int(row["last"]) if row is not None and row["last"] is not None else 0
+
+    async def to_flag(self, mailbox: str, uidvalidity: int) -> list[tuple[int, str]]:
+        """(UID, the mail's outcome) of the messages read and not yet flagged on the server,
+        in UID order: the outcome decides the flag (a mail left for an admin stays unread)."""
+        rows = await self.db.fetchall(
+            "SELECT u.uid, m.outcome FROM mailbox_uids u JOIN mails m USING (message_id)"
+            " WHERE u.mailbox = ? AND u.uidvalidity = ? AND u.flagged_at IS NULL"
+            " ORDER BY u.uid",
+            (mailbox, uidvalidity),
+        )
+        return [(int(row["uid"]), str(row["outcome"])) for row in rows]
+
+    async def flagged(self, mailbox: str, uidvalidity: int, uids: list[int], now: datetime) -> None:
+        """The server confirmed the flag of these messages."""
+        async with self.db.transaction() as tx:
+            await tx.executemany(
+                "UPDATE mailbox_uids SET flagged_at = ?"
+                " WHERE mailbox = ? AND uidvalidity = ? AND uid = ?",
+                [(iso(now), mailbox, uidvalidity, uid) for uid in uids],
+            )
 
     async def left(self) -> list[MailRecord]:
         """The mails left for an admin, oldest first."""
@@ -71,4 +129,5 @@ def _record(row: aiosqlite.Row) -> MailRecord:
         kind=row["kind"],
         claim_id=row["claim_id"],
         outcome=row["outcome"],
+        order_id=row["order_id"],
     )

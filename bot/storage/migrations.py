@@ -410,4 +410,47 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         _CLAIMS_UNASSIGNED + rollup.TRIGGERS,
         rebuilds_parent=True,
     ),
+    Migration(
+        12,
+        "mails from a mailbox",
+        """
+        -- The mail intake reads an IMAP mailbox (issue 15). Every kind of Amazon mail it
+        -- understands (an information request, a decision or appeal result, a buyer's
+        -- message) and what it did ('recorded' on a claim); the order the mail is about, for
+        -- the admins' list of mails left. No table refers to mails: a plain rebuild.
+        CREATE TABLE mails_new (
+            message_id  TEXT PRIMARY KEY,
+            received_at TEXT NOT NULL,
+            source      TEXT NOT NULL,                   -- 'eml', or the mailbox's address
+            sender      TEXT,
+            subject     TEXT NOT NULL DEFAULT '',
+            kind        TEXT NOT NULL CHECK (kind IN ('claim_notice', 'info_request',
+                            'decision', 'buyer_message', 'not_amazon', 'not_understood')),
+            claim_id    INTEGER REFERENCES claims (id),
+            outcome     TEXT NOT NULL
+                        CHECK (outcome IN ('opened', 'already_open', 'recorded', 'left')),
+            order_id    TEXT
+        );
+        INSERT INTO mails_new (message_id, received_at, source, sender, subject, kind,
+                claim_id, outcome)
+            SELECT message_id, received_at, source, sender, subject, kind, claim_id, outcome
+            FROM mails;
+        DROP TABLE mails;
+        ALTER TABLE mails_new RENAME TO mails;
+        CREATE INDEX mails_left ON mails (outcome, received_at);
+        -- Each message of the mailbox read, by (mailbox, UIDVALIDITY, UID), written in the
+        -- transaction of what the mail caused: a mail fetched again after a crash is known
+        -- and causes nothing twice. flagged_at: when it was flagged on the server (only after
+        -- that transaction committed); NULL means the flag is still to set.
+        CREATE TABLE mailbox_uids (
+            mailbox     TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL,
+            uid         INTEGER NOT NULL,
+            message_id  TEXT NOT NULL,
+            read_at     TEXT NOT NULL,
+            flagged_at  TEXT,
+            PRIMARY KEY (mailbox, uidvalidity, uid)
+        ) WITHOUT ROWID;
+        """,
+    ),
 )
