@@ -26,6 +26,7 @@ from bot.i18n.catalogs import BOT_DOMAIN, Catalogs
 from bot.processor import DEFAULT_CONCURRENCY, ChatOrderedProcessor, Observer
 from bot.services.history import History
 from bot.services.journey import Journey
+from bot.services.mail import MailIntake
 from bot.services.people import People
 from bot.services.reminders import Reminders
 from bot.services.review import Reviews
@@ -104,6 +105,7 @@ def build_application(
         reminders=Reminders(storage, clock, lead_chats),
         stats=Stats(storage, clock, settings.orders_60d),
         strangers=Strangers(clock),
+        mail=MailIntake(storage, renderer, store, clock),
         reminder_interval=reminder_interval,
     )
     builder = (

@@ -237,7 +237,7 @@ def mail_command(settings: Settings, path: Path, tr: Translator) -> int:
             storage = Storage(db)
             store = StoreService(storage, settings.store, lambda: datetime.now(UTC))
             await store.load()
-            intake = MailIntake(storage, Renderer(Catalogs()), store.profile, store.clock)
+            intake = MailIntake(storage, Renderer(Catalogs()), store, store.clock)
             return await intake.process(raw, "eml")
         finally:
             await db.close()

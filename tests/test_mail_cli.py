@@ -168,7 +168,7 @@ async def test_the_same_mail_twice_at_once_opens_one_claim(bot: Any, clock: Any)
     async with bot() as chat:
         services = chat.services
         await services.store.load()
-        intake = MailIntake(services.storage, services.renderer, services.store.profile, clock)
+        intake = MailIntake(services.storage, services.renderer, services.store, clock)
         raw = SAMPLE.read_bytes()
         first, second = await asyncio.gather(intake.process(raw, "eml"), intake.process(raw, "eml"))
         assert sorted([first.outcome, second.outcome]) == [MailOutcome.OPENED, MailOutcome.SEEN]
@@ -181,7 +181,7 @@ async def test_the_same_mail_twice_at_once_opens_one_claim(bot: Any, clock: Any)
 async def test_a_mail_without_a_message_id_is_known_by_its_bytes(bot: Any, clock: Any) -> None:
     async with bot() as chat:
         services = chat.services
-        intake = MailIntake(services.storage, services.renderer, services.store.profile, clock)
+        intake = MailIntake(services.storage, services.renderer, services.store, clock)
         raw = b"From: someone@example.test\nSubject: hello\n\nHello there.\n"
         left = await intake.process(raw, "eml")
         assert (left.outcome, left.kind) == (MailOutcome.LEFT, MailKind.NOT_AMAZON)

@@ -27,7 +27,7 @@ async def mailed(chat: Chat, clock: Any) -> None:
     await team(chat)
     services = chat.services
     await services.store.load()
-    intake = MailIntake(services.storage, services.renderer, services.store.profile, clock)
+    intake = MailIntake(services.storage, services.renderer, services.store, clock)
     result = await intake.process(SAMPLE.read_bytes(), "eml")
     assert result.outcome is MailOutcome.OPENED
     claim = await services.storage.claims.get(1)
@@ -225,7 +225,7 @@ async def test_round_robin_gives_mailed_claims_to_the_active_agents_in_turn(
         assert "Queue mailed claims" in chat.labels(ADMIN)
         services = chat.services
         assert await services.store.round_robin()
-        intake = MailIntake(services.storage, services.renderer, services.store.profile, clock)
+        intake = MailIntake(services.storage, services.renderer, services.store, clock)
         raw = SAMPLE.read_bytes()
         owners = []
         for n in range(3):
@@ -256,7 +256,7 @@ async def test_round_robin_without_an_active_agent_leaves_it_in_the_queue(
         await chat.send("/start", ADMIN)
         await chat.services.store.set_round_robin(True, await person(chat, ADMIN))
         services = chat.services
-        intake = MailIntake(services.storage, services.renderer, services.store.profile, clock)
+        intake = MailIntake(services.storage, services.renderer, services.store, clock)
         result = await intake.process(SAMPLE.read_bytes(), "eml")
         assert result.outcome is MailOutcome.OPENED
         assert await services.storage.claims.unassigned_count() == 1

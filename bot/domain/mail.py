@@ -44,6 +44,16 @@ class MailKind(StrEnum):
     NOT_UNDERSTOOD = "not_understood"
 
 
+class MailboxTrouble(StrEnum):
+    """Why the mailbox could not be read (the admins are told), or that it can again."""
+
+    UNREACHABLE = "unreachable"  # no connection: the server is down, the name does not resolve
+    LOGIN = "login"  # the server refused the user name or password
+    TLS = "tls"  # the secure connection failed (certificate, protocol)
+    MAILBOX = "mailbox"  # the folder does not exist or cannot be selected
+    RECOVERED = "recovered"  # read again after a trouble
+
+
 @dataclass(frozen=True, slots=True)
 class MailText:
     """What could be read of one mail. `sender` is the address alone (the display name is

@@ -15,6 +15,7 @@ from bot.i18n.locales import normalize_language
 from bot.i18n.translator import Translator
 from bot.services.history import History
 from bot.services.journey import Journey
+from bot.services.mail import MailIntake
 from bot.services.people import People
 from bot.services.reminders import Reminders
 from bot.services.review import Reviews
@@ -45,6 +46,7 @@ class Services:
     reminders: Reminders
     stats: Stats
     strangers: Strangers  # how often people outside the team get an answer
+    mail: MailIntake  # Amazon's mails: a saved one, or the mailbox's (issue 15)
     # Seconds between reminder sweeps; None: no sweeping job (tests call the sweep).
     reminder_interval: float | None = 60
     _translators: dict[str, Translator] = field(default_factory=dict, repr=False)

@@ -21,8 +21,7 @@ from bot.domain.claims import FULFILLMENT_UNCONFIRMED
 from bot.domain.mail import MailKind, MailText, amazon_sender, classify, mail_answers, read_mail
 from bot.drafting.renderer import Renderer
 from bot.services.claims import ClaimAlreadyOpenError, open_claim
-from bot.services.store import ROUND_ROBIN
-from bot.settings import StoreProfile
+from bot.services.store import ROUND_ROBIN, StoreService
 from bot.storage import MailboxSpot, MailRecord, Storage
 
 
@@ -55,7 +54,7 @@ class MailIntake:
         self,
         storage: Storage,
         renderer: Renderer,
-        store: StoreProfile,
+        store: StoreService,
         clock: Callable[[], datetime],
     ) -> None:
         self.storage = storage
@@ -130,7 +129,7 @@ class MailIntake:
             opened = await open_claim(
                 self.storage,
                 self.renderer,
-                self.store,
+                self.store.profile,  # as it is now: /settings may have changed it
                 actor=None,  # nobody has it yet: the unassigned queue
                 facts=facts,
                 now=now,
