@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import unquote, urlsplit
 
 from bot.domain.marketplaces import BUYER_LANGUAGES, MARKETPLACES
 
@@ -77,6 +78,82 @@ class StoreProfile:
 
 
 @dataclass(frozen=True, slots=True)
+class MailboxSettings:
+    """The seller's mailbox that receives Amazon's notifications (issue 15), from
+    CLAIMBOT_IMAP_URL (`imaps://user@host:993/INBOX`; `imap://` without TLS, for a server on
+    the same machine) and CLAIMBOT_IMAP_PASSWORD."""
+
+    host: str
+    port: int
+    user: str
+    password: Secret
+    folder: str = "INBOX"
+    tls: bool = True
+    poll_seconds: float = 60.0  # between two reads, when the server has no IDLE (or it is off)
+    idle: bool = True  # wait for the server's word of new mail where it offers IMAP IDLE
+    since_days: int = 14  # the first read of a mailbox looks this far back
+
+    @property
+    def address(self) -> str:
+        """The mailbox's name in logs, notices and the mails' source: never the password."""
+        scheme = "imaps" if self.tls else "imap"
+        return f"{scheme}://{self.user}@{self.host}:{self.port}/{self.folder}"
+
+
+def parse_mailbox(
+    url: str | None,
+    password: str | None,
+    poll: str | None = None,
+    idle: str | None = None,
+    since: str | None = None,
+) -> MailboxSettings | None:
+    """CLAIMBOT_IMAP_URL and its companions; None when no mailbox is configured."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("imap", "imaps"):
+        raise SettingsError("CLAIMBOT_IMAP_URL must start with imaps:// (or imap:// on this host)")
+    try:
+        port = parts.port
+    except ValueError as error:
+        raise SettingsError("CLAIMBOT_IMAP_URL: the port must be a number 1 to 65535") from error
+    if not parts.hostname or not parts.username:
+        raise SettingsError("CLAIMBOT_IMAP_URL needs a user and a host: imaps://user@host/INBOX")
+    if parts.password:
+        raise SettingsError(
+            "CLAIMBOT_IMAP_URL must not hold the password: put it in CLAIMBOT_IMAP_PASSWORD"
+        )
+    if not password:
+        raise SettingsError("CLAIMBOT_IMAP_PASSWORD is required with CLAIMBOT_IMAP_URL")
+    tls = parts.scheme == "imaps"
+    seconds = _number("CLAIMBOT_IMAP_POLL", poll, 60.0, 1.0, 3600.0)
+    days = int(_number("CLAIMBOT_IMAP_SINCE_DAYS", since, 14, 1, 365))
+    return MailboxSettings(
+        host=parts.hostname,
+        port=port or (993 if tls else 143),
+        user=unquote(parts.username),
+        password=Secret(password),
+        folder=unquote(parts.path.lstrip("/")) or "INBOX",
+        tls=tls,
+        poll_seconds=seconds,
+        idle=_switch("CLAIMBOT_IMAP_IDLE", idle),
+        since_days=days,
+    )
+
+
+def _number(name: str, value: str | None, default: float, low: float, high: float) -> float:
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not low <= number <= high:
+        raise SettingsError(f"{name} must be a number from {low:g} to {high:g}")
+    return number
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     token: Secret | None = None
     db_path: Path = DEFAULT_DB
@@ -99,6 +176,8 @@ class Settings:
     webhook_secret: Secret | None = None
     webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
     webhook_port: int = DEFAULT_WEBHOOK_PORT
+    # The mailbox Amazon's notifications arrive in; None: claims come only from the chat.
+    mailbox: MailboxSettings | None = None
 
     @classmethod
     def load(
@@ -180,6 +259,13 @@ class Settings:
             webhook_listen=pick("CLAIMBOT_WEBHOOK_LISTEN", "webhook", "listen")
             or DEFAULT_WEBHOOK_LISTEN,
             webhook_port=_port(pick("CLAIMBOT_WEBHOOK_PORT", "webhook", "port")),
+            mailbox=parse_mailbox(
+                pick("CLAIMBOT_IMAP_URL", "mailbox", "url"),
+                env.get("CLAIMBOT_IMAP_PASSWORD"),  # never from claimbot.toml: a secret
+                pick("CLAIMBOT_IMAP_POLL", "mailbox", "poll_seconds"),
+                pick("CLAIMBOT_IMAP_IDLE", "mailbox", "idle"),
+                pick("CLAIMBOT_IMAP_SINCE_DAYS", "mailbox", "since_days"),
+            ),
         )
 
 
