@@ -18,7 +18,7 @@ from bot.settings import MailboxSettings, Secret
 from tests.helpers import free_port, listening
 
 USER = "orders@example-store.test"
-PASSWORD = "correct horse battery staple"  # noqa: S105 - the test server's demo password
+PASSWORD = "correct horse battery staple"  # the test server's demo user's
 DATA = Path(__file__).parent / "data" / "mail"
 
 
@@ -32,9 +32,9 @@ class ImapServer:
 
     def start(self) -> None:
         pymap = Path(sys.executable).with_name("pymap")
+        command = [str(pymap), "--host", "127.0.0.1", "--port", str(self.port), "dict"]
         self.process = subprocess.Popen(
-            [str(pymap), "--host", "127.0.0.1", "--port", str(self.port), "dict"]
-            + ["--demo-user", USER, "--demo-password", PASSWORD],
+            [*command, "--demo-user", USER, "--demo-password", PASSWORD],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
