@@ -119,8 +119,8 @@ def recorded_notice(
             text = "💬 " + _("The buyer wrote on claim #%(number)s (order %(order_id)s): %(text)s")
         else:
             text = "💬 " + _(
-                "The buyer wrote on claim #%(number)s (order %(order_id)s): open the card to"
-                " read it in Seller Central."
+                "The buyer wrote on claim #%(number)s (order %(order_id)s): read the message in"
+                " Seller Central."
             )
     button = (_("Open claim #%(number)s") % {"number": claim.id}, ListButton(claim_id=claim.id))
     return text % values, [[(button[0], button[1].data())]]
