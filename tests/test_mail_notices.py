@@ -4,7 +4,7 @@ offline Bot API and a real SQLite file; the mails really processed by the mail i
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -431,12 +431,3 @@ async def test_mails_when_none_and_for_others(bot: Any) -> None:
         assert "/mails" in help_text
         (help_text,) = texts(await chat.send("/help", AGENT), AGENT)
         assert "/mails" not in help_text
-
-
-async def test_a_mail_left_long_ago_still_reads_in_the_admins_zone(bot: Any, clock: Any) -> None:
-    async with bot() as chat:
-        clock.advance(days=-400)
-        await process(chat, "not_amazon.eml")
-        clock.advance(days=400)
-        (screen,) = texts(await chat.send("/mails"), ADMIN)
-        assert (clock() - timedelta(days=400)).strftime("%Y") in screen
