@@ -287,6 +287,7 @@ async def test_the_command_menu_follows_the_role(bot: Any) -> None:
             "export",
             "users",
             "settings",
+            "mails",
             "lang",
             "tz",
             "help",

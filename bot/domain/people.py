@@ -25,6 +25,7 @@ class Permission(StrEnum):
     REPORTS = "reports"  # /stats and /export: the team's numbers
     MANAGE_PEOPLE = "manage_people"  # /users
     MANAGE_STORE = "manage_store"  # /settings: review on or off, the store profile
+    READ_MAILS = "read_mails"  # /mails: the mails left for an admin; the mailbox's troubles
 
 
 ROLE_PERMISSIONS: Final = MappingProxyType(

@@ -25,6 +25,7 @@ from bot.handlers import (
     inputs,
     intake,
     language,
+    mail_notices,
     people,
     questions,
     review,
@@ -61,6 +62,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CommandHandler("export", stats.export_command, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("users", people.users_command, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("settings", store.settings_command, filters=NEW_MESSAGE))
+    application.add_handler(
+        CommandHandler("mails", mail_notices.mails_command, filters=NEW_MESSAGE)
+    )
     # 2. buttons, one family per prefix, each parsed against its closed grammar;
     application.add_handler(CallbackQueryHandler(intake.button, pattern=intake.PATTERN))
     application.add_handler(CallbackQueryHandler(claims.claim_button, pattern=r"^c:"))

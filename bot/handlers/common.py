@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Final
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext, filters
@@ -91,11 +91,16 @@ async def send_to(
     """A message to someone else's chat (a lead, the agent, the leads' group), in pieces if
     long. A person who blocked the bot is logged and skipped: one unreachable lead must not
     stop the others."""
+    return await send_by(context.bot, chat_id, text, rows)
+
+
+async def send_by(bot: Bot, chat_id: int, text: str, rows: Rows | None = None) -> Message | None:
+    """`send_to` for a caller outside any update or job (the mailbox reader): the bot alone."""
     pieces = split_text(text)
     sent: Message | None = None
     try:
         for number, piece in enumerate(pieces, start=1):
-            sent = await context.bot.send_message(
+            sent = await bot.send_message(
                 chat_id, piece, reply_markup=markup(rows or []) if number == len(pieces) else None
             )
     except TelegramError as error:

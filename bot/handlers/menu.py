@@ -28,6 +28,7 @@ COMMANDS: Final = (
     ("export", N_("The team's claims as CSV"), Permission.REPORTS),
     ("users", N_("The team: people and roles"), Permission.MANAGE_PEOPLE),
     ("settings", N_("Review on or off, and the store profile"), Permission.MANAGE_STORE),
+    ("mails", N_("Mails left for an admin"), Permission.READ_MAILS),
     ("lang", N_("The language I use with you"), None),
     ("tz", N_("The time zone I show times in"), None),
     ("help", N_("All commands"), None),

@@ -58,6 +58,8 @@ async def help_command(update: Update, context: ClaimContext) -> None:
         lines.append(_("/users - the team: add people, change roles, remove people"))
     if can(context, Permission.MANAGE_STORE):
         lines.append(_("/settings - review on or off, and the store profile"))
+    if can(context, Permission.READ_MAILS):
+        lines.append(_("/mails - the mails from the mailbox that claimbot left for an admin"))
     lines.extend(["", _("Answer a question by tapping a button or by typing the answer.")])
     await send(update, "\n".join(lines))
 

@@ -9,6 +9,7 @@ from babel import Locale
 
 from bot.domain.claims import Cause, Evidence, Fulfillment, Outcome, Reason, Stage
 from bot.domain.drafts import DraftKind
+from bot.domain.mail import MailKind
 from bot.domain.people import Role
 from bot.domain.text import N_
 from bot.i18n.translator import Translator
@@ -49,6 +50,19 @@ EVENTS: Final = MappingProxyType(
         "setting_changed": N_("Setting changed"),
         "info_requested": N_("Amazon asked for information"),
         "problem_solved": N_("The buyer confirmed the problem is solved"),
+    }
+)
+
+# What a mail the intake read is (issue 15), as /mails lists the ones left for an admin: a
+# request, a decision or a buyer's message is only left when no open claim matches it.
+MAIL_KINDS: Final = MappingProxyType(
+    {
+        MailKind.CLAIM_NOTICE: N_("claim notice"),
+        MailKind.INFO_REQUEST: N_("information request with no open claim"),
+        MailKind.DECISION: N_("decision with no claim"),
+        MailKind.BUYER_MESSAGE: N_("buyer message with no open claim"),
+        MailKind.NOT_AMAZON: N_("not from Amazon"),
+        MailKind.NOT_UNDERSTOOD: N_("not understood"),
     }
 )
 

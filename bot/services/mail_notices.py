@@ -1,0 +1,127 @@
+"""Who is told what when a mail arrives (issue 15). The chat layer (bot/handlers/mail_notices.py)
+only renders and sends what `decide` says here.
+
+- A claim notice opened an unassigned claim: every lead and admin, with the queue's buttons.
+- Round-robin gave it an agent: that agent (the card), and the leads one line.
+- A request for information, Amazon's decision, a buyer's message on an open claim: the
+  claim's agent, or the leads while nobody has it (or its agent left the team).
+- A mail left for an admin: the admins.
+- Already open, seen before: nobody.
+
+"The leads" are the team leads, or the admins when the team has no lead (as for reviews):
+someone is always told. Each is told in a private chat, where the buttons work (a leads'
+group only takes review buttons).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.claims import Claim
+from bot.domain.mail import MailKind
+from bot.domain.people import Role
+from bot.services.mail import MailOutcome, MailResult
+from bot.storage import Storage, User
+
+
+class NoticeKind(StrEnum):
+    NEW_UNASSIGNED = "new_unassigned"  # a new claim waits: Take it / Assign to…
+    NEW_IN_TURN = "new_in_turn"  # the claim is the recipient's, given in turn: the card
+    GIVEN_IN_TURN = "given_in_turn"  # for the leads: the claim went to `agent` in turn
+    INFO_REQUEST = "info_request"  # Amazon asks for more information (48 h)
+    DECISION = "decision"  # Amazon's decision arrived
+    BUYER_MESSAGE = "buyer_message"  # the buyer wrote
+    MAIL_LEFT = "mail_left"  # a mail waits for an admin under /mails
+
+
+RECORDED_KINDS = {
+    MailKind.INFO_REQUEST: NoticeKind.INFO_REQUEST,
+    MailKind.DECISION: NoticeKind.DECISION,
+    MailKind.BUYER_MESSAGE: NoticeKind.BUYER_MESSAGE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MailNotice:
+    """One message to send: to `person`, of `kind`, about `claim` (None for a left mail);
+    `agent` is whom the claim went to (GIVEN_IN_TURN)."""
+
+    person: User
+    kind: NoticeKind
+    claim: Claim | None = None
+    agent: User | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    """The people a mail's notices can go to, as stored now (active, on Telegram)."""
+
+    leads: Sequence[User]
+    admins: Sequence[User]
+
+    def deciders(self) -> list[User]:
+        """Who hears of a claim nobody has: the leads, else the admins."""
+        return list(self.leads or self.admins)
+
+    def leads_and_admins(self) -> list[User]:
+        seen: set[int] = set()
+        people: list[User] = []
+        for person in [*self.leads, *self.admins]:
+            if person.id not in seen:
+                seen.add(person.id)
+                people.append(person)
+        return people
+
+
+def decide(
+    result: MailResult, claim: Claim | None, agent: User | None, team: Team
+) -> list[MailNotice]:
+    """Who gets what for one mail's result. `claim`: the claim the result names, as stored
+    now; `agent`: that claim's agent when they are active (None: nobody has it, or they left
+    the team, so the leads are told)."""
+    if result.outcome is MailOutcome.LEFT:
+        return [MailNotice(admin, NoticeKind.MAIL_LEFT) for admin in team.admins]
+    if claim is None or claim.closed_at is not None:
+        return []  # nothing to point at (a claim closed meanwhile needs nobody)
+    if result.outcome is MailOutcome.OPENED:
+        if agent is None:
+            return [
+                MailNotice(person, NoticeKind.NEW_UNASSIGNED, claim)
+                for person in team.leads_and_admins()
+            ]
+        return [
+            MailNotice(agent, NoticeKind.NEW_IN_TURN, claim),
+            *(
+                MailNotice(lead, NoticeKind.GIVEN_IN_TURN, claim, agent)
+                for lead in team.deciders()
+                if lead.id != agent.id
+            ),
+        ]
+    if result.outcome is MailOutcome.RECORDED and result.kind in RECORDED_KINDS:
+        kind = RECORDED_KINDS[result.kind]
+        people = [agent] if agent is not None else team.deciders()
+        return [MailNotice(person, kind, claim) for person in people]
+    return []  # ALREADY_OPEN, SEEN: nothing new for anyone
+
+
+async def notices_for(storage: Storage, result: MailResult) -> list[MailNotice]:
+    """`decide`, with the claim and the people read from storage."""
+    if result.outcome in (MailOutcome.ALREADY_OPEN, MailOutcome.SEEN):
+        return []
+    claim = await storage.claims.get(result.claim_id) if result.claim_id is not None else None
+    agent = None
+    if claim is not None and claim.agent_id is not None:
+        owner = await storage.users.get(claim.agent_id)
+        agent = owner if owner is not None and owner.active else None
+    team = Team(
+        leads=await storage.users.with_role(Role.LEAD),
+        admins=await storage.users.with_role(Role.ADMIN),
+    )
+    return decide(result, claim, agent, team)
+
+
+async def admins(storage: Storage) -> list[User]:
+    """Who hears of the mailbox's troubles."""
+    return await storage.users.with_role(Role.ADMIN)
