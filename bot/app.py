@@ -6,6 +6,7 @@ earlier if python-telegram-bot asks for conversations first) and closed in `post
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -20,6 +21,7 @@ from bot.domain.people import Role
 from bot.door import valid_update
 from bot.drafting.renderer import Renderer
 from bot.handlers.context import CONTEXT_TYPES, BotData, Channel, ClaimContext, Services
+from bot.handlers.mailbox import start_mailbox, stop_mailbox
 from bot.handlers.menu import commands_for, set_personal_menu
 from bot.handlers.reminders import JOB_NAME, reminder_job
 from bot.i18n.catalogs import BOT_DOMAIN, Catalogs
@@ -50,6 +52,8 @@ BaseApplication = Application[Any, ClaimContext, dict[Any, Any], dict[Any, Any],
 class ClaimApplication(BaseApplication):
     """python-telegram-bot's Application, with the one door every update comes through
     (polling, webhook, console, tests): its text is made valid Unicode first (bot/door.py)."""
+
+    mailbox: asyncio.Task[None] | None = None  # the mailbox reader, when one is configured
 
     async def process_update(self, update: object) -> None:
         await super().process_update(valid_update(update, self.bot))
@@ -165,6 +169,8 @@ async def _post_init(application: BaseApplication) -> None:
         await services.storage.users.bootstrap_admin(CONSOLE_ADMIN_ID, now, origin="console")
     await _set_commands(application, services)
     _schedule_reminders(application, services)
+    if isinstance(application, ClaimApplication):
+        application.mailbox = start_mailbox(application.bot, services)
     log.info(
         "claimbot ready on %s: %d admin(s) from settings, database %s",
         services.channel,
@@ -205,6 +211,9 @@ async def _set_commands(application: BaseApplication, services: Services) -> Non
 
 
 async def _post_shutdown(application: BaseApplication) -> None:
+    if isinstance(application, ClaimApplication):
+        await stop_mailbox(application.mailbox)  # before the database closes under it
+        application.mailbox = None
     await services_of(application).storage.db.close()
 
 

@@ -227,6 +227,8 @@ class Bot:
             "CLAIMBOT_ADMINS": str(ADMIN),
             "CLAIMBOT_STORE_NAME": "Acme Home",
             "PTB_TIMEDELTA": "1",
+            # This checkout's code, whichever checkout the environment was installed from.
+            "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
         }
 
     def start(self, ready: str = "getUpdates") -> None:
