@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from bot.domain.claims import Outcome
+from bot.domain.claims import Claim, Outcome
 from bot.domain.notices.text import (
     FORMAT_CHARS,
     LIMIT,
@@ -338,3 +338,18 @@ def buyer_text(text: str) -> str:
                 return inner
             break
     return text.strip()
+
+
+# --- Amazon's decision, noted on the claim ---------------------------------------------------
+DECISION_FACT: Final = "amazon_decision"  # an `Outcome` value: what Amazon's mail decided
+DECISION_AT_FACT: Final = "amazon_decision_at"  # the ISO date of the mail
+DECISION_KIND_FACT: Final = "amazon_decision_kind"  # a `DecisionKind` value
+
+
+def mailed_decision(claim: Claim) -> Outcome | None:
+    """The outcome Amazon's decision mail proposes for the claim (the agent confirms it)."""
+    value = claim.facts.extra.get(DECISION_FACT)
+    try:
+        return Outcome(value) if value else None
+    except ValueError:  # a value no claimbot wrote
+        return None
