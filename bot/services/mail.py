@@ -182,7 +182,6 @@ class MailIntake:
                 async with self.storage.db.transaction() as tx:
                     earlier = await self.storage.mails.seen(tx, record.message_id)
                     if earlier is None:
-                        await self._write(tx, done, spot)
                         await self.storage.claims.update(
                             tx,
                             claim,
@@ -198,6 +197,8 @@ class MailIntake:
                             now=record.received_at,
                             payload=effect.payload,
                         )
+                        # Last: a duplicate refused here takes the claim change back with it.
+                        await self._write(tx, done, spot)
                     elif spot is not None:
                         await self.storage.mails.record_spot(
                             tx, spot, record.message_id, record.received_at
