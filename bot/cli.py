@@ -262,9 +262,34 @@ def mail_line(result: MailResult, tr: Translator) -> tuple[str, int]:
         return text % values, 0
     if result.outcome is MailOutcome.SEEN and result.seen_at is not None:
         return _("Already processed on %(date)s.") % {"date": tr.datetime(result.seen_at)}, 0
+    if result.outcome is MailOutcome.RECORDED:
+        recorded = {
+            MailKind.INFO_REQUEST: _(
+                "Amazon's request for information recorded on claim #%(number)s."
+            ),
+            MailKind.DECISION: _("Amazon's decision recorded on claim #%(number)s."),
+            MailKind.BUYER_MESSAGE: _("The buyer's message recorded on claim #%(number)s."),
+        }
+        return recorded.get(result.kind, _("Recorded on claim #%(number)s.")) % values, 0
+    unclaimed = {
+        MailKind.INFO_REQUEST: _(
+            "Amazon's request for information for order %(order_id)s, which has no open claim:"
+            " left for an admin."
+        ),
+        MailKind.DECISION: _(
+            "Amazon's decision for order %(order_id)s, which has no claim: left for an admin."
+        ),
+        MailKind.BUYER_MESSAGE: _(
+            "Buyer message for order %(order_id)s, which has no open claim: left for an admin."
+        ),
+    }
     if result.kind is MailKind.NOT_AMAZON:
-        return _("Not from Amazon: left for an admin."), 1
-    return _("Not understood: left for an admin."), 1
+        text = _("Not from Amazon: left for an admin.")
+    elif result.kind in unclaimed and result.order_id is not None:
+        text = unclaimed[result.kind] % values
+    else:
+        text = _("Not understood: left for an admin.")
+    return text, 1
 
 
 def _database_exists(settings: Settings, tr: Translator) -> bool:

@@ -3,8 +3,10 @@
 `read_mail` turns the raw bytes of one mail into its sender, subject, date, Message-ID and
 readable text, whatever the MIME shape (quoted-printable, base64, HTML only, any charset, a
 forwarded mail attached as message/rfc822). It never raises: what cannot be read is left out
-and `broken` says so. `classify` says what the mail is: a claim notice from Amazon, a mail not
-from Amazon, or an Amazon mail claimbot does not understand.
+and `broken` says so. `classify` says what the mail is: a claim notice from Amazon, a request
+for more information, Amazon's decision, a buyer's message relayed by Amazon (read in
+bot/domain/mail_kinds.py), a mail not from Amazon, or an Amazon mail claimbot does not
+understand.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Final
 
 from bot.domain.claims import Fulfillment
 from bot.domain.intake import IntakeAnswers
+from bot.domain.mail_kinds import order_of, what_it_says
 from bot.domain.marketplaces import MARKETPLACES
 from bot.domain.notices import Notice, looks_like_notice, parse_notice
 
@@ -265,8 +268,15 @@ def amazon_sender(mail: MailText) -> str | None:
 
 
 def classify(mail: MailText) -> MailKind:
-    if amazon_sender(mail) is None:
+    sender = amazon_sender(mail)
+    if sender is None:
         return MailKind.NOT_AMAZON
+    said = what_it_says(sender, mail.subject, mail.text)  # bot/domain/mail_kinds.py
+    if said is not None:
+        # About one order, or nothing claimbot can act on.
+        if order_of(mail.subject, mail.text) is None:
+            return MailKind.NOT_UNDERSTOOD
+        return MailKind(said.value)
     text = _notice_text(mail)
     if not looks_like_notice(text):
         return MailKind.NOT_UNDERSTOOD

@@ -3,7 +3,9 @@
 This first part reads saved mails (`claimbot mail --eml FILE`); fetching them over IMAP comes
 next, through the same `MailIntake.process`. Every mail is recorded once, by its Message-ID:
 a claim notice opens a claim (in the transaction that records the mail), or finds the order's
-open claim; any other mail is left where it is and listed for an admin, never lost.
+open claim; a request for information, Amazon's decision or a buyer's message is recorded on
+the order's claim (bot/services/mail_effects.py), in the same transaction; any other mail, and
+one of those without a claim to record it on, is left and listed for an admin, never lost.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ import aiosqlite
 
 from bot.domain.claims import FULFILLMENT_UNCONFIRMED
 from bot.domain.mail import MailKind, MailText, amazon_sender, classify, mail_answers, read_mail
+from bot.domain.mail_kinds import order_of
 from bot.drafting.renderer import Renderer
 from bot.services.claims import ClaimAlreadyOpenError, open_claim
+from bot.services.mail_effects import FOLLOW_UPS, effect_of, target_claim
 from bot.services.store import ROUND_ROBIN, StoreService
-from bot.storage import MailboxSpot, MailRecord, Storage
+from bot.storage import MailboxSpot, MailRecord, StaleClaimError, Storage
 
 
 class MailOutcome(StrEnum):
@@ -87,6 +91,8 @@ class MailIntake:
             claim_id=None,
             outcome=MailOutcome.LEFT.value,
         )
+        if kind in FOLLOW_UPS:
+            return await self._follow_up(mail, kind, record, spot)
         answers = mail_answers(mail, now) if kind is MailKind.CLAIM_NOTICE else None
         if answers is None or not answers.ready():  # (a notice classify takes is ready)
             kind = MailKind.NOT_UNDERSTOOD if answers is not None else kind
@@ -150,6 +156,61 @@ class MailIntake:
         except sqlite3.IntegrityError:  # the same mail, processed meanwhile
             return await self._seen_now(key, kind, mail, spot)
         return MailResult(MailOutcome.OPENED, kind, mail, facts.order_id, opened.claim.id)
+
+    async def _follow_up(
+        self, mail: MailText, kind: MailKind, record: MailRecord, spot: MailboxSpot | None
+    ) -> MailResult:
+        """A request for information, a decision or a buyer's message: recorded on the order's
+        claim (bot/services/mail_effects.py) in the transaction that records the mail and its
+        mailbox spot, so a mail is never half done. Without a claim to record it on, it is left
+        for an admin with its kind and order ("buyer message, no open claim")."""
+        order_id = order_of(mail.subject, mail.text)
+        record = replace(record, order_id=order_id)
+        left = MailResult(MailOutcome.LEFT, kind, mail, order_id)
+        for _attempt in range(3):  # an agent may change the claim meanwhile: read it again
+            claim = target_claim(kind, await self.storage.claims.for_order(order_id or ""))
+            effect = None
+            if claim is not None:
+                key, source = record.message_id, record.source
+                effect = effect_of(
+                    kind, mail, claim, received=record.received_at, key=key, source=source
+                )
+            if claim is None or effect is None:
+                return await self._record(record, left, spot)
+            done = replace(record, claim_id=claim.id, outcome=MailOutcome.RECORDED.value)
+            try:
+                async with self.storage.db.transaction() as tx:
+                    earlier = await self.storage.mails.seen(tx, record.message_id)
+                    if earlier is None:
+                        await self.storage.claims.update(
+                            tx,
+                            claim,
+                            record.received_at,
+                            effect.change,
+                            closed_too=effect.closed_too,
+                        )
+                        await self.storage.events.record(
+                            tx,
+                            effect.event,
+                            actor_id=None,  # nobody did it: the mail came in
+                            claim_id=claim.id,
+                            now=record.received_at,
+                            payload=effect.payload,
+                        )
+                        # Last: a duplicate refused here takes the claim change back with it.
+                        await self._write(tx, done, spot)
+                    elif spot is not None:
+                        await self.storage.mails.record_spot(
+                            tx, spot, record.message_id, record.received_at
+                        )
+            except StaleClaimError:
+                continue
+            except sqlite3.IntegrityError:  # the same mail, processed meanwhile
+                return await self._seen_now(record.message_id, kind, mail, spot)
+            if earlier is not None:
+                return _seen(earlier, kind, mail)
+            return MailResult(MailOutcome.RECORDED, kind, mail, order_id, claim.id)
+        raise StaleClaimError(order_id)  # pragma: no cover - three changes in a row
 
     async def _write(
         self, tx: aiosqlite.Connection, record: MailRecord, spot: MailboxSpot | None

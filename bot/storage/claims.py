@@ -91,18 +91,32 @@ class ClaimRepository:
         return [claim_from_row(row) for row in rows]
 
     async def update(
-        self, tx: aiosqlite.Connection, claim: Claim, now: datetime, change: ClaimChange
+        self,
+        tx: aiosqlite.Connection,
+        claim: Claim,
+        now: datetime,
+        change: ClaimChange,
+        *,
+        closed_too: bool = False,
     ) -> None:
-        """Apply `change` if the claim is still at `claim.revision`, and move it to the next
-        revision; raise `StaleClaimError` if someone changed it first. An empty change still
-        moves the revision: the caller's claim is then stale, as after any other write."""
+        """Apply `change` if the claim is still at `claim.revision` (and open, unless
+        `closed_too`: Amazon's decision on an appeal is noted on a closed claim), and move it
+        to the next revision; raise `StaleClaimError` if someone changed it first. An empty
+        change still moves the revision: the caller's claim is then stale, as after any other
+        write."""
         columns = _columns(claim, change)
         names = sorted(columns)
         assignments = "".join(f"{column} = ?, " for column in names)
         cursor = await tx.execute(
             f"UPDATE claims SET {assignments}revision = revision + 1, updated_at = ?"  # noqa: S608
-            " WHERE id = ? AND revision = ? AND closed_at IS NULL",
-            (*(columns[column] for column in names), iso(now), claim.id, claim.revision),
+            " WHERE id = ? AND revision = ? AND (closed_at IS NULL OR ?)",
+            (
+                *(columns[column] for column in names),
+                iso(now),
+                claim.id,
+                claim.revision,
+                closed_too,
+            ),
         )
         if cursor.rowcount != 1:
             raise StaleClaimError(claim.id)

@@ -41,7 +41,14 @@ from bot.views.card.menus import (
     statement_language_menu,
 )
 from bot.views.card.steps import STEP_SCREENS, StepScreen, step_hint
-from bot.views.card.text import card_text, fact_lines, odr_line, other_deadlines, outcome_lines
+from bot.views.card.text import (
+    card_text,
+    decision_lines,
+    fact_lines,
+    odr_line,
+    other_deadlines,
+    outcome_lines,
+)
 
 __all__ = [
     "CHECK",
@@ -60,6 +67,7 @@ __all__ = [
     "card_keyboard",
     "card_text",
     "claims_list",
+    "decision_lines",
     "delay_menu",
     "delay_next_menu",
     "draft_messages",

@@ -16,6 +16,7 @@ from bot.domain.journey import (
     offered_drafts,
     previous_step,
 )
+from bot.domain.mail_kinds import mailed_decision
 from bot.i18n.translator import Translator
 from bot.views import labels
 from bot.views.card.base import Rows
@@ -57,6 +58,13 @@ def card_keyboard(tr: Translator, claim: Claim, now: datetime) -> Rows:
         moves.append((_("Next step") + " ▸", _b(claim, "next")))
     if moves:
         rows.append(moves)
+    decision = mailed_decision(claim)
+    if decision is not None:
+        # Amazon's decision came by mail: its outcome, to confirm like any other (issue 15).
+        label = _("Record Amazon's decision: %(outcome)s") % {
+            "outcome": _(labels.OUTCOMES[decision])
+        }
+        rows.append([("⚖ " + label, _b(claim, "out", decision.value))])
     rows.append(
         [
             (_("Facts"), _b(claim, "facts")),

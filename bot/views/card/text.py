@@ -23,6 +23,7 @@ from bot.domain.journey import (
     step_done,
     step_index,
 )
+from bot.domain.mail_kinds import DECISION_KIND_FACT, DecisionKind, mailed_decision
 from bot.domain.marketplaces import MARKETPLACES
 from bot.i18n.translator import Translator
 from bot.views import labels
@@ -53,7 +54,7 @@ def card_text(
         _("Stage: %(stage)s") % {"stage": _(labels.STAGES[stage_of(claim.step, claim.outcome)])},
     ]
     if claim.outcome is not None:
-        lines.extend(["", *outcome_lines(tr, claim)])
+        lines.extend(["", *outcome_lines(tr, claim), *decision_lines(tr, claim)])
         return "\n".join(lines)
     lines.append(
         _("Respond to Amazon by %(deadline)s.")
@@ -63,6 +64,7 @@ def card_text(
     if urgency(claim.respond_by, now) is Urgency.OVERDUE:
         lines.append(overdue_line(tr))
     lines.extend(other_deadlines(tr, claim, now))
+    lines.extend(decision_lines(tr, claim))
     facts_block = fact_lines(tr, claim)
     if facts_block:
         lines.extend(["", *facts_block])
@@ -121,6 +123,19 @@ def other_deadlines(tr: Translator, claim: Claim, now: datetime) -> list[str]:
         elif kind is Deadline.BUYER_ANSWER:
             lines.append("💬 " + _("The buyer wrote: answer by %(deadline)s (%(left)s).") % values)
     return lines
+
+
+def decision_lines(tr: Translator, claim: Claim) -> list[str]:
+    """Amazon's decision as its mail proposed it (bot/services/mail_effects.py): the agent
+    confirms it with the card's button, the mail alone closes nothing."""
+    _ = tr.gettext
+    decision = mailed_decision(claim)
+    if decision is None:
+        return []
+    values = {"outcome": _(labels.OUTCOMES[decision])}
+    if claim.facts.extra.get(DECISION_KIND_FACT) == DecisionKind.APPEAL:
+        return ["⚖ " + _("Amazon's decision on the appeal (by mail): %(outcome)s") % values]
+    return ["⚖ " + _("Amazon's decision (by mail): %(outcome)s") % values]
 
 
 def fact_lines(tr: Translator, claim: Claim) -> list[str]:
