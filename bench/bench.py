@@ -17,7 +17,9 @@ update queue as polling feeds it:
   made for it: what python-telegram-bot itself costs for claimbot's traffic (replay_ratio);
 - drafting: every draft kind rendered warm in every language with a catalog, and the
   compliance lint run over those drafts;
-- scale: /due and /stats over a database of a million claims (bench/scale.py).
+- scale: /due and /stats over a database of a million claims (bench/scale.py);
+- mail: the mailbox reader against a real IMAP server, mails per second and the time from a
+  mail's arrival to the leads' card, each against its bare-IMAP baseline (bench/mail.py).
 Prints a table, then one `name=value` line per figure. Ratios, not absolute times, are the
 figures to compare across machines.
 """
@@ -38,6 +40,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from mail import mail_figures
 from scale import scale
 from telegram import Message, Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
@@ -378,6 +381,7 @@ async def main_async(
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the 1M database
     with tempfile.TemporaryDirectory() as folder:
         million = await scale(Path(folder), claims) if claims else {}
+    mailbox = await mail_figures()
     return {
         "baseline_updates_per_s": 1 / base_per,
         "claimbot_updates_per_s": 1 / claim_per,
@@ -395,6 +399,7 @@ async def main_async(
         "peak_rss_mb": rss,
         "updates": float(updates),
         **million,
+        **mailbox,
     }
 
 

@@ -82,6 +82,8 @@ def configure_logging(settings: Settings, default_level: str) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # aioimaplib logs every byte it receives at DEBUG: the mails, buyers' messages included.
+    logging.getLogger("aioimaplib").setLevel(logging.WARNING)
 
 
 def operator_translator(catalogs: Catalogs) -> Translator:
