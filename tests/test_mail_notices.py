@@ -4,6 +4,7 @@ offline Bot API and a real SQLite file; the mails really processed by the mail i
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.domain.claims import Claim
+from bot.domain.claims import Claim, Outcome
 from bot.domain.mail import MailboxTrouble, MailKind, MailText
 from bot.domain.people import Role
 from bot.handlers.mail_notices import announce_mail, announce_mailbox_trouble
@@ -431,3 +432,31 @@ async def test_mails_when_none_and_for_others(bot: Any) -> None:
         assert "/mails" in help_text
         (help_text,) = texts(await chat.send("/help", AGENT), AGENT)
         assert "/mails" not in help_text
+
+
+async def test_an_appeals_result_on_a_closed_claim_still_reaches_its_agent(bot: Any) -> None:
+    """The appeal's answer comes after the claim closed as granted: its agent must hear of it
+    (any other mail about a closed claim tells nobody)."""
+    async with bot() as chat:
+        await languages(chat)
+        await process(chat, "en_amazon_com_qp.eml")
+        claim = await taken_by_agent(chat)
+        agent = await person(chat, AGENT)
+        await chat.services.journey.close(claim, Outcome.GRANTED_SELLER_FUNDED, agent)
+        result = await process(chat, "en_appeal_result.eml")
+        assert (result.outcome, result.kind) == (MailOutcome.RECORDED, MailKind.DECISION)
+        calls = await announce(chat, result)
+        assert receivers(calls) == {AGENT}
+        closed_reply = MailResult(MailOutcome.RECORDED, MailKind.BUYER_MESSAGE, result.mail)
+        closed_reply = replace(closed_reply, order_id=ORDER, claim_id=claim.id)
+        assert await announce(chat, closed_reply) == []
+
+
+async def test_in_the_console_the_local_admin_is_told(bot: Any) -> None:
+    """The console has one person, its local admin (user 1): mails are announced to them."""
+    async with bot(channel="console") as chat:
+        opened = await announce(chat, await process(chat, "en_amazon_com_qp.eml"))
+        left = await announce(chat, await process(chat, "not_amazon.eml"))
+    assert 1 in receivers(opened)
+    assert receivers(left) == {1, ADMIN}
+    assert texts(opened)[0].startswith("📬 New claim from Amazon's mail: #1")

@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 
 async def announce_mail(bot: Bot, services: Services, result: MailResult) -> None:
     """Tell whom the mail concerns what it did (see bot/services/mail_notices.py)."""
-    notices = await mail_notices.notices_for(services.storage, result)
+    console = services.channel == "console"
+    notices = await mail_notices.notices_for(services.storage, result, console=console)
     if not notices:
         # Ids and kinds only: a mail's sender and subject are personal data.
         log.info("mail %s (%s): nobody to tell", result.outcome.value, result.kind.value)
@@ -74,7 +75,7 @@ async def announce_mailbox_trouble(
 ) -> None:
     """Tell every admin why the mailbox cannot be read, or that it can again. `detail`: the
     mailbox's host:port/folder (never a password)."""
-    for admin in await mail_notices.admins(services.storage):
+    for admin in await mail_notices.admins(services.storage, console=services.channel == "console"):
         tr = services.translator_for(admin)
         await send_by(bot, admin.id, views.trouble_text(tr, trouble, detail))
 

@@ -83,8 +83,10 @@ def decide(
     the team, so the leads are told)."""
     if result.outcome is MailOutcome.LEFT:
         return [MailNotice(admin, NoticeKind.MAIL_LEFT) for admin in team.admins]
-    if claim is None or claim.closed_at is not None:
-        return []  # nothing to point at (a claim closed meanwhile needs nobody)
+    # Nothing to point at, or a claim closed meanwhile: nobody, but for Amazon's decision on
+    # it (an appeal's result comes after the close): its agent must hear of it.
+    if claim is None or (claim.closed_at is not None and result.kind is not MailKind.DECISION):
+        return []
     if result.outcome is MailOutcome.OPENED:
         if agent is None:
             return [
@@ -106,8 +108,11 @@ def decide(
     return []  # ALREADY_OPEN, SEEN: nothing new for anyone
 
 
-async def notices_for(storage: Storage, result: MailResult) -> list[MailNotice]:
-    """`decide`, with the claim and the people read from storage."""
+async def notices_for(
+    storage: Storage, result: MailResult, *, console: bool = False
+) -> list[MailNotice]:
+    """`decide`, with the claim and the people read from storage; `console`: the console's
+    local admin counts (the one person there)."""
     if result.outcome in (MailOutcome.ALREADY_OPEN, MailOutcome.SEEN):
         return []
     claim = await storage.claims.get(result.claim_id) if result.claim_id is not None else None
@@ -116,12 +121,12 @@ async def notices_for(storage: Storage, result: MailResult) -> list[MailNotice]:
         owner = await storage.users.get(claim.agent_id)
         agent = owner if owner is not None and owner.active else None
     team = Team(
-        leads=await storage.users.with_role(Role.LEAD),
-        admins=await storage.users.with_role(Role.ADMIN),
+        leads=await storage.users.with_role(Role.LEAD, console=console),
+        admins=await storage.users.with_role(Role.ADMIN, console=console),
     )
     return decide(result, claim, agent, team)
 
 
-async def admins(storage: Storage) -> list[User]:
+async def admins(storage: Storage, *, console: bool = False) -> list[User]:
     """Who hears of the mailbox's troubles."""
-    return await storage.users.with_role(Role.ADMIN)
+    return await storage.users.with_role(Role.ADMIN, console=console)
