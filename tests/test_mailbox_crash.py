@@ -11,8 +11,9 @@ through a proxy that kills it (SIGKILL) at chosen moments of a mail's life:
 
 After each kill the database is intact and no claim exists twice; the bot restarts and reads
 on. At the end every mail caused exactly one effect: one claim per notice (copies of a notice
-and the notice pasted by hand included), one record per mail, every notice flagged \\Seen on
-the server and every other mail left unread, every UID of the mailbox recorded and flagged.
+included), one request for information and one buyer's reply recorded, one record per mail,
+every mail claimbot acted on flagged \\Seen on the server and the two it left unread, every UID
+of the mailbox recorded and flagged.
 """
 
 from __future__ import annotations
@@ -113,6 +114,12 @@ class KillingProxy:
         self.listener.close()
 
 
+def follow_up(name: str, order: str) -> bytes:
+    """A mail of tests/data/mail about another order (its Message-ID names the order or is
+    the file's own)."""
+    return (DATA / name).read_bytes().replace(b"113-5550123-4567890", order.encode())
+
+
 def notice(order: str, number: int) -> bytes:
     """Amazon's English claim notice for another order (its own Message-ID)."""
     raw = (DATA / "en_amazon_com_qp.eml").read_bytes()
@@ -152,9 +159,15 @@ def test_every_mail_causes_exactly_one_effect_whatever_kills_the_bot(
     _fake, server, bot, proxy = world
     rng = random.Random(SEED + 1)  # noqa: S311 - the mails' order
     orders = [f"113-{5550000 + n:07d}-{4567000 + n:07d}" for n in range(NOTICES)]
-    mails: list[bytes | str] = [notice(order, n) for n, order in enumerate(orders)]
-    mails += ["not_amazon.eml", "broken_mime.eml", notice(orders[0], 0), notice(orders[3], 3)]
-    rng.shuffle(mails)
+    notices: list[bytes | str] = [notice(order, n) for n, order in enumerate(orders)]
+    # Amazon's request for information on the first order, the buyer's message on the second:
+    # after their notices (a later UID is read later), among the crashes.
+    follow_ups = [follow_up("en_info_request.eml", orders[0])]
+    follow_ups.append(follow_up("en_buyer_message_qp.eml", orders[1]))
+    rest = [*notices[2:], "not_amazon.eml", "broken_mime.eml", notices[0], notices[3]]
+    rest += follow_ups
+    rng.shuffle(rest)
+    mails = [*notices[:2], *rest]
     total = len(mails)
 
     def done() -> bool:
@@ -201,9 +214,17 @@ def test_every_mail_causes_exactly_one_effect_whatever_kills_the_bot(
     assert query(bot.db, "SELECT outcome, COUNT(*) FROM mails GROUP BY outcome ORDER BY 1") == [
         ("left", 2),
         ("opened", NOTICES),
+        ("recorded", 2),
+    ]
+    follow_up_events = """
+        SELECT c.order_id, e.kind FROM events e JOIN claims c ON c.id = e.claim_id
+        WHERE e.kind IN ('info_requested', 'buyer_replied') ORDER BY c.order_id"""
+    assert query(bot.db, follow_up_events) == [
+        (orders[0], "info_requested"),
+        (orders[1], "buyer_replied"),
     ]
     assert query(bot.db, "SELECT COUNT(*) FROM mailbox_uids WHERE flagged_at IS NULL") == [(0,)]
     flags = server.flags()
     assert len(flags) == total
     seen = sorted("\\Seen" in found for found in flags.values())
-    assert seen == [False] * 2 + [True] * (NOTICES + 2)  # the two left for an admin stay unread
+    assert seen == [False] * 2 + [True] * (NOTICES + 4)  # the two left for an admin stay unread

@@ -255,9 +255,9 @@ class MailboxReader:
         validity = session.uidvalidity
         await self._flag_pending(session)
         last = await self.storage.mails.last_uid(address, validity)
-        since = None
-        if last == 0 and not await self.storage.mails.read_uids(address, validity):
-            since = self.clock() - timedelta(days=self.settings.since_days)
+        # Nothing read at this UIDVALIDITY yet (a new mailbox, or a rebuilt folder): the last
+        # `since_days` days, not the folder's whole history.
+        since = self.clock() - timedelta(days=self.settings.since_days) if last == 0 else None
         uids = await session.new_uids(last, since)
         done = await self.storage.mails.read_uids(address, validity, above=last)
         processed = 0
