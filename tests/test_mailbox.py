@@ -295,9 +295,9 @@ async def test_a_new_mail_is_read_while_the_bot_runs(
         try:
             assert await wait_for(lambda: reader.figures.passes >= 1)
             server.deliver(EN)
-            assert await wait_for(lambda: len(told.results) == 1, 10)
+            assert await wait_for(lambda: len(told.results) == 1)
             server.deliver(STRANGER)
-            assert await wait_for(lambda: len(told.results) == 2, 10)
+            assert await wait_for(lambda: len(told.results) == 2)
         finally:
             task.cancel()
             with pytest.raises(asyncio.CancelledError):

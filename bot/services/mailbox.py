@@ -198,7 +198,9 @@ class ImapSession:
         if self.client is None:
             return
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.client.logout(), 5)
+            if self.client.has_pending_idle():
+                self.client.idle_done()  # a server in IDLE answers nothing else
+            await asyncio.wait_for(self.client.logout(), 2)
         with contextlib.suppress(Exception):
             transport = self.client.protocol.transport
             if transport is not None:
