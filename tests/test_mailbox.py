@@ -390,3 +390,66 @@ async def test_a_session_error_names_its_trouble(server: ImapServer) -> None:
         await session.close()
     assert refused.value.trouble is MailboxTrouble.LOGIN
     assert USER not in refused.value.reason or "nope" not in refused.value.reason
+
+
+async def test_a_mail_claimbot_fails_on_is_left_for_an_admin_and_reading_goes_on(
+    bot: Any, server: ImapServer, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A poison mail (here: processing raises for the German notice) is recorded as left, not
+    understood, so it is not fetched and failed on again; the next mail is read."""
+    server.deliver(DE, EN)
+    told = Told()
+    async with bot() as chat:
+        intake = chat.services.mail
+        real = intake.process
+
+        async def failing(raw: bytes, source: str, spot: MailboxSpot | None = None) -> Any:
+            if b"amazon.de" in raw:
+                raise RuntimeError("a bug")
+            return await real(raw, source, spot)
+
+        monkeypatch.setattr(intake, "process", failing)
+        reader = reader_for(chat, server.settings(), told)
+        assert await read_once(reader) == 2
+        assert await read_once(reader) == 0  # not fetched again
+    assert [(r.outcome, r.kind.value) for r in told.results] == [
+        (MailOutcome.LEFT, "not_understood"),
+        (MailOutcome.OPENED, "claim_notice"),
+    ]
+    assert rows(settings.db_path, "SELECT outcome, kind FROM mails ORDER BY outcome") == [
+        ("left", "not_understood"),
+        ("opened", "claim_notice"),
+    ]
+    assert [("\\Seen" in flags) for _uid, flags in sorted(server.flags().items())] == [False, True]
+
+
+@pytest.mark.usefixtures("quick_retries")
+async def test_an_unexpected_fault_does_not_stop_the_reader(
+    bot: Any, server: ImapServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault of claimbot's own while reading (here: the database refuses once) is logged,
+    and the reader tries again and reads the mail."""
+    server.deliver(EN)
+    told = Told()
+    async with bot() as chat:
+        mails = chat.services.storage.mails
+        real = mails.last_uid
+        calls = {"n": 0}
+
+        async def flaky(mailbox: str, uidvalidity: int) -> int:
+            calls["n"] += 1
+            if calls["n"] == 1:
+                raise sqlite3.OperationalError("database is locked")
+            return int(await real(mailbox, uidvalidity))
+
+        monkeypatch.setattr(mails, "last_uid", flaky)
+        reader = reader_for(chat, server.settings(), told)
+        task = asyncio.create_task(reader.run())
+        try:
+            assert await wait_for(lambda: len(told.results) == 1)
+        finally:
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+    assert reader.figures.troubles == 1
+    assert told.troubles == []  # not the mailbox's fault: the admins are not told of it

@@ -157,6 +157,25 @@ class MailIntake:
             return await self._seen_now(key, kind, mail, spot)
         return MailResult(MailOutcome.OPENED, kind, mail, facts.order_id, opened.claim.id)
 
+    async def leave(self, raw: bytes, source: str, spot: MailboxSpot | None = None) -> MailResult:
+        """Record a mail that could not be processed (claimbot failed on it) as left for an
+        admin, not understood, so the mailbox reader does not fail on it again and again; the
+        admin finds it under /mails. Only headers are used: they were readable."""
+        mail = read_mail(raw)
+        key = mail_key(mail, raw)
+        record = MailRecord(
+            message_id=key,
+            received_at=self.clock(),
+            source=source,
+            sender=amazon_sender(mail) or mail.sender,
+            subject=mail.subject[:500],
+            kind=MailKind.NOT_UNDERSTOOD.value,
+            claim_id=None,
+            outcome=MailOutcome.LEFT.value,
+        )
+        left = MailResult(MailOutcome.LEFT, MailKind.NOT_UNDERSTOOD, mail)
+        return await self._record(record, left, spot)
+
     async def _follow_up(
         self, mail: MailText, kind: MailKind, record: MailRecord, spot: MailboxSpot | None
     ) -> MailResult:

@@ -245,6 +245,10 @@ class MailboxReader:
                         raise MailboxError(MailboxTrouble.UNREACHABLE, "the server closed")
             except MailboxError as error:
                 await self._trouble(error, pause)
+            except Exception:  # a fault of claimbot's (the database, a bug): log, retry later
+                self.figures.troubles += 1
+                address = self.settings.address
+                log.exception("mailbox %s: reading failed; trying again in %g s", address, pause)
             finally:
                 await session.close()
             await asyncio.sleep(pause)
@@ -270,7 +274,11 @@ class MailboxReader:
             if raw is None:  # deleted since the search
                 continue
             spot = MailboxSpot(address, validity, uid)
-            result = await self.intake.process(raw, address, spot)
+            try:
+                result = await self.intake.process(raw, address, spot)
+            except Exception:  # a mail claimbot fails on must not stop the mailbox for good
+                log.exception("mail UID %s could not be processed: left for an admin", uid)
+                result = await self.intake.leave(raw, address, spot)
             processed += 1
             self.figures.mails += 1
             outcome = result.outcome.value
