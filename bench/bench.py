@@ -5,9 +5,10 @@ update queue as polling feeds it:
 - claimbot: AGENTS agents each take one claim through the whole journey, with review on (22
   updates per claim: /new and the intake; the first message submitted, approved by one of
   LEADS team leads, marked sent; the buyer's reply and the cause; a replacement drafted, edited
-  by the agent, submitted, approved and sent; the outcome). Every lead receives every review
-  card, and every approval updates all copies, as in a real team. The agents' updates are
-  interleaved: every agent does step k before anyone does step k+1.
+  by the agent, submitted, approved and sent; the outcome). Review cards go to the leads'
+  group, a forum (one topic per claim), where any of the leads approves: one card per review
+  and one edit per decision, as issue 16 sets a team up within Telegram's limits. The agents'
+  updates are interleaved: every agent does step k before anyone does step k+1.
   - sequential: each update alone, so p50_ms / p99_ms are one update's latency;
   - concurrent: each step's updates all at once through the per-chat processor, as a busy
     team sends them; claimbot_updates_per_s and overhead_ratio come from this run.
@@ -110,6 +111,7 @@ async def replay(calls_by_update: list[list[Recorded]], wave_size: int) -> list[
     made for it (same methods, same parameters, results parsed into the same types), fed in
     the same waves: what python-telegram-bot alone costs for claimbot's traffic."""
     api = OfflineBotApi()
+    api.add_group(LEADS_GROUP, forum=True)  # its topics made again, with the same ids
     builder = ApplicationBuilder().token(OFFLINE_TOKEN).request(api).get_updates_request(api)
     app = builder.concurrent_updates(CONCURRENCY).build()
     last: list[Message] = []  # the newest message the replay sent
@@ -183,9 +185,14 @@ SCRIPT = [
 ]
 
 
+LEADS_GROUP = -1001234567890
+# What Telegram counts against a bot's ~30 messages a second: new messages and edits.
+SENDS = frozenset({"sendMessage", "editMessageText", "sendDocument", "sendPhoto"})
+
+
 class Team:
-    """`agents` agents and LEADS team leads on one claimbot, review on: each lead receives
-    every review card, and every approval updates all copies, as in a real team."""
+    """`agents` agents and LEADS team leads on one claimbot, review on: review cards go to
+    the leads' group (a forum: a topic per claim), where one of the leads approves."""
 
     def __init__(self, agents: int, folder: Path, *, concurrent: bool) -> None:
         self.admin = 19_000
@@ -196,8 +203,10 @@ class Team:
             db_path=folder / f"bench-{'concurrent' if concurrent else 'sequential'}.sqlite3",
             admins=frozenset({self.admin}),
             store=StoreProfile(name="Acme Home"),
+            leads_chat=LEADS_GROUP,
         )
         self.api = OfflineBotApi()
+        self.api.add_group(LEADS_GROUP, forum=True)
         self.app = build_application(
             settings, self.api, persistence_interval=3600, concurrency=CONCURRENCY
         )
@@ -205,12 +214,14 @@ class Team:
         # The Bot API calls each update made (sequential run only: there, one at a time).
         self.calls_by_update: list[list[Recorded]] = []
         self.calls = 0
+        self.sends = 0
         # chat -> ids of the bot's messages in it, oldest first (to find buttons quickly)
         self.messages: dict[int, list[int]] = {}
         self.api.listener = self._seen
 
     def _seen(self, call: ApiCall) -> None:
         self.calls += 1
+        self.sends += call.method in SENDS
         if self.calls_by_update:
             self.calls_by_update[-1].append(
                 (call.method, call.params, isinstance(call.result, dict))
@@ -243,7 +254,7 @@ class Team:
             if row is None:
                 raise RuntimeError(f"agent {agent} has no pending review")
             lead = self.leads[index % LEADS]
-            message, pressed = self.button(lead, f"r:{int(row[0])}:ok")
+            message, pressed = self.button(LEADS_GROUP, f"r:{int(row[0])}:ok")
             return self.factory.callback(self.factory.user(lead), message, pressed)
         user = self.factory.user(agent)
         if kind == "button":
@@ -260,7 +271,7 @@ class Team:
             value = f"{row[0] if row else ''}\n\nVielen Dank für Ihre Geduld."
         return self.factory.message(user, value)
 
-    async def run(self) -> tuple[list[float], int]:
+    async def run(self) -> tuple[list[float], int, int]:
         timings: list[float] = []
         async with running(self.app):
             services = services_of(self.app)
@@ -271,7 +282,7 @@ class Team:
                 await services.people.add(boss, lead, Role.LEAD)
             for agent in self.agents:
                 await services.people.add(boss, agent, Role.AGENT)
-            before = self.calls
+            before, sends_before = self.calls, self.sends
             for kind, value in SCRIPT:
                 wave = [
                     await self.update(index, agent, kind, value)
@@ -286,9 +297,9 @@ class Team:
                 # The fake Telegram keeps each chat's messages (for edits and buttons), not a
                 # log of every call: that log is the bench's memory, not claimbot's.
                 self.api.calls.clear()
-            calls = self.calls - before
+            calls, sends = self.calls - before, self.sends - sends_before
             await self._check(services)
-        return timings, calls
+        return timings, calls, sends
 
     async def _check(self, services: Any) -> None:
         """The journeys really happened: every claim closed as withdrawn, three messages sent
@@ -365,10 +376,10 @@ async def main_async(
         # Latency: each update alone. Throughput: waves through the update queue and the
         # per-chat processor, as `claimbot run` gets them; the same journeys on a fresh database.
         team = Team(agents, Path(folder), concurrent=False)
-        sequential, calls = await team.run()
+        sequential, calls, sends = await team.run()
         recorded = team.calls_by_update
         del team  # its fake Telegram's messages: the next run reuses that memory
-        waves, _calls = await Team(agents, Path(folder), concurrent=True).run()
+        waves, _calls, _sends = await Team(agents, Path(folder), concurrent=True).run()
     replayed = await replay(recorded, agents)
     del recorded
     base_sequential = await baseline(len(SCRIPT), agents, concurrent=False)
@@ -391,6 +402,8 @@ async def main_async(
         "p50_ms": pct(sequential, 0.50) * 1000,
         "p99_ms": pct(sequential, 0.99) * 1000,
         "api_calls_per_update": calls / updates,
+        # New messages and edits (what Telegram's ~30 messages/s per bot limits) per update.
+        "sends_per_update": sends / updates,
         # python-telegram-bot alone making claimbot's Bot API calls, against the echo baseline:
         # the part of overhead_ratio that is the calls themselves, not claimbot's own work.
         "replay_ratio": sum(replayed) / updates / base_per,

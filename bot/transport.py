@@ -60,6 +60,22 @@ class OfflineBotApi(BaseRequest):
         self.listener = listener
         self._message_ids = itertools.count(1)
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
+        # Groups the bot is in, by chat id (a Chat's JSON); their forum topics' thread ids.
+        self.groups: dict[int, dict[str, Any]] = {}
+        self.topics: dict[int, dict[int, str]] = {}
+        self._thread_ids = itertools.count(2)  # 1 is a forum's General topic
+
+    def add_group(self, chat_id: int, title: str = "Leads", *, forum: bool = False) -> None:
+        """A supergroup the bot is a member (and, in a forum, an admin allowed to manage
+        topics) of: getChat answers for it, and messages sent there are in it."""
+        self.groups[chat_id] = {"id": chat_id, "type": "supergroup", "title": title}
+        if forum:
+            self.groups[chat_id]["is_forum"] = True
+            self.topics[chat_id] = {}
+
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        """Someone deleted a forum topic: sending into it fails from now on."""
+        self.topics.get(chat_id, {}).pop(thread_id, None)
 
     # -- BaseRequest ----------------------------------------------------------------------------
     async def initialize(self) -> None:
@@ -126,6 +142,10 @@ class OfflineBotApi(BaseRequest):
             return []
         if method == "getMyCommands":
             return []
+        if method == "getChat":
+            return self._get_chat(params)
+        if method == "createForumTopic":
+            return self._create_topic(params)
         if method == "sendMessage":
             return self._send_message(params)
         if method in {"editMessageText", "editMessageReplyMarkup"}:
@@ -141,17 +161,52 @@ class OfflineBotApi(BaseRequest):
             raise _ApiError(400, "Bad Request: message text is empty")
         if len(text) > MAX_CHAT_TEXT:
             raise _ApiError(400, "Bad Request: message is too long")
+        thread = params.get("message_thread_id")
+        if thread is not None and int(thread) not in self.topics.get(chat_id, {}):
+            raise _ApiError(400, "Bad Request: message thread not found")
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"},
+            "chat": self.groups.get(chat_id) or {"id": chat_id, "type": "private"},
             "from": BOT_USER,
             "text": text,
         }
+        if thread is not None:
+            message["message_thread_id"] = int(thread)
+            message["is_topic_message"] = True
         if params.get("reply_markup"):
             message["reply_markup"] = _markup(params["reply_markup"])
         self._messages[(chat_id, message["message_id"])] = message
         return message
+
+    def _get_chat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = _chat_id(params)
+        chat = self.groups.get(chat_id)
+        if chat is None and chat_id < 0:
+            raise _ApiError(400, "Bad Request: chat not found")
+        return {
+            **(chat or {"id": chat_id, "type": "private"}),
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
+        }
+
+    def _create_topic(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = _chat_id(params)
+        if chat_id not in self.topics:
+            raise _ApiError(400, "Bad Request: the chat is not a forum")
+        name = params.get("name")
+        if not isinstance(name, str) or not 1 <= len(name) <= 128:
+            raise _ApiError(400, "Bad Request: invalid forum topic name specified")
+        thread = next(self._thread_ids)
+        self.topics[chat_id][thread] = name
+        return {"message_thread_id": thread, "name": name, "icon_color": 7322096}
 
     def _send_file(
         self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]]

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from bot.transport import OfflineBotApi, UpdateFactory
+from bot.transport import ApiCall, OfflineBotApi, UpdateFactory
 from tests.helpers import ADMIN
 
 TOKEN = "1000001:fake-bot-api-token"
@@ -93,6 +93,9 @@ class FakeTelegram:
         self.requests: list[Request] = []
         self.paths: list[str] = []  # the path of every request, with a right token or not
         self.faults: FaultPlan | None = None
+        # Who pressed each button whose press was pushed: callback query id -> user id. A
+        # press's answer (answerCallbackQuery) names only the query; this says whom it reached.
+        self.pressed_by: dict[str, int] = {}
         self._next_update_id = first_update_id
         self._server = _Server(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
@@ -117,6 +120,9 @@ class FakeTelegram:
         with self.changed:
             update = {**update, "update_id": self._next_update_id}
             self._next_update_id += 1
+            query = update.get("callback_query")
+            if query is not None:
+                self.pressed_by[str(query["id"])] = int(query["from"]["id"])
             self.updates.append(update)
             self.changed.notify_all()
             return int(update["update_id"])
@@ -145,6 +151,23 @@ class FakeTelegram:
                 for c in self.api.calls
                 if c.method == "sendMessage" and int(c.params["chat_id"]) == chat_id
             ]
+
+    def press_answers_to(self, user_id: int) -> list[str]:
+        """The texts the bot showed the user in answer to their button presses (the
+        notification over the chat: answerCallbackQuery with a text), oldest first."""
+        with self.changed:
+            return [
+                text for c in self.api.calls if (text := self.press_answer(c, user_id)) is not None
+            ]
+
+    def press_answer(self, call: ApiCall, user_id: int) -> str | None:
+        """The text `call` showed the user as the answer to their press; None when it is not
+        such an answer. Call under the lock."""
+        if call.method != "answerCallbackQuery" or not call.params.get("text"):
+            return None
+        if self.pressed_by.get(str(call.params.get("callback_query_id"))) != user_id:
+            return None
+        return str(call.params["text"])
 
     # -- the server's side -----------------------------------------------------------------
     def serve(
@@ -299,10 +322,15 @@ class Users:
         return None
 
     def answered(self, chat_id: int, since: int, pattern: str) -> bool:
-        """Whether a message sent or edited in the chat after call `since` shows `pattern`
-        (in its text or a button's data). Call under the fake's lock."""
+        """Whether what the bot showed in the private chat after call `since` shows `pattern`:
+        a message sent or edited there (its text or a button's data), or the answer to a
+        press of the chat's person (the text Telegram shows over the chat). Call under the
+        fake's lock."""
         wanted = re.compile(pattern)
         for call in self.fake.api.calls[since:]:
+            press_answer = self.fake.press_answer(call, chat_id)
+            if press_answer is not None and wanted.search(press_answer):
+                return True
             if call.method == "answerCallbackQuery" or not isinstance(call.result, dict):
                 continue
             if call.result.get("chat", {}).get("id") != chat_id:

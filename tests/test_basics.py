@@ -41,7 +41,10 @@ async def test_chinese_speaking_agent_gets_the_chinese_ui(bot: Any) -> None:
         calls = await chat.press("德语", language_code="zh-hans")
         assert texts(calls)[0].startswith("订单 303-1234567-7654321 · DE · 卖家自发货（FBM）")
         calls = await chat.press("登记索赔 ▸", language_code="zh-hans")
-        note, card, header, body, preview = texts(calls)
+        # The note above the card; the header with the preview, then the text alone.
+        opened, shown, body = texts(calls)
+        note, card = opened.split("\n\n", 1)
+        header, preview = shown.split("\n\n", 1)
         assert note.startswith("已为订单 303-1234567-7654321 登记索赔 #1。")
         assert "阶段：正在联系买家" in card
         assert "处理方案（第 2 步，共 6 步）：" in card
@@ -114,7 +117,7 @@ async def test_console_script_runs_the_whole_intake(settings: Settings) -> None:
     assert "bot (edited)> Marketplace: Germany (DE)" in text
     assert "Plan (step 2 of 7):" in text
     assert "bot> Guten Tag,\n\nes tut uns sehr leid" in text
-    assert "bot> What it says, in English (for you, not for sending):" in text
+    assert "\nWhat it says, in English (for you, not for sending):" in text
     assert "[1] ✓ Mark as sent" in text
     assert "bot> Marked as sent: First contact: apology and question, version 1." in text
     assert "→ 3. Wait for the buyer's reply" in text
@@ -138,4 +141,4 @@ async def test_a_chinese_team_picks_its_own_time_zone_from_the_tz_buttons(bot: A
         await chat.press("未收到商品", language_code=zh)
         await chat.press("德语", language_code=zh)
         calls = await chat.press("登记索赔 ▸", language_code=zh)
-        assert "2026年11月5日 17:30（Asia/Shanghai）" in texts(calls)[1]
+        assert "2026年11月5日 17:30（Asia/Shanghai）" in texts(calls)[0]

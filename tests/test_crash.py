@@ -42,7 +42,9 @@ STARTUP = frozenset({"getMe", "setMyCommands", "deleteWebhook", "getUpdates", "g
 class Step:
     kind: str  # "text", "button" (the agent presses), "approve" (the lead presses)
     value: str  # the text, or the pattern of the button's data
-    expect: str  # a pattern the answer must show in the agent's chat (text or button data)
+    # A pattern the answer must show the agent: in their chat (a message's text or a button's
+    # data) or over it (the answer to their press, as a submission is confirmed).
+    expect: str
 
 
 JOURNEY = (
@@ -286,7 +288,9 @@ def trace(progress: Progress, event: str) -> None:
 def chat_log(fake: FakeTelegram, chat_id: int, since: int) -> list[str]:
     with fake.changed:
         return [
-            f"{c.method} {str(c.result.get('text', ''))[:60]!r} "
+            f"answerCallbackQuery {answer[:60]!r}"
+            if (answer := fake.press_answer(c, chat_id)) is not None
+            else f"{c.method} {str(c.result.get('text', ''))[:60]!r} "
             + str(
                 [
                     b["callback_data"]
@@ -295,7 +299,8 @@ def chat_log(fake: FakeTelegram, chat_id: int, since: int) -> list[str]:
                 ][:4]
             )
             for c in fake.api.calls[since:]
-            if isinstance(c.result, dict) and c.result.get("chat", {}).get("id") == chat_id
+            if fake.press_answer(c, chat_id) is not None
+            or (isinstance(c.result, dict) and c.result.get("chat", {}).get("id") == chat_id)
         ]
 
 

@@ -25,7 +25,7 @@ async def test_without_a_store_gift_the_gift_is_asked_and_used(bot: Any) -> None
         calls = await chat.press("✉ Delivery delay: apology, cause and gift")
         assert texts(calls)[-1].startswith("Claim #1: Send the goodwill gift")
         assert await chat.services.storage.drafts.latest(1, "gift_offer") is None
-        header, body, _preview = texts(await chat.send("einen Gutschein über 5 EUR"))
+        header, body = texts(await chat.send("einen Gutschein über 5 EUR"))
         assert "einen Gutschein über 5 EUR" in body
         assert "[GIFT]" not in body
         assert "⛔" not in header
@@ -58,8 +58,6 @@ async def test_the_stores_gift_for_the_marketplace_is_not_asked(
     configured = replace(settings, store=replace(settings.store, gifts=gifts))
     async with bot(settings_=configured) as chat:
         await to_the_delay_step(chat)
-        header, body, _preview = texts(
-            await chat.press("✉ Delivery delay: apology, cause and gift")
-        )
+        header, body = texts(await chat.press("✉ Delivery delay: apology, cause and gift"))
         assert "Delivery delay: apology, cause and gift, version 1, in German" in header
         assert "zwei Ersatzfilter" in body

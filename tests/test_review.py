@@ -47,7 +47,10 @@ async def test_agent_submits_lead_approves_agent_marks_sent(bot: Any) -> None:
         assert unsent.sent_at is None
 
         submitted = await chat.press("📤 Submit for review", AGENT)
-        assert texts(submitted, AGENT)[-1].startswith("Submitted for review (#1).")
+        # The confirmation is the answer to the press, not one more message.
+        assert texts(submitted, AGENT) == []
+        (confirmation,) = alerts(submitted)
+        assert confirmation.startswith("Submitted for review (#1).")
         for lead in (LEAD, LEAD2):
             (card,) = review_cards(submitted, lead)
             assert card.startswith(
@@ -60,21 +63,32 @@ async def test_agent_submits_lead_approves_agent_marks_sent(bot: Any) -> None:
             assert "What it says, in English (for you, not for sending):" in card
         assert chat.labels(LEAD) == ["✓ Approve", "✎ Edit", "↩ Return"]
 
+        second_copy = chat.last_keyboard(LEAD2)
         approved = await chat.press("✓ Approve", LEAD)
         assert alerts(approved) == ["Approved."]
-        head, body = texts(approved, AGENT)
-        assert head.startswith("✓ Lead 50 approved First contact: apology and question, version 1")
-        assert body == draft.body
-        # Both leads' copies now say who decided, without buttons.
-        for lead in (LEAD, LEAD2):
-            edits = [
-                c
-                for c in approved
-                if c.method == "editMessageText" and int(c.params["chat_id"]) == lead
-            ]
-            assert edits
-            assert edits[-1].params["text"].endswith("✓ Approved by Lead 50.")
-            assert "reply_markup" not in edits[-1].params
+        # One message to the agent: who approved, then the final text, with the buttons.
+        (notice,) = texts(approved, AGENT)
+        assert notice.startswith(
+            "✓ Lead 50 approved First contact: apology and question, version 1"
+        )
+        assert notice.endswith("\n\n" + draft.body)
+        # The deciding lead's copy says who decided, without buttons: one edit. Every lead got
+        # the card privately (no group, nobody on duty): the other copy is not edited.
+        (edit,) = [c for c in approved if c.method == "editMessageText"]
+        assert int(edit.params["chat_id"]) == LEAD
+        assert edit.params["text"].endswith("✓ Approved by Lead 50.")
+        assert "reply_markup" not in edit.params
+        # Its buttons say who decided when pressed, and change nothing.
+        for action in ("ok", "edit", "ret"):
+            late = await chat.press_data(f"r:1:{action}", second_copy, LEAD2)
+            assert alerts(late) == ["✓ Approved by Lead 50."]
+            assert texts(late) == []
+        stale = chat.api.message(LEAD2, second_copy["message_id"])
+        assert stale is not None
+        assert stale["text"].endswith("✓ Approved by Lead 50.")
+        assert "reply_markup" not in stale
+        events = [e.kind for e in await chat.services.storage.events.for_claim(1)]
+        assert events.count("draft_approved") == 1
 
         sent = await chat.press("✓ Mark as sent", AGENT)
         assert "Marked as sent" in " ".join(texts(sent, AGENT))
@@ -161,7 +175,8 @@ async def test_returned_draft_is_edited_resubmitted_and_approved(bot: Any) -> No
         assert "Edited by the agent." in card
 
         approved = await chat.press("✓ Approve", LEAD)
-        head, body = texts(approved, AGENT)
+        (notice,) = texts(approved, AGENT)
+        head, body = notice.split("\n\n", 1)
         assert "version 2" in head
         assert body == edited_text
         await chat.press("✓ Mark as sent", AGENT)
@@ -194,8 +209,8 @@ async def test_lead_corrects_the_text_and_approves_the_correction(bot: Any) -> N
         (notice,) = texts(calls, AGENT)
         assert notice.startswith("✎ Lead 50 is correcting First contact")
         approved = await chat.press("✓ Approve", LEAD)
-        _head, body = texts(approved, AGENT)
-        assert body == corrected
+        (notice,) = texts(approved, AGENT)
+        assert notice.endswith("\n\n" + corrected)
         first = await chat.services.storage.reviews.get(1)
         assert first is not None
         assert first.status is ReviewStatus.EDITED
@@ -288,12 +303,17 @@ async def test_resubmitting_a_new_version_supersedes_the_old_review_card(bot: An
         assert draft is not None
         calls = await chat.send(draft.body + "\n", AGENT)  # same text: still a new version
         calls += await chat.send("/claims", AGENT)
+        # The card went to the leads privately: their /queue is the truth, the old card is
+        # not edited (no call per lead) until a lead presses it.
+        assert [c for c in calls if c.method == "editMessageText"] == []
+        pressed = await chat.press_data("r:1:ok", old_card, LEAD)
+        assert alerts(pressed)[0] == "Replaced by a newer version, or sent without review."
         old = chat.api.message(LEAD, old_card["message_id"])
         assert old is not None
         assert "reply_markup" not in old
         assert old["text"].endswith("Replaced by a newer version, or sent without review.")
-        pressed = await chat.press_data("r:1:ok", old_card, LEAD)
-        assert alerts(pressed)[0] == "Replaced by a newer version, or sent without review."
+        queue = await chat.send("/queue", LEAD)
+        assert texts(queue) == ["No draft is waiting for review."]
 
 
 async def test_a_lead_restarted_mid_return_finishes_it(bot: Any) -> None:
@@ -307,13 +327,11 @@ async def test_a_lead_restarted_mid_return_finishes_it(bot: Any) -> None:
         chat.names.update({AGENT: "Anna", LEAD: "Lead 50", LEAD2: "Lead 51"})
         returned = await chat.send("Add the order id to the subject.", LEAD)
         assert texts(returned, LEAD) == ["Returned to Anna with your comment."]
-        copies = [
-            c
-            for c in returned
-            if c.method == "editMessageText" and int(c.params["chat_id"]) == LEAD2
-        ]
-        assert copies
-        assert copies[0].params["text"].endswith("“Add the order id to the subject.”")
+        # The lead's own card says so; the other lead's private copy is left for them to
+        # press (every lead got the card: no edit per lead).
+        (copy,) = [c for c in returned if c.method == "editMessageText"]
+        assert int(copy.params["chat_id"]) == LEAD
+        assert copy.params["text"].endswith("“Add the order id to the subject.”")
 
 
 async def test_review_cards_go_to_the_leads_group_when_one_is_set(bot: Any, settings: Any) -> None:
@@ -376,7 +394,7 @@ async def test_submitting_an_approved_version_again_repeats_the_approval(bot: An
         await chat.press("✓ Approve", LEAD)
         again = await chat.press_data(data, submit, AGENT)
         assert alerts(again) == ["Already approved."]
-        head, _body = texts(again, AGENT)
+        (head,) = texts(again, AGENT)
         assert head.startswith("✓ Lead 50 approved First contact: apology and question, version 1")
         assert "✓ Mark as sent" in str(again[-1].params["reply_markup"])
         assert review_cards(again, LEAD) == []  # no second card, no second review

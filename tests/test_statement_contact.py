@@ -213,7 +213,8 @@ async def test_the_statement_is_written_in_the_language_chosen_for_amazon(bot: A
         await chat.press("Open the claim ▸")
         await chat.press("✓ Mark as sent")
         await chat.press("All drafts")
-        header, body, preview = texts(await chat.press("Statement to Amazon"))
+        shown, body = texts(await chat.press("Statement to Amazon"))
+        header, preview = shown.split("\n\n", 1)
         assert "Statement to Amazon, version 1, in German." in header
         assert body.startswith("Sachverhalt: Der Käufer gibt an")
         assert preview.startswith("What it says, in English")

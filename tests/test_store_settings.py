@@ -33,7 +33,7 @@ async def test_admin_renames_the_store_and_new_drafts_use_it(bot: Any) -> None:
         api = chat.api
     async with bot(api=api) as chat:  # restart: the change is in the database
         opened = await team_claim(chat, leads=(LEAD,))
-        body = texts(opened)[-2]
+        body = texts(opened)[-1]
         assert body.endswith("Ihr Team von Acme Haus & Garten")
         await chat.send("/settings")
         await chat.press("Change the store name")

@@ -10,21 +10,31 @@ from bot.domain.errors import ClaimNotFoundError
 from bot.domain.questions import PendingQuestion, QuestionKind
 from bot.handlers import questions
 from bot.handlers.access import refuse_button
-from bot.handlers.common import show
+from bot.handlers.common import joined, send, show
 from bot.handlers.context import ClaimContext
 from bot.views import card as views
 
 
 async def show_card(
-    update: Update, context: ClaimContext, claim: Claim, *, replace_pressed: bool = True
+    update: Update,
+    context: ClaimContext,
+    claim: Claim,
+    *,
+    replace_pressed: bool = True,
+    note: str | None = None,
 ) -> None:
+    """The card; `note` (what just happened: the claim opened, a message marked as sent) goes
+    above it in the same message, one message instead of two, or before it when too long."""
     now = context.services.clock()
     sent = await context.services.journey.sent_kinds(claim)
+    text = views.card_text(context.tr, claim, now, sent)
+    if note is not None:
+        together = joined(note, text, limit=views.MAX_SCREEN)
+        if together is None:
+            await send(update, note)
+        text = together or text
     await show(
-        update,
-        views.card_text(context.tr, claim, now, sent),
-        views.card_keyboard(context.tr, claim, now),
-        replace_pressed=replace_pressed,
+        update, text, views.card_keyboard(context.tr, claim, now), replace_pressed=replace_pressed
     )
 
 

@@ -25,7 +25,7 @@ from bot.domain.questions import QuestionKind, fact_question
 from bot.drafting.renderer import DraftFactsError
 from bot.handlers import review
 from bot.handlers.card import ask_about, show_card
-from bot.handlers.common import answer_button, close_keyboard, markup, send, show
+from bot.handlers.common import answer_button, close_keyboard, joined, markup, send, show
 from bot.handlers.context import ClaimContext
 from bot.services.journey import PreparedDraft
 from bot.views import card as views
@@ -88,12 +88,13 @@ async def prepare(
 
 
 async def send_draft(update: Update, context: ClaimContext, prepared: PreparedDraft) -> None:
-    """Header, then the text alone (one copy gesture), then what it says in the agent's own
-    language; the buttons go under the last message. With review on, an agent's draft offers
-    "Submit for review" instead of "Mark as sent" until a lead has approved it."""
+    """Header with what it says in the agent's own language, then the text alone (one copy
+    gesture) with the buttons; the three as separate messages when they are too long. With
+    review on, an agent's draft offers "Submit for review" instead of "Mark as sent" until a
+    lead has approved it."""
     services = context.services
     actor = context.require_actor()
-    await review.refresh_copies(context, prepared.superseded)
+    await review.refresh_copies(context, prepared.superseded, actor=actor.id)
     draft = await services.journey.preview(prepared, context.tr.language, actor)
     preview = (draft.language, draft.text) if draft is not None else None
     submit = await services.reviews.needs_review(actor) and not await services.reviews.is_approved(
@@ -109,6 +110,13 @@ async def send_draft(update: Update, context: ClaimContext, prepared: PreparedDr
         author=standing.author,
         note=review_views.decision_line(context.tr, returned) if returned else None,
     )
+    # Two messages, not three: what it says in the agent's language goes with the header
+    # when both fit in one message; the text stays alone (one copy gesture) with the buttons.
+    together = joined(header, preview_text)
+    if together is not None:
+        await send(update, together)
+        await send(update, body, markup(rows))
+        return
     await send(update, header)
     if preview_text is None:
         await send(update, body, markup(rows))
@@ -151,8 +159,8 @@ async def _sent(update: Update, context: ClaimContext, claim: Claim, arg: str | 
         return
     await answer_button(update, _("Marked as sent."))
     await close_keyboard(update)
-    await send(update, views.sent_note(context.tr, record))
-    await show_card(update, context, fresh, replace_pressed=False)
+    note = views.sent_note(context.tr, record)
+    await show_card(update, context, fresh, replace_pressed=False, note=note)
 
 
 def _blocked_screen(

@@ -43,9 +43,12 @@ async def answer_button(update: Update, text: str | None = None, *, alert: bool 
 
 
 async def close_keyboard(update: Update, replacement_text: str | None = None) -> None:
-    """Take the keyboard off the pressed message, optionally showing the choice made."""
+    """Take the keyboard off the pressed message, optionally showing the choice made. Nothing
+    is sent when the message already looks like that (one Bot API call saved per tap)."""
     query = update.callback_query
     if query is None or query.message is None or not isinstance(query.message, Message):
+        return
+    if unchanged(query.message, replacement_text, None):
         return
     try:
         if replacement_text is not None:
@@ -55,6 +58,17 @@ async def close_keyboard(update: Update, replacement_text: str | None = None) ->
     except BadRequest:
         # Already edited or too old to edit: the keyboard is gone or harmless either way.
         return
+
+
+def unchanged(message: Message, text: str | None, keyboard: InlineKeyboardMarkup | None) -> bool:
+    """Whether editing `message` to `text` (None: its text stays) and `keyboard` would change
+    nothing: Telegram refuses such an edit ("message is not modified"), so it is not sent."""
+    if text is not None and message.text != text:
+        return False
+    current = message.reply_markup
+    if current is None or not current.inline_keyboard:
+        return keyboard is None or not keyboard.inline_keyboard
+    return keyboard is not None and current.to_dict() == keyboard.to_dict()
 
 
 def markup(rows: Rows) -> InlineKeyboardMarkup | None:
@@ -75,8 +89,11 @@ async def show(update: Update, text: str, rows: Rows, *, replace_pressed: bool =
         and isinstance(query.message, Message)
         and len(text) <= MAX_SCREEN
     ):
+        keyboard = markup(rows)
+        if unchanged(query.message, text, keyboard):
+            return
         try:
-            await query.message.edit_text(text, reply_markup=markup(rows))
+            await query.message.edit_text(text, reply_markup=keyboard)
         except BadRequest as error:
             if "not modified" in str(error).lower():
                 return
@@ -86,22 +103,32 @@ async def show(update: Update, text: str, rows: Rows, *, replace_pressed: bool =
 
 
 async def send_to(
-    context: CallbackContext[Any, Any, Any, Any], chat_id: int, text: str, rows: Rows | None = None
+    context: CallbackContext[Any, Any, Any, Any],
+    chat_id: int,
+    text: str,
+    rows: Rows | None = None,
+    *,
+    thread_id: int | None = None,
 ) -> Message | None:
-    """A message to someone else's chat (a lead, the agent, the leads' group), in pieces if
-    long. A person who blocked the bot is logged and skipped: one unreachable lead must not
-    stop the others."""
-    return await send_by(context.bot, chat_id, text, rows)
+    """A message to someone else's chat (a lead, the agent, the leads' group; `thread_id`: a
+    forum topic in it), in pieces if long. A person who blocked the bot is logged and skipped:
+    one unreachable lead must not stop the others."""
+    return await send_by(context.bot, chat_id, text, rows, thread_id=thread_id)
 
 
-async def send_by(bot: Bot, chat_id: int, text: str, rows: Rows | None = None) -> Message | None:
+async def send_by(
+    bot: Bot, chat_id: int, text: str, rows: Rows | None = None, *, thread_id: int | None = None
+) -> Message | None:
     """`send_to` for a caller outside any update or job (the mailbox reader): the bot alone."""
     pieces = split_text(text)
     sent: Message | None = None
     try:
         for number, piece in enumerate(pieces, start=1):
             sent = await bot.send_message(
-                chat_id, piece, reply_markup=markup(rows or []) if number == len(pieces) else None
+                chat_id,
+                piece,
+                reply_markup=markup(rows or []) if number == len(pieces) else None,
+                message_thread_id=thread_id,
             )
     except TelegramError as error:
         log.warning("could not write to chat %s: %s", chat_id, type(error).__name__)
@@ -121,6 +148,13 @@ async def send_image(update: Update, name: str, png: bytes, caption: str) -> Non
     chat = update.effective_chat
     if chat is not None:
         await chat.send_photo(InputFile(png, filename=name), caption=caption)
+
+
+def joined(*parts: str | None, limit: int = MAX_TEXT) -> str | None:
+    """The parts as one message (blank lines between them), or None when that would be longer
+    than one message may be: then they go as separate messages, as before."""
+    text = "\n\n".join(part for part in parts if part)
+    return text if len(text) <= limit else None
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:

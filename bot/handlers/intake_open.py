@@ -45,8 +45,7 @@ async def open_claim_of(update: Update, context: ClaimContext, answers: IntakeAn
     text = views.opened(
         context.tr, claim.id, claim.facts.order_id, dated_by_notice=answers.dated_by_notice
     )
-    await send(update, text)
-    await show_card(update, context, claim, replace_pressed=False)
+    await show_card(update, context, claim, replace_pressed=False, note=text)
     # Only now take the Open button away: had the messages failed, a press again shows the
     # claim it opened (the intake row says so), not a second one.
     await close_keyboard(update)
@@ -81,12 +80,11 @@ async def already_open(
     actor = context.require_actor()
     claim = await context.services.storage.claims.get(already.claim_id)
     if claim is not None and (already.agent_id == actor.id or can(context, Permission.SEE_TEAM)):
-        await send(
-            update,
-            _("Order %(order_id)s already has an open claim, #%(number)s: here it is.")
-            % {"order_id": order_id, "number": claim.id},
-        )
-        await show_card(update, context, claim, replace_pressed=False)
+        note = _("Order %(order_id)s already has an open claim, #%(number)s: here it is.") % {
+            "order_id": order_id,
+            "number": claim.id,
+        }
+        await show_card(update, context, claim, replace_pressed=False, note=note)
         if already.agent_id == actor.id and claim.revision == 1:
             # Untouched since it was opened: most likely this very intake, pressed again after
             # the bot stopped before its answer arrived. What the first press would have shown.

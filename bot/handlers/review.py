@@ -8,6 +8,7 @@ import logging
 from typing import Final
 
 from telegram import Message, Update
+from telegram.constants import CallbackQueryLimit
 from telegram.error import TelegramError
 
 from bot.domain.errors import (
@@ -21,7 +22,15 @@ from bot.domain.people import Permission
 from bot.domain.questions import PendingQuestion, QuestionKind
 from bot.handlers import questions
 from bot.handlers.access import deny, permitted, pressed, refuse_button
-from bot.handlers.common import answer_button, close_keyboard, send, send_to, show
+from bot.handlers.common import (
+    answer_button,
+    close_keyboard,
+    joined,
+    send,
+    send_to,
+    show,
+    unchanged,
+)
 from bot.handlers.context import ClaimContext
 from bot.i18n.translator import Translator
 from bot.services.journey import PreparedDraft
@@ -34,6 +43,9 @@ from bot.views.buttons import ReviewButton, parse_queue_button, parse_review_but
 from bot.views.card import Rows
 
 log = logging.getLogger(__name__)
+
+MAX_ANSWER: Final = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH  # 200
+MAX_TOPIC_NAME: Final = 128  # a forum topic's name, in characters
 
 
 # --- Delivering cards --------------------------------------------------------------------------
@@ -71,10 +83,11 @@ async def show_review(
 
 
 async def deliver(context: ClaimContext, item: ReviewItem) -> int:
-    """The new review to the leads' group when there is one, else to every lead (or admin)
-    in their own language. Returns how many chats received it. The preview is rendered once
-    per language, and where the copies went is stored in one write (also when a later send
-    fails), not one per lead."""
+    """The new review to the leads' group when there is one (in the claim's forum topic when
+    the group is a forum), else to the lead on duty, else to every lead (or admin), each in
+    their own language. Returns how many chats received it. The preview is rendered once per
+    language, and where the copies went is stored in one write (also when a later send fails),
+    not one per lead."""
     services = context.services
     recipients = await services.reviews.recipients(item.review)
     previews: dict[str, tuple[str, str] | None] = {}
@@ -84,7 +97,7 @@ async def deliver(context: ClaimContext, item: ReviewItem) -> int:
             tr = services.translator(language)
             if tr.language not in previews:
                 previews[tr.language] = await _preview(context, item, tr)
-            copy = await _send_card(context, chat_id, item, tr, previews[tr.language])
+            copy = await _send_to_group_or_person(context, chat_id, item, tr, previews[tr.language])
             if copy is not None:
                 copies.append(copy)
     finally:
@@ -92,14 +105,93 @@ async def deliver(context: ClaimContext, item: ReviewItem) -> int:
     return len(recipients)
 
 
-async def refresh_copies(context: ClaimContext, review_ids: list[int] | tuple[int, ...]) -> None:
-    """Every shown copy of these (now decided) reviews says who decided, without buttons."""
+async def _send_to_group_or_person(
+    context: ClaimContext,
+    chat_id: int,
+    item: ReviewItem,
+    tr: Translator,
+    preview: tuple[str, str] | None,
+) -> tuple[int, int] | None:
+    """One card; in a forum group, in the claim's topic (opened again once if it was
+    deleted: the send into it fails, the topic is forgotten and a new one made)."""
+    if chat_id > 0:
+        return await _send_card(context, chat_id, item, tr, preview)
+    for _attempt in range(2):
+        thread = await _topic(context, chat_id, item, tr)
+        text, rows = views.review_card(tr, item, context.services.clock(), preview)
+        message = await send_to(context, chat_id, text, rows, thread_id=thread)
+        if message is not None:
+            return (chat_id, message.message_id) if rows else None
+        if thread is None:
+            return None
+        await context.services.storage.reviews.forget_topic(chat_id, item.claim.id)
+    return None
+
+
+async def _topic(
+    context: ClaimContext, chat_id: int, item: ReviewItem, tr: Translator
+) -> int | None:
+    """The claim's forum topic in the leads' group, when the group is a forum: whether it is
+    one is asked once (getChat) and remembered; the topic is made on first use
+    (createForumTopic, which needs the bot to be an admin allowed to manage topics) and its
+    thread id stored. None: the group's main chat (not a forum, or the topic cannot be made:
+    the card is not lost for that)."""
     services = context.services
+    reviews = services.storage.reviews
+    forum = await reviews.is_forum(chat_id)
+    if forum is None:
+        try:
+            chat = await context.bot.get_chat(chat_id)
+        except TelegramError as error:
+            log.warning("could not read chat %s: %s", chat_id, type(error).__name__)
+            return None  # not remembered: asked again with the next card
+        forum = bool(chat.is_forum)
+        await reviews.set_forum(chat_id, forum, services.clock())
+    if not forum:
+        return None
+    thread = await reviews.topic(chat_id, item.claim.id)
+    if thread is not None:
+        return thread
+    name = tr.gettext("Claim #%(number)s · order %(order_id)s") % {
+        "number": item.claim.id,
+        "order_id": item.claim.facts.order_id,
+    }
+    try:
+        topic = await context.bot.create_forum_topic(chat_id, name[:MAX_TOPIC_NAME])
+    except TelegramError as error:
+        log.warning("could not open a topic in chat %s: %s", chat_id, type(error).__name__)
+        return None
+    await reviews.set_topic(chat_id, item.claim.id, topic.message_thread_id)
+    return topic.message_thread_id
+
+
+async def refresh_copies(
+    context: ClaimContext,
+    review_ids: list[int] | tuple[int, ...],
+    *,
+    actor: int | None = None,
+    done: tuple[int, int] | None = None,
+) -> None:
+    """The shown copies of these (now decided) reviews say who decided, without buttons.
+    When review cards go to every lead privately (neither a group nor a lead on duty), only
+    the copies in the chat of the person who acted (`actor`) and in groups are edited: one
+    edit per lead per decision is what Telegram's limits cannot carry; each lead's /queue is
+    the truth, and the other copies' buttons say who decided when pressed. `done`: the copy
+    the caller already edited (the pressed one)."""
+    services = context.services
+    fan_out = await services.reviews.fan_out()
     for review_id in review_ids:
+        copies = [
+            (chat, message)
+            for chat, message in await services.storage.reviews.messages(review_id)
+            if (chat, message) != done and (not fan_out or chat < 0 or chat == actor)
+        ]
+        if not copies:
+            continue
         item = await services.reviews.item(review_id)
         if item is None:
             continue
-        for chat_id, message_id in await services.storage.reviews.messages(review_id):
+        for chat_id, message_id in copies:
             tr = await _translator_for_chat(context, chat_id)
             try:
                 await context.bot.edit_message_text(
@@ -135,11 +227,16 @@ async def submitted(
         await answer_button(update, context.tr.gettext("Already approved."))
         await _tell_agent_approved(context, item)
         return
-    await answer_button(update, context.tr.gettext("Submitted for review."))
-    await refresh_copies(context, superseded)
+    await refresh_copies(context, superseded, actor=context.require_actor().id)
     already = await context.services.storage.reviews.messages(item.review.id)
     count = len(already) or await deliver(context, item)
-    await send(update, views.submitted_note(context.tr, item, count))
+    note = views.submitted_note(context.tr, item, count)
+    if count and len(note) <= MAX_ANSWER:
+        # The confirmation is the answer to the press itself, not one more message.
+        await answer_button(update, note)
+        return
+    await answer_button(update, context.tr.gettext("Submitted for review."))
+    await send(update, note)
 
 
 # --- Leads decide ------------------------------------------------------------------------------
@@ -237,19 +334,27 @@ async def _review_error(update: Update, context: ClaimContext, error: JourneyErr
     await answer_button(update, text, alert=True)
 
 
-async def _replace_pressed(update: Update, text: str) -> None:
+async def _replace_pressed(update: Update, text: str) -> tuple[int, int] | None:
+    """The pressed card now reads `text`, without buttons (no call when it already does);
+    which message that was."""
     query = update.callback_query
-    if query is not None and isinstance(query.message, Message):
-        try:
-            await query.message.edit_text(text)
-        except TelegramError:
-            return
+    if query is None or not isinstance(query.message, Message):
+        return None
+    message = query.message
+    where = (message.chat_id, message.message_id)
+    if unchanged(message, text, None):
+        return where
+    try:
+        await message.edit_text(text)
+    except TelegramError:
+        return None
+    return where
 
 
 async def _decided(update: Update, context: ClaimContext, item: ReviewItem) -> None:
-    """This lead's card and every other copy now show the decision."""
-    await refresh_copies(context, [item.review.id])
-    await _replace_pressed(update, views.decided_copy(context.tr, item))
+    """This lead's card shows the decision, and so do the copies `refresh_copies` edits."""
+    pressed = await _replace_pressed(update, views.decided_copy(context.tr, item))
+    await refresh_copies(context, [item.review.id], actor=context.require_actor().id, done=pressed)
 
 
 async def _tell_agent_approved(context: ClaimContext, item: ReviewItem) -> None:
@@ -257,8 +362,10 @@ async def _tell_agent_approved(context: ClaimContext, item: ReviewItem) -> None:
     if agent is None or not on_team(agent):
         return
     head, body, rows = views.approved_notice(tr, item)
-    await send_to(context, agent.id, head)
-    await send_to(context, agent.id, body, rows)
+    together = joined(head, body)
+    if together is None:  # too long for one message: the text alone after the notice
+        await send_to(context, agent.id, head)
+    await send_to(context, agent.id, together or body, rows)
 
 
 async def _ask(
@@ -324,7 +431,7 @@ async def _typed_answer(
         if pending.kind is QuestionKind.REVIEW_EDIT:
             old, new = await services.reviews.correct(review_id, text, actor)
             await questions.done(context)
-            await refresh_copies(context, [old.review.id])
+            await refresh_copies(context, [old.review.id], actor=actor.id)
             await show_review(context, actor.id, new, context.tr)
             agent, agent_tr = await _person(context, new.claim.agent_id)
             if agent is not None and on_team(agent):
@@ -332,7 +439,7 @@ async def _typed_answer(
         else:
             item = await services.reviews.return_draft(review_id, text, actor)
             await questions.done(context)
-            await refresh_copies(context, [item.review.id])
+            await refresh_copies(context, [item.review.id], actor=actor.id)
             agent, agent_tr = await _person(context, item.claim.agent_id)
             notice, rows = views.returned_notice(agent_tr, item)
             if agent is not None and on_team(agent):

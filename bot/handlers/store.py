@@ -6,9 +6,10 @@ from typing import Final
 
 from telegram import Message, Update
 
+from bot.domain.errors import InvalidChoiceError
 from bot.domain.fields import STORE_TEXTS
 from bot.domain.marketplaces import BUYER_LANGUAGES
-from bot.domain.people import Permission
+from bot.domain.people import Permission, Role
 from bot.domain.questions import PendingQuestion, QuestionKind
 from bot.handlers import questions
 from bot.handlers.access import permitted, pressed, refuse_button
@@ -17,7 +18,7 @@ from bot.handlers.context import ClaimContext
 from bot.views.buttons import SettingButton, parse_setting_button
 from bot.views.labels import language_name
 from bot.views.prompts import never_mind
-from bot.views.settings import settings_screen, signature_languages_screen
+from bot.views.settings import on_duty_screen, settings_screen, signature_languages_screen
 
 TEXTS: Final = {"name": "name", "sign": "signature"}  # button action -> store text
 # The question's argument for one language's signature: "signature:ja".
@@ -52,6 +53,9 @@ async def setting_button(update: Update, context: ClaimContext) -> None:
         await answer_button(update)
         await _ask(update, context, f"signature{LANGUAGE_SEPARATOR}{button.value}")
         return
+    if button.action in ("duty", "dutyset"):
+        await _on_duty(update, context, button.value if button.action == "dutyset" else None)
+        return
     if button.action == "review":
         await context.services.store.set_review_required(
             button.value == "on", context.require_actor()
@@ -63,6 +67,31 @@ async def setting_button(update: Update, context: ClaimContext) -> None:
     else:
         await answer_button(update)
     await _screen(update, context, replace=True)
+
+
+async def _on_duty(update: Update, context: ClaimContext, chosen: str | None) -> None:
+    """The lead on duty: the list (`chosen` None), or the one tapped (0: nobody) and the
+    settings again."""
+    _ = context.tr.gettext
+    if chosen is None:
+        await answer_button(update)
+        await _duty_screen(update, context)
+        return
+    try:
+        await context.services.store.set_on_duty(int(chosen) or None, context.require_actor())
+    except InvalidChoiceError:  # not (or no longer) a lead: the list again, as it is now
+        await answer_button(update, _("They are not a team lead."))
+        await _duty_screen(update, context)
+        return
+    await answer_button(update, _("Saved."))
+    await _screen(update, context, replace=True)
+
+
+async def _duty_screen(update: Update, context: ClaimContext) -> None:
+    users = context.services.storage.users
+    candidates = await users.with_role(Role.LEAD) + await users.with_role(Role.ADMIN)
+    text, rows = on_duty_screen(context.tr, candidates, await context.services.store.on_duty())
+    await show(update, text, rows, replace_pressed=True)
 
 
 def _languages(context: ClaimContext) -> tuple[str, ...]:
@@ -147,5 +176,6 @@ async def _screen(update: Update, context: ClaimContext, *, replace: bool) -> No
         store=services.store.profile,
         leads_chat=services.settings.leads_chat,
         languages=_languages(context),
+        on_duty=duty.name() if (duty := await services.store.on_duty()) is not None else None,
     )
     await show(update, text, rows, replace_pressed=replace)

@@ -114,8 +114,21 @@ class Reviews:
         return leads or await self.storage.users.with_role(Role.ADMIN)
 
     async def recipients(self, review: ReviewRecord) -> list[tuple[int, str | None]]:
-        """Where a new review's card goes: see `lead_chats`; never to its submitter."""
+        """Where a new review's card goes, never to its submitter: one message per review
+        (issue 16: Telegram takes about 30 messages a second per bot). The leads' group when
+        one is configured; else the lead on duty, privately, when an admin named one; else,
+        and only then, every reviewer (see `lead_chats`)."""
+        if self.leads_chat is None:
+            duty = await self.store.on_duty()
+            if duty is not None and duty.id != review.submitted_by:
+                return [(duty.id, duty.language)]
         return await self.lead_chats(exclude=review.submitted_by)
+
+    async def fan_out(self) -> bool:
+        """Whether review cards go to every lead privately (neither a group nor a lead on
+        duty): then each lead's /queue is the truth, and a decision does not edit the other
+        leads' copies (their buttons say who decided when pressed)."""
+        return self.leads_chat is None and await self.store.on_duty() is None
 
     async def lead_chats(self, *, exclude: int | None = None) -> list[tuple[int, str | None]]:
         """Where the leads are told things, as (chat id, language): the leads' group when one

@@ -16,7 +16,7 @@ from typing import Final
 from bot.domain.errors import InvalidChoiceError
 from bot.domain.fields import STORE_TEXTS, parse_store_text
 from bot.domain.marketplaces import BUYER_LANGUAGES
-from bot.domain.people import Permission, require
+from bot.domain.people import Permission, allowed, require
 from bot.settings import StoreProfile
 from bot.storage import Storage, User
 
@@ -24,6 +24,9 @@ REVIEW_REQUIRED: Final = "review.required"  # "on" / "off"; absent: the configur
 # "on": a mail-opened claim goes to the next active agent in turn; else (and absent) it
 # waits in the unassigned queue (issue 15).
 ROUND_ROBIN: Final = "queue.round_robin"
+# The lead on duty (issue 16): a user id; review cards go to that lead alone, privately.
+# Absent: the leads' group when one is configured, else every lead.
+ON_DUTY: Final = "review.on_duty"
 # A signature for one buyer language: "store.signature.ja"; absent: the configuration's.
 SIGNATURE_PREFIX: Final = STORE_TEXTS["signature"].option + "."
 
@@ -101,6 +104,34 @@ class StoreService:
     async def set_review_required(self, value: bool, actor: User) -> None:
         await self._switch(REVIEW_REQUIRED, value, actor)
 
+    async def on_duty(self) -> User | None:
+        """The lead on duty, while they are still an active lead or admin; else None."""
+        value = await self.storage.options.get(ON_DUTY)
+        person = await self.storage.users.get(int(value)) if value else None
+        return person if person is not None and _may_be_on_duty(person) else None
+
+    async def set_on_duty(self, user_id: int | None, actor: User) -> None:
+        """Put a lead (or admin) on duty, or nobody with None. Raises `InvalidChoiceError` for
+        someone who is not an active lead or admin."""
+        require(actor, Permission.MANAGE_STORE)
+        if user_id is not None:
+            person = await self.storage.users.get(user_id)
+            if person is None or not _may_be_on_duty(person):
+                raise InvalidChoiceError(str(user_id))
+        now = self.clock()
+        async with self.storage.db.transaction() as tx:
+            if user_id is None:
+                await self.storage.options.delete(tx, ON_DUTY)
+            else:
+                await self.storage.options.set(tx, ON_DUTY, str(user_id), actor.id, now)
+            await self.storage.events.record(
+                tx,
+                "setting_changed",
+                actor_id=actor.id,
+                now=now,
+                payload={"key": ON_DUTY, "value": user_id},
+            )
+
     async def round_robin(self) -> bool:
         """Whether mail-opened claims go to the active agents in turn (else: the queue)."""
         return await self.storage.options.get(ROUND_ROBIN) == "on"
@@ -120,3 +151,7 @@ class StoreService:
                 now=now,
                 payload={"key": option, "value": value},
             )
+
+
+def _may_be_on_duty(person: User) -> bool:
+    return person.active and person.origin == "telegram" and allowed(person.role, Permission.REVIEW)

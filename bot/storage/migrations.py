@@ -453,4 +453,25 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         ) WITHOUT ROWID;
         """,
     ),
+    Migration(
+        13,
+        "review topics",
+        """
+        -- Review without fan-out (issue 16): in a leads' group that is a forum, each claim's
+        -- review cards go to a topic of their own, created on first use and reused: its
+        -- message_thread_id, per group (the configured group may change) and claim.
+        CREATE TABLE review_topics (
+            chat_id    INTEGER NOT NULL,
+            claim_id   INTEGER NOT NULL REFERENCES claims (id),
+            thread_id  INTEGER NOT NULL,
+            PRIMARY KEY (chat_id, claim_id)
+        ) WITHOUT ROWID;
+        -- Whether a group is a forum, learnt once from getChat and remembered.
+        CREATE TABLE group_chats (
+            chat_id    INTEGER PRIMARY KEY,
+            is_forum   INTEGER NOT NULL CHECK (is_forum IN (0, 1)),
+            checked_at TEXT NOT NULL
+        );
+        """,
+    ),
 )

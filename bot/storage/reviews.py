@@ -136,6 +136,44 @@ class ReviewRepository:
         )
         return [(int(row[0]), int(row[1])) for row in rows]
 
+    async def topic(self, chat_id: int, claim_id: int) -> int | None:
+        """The forum topic (message_thread_id) of the claim's review cards in that group."""
+        row = await self.db.fetchone(
+            "SELECT thread_id FROM review_topics WHERE chat_id = ? AND claim_id = ?",
+            (chat_id, claim_id),
+        )
+        return int(row[0]) if row is not None else None
+
+    async def set_topic(self, chat_id: int, claim_id: int, thread_id: int) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT OR REPLACE INTO review_topics (chat_id, claim_id, thread_id)"
+                " VALUES (?, ?, ?)",
+                (chat_id, claim_id, thread_id),
+            )
+
+    async def forget_topic(self, chat_id: int, claim_id: int) -> None:
+        """The topic is gone (deleted in the group): the next card opens a new one."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "DELETE FROM review_topics WHERE chat_id = ? AND claim_id = ?", (chat_id, claim_id)
+            )
+
+    async def is_forum(self, chat_id: int) -> bool | None:
+        """Whether the group is a forum, as learnt before; None: not asked yet."""
+        row = await self.db.fetchone(
+            "SELECT is_forum FROM group_chats WHERE chat_id = ?", (chat_id,)
+        )
+        return bool(row[0]) if row is not None else None
+
+    async def set_forum(self, chat_id: int, is_forum: bool, now: datetime) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT OR REPLACE INTO group_chats (chat_id, is_forum, checked_at)"
+                " VALUES (?, ?, ?)",
+                (chat_id, int(is_forum), iso(now)),
+            )
+
 
 def _review(row: aiosqlite.Row) -> ReviewRecord:
     return ReviewRecord(

@@ -151,8 +151,11 @@ _PEOPLE = re.compile(r"u:([a-z]{1,6})(?::(\d{1,16}))?(?::([a-z0-9]{1,15}))?")
 HISTORY_ACTIONS: Final = frozenset({"show", "csv"})
 _HISTORY = re.compile(r"h:(\d{1,12}):([a-z]{1,6})")
 # s:<action>[:<value>]: the review switch carries on/off, a signature language its code.
-SETTING_ACTIONS: Final = frozenset({"review", "rr", "show", "name", "sign", "langs", "slang"})
-_SETTING = re.compile(rf"s:([a-z]{{1,8}})(?::(on|off|{_LANGUAGE}))?")
+SETTING_ACTIONS: Final = frozenset(
+    {"review", "rr", "show", "name", "sign", "langs", "slang", "duty", "dutyset"}
+)
+# dutyset:<user id>, 0 for nobody: the lead on duty (review cards go to them alone).
+_SETTING = re.compile(rf"s:([a-z]{{1,8}})(?::(on|off|{_LANGUAGE}|0|[1-9]\d{{0,15}}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +239,8 @@ def parse_setting_button(data: object) -> SettingButton | None:
         valid = value in ("on", "off")
     elif action == "slang":
         valid = value in BUYER_LANGUAGES
+    elif action == "dutyset":
+        valid = value is not None and value.isdigit()
     else:
         valid = value is None
     return SettingButton(action, value) if valid else None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from babel.lists import format_list
 
 from bot.domain.compliance import in_other_script
 from bot.i18n.translator import Translator
 from bot.settings import StoreProfile
+from bot.storage import User
 from bot.views.buttons import SettingButton
 from bot.views.card import Rows, labelled
 from bot.views.labels import language_name
@@ -20,6 +23,7 @@ def settings_screen(
     round_robin: bool = False,
     leads_chat: int | None,
     languages: tuple[str, ...] = (),
+    on_duty: str | None = None,
 ) -> tuple[str, Rows]:
     """The store settings; `languages`: those drafts are written in, whose signatures are
     checked for their script."""
@@ -44,6 +48,8 @@ def settings_screen(
             _("Review cards go to"),
             _("the leads' group %(chat)s") % {"chat": leads_chat}
             if leads_chat is not None
+            else _("the lead on duty, %(name)s, privately") % {"name": on_duty}
+            if on_duty is not None
             else _("each team lead, privately"),
         ),
         labelled(tr, _("Store name"), store.name or "—"),
@@ -91,7 +97,40 @@ def settings_screen(
         ],
         [(_("Signature per language"), SettingButton("langs").data())],
     ]
+    if leads_chat is None:  # with a group, cards go there: nobody needs to be on duty
+        rows.insert(1, [(_("Lead on duty"), SettingButton("duty").data())])
     return "\n".join(lines), rows
+
+
+def on_duty_screen(
+    tr: Translator, candidates: Sequence[User], current: User | None
+) -> tuple[str, Rows]:
+    """Who is on duty: review cards go to that lead alone (one message per review instead
+    of one per lead); nobody: to every lead."""
+    _ = tr.gettext
+    text = _(
+        "Review cards go to the lead on duty alone, privately; with nobody on duty, to every"
+        " team lead. Who is on duty?"
+    )
+    rows: Rows = [
+        [
+            (
+                person.name() + (" ✓" if current is not None and person.id == current.id else ""),
+                SettingButton("dutyset", str(person.id)).data(),
+            )
+        ]
+        for person in candidates
+    ]
+    rows.append(
+        [
+            (
+                _("Nobody: every lead") + (" ✓" if current is None else ""),
+                SettingButton("dutyset", "0").data(),
+            ),
+        ]
+    )
+    rows.append([("◂ " + _("Back"), SettingButton("show").data())])
+    return text, rows
 
 
 def signature_script_warning(
