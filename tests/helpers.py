@@ -11,6 +11,7 @@ tests/fakeapi.py; the team they start with is seeded by `seed_people` here.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import socket
 import sqlite3
@@ -357,6 +358,22 @@ def seed_people(db: Path) -> None:
             await database.close()
 
     asyncio.run(seed())
+
+
+# --- Soak: how long the long proofs run -------------------------------------------------------
+# `make test` runs the crash, mailbox-crash and fuzz proofs (marked `soak`) at sizes that still
+# hit every kind of kill and every kind of update; `make soak` sets CLAIMBOT_SOAK=1 and runs
+# them at full size. Read here only, so every proof grows the same way.
+SOAK = os.environ.get("CLAIMBOT_SOAK", "") not in {"", "0"}
+
+
+def soak_count(variable: str, quick: int, soak: int) -> int:
+    """How many times a long proof repeats (kills, generated updates): `quick` in `make test`,
+    `soak` under CLAIMBOT_SOAK=1; the environment variable `variable` (CRASH_KILLS...) sets
+    it outright, for debugging one test."""
+    if os.environ.get(variable):
+        return int(os.environ[variable])
+    return soak if SOAK else quick
 
 
 # --- Ports for servers the tests start --------------------------------------------------------
