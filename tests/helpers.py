@@ -382,10 +382,18 @@ def free_port() -> int:
     come from the ephemeral range, which every client connection of the suite (and of anything
     else on the machine) also draws from, so between this probe and the bot's bind another
     socket could take it ("Address already in use", seen once in CI-like runs). A random port
-    below that range, checked free, is not taken by anyone's outgoing connection."""
+    below that range, checked free, is not taken by anyone's outgoing connection. Under
+    pytest-xdist each worker draws from its own slice of it: between this probe and the
+    server's bind another worker could otherwise pick the same port (and `listening` would
+    find the other worker's server there)."""
     low, _high = _ephemeral_range()
+    first = max(1024, low - 12000)
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    size = (low - first) // max(1, workers)
+    first += size * (worker % max(1, workers))
     for _ in range(200):
-        port = random.randint(max(1024, low - 12000), low - 1)  # noqa: S311 - not a secret
+        port = random.randint(first, first + size - 1)  # noqa: S311 - not a secret
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
