@@ -1,5 +1,6 @@
 # claimbot: `make run` starts the bot (the console chat without a Telegram token),
-# `make test` checks everything. Both set up .venv themselves.
+# `make test` checks everything, `make soak` runs the long proofs at full size. All set up
+# .venv themselves.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -7,7 +8,7 @@ PYBABEL := $(BIN)/pybabel
 EXTRACT := $(PYBABEL) -q extract -F babel.cfg --sort-by-file --project=claimbot \
            --copyright-holder="claimbot contributors" --msgid-bugs-address="" -k N_
 
-.PHONY: run console test lint typecheck pytest pins bench profile i18n-extract i18n-update i18n-check clean
+.PHONY: run console test soak lint typecheck pytest pins bench profile i18n-extract i18n-update i18n-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,8 +52,15 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
+# Two workers (pytest-xdist): the suite's servers take free ports and its files live in
+# per-test folders. The long proofs (marked `soak`) run at small sizes here.
 pytest: $(VENV)/.installed-dev
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
+
+# The long proofs at full size: 100 kills of the bot, 50 of the mail reader, 10,000
+# generated updates (CLAIMBOT_SOAK=1, read in tests/helpers.py).
+soak: $(VENV)/.installed-dev
+	CLAIMBOT_SOAK=1 $(BIN)/pytest -q -n 2 -m soak
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench.py

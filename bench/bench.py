@@ -370,7 +370,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def main_async(
-    agents: int, seconds: float = 1.0, claims: int = 1_000_000
+    agents: int, seconds: float = 1.0, claims: int = 1_000_000, mails: int = 200, rounds: int = 15
 ) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         # Latency: each update alone. Throughput: waves through the update queue and the
@@ -392,7 +392,7 @@ async def main_async(
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the 1M database
     with tempfile.TemporaryDirectory() as folder:
         million = await scale(Path(folder), claims) if claims else {}
-    mailbox = await mail_figures()
+    mailbox = await mail_figures(mails, rounds)
     return {
         "baseline_updates_per_s": 1 / base_per,
         "claimbot_updates_per_s": 1 / claim_per,
@@ -444,6 +444,12 @@ def main() -> int:
         "--claims", type=int, default=1_000_000, help="the database for due_ms_1m and stats_ms_1m"
     )
     parser.add_argument(
+        "--mails", type=int, default=200, help="the mails read for mails_per_s (the mail figures)"
+    )
+    parser.add_argument(
+        "--mail-rounds", type=int, default=15, help="the mails timed one by one for mail_*_ms"
+    )
+    parser.add_argument(
         "--profile",
         metavar="FILE",
         help="only the concurrent journeys, under pyinstrument; its report goes to FILE",
@@ -452,7 +458,9 @@ def main() -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     if args.profile:
         return profile(args.agents, Path(args.profile))
-    figures = asyncio.run(main_async(args.agents, args.seconds, args.claims))
+    figures = asyncio.run(
+        main_async(args.agents, args.seconds, args.claims, args.mails, args.mail_rounds)
+    )
     print(f"{'figure':<26}{'value':>14}")
     for name, value in figures.items():
         print(f"{name:<26}{value:>14.2f}")

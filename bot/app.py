@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import handlers
 from bot.domain.people import Role
@@ -139,10 +139,17 @@ def _bot(settings: Settings, request: BaseRequest | None, channel: Channel) -> T
     `request`, python-telegram-bot's own HTTP clients, as ApplicationBuilder makes them."""
     api = settings.api_base_url
     urls = {"base_url": f"{api}/bot", "base_file_url": f"{api}/file/bot"} if api else {}
+    calls: BaseRequest | None = request
+    polls: BaseRequest | None = request
+    if request is None and settings.read_timeout is not None:
+        # CLAIMBOT_READ_TIMEOUT: the library's own clients with another read timeout (for
+        # getUpdates python-telegram-bot adds the long-polling time to it).
+        calls = HTTPXRequest(read_timeout=settings.read_timeout)
+        polls = HTTPXRequest(connection_pool_size=1, read_timeout=settings.read_timeout)
     return TolerantBot(
         token=settings.token.reveal() if settings.token is not None else OFFLINE_TOKEN,
-        request=request,
-        get_updates_request=request,
+        request=calls,
+        get_updates_request=polls,
         # Telegram's flood limits; the offline transport has none.
         rate_limiter=AIORateLimiter(max_retries=3)
         if channel == "telegram" and request is None

@@ -153,6 +153,10 @@ def _number(name: str, value: str | None, default: float, low: float, high: floa
     return number
 
 
+def _read_timeout(value: str | None) -> float | None:
+    return None if value is None else _number("CLAIMBOT_READ_TIMEOUT", value, 5.0, 0.1, 600.0)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     token: Secret | None = None
@@ -168,6 +172,9 @@ class Settings:
     leads_chat: int | None = None
     # The store's orders over 60 days: /stats turns claims into an ODR contribution estimate.
     orders_60d: int | None = None
+    # Seconds to wait for the Bot API's answer to a call before giving it up as lost; None:
+    # python-telegram-bot's 5 s. (Tests against a fake Telegram set it lower.)
+    read_timeout: float | None = None
     # Webhook mode: Telegram posts updates to this public https URL (behind a reverse proxy
     # that forwards to `webhook_listen`:`webhook_port`). Unset: long polling.
     webhook_url: str | None = None
@@ -242,6 +249,7 @@ class Settings:
                 pick("CLAIMBOT_STORE_ORDERS_60D", "store", "orders_60d"),
             ),
             token=Secret(token) if token else None,
+            read_timeout=_read_timeout(pick("CLAIMBOT_READ_TIMEOUT", "telegram", "read_timeout")),
             db_path=Path(pick("CLAIMBOT_DB", "storage", "db") or DEFAULT_DB),
             admins=parse_admins(pick("CLAIMBOT_ADMINS", "access", "admins") or ""),
             api_base_url=base_url.rstrip("/") if base_url else None,

@@ -11,6 +11,7 @@ tests/fakeapi.py; the team they start with is seeded by `seed_people` here.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import socket
 import sqlite3
@@ -359,16 +360,40 @@ def seed_people(db: Path) -> None:
     asyncio.run(seed())
 
 
+# --- Soak: how long the long proofs run -------------------------------------------------------
+# `make test` runs the crash, mailbox-crash and fuzz proofs (marked `soak`) at sizes that still
+# hit every kind of kill and every kind of update; `make soak` sets CLAIMBOT_SOAK=1 and runs
+# them at full size. Read here only, so every proof grows the same way.
+SOAK = os.environ.get("CLAIMBOT_SOAK", "") not in {"", "0"}
+
+
+def soak_count(variable: str, quick: int, soak: int) -> int:
+    """How many times a long proof repeats (kills, generated updates): `quick` in `make test`,
+    `soak` under CLAIMBOT_SOAK=1; the environment variable `variable` (CRASH_KILLS...) sets
+    it outright, for debugging one test."""
+    if os.environ.get(variable):
+        return int(os.environ[variable])
+    return soak if SOAK else quick
+
+
 # --- Ports for servers the tests start --------------------------------------------------------
 def free_port() -> int:
     """A port the webhook server can listen on. Not one the kernel hands out for port 0: those
     come from the ephemeral range, which every client connection of the suite (and of anything
     else on the machine) also draws from, so between this probe and the bot's bind another
     socket could take it ("Address already in use", seen once in CI-like runs). A random port
-    below that range, checked free, is not taken by anyone's outgoing connection."""
+    below that range, checked free, is not taken by anyone's outgoing connection. Under
+    pytest-xdist each worker draws from its own slice of it: between this probe and the
+    server's bind another worker could otherwise pick the same port (and `listening` would
+    find the other worker's server there)."""
     low, _high = _ephemeral_range()
+    first = max(1024, low - 12000)
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    size = (low - first) // max(1, workers)
+    first += size * (worker % max(1, workers))
     for _ in range(200):
-        port = random.randint(max(1024, low - 12000), low - 1)  # noqa: S311 - not a secret
+        port = random.randint(first, first + size - 1)  # noqa: S311 - not a secret
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))

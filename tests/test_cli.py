@@ -83,7 +83,7 @@ def test_bench_runs_and_prints_one_figure_per_line() -> None:
     root = Path(__file__).resolve().parent.parent
     done = subprocess.run(
         [sys.executable, str(root / "bench" / "bench.py"), "--agents", "3", "--seconds", "0.05",
-         "--claims", "3000"],
+         "--claims", "3000", "--mails", "20", "--mail-rounds", "3"],
         capture_output=True, text=True, env=_env(), timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

@@ -185,3 +185,21 @@ def test_bad_signatures_are_named(tmp_path: Path, table: str, message: str) -> N
     (tmp_path / "claimbot.toml").write_text(f"[store.signatures]\n{table}\n", encoding="utf-8")
     with pytest.raises(SettingsError, match=message):
         Settings.load({}, cwd=tmp_path)
+
+
+def test_the_read_timeout_reaches_the_bots_http_clients(tmp_path: Path) -> None:
+    """CLAIMBOT_READ_TIMEOUT: how long a Bot API call may go unanswered (the tests against a
+    fake Telegram wait past it); unset, python-telegram-bot's own 5 s."""
+    from bot.app import build_application  # noqa: PLC0415 - the composition root, only here
+
+    base = {"TELEGRAM_BOT_TOKEN": TOKEN, "CLAIMBOT_DB": str(tmp_path / "c.sqlite3")}
+    for env, expected in [(base, 5.0), ({**base, "CLAIMBOT_READ_TIMEOUT": "1.5"}, 1.5)]:
+        settings = Settings.from_values(env, {})
+        bot = build_application(settings).bot
+        assert bot.request.read_timeout == expected
+        assert bot._request[0].read_timeout == expected  # getUpdates' own client
+    toml = Settings.from_values({}, {"telegram": {"read_timeout": 2}})
+    assert toml.read_timeout == 2.0
+    for bad in ("0", "soon", "1000"):
+        with pytest.raises(SettingsError, match="CLAIMBOT_READ_TIMEOUT"):
+            Settings.from_values({"CLAIMBOT_READ_TIMEOUT": bad}, {})
