@@ -77,6 +77,10 @@ class Drafting:
         """The store profile drafts are signed with, as the store service has it now."""
         return self.store_service.profile
 
+    def store_of(self, claim: Claim) -> StoreProfile:
+        """The profile of the claim's store (issue 16): its name, signatures and gifts."""
+        return self.store_service.profile_of(claim.store_id)
+
     # --- Reading ---------------------------------------------------------------------------
     async def load(self, claim_id: int, actor: User) -> Claim:
         claim = await self.storage.claims.get(claim_id)
@@ -103,7 +107,7 @@ class Drafting:
         contacted = claim.last_contact_at.date() if claim.last_contact_at else None
         facts = draft_facts(
             claim.facts,
-            self.store,
+            self.store_of(claim),
             language=self.renderer.resolve_language(language),
             agent_name=actor.display_name,
             contacted_on=contacted,
@@ -157,7 +161,7 @@ class Drafting:
         signed = self.renderer.resolve_language(written)
         return (
             *lint(text, language=written, order_id=claim.facts.order_id, to_buyer=not to_amazon),
-            *signature_findings(self.store.signature_for(signed), signed, text),
+            *signature_findings(self.store_of(claim).signature_for(signed), signed, text),
         )
 
     # --- Drafts ------------------------------------------------------------------------------
@@ -263,7 +267,8 @@ class Drafting:
 
     def _gift_known(self, claim: Claim) -> bool:
         """A gift typed on the claim, or the store's for its marketplace."""
-        return bool(claim.facts.extra.get("gift")) or claim.facts.marketplace in self.store.gifts
+        gifts = self.store_of(claim).gifts
+        return bool(claim.facts.extra.get("gift")) or claim.facts.marketplace in gifts
 
     async def mark_sent(
         self, claim: Claim, draft_id: int, actor: User

@@ -49,12 +49,13 @@ class ClaimRepository:
         stage: Stage,
         respond_by: datetime,
         now: datetime,
+        store_id: int = 1,
     ) -> Claim:
         cursor = await tx.execute(
             "INSERT INTO claims (order_id, marketplace, fulfillment, reason, buyer_language,"
             " buyer_name, product, carrier, tracking_number, extra_facts, stage, agent_id,"
-            " notified_at, respond_by, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " notified_at, respond_by, created_at, updated_at, store_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 facts.order_id,
                 facts.marketplace,
@@ -72,12 +73,13 @@ class ClaimRepository:
                 iso(respond_by),
                 iso(now),
                 iso(now),
+                store_id,
             ),
         )
         claim_id = cursor.lastrowid
         if claim_id is None:  # pragma: no cover - sqlite always reports it for an INSERT
             raise RuntimeError("claim insert returned no row id")
-        return Claim(claim_id, agent_id, facts, stage, respond_by, now)
+        return Claim(claim_id, agent_id, facts, stage, respond_by, now, store_id=store_id)
 
     async def get(self, claim_id: int) -> Claim | None:
         row = await self.db.fetchone("SELECT * FROM claims WHERE id = ?", (claim_id,))
@@ -265,6 +267,7 @@ def claim_from_row(row: aiosqlite.Row) -> Claim:
         evidence=frozenset(Evidence(item) for item in json.loads(row["evidence"])),
         closed_at=maybe_time(row["closed_at"]),
         info_requested_at=maybe_time(row["info_requested_at"]),
+        store_id=row["store_id"],
     )
 
 
