@@ -107,3 +107,18 @@ def parse_gift(text: str) -> tuple[str, Decimal | None] | None:
         if value is None or not value.is_finite() or value <= 0 or value > 100000:
             raise FieldError(N_("The value after | must be an amount above 0, such as 5."))
     return description, value
+
+
+def typed_store(text: str, names: Mapping[int, str]) -> int | None:
+    """The store an agent typed: its name (case and spacing aside), or its number ("2",
+    "#2"); None when it names none of `names` (store id -> name)."""
+    key = " ".join(text.casefold().split())
+    if not key or len(key) > 100:
+        return None
+    for store_id, name in names.items():
+        if " ".join(name.casefold().split()) == key:
+            return store_id
+    number = key.removeprefix("#")
+    if number.isascii() and number.isdigit() and int(number) in names:
+        return int(number)
+    return None

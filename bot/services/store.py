@@ -16,7 +16,7 @@ from typing import Final
 from bot.domain.errors import InvalidChoiceError
 from bot.domain.fields import STORE_TEXTS, FieldError, parse_store_text
 from bot.domain.marketplaces import BUYER_LANGUAGES, MARKETPLACES
-from bot.domain.people import Permission, require
+from bot.domain.people import Permission, Person, require
 from bot.domain.stores import (
     DEFAULT_STORE,
     parse_gift,
@@ -75,6 +75,12 @@ class StoreService:
         return store_for_recipients(
             recipients, {sid: p.mail_addresses for sid, p in self.stores.items()}
         )
+
+    async def stores_of(self, person: Person) -> frozenset[int]:
+        """The stores a person works for (issue 16): those an admin gave them, else all."""
+        known = frozenset(self.stores)
+        limited = await self.storage.stores.of_user(person.id) & known
+        return limited or known
 
     async def load(self) -> None:
         """The stores drafts are signed with: claimbot.toml for store 1, then what an admin
