@@ -3,6 +3,7 @@ there are several; its drafts are signed with its store's name, signature and gi
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from bot.settings import Gift
@@ -46,7 +47,7 @@ async def test_several_stores_ask_the_store_first_and_drafts_are_signed_by_it(
         claim = await stored_claim(chat)
         assert claim.store_id == store_id
         journey = chat.services.journey
-        assert journey.store_of(claim).gifts == {"DE": Gift("zwei Ersatzfilter", 5)}
+        assert journey.store_of(claim).gifts == {"DE": Gift("zwei Ersatzfilter", Decimal(5))}
         assert journey.store.name == "Acme Home"  # store 1 unchanged
 
 
