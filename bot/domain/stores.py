@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
+from bot.domain.claims import Claim
 from bot.domain.compliance import Severity, lint
 from bot.domain.fields import RESET, FieldError
 from bot.domain.marketplaces import MARKETPLACES, UnknownMarketplaceError, parse_marketplace
@@ -24,6 +25,13 @@ DEFAULT_STORE: Final = 1
 # the card cautions until the agent confirms a store (like `fulfillment_unconfirmed`).
 STORE_UNCONFIRMED: Final = "store_unconfirmed"
 MAX_ADDRESSES: Final = 10
+
+
+def store_unconfirmed(claim: Claim) -> bool:
+    """Whether the claim's store is a guess the agent has yet to confirm."""
+    return bool(claim.facts.extra.get(STORE_UNCONFIRMED))
+
+
 _ADDRESS: Final = re.compile(r"[a-z0-9._%+\-]{1,64}@[a-z0-9.\-]{1,190}\.[a-z]{2,24}")
 _SEPARATORS: Final = re.compile(r"[\s,;，；、]+")
 

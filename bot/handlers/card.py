@@ -13,6 +13,7 @@ from bot.handlers.access import refuse_button
 from bot.handlers.common import show
 from bot.handlers.context import ClaimContext
 from bot.views import card as views
+from bot.views.stores import card_stores
 
 
 async def show_card(
@@ -20,10 +21,11 @@ async def show_card(
 ) -> None:
     now = context.services.clock()
     sent = await context.services.journey.sent_kinds(claim)
+    stores = card_stores(context.tr, context.services.store.stores)
     await show(
         update,
-        views.card_text(context.tr, claim, now, sent),
-        views.card_keyboard(context.tr, claim, now),
+        views.card_text(context.tr, claim, now, sent, stores),
+        views.card_keyboard(context.tr, claim, now, stores),
         replace_pressed=replace_pressed,
     )
 

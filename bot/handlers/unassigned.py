@@ -16,6 +16,7 @@ from bot.services import queue
 from bot.storage import User
 from bot.views import card as views
 from bot.views.buttons import parse_unassigned_button
+from bot.views.stores import card_stores
 
 
 async def unassigned_button(update: Update, context: ClaimContext) -> None:
@@ -126,8 +127,8 @@ async def _send_card(context: ClaimContext, person: User, claim_id: int, by: Use
     await send_to(
         context,
         person.id,
-        views.card_text(tr, claim, now, sent),
-        views.card_keyboard(tr, claim, now),
+        views.card_text(tr, claim, now, sent, card_stores(tr, services.store.stores)),
+        views.card_keyboard(tr, claim, now, card_stores(tr, services.store.stores)),
     )
 
 

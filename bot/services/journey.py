@@ -51,6 +51,7 @@ from bot.domain.journey import (
 )
 from bot.domain.marketplaces import BUYER_LANGUAGES
 from bot.domain.people import require_claim
+from bot.domain.stores import STORE_UNCONFIRMED
 from bot.services.drafts import Drafting, PreparedDraft, can_see
 from bot.storage import User
 
@@ -163,6 +164,18 @@ class Journey(Drafting):
         extra = {**claim.facts.extra, STATEMENT_LANGUAGE_FACT: language}
         payload = {"field": STATEMENT_LANGUAGE_FACT}
         return await self._change(claim, actor, "fact_changed", payload, ClaimChange(extra=extra))
+
+    async def change_store(self, claim: Claim, actor: User, store_id: int) -> Claim:
+        """The store the claim belongs to, confirmed or corrected (issue 16): its drafts are
+        signed with that store's profile from now on. `InvalidChoiceError` for a store that
+        does not exist or that the person does not work for."""
+        require_claim(actor, claim.agent_id)
+        if store_id not in await self.store_service.stores_of(actor):
+            raise InvalidChoiceError(str(store_id))
+        extra = {k: v for k, v in claim.facts.extra.items() if k != STORE_UNCONFIRMED}
+        change = ClaimChange(store_id=store_id, extra=extra)
+        payload = {"store_id": str(store_id)}
+        return await self._change(claim, actor, "fact_changed", payload, change)
 
     async def change_basics(
         self,

@@ -59,6 +59,7 @@ ACTIONS: Final = frozenset(
         "hist",  # the claim's audit trail
         "info",  # Amazon asked for more information
         "solved",  # the buyer confirmed the problem is solved
+        "store",  # arg: the store the claim belongs to (a mail's guess confirmed)
     }
 )
 

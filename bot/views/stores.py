@@ -17,3 +17,9 @@ def store_label(tr: Translator, store_id: int, profile: StoreProfile | None) -> 
 
 def store_labels(tr: Translator, stores: Mapping[int, StoreProfile]) -> dict[int, str]:
     return {store_id: store_label(tr, store_id, profile) for store_id, profile in stores.items()}
+
+
+def card_stores(tr: Translator, stores: Mapping[int, StoreProfile]) -> dict[int, str] | None:
+    """The stores a claim card names, or None for a team of one store (whose cards do not
+    say the store: there is nothing to tell apart)."""
+    return store_labels(tr, stores) if len(stores) > 1 else None
