@@ -167,3 +167,63 @@ def test_store_for_recipients() -> None:
     assert store_for_recipients(["B@x.test"], stores) == (2, True)
     assert store_for_recipients(["z@x.test"], stores) == (1, False)
     assert store_for_recipients(["z@x.test"], {1: ()}) == (1, True)
+
+
+# --- /settings: the admin adds and sets up stores ----------------------------------------------
+async def test_admin_adds_a_store_and_sets_it_up_in_settings(bot: Any) -> None:
+    async with bot() as chat:
+        screen = texts(await chat.send("/settings"))[0]
+        assert "Marketplaces: —" in screen
+        assert "Other stores" not in chat.labels()
+        await chat.press("Add a store")
+        unnamed = await chat.send("-")
+        assert texts(unnamed)[0].startswith("A store needs a name")
+        added = await chat.send("Beta Tools")
+        assert "Store 2 of 2" in texts(added)[1]
+        assert "Store name: Beta Tools" in texts(added)[1]
+        await chat.press("Marketplaces")
+        bad = await chat.send("DE XX")
+        assert texts(bad)[0].startswith("I do not know the marketplace “XX”.")
+        saved = await chat.send("fr, de amazon.it")
+        assert "Marketplaces: DE FR IT" in texts(saved)[1]
+        await chat.press("Mail addresses")
+        saved = await chat.send("beta@example-store.test")
+        assert "Amazon mails its notices to: beta@example-store.test" in texts(saved)[1]
+        await chat.press("Gifts")
+        assert chat.labels()[:3] == ["DE", "FR", "IT"]
+        await chat.press("DE")
+        saved = await chat.send("zwei Ersatzfilter | 5")
+        assert "Gift in DE: zwei Ersatzfilter" in texts(saved)[1]
+        await chat.press("Change the signature")
+        await chat.send("Beta Kundenservice")
+        service = chat.services.store
+        beta = service.profile_of(2)
+        assert (beta.name, beta.signature, beta.marketplaces) == (
+            "Beta Tools",
+            "Beta Kundenservice",
+            ("DE", "FR", "IT"),
+        )
+        assert beta.gifts == {"DE": Gift("zwei Ersatzfilter", Decimal(5))}
+        assert service.profile.name == "Acme Home"  # store 1 untouched
+        # The picker leads back to store 1, whose address is not Beta's to take.
+        await chat.press("Other stores")
+        assert chat.labels() == ["Acme Home", "Beta Tools"]
+        first = await chat.press("Acme Home")
+        assert "Store 1 of 2" in [c.params["text"] for c in first if "text" in c.params][-1]
+        await chat.press("Mail addresses")
+        taken = await chat.send("BETA@example-store.test")
+        assert texts(taken)[0].startswith(
+            "beta@example-store.test already belongs to the store Beta Tools."
+        )
+        events = await chat.services.storage.db.fetchall(
+            "SELECT payload FROM events WHERE kind = 'setting_changed' ORDER BY id"
+        )
+        assert '"store": 2' in events[0]["payload"]
+
+
+async def test_a_forged_store_button_is_refused(bot: Any) -> None:
+    async with bot() as chat:
+        await chat.send("/settings")
+        refused = await chat.press_data("s:store#9")
+        assert refused
+        assert not texts(refused)
