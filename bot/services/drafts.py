@@ -54,7 +54,7 @@ class PreparedDraft:
 
 def can_see(actor: User, claim: Claim) -> bool:
     """Agents work on their own claims; team leads and admins see the team's."""
-    return works_on(actor, claim.agent_id)
+    return works_on(actor, claim)
 
 
 class Drafting:
@@ -172,7 +172,7 @@ class Drafting:
         changed since the last generated one. If it did not, the newest version is shown
         again, an agent's or lead's edit included: asking for the draft again does not throw
         their edit away (only changed facts, which change the text, do)."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         if not kind.templated:
             raise InvalidChoiceError(kind)
         if kind is DraftKind.REFUND and needs_refund_guard(claim) and not refund_confirmed:
@@ -232,13 +232,13 @@ class Drafting:
 
     async def edit(self, claim: Claim, draft_id: int, text: str, actor: User) -> PreparedDraft:
         """Store the agent's own text as the next version of the draft's kind."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         base = await self._draft_of(claim, draft_id)
         return await self._store_text(claim, DraftKind(base.kind), base.subject, text, actor)
 
     async def write_free(self, claim: Claim, text: str, actor: User) -> PreparedDraft:
         """A message no template covers, written by the agent; linted like the rest."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         return await self._store_text(claim, DraftKind.FREE, "", text, actor)
 
     async def _store_text(
@@ -279,7 +279,7 @@ class Drafting:
         (`NeedsApprovalError`). A version is marked once (`AlreadySentError` for a second
         press, even a simultaneous one). A version that breaks a blocking messaging rule is
         never marked, by anyone (`SendBlockedError`): the seller's messaging is at stake."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         record = await self.newest_version(claim, draft_id)
         if record.sent_at is not None:
             raise AlreadySentError(record.id)

@@ -125,7 +125,7 @@ class MailIntake:
                 now=now,
                 payload={"message_id": key, "sender": record.sender, "source": source},
             )
-            agent_id = await self.storage.claims.next_in_turn(tx) if in_turn else None
+            agent_id = await self.storage.claims.next_in_turn(tx, store_id) if in_turn else None
             if agent_id is not None:  # else it waits in the unassigned queue
                 await self.storage.claims.take(tx, claim_id, agent_id, now)
                 await self.storage.events.record(

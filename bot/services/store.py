@@ -79,7 +79,7 @@ class StoreService:
     async def stores_of(self, person: Person) -> frozenset[int]:
         """The stores a person works for (issue 16): those an admin gave them, else all."""
         known = frozenset(self.stores)
-        limited = await self.storage.stores.of_user(person.id) & known
+        limited = person.stores & known
         return limited or known
 
     async def load(self) -> None:
