@@ -146,7 +146,10 @@ REVIEW_ACTIONS: Final = frozenset({"ok", "edit", "ret", "open", "stop"})
 _REVIEW = re.compile(r"r:(\d{1,12}):([a-z]{1,6})")
 _QUEUE = re.compile(r"q:(\d{1,6})")
 # addok:<user id>:<role>: the admin confirmed adding the person the add question found.
-PEOPLE_ACTIONS: Final = frozenset({"list", "p", "role", "rm", "rmok", "add", "addok", "move", "to"})
+# stores:<user id>: the stores they work for (issue 16); store:<user id>:<store id> ticks one.
+PEOPLE_ACTIONS: Final = frozenset(
+    {"list", "p", "role", "rm", "rmok", "add", "addok", "move", "to", "stores", "store"}
+)
 # A user id up to 2**52 (bot.domain.people.MAX_USER_ID): 16 digits.
 _PEOPLE = re.compile(r"u:([a-z]{1,6})(?::(\d{1,16}))?(?::([a-z0-9]{1,15}))?")
 HISTORY_ACTIONS: Final = frozenset({"show", "csv"})
