@@ -346,7 +346,7 @@ async def test_the_export_takes_a_store_and_a_limited_person_gets_only_theirs(
         assert ids == [4, 5]
         assert _exported(await chat.send("/export 60 store:1", LEAD))[0] == [1, 2, 3]
         unknown = texts(await chat.send("/export store:9", LEAD))
-        assert unknown == ["There is no store 9: give store:1, store:2 and so on."]
+        assert unknown == ["There is no store 9. Give one as in /export 30 store:2."]
         # A lead limited to store 1 exports store 1's claims only, and not store 2's.
         await services.people.toggle_store(admin, LEAD, 2, frozenset({1, 2}))
         assert _exported(await chat.send("/export", LEAD))[0] == [1, 2, 3]

@@ -35,8 +35,8 @@ async def _store(update: Update, context: ClaimContext) -> tuple[bool, int | Non
     if store is None or store not in context.services.store.stores:
         await send(
             update,
-            context.tr.gettext("There is no store %(number)s: give store:1, store:2 and so on.")
-            % {"number": typed[:12]},
+            context.tr.gettext("There is no store %(number)s. Give one as in %(example)s.")
+            % {"number": typed[:12], "example": "/export 30 store:2"},
         )
         return False, None
     if not serves_store(context.require_actor(), store):
