@@ -117,6 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one retur
     export.add_argument("--until", help="the last day, YYYY-MM-DD (default: today)")
     export.add_argument("--format", choices=("csv",), default="csv")
     export.add_argument("--output", "-o", help="a file to write (default: standard output)")
+    export.add_argument("--store", type=int, help="one store's claims (default: every store)")
     backup = commands.add_parser(
         "backup", help="a consistent copy of the database, safe while the bot runs"
     )
@@ -140,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one retur
         )
         return 2
     if args.command == "export":
-        return export_command(settings, args.since, args.until, args.output, tr)
+        return export_command(settings, args.since, args.until, args.output, tr, store=args.store)
     if args.command == "backup":
         return backup_command(settings, Path(args.destination), tr)
     if args.command == "mail":
@@ -171,7 +172,13 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one retur
 
 
 def export_command(
-    settings: Settings, since: str, until: str | None, output: str | None, tr: Translator
+    settings: Settings,
+    since: str,
+    until: str | None,
+    output: str | None,
+    tr: Translator,
+    *,
+    store: int | None = None,
 ) -> int:
     """`claimbot export`: the same CSV a lead gets from /export, read from the database."""
     from bot.domain.stats import Period  # noqa: PLC0415 - keeps `--help` fast
@@ -196,7 +203,8 @@ def export_command(
         await db.open()
         try:
             stats = Stats(Storage(db), lambda: datetime.now(UTC), settings.orders_60d)
-            _name, data = await stats.export_csv(Period(first, last))
+            stores = frozenset() if store is None else frozenset({store})
+            _name, data = await stats.export_csv(Period(first, last), stores)
             return data
         finally:
             await db.close()

@@ -71,6 +71,10 @@ class StoreProfile:
     # The goodwill gift offered for seller-shipped delays, per marketplace code, written in
     # that marketplace's buyer language ("zwei Ersatzfilter" for DE).
     gifts: Mapping[str, Gift] = field(default_factory=dict)
+    # Several stores on one team (issue 16), set in /settings: the marketplaces the store
+    # sells on (what the intake offers first), and the addresses Amazon mails its notices to.
+    marketplaces: tuple[str, ...] = ()
+    mail_addresses: tuple[str, ...] = ()
 
     def signature_for(self, language: str) -> str | None:
         """The signature under a draft written in `language`: its own, else the default."""

@@ -318,3 +318,45 @@ async def test_the_triggers_keep_the_daily_counts_equal_to_a_recount(bot: Any) -
         assert report.by_marketplace["FR"] == 2
         assert ("Toaster", 2) in report.top_products
         assert report.by_outcome["open"] == 0
+
+
+# --- The export by store (issue 16) -----------------------------------------------------------
+def _exported(calls: list[Any]) -> tuple[list[int], bytes]:
+    (document,) = [c for c in calls if c.method == "sendDocument"]
+    data: bytes = document.files["document"][1]
+    rows = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
+    return [int(r["claim_id"]) for r in rows], data
+
+
+async def test_the_export_takes_a_store_and_a_limited_person_gets_only_theirs(
+    bot: Any, settings: Settings
+) -> None:
+    async with bot() as chat:
+        await fixture(chat)
+        services = chat.services
+        admin = await services.storage.users.get(42)
+        lead = await services.storage.users.get(LEAD)
+        assert admin is not None
+        assert lead is not None
+        await services.store.add_store("Beta Tools", admin)
+        async with services.storage.db.transaction() as tx:
+            await tx.execute("UPDATE claims SET store_id = 2 WHERE id IN (4, 5)")
+        assert _exported(await chat.send("/export", LEAD))[0] == [1, 2, 3, 4, 5]
+        ids, beta = _exported(await chat.send("/export store:2", LEAD))
+        assert ids == [4, 5]
+        assert _exported(await chat.send("/export 60 store:1", LEAD))[0] == [1, 2, 3]
+        unknown = texts(await chat.send("/export store:9", LEAD))
+        assert unknown == ["There is no store 9. Give one as in /export 30 store:2."]
+        # A lead limited to store 1 exports store 1's claims only, and not store 2's.
+        await services.people.toggle_store(admin, LEAD, 2, frozenset({1, 2}))
+        assert _exported(await chat.send("/export", LEAD))[0] == [1, 2, 3]
+        assert texts(await chat.send("/export store:2", LEAD)) == [
+            "Your role does not allow that. Ask your team's admin if you need it."
+        ]
+        db = settings.db_path
+    out = io.BytesIO()
+    code = await asyncio.to_thread(
+        _export_cli, db, out, "--since", "2026-09-04", "--until", "2026-11-02", "--store", "2"
+    )
+    assert code == 0
+    assert out.getvalue() == beta

@@ -117,7 +117,7 @@ async def test_open_applies_the_migrations_and_sets_the_pragmas(
 ) -> None:
     assert db.is_open
     assert db_path.is_file()
-    assert await db.schema_version() == len(MIGRATIONS) == 13
+    assert await db.schema_version() == len(MIGRATIONS) == 14
     rows = await db.fetchall("SELECT version, name FROM schema_migrations")
     assert [(r["version"], r["name"]) for r in rows] == [
         (1, "initial schema"),
@@ -133,6 +133,7 @@ async def test_open_applies_the_migrations_and_sets_the_pragmas(
         (11, "claims may be unassigned"),
         (12, "mails from a mailbox"),
         (13, "review topics"),
+        (14, "several stores"),
     ]
     tables = {
         r["name"] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")
@@ -153,6 +154,8 @@ async def test_open_applies_the_migrations_and_sets_the_pragmas(
         "intakes",
         "review_topics",
         "group_chats",
+        "stores",
+        "user_stores",
     } <= tables
     journal = await db.fetchone("PRAGMA journal_mode")
     assert journal is not None
@@ -195,6 +198,7 @@ async def test_reopening_applies_no_migration_again(
         "applied migration 11 (claims may be unassigned)",
         "applied migration 12 (mails from a mailbox)",
         "applied migration 13 (review topics)",
+        "applied migration 14 (several stores)",
     ]
     assert not first.is_open
 
@@ -203,14 +207,14 @@ async def test_reopening_applies_no_migration_again(
     try:
         await second.open()
         after = [tuple(r) for r in await second.fetchall("SELECT * FROM schema_migrations")]
-        assert await second.schema_version() == 13
+        assert await second.schema_version() == 14
         journal = await second.fetchone("PRAGMA journal_mode")
         assert journal is not None
         assert str(journal[0]).lower() == "wal"
     finally:
         await second.close()
     assert after == before
-    assert len(after) == 13
+    assert len(after) == 14
     assert [r for r in caplog.records if "applied migration" in r.getMessage()] == []
 
 
@@ -241,7 +245,7 @@ async def test_a_database_from_a_newer_claimbot_is_refused(db_path: Path) -> Non
     with sqlite3.connect(db_path) as raw:
         versions = [r[0] for r in raw.execute("SELECT version FROM schema_migrations ORDER BY 1")]
     raw.close()
-    assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 99]
+    assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 99]
 
 
 async def test_using_a_closed_database_fails_clearly(db_path: Path) -> None:
@@ -708,7 +712,7 @@ async def test_persisted_data_survives_closing_and_reopening(db_path: Path) -> N
         assert second.is_open
         assert await reader.get_user_data() == {4242: {"lang": "zh_Hans", "name": "李雷"}}
         assert await reader.get_chat_data() == {4242: {"last": "Ärger"}}
-        assert await second.schema_version() == 13
+        assert await second.schema_version() == 14
         assert await second.integrity_check() == "ok"
     finally:
         await second.close()
@@ -826,6 +830,60 @@ async def test_migration_8_moves_unfinished_intakes_and_names_the_questions(
             ("fact", "tracking_number"),
         ]
         assert all(q is not None and q.claim_id == 1 for q in questions)
+    finally:
+        await db.close()
+
+
+async def test_migration_14_puts_every_claim_in_store_1_made_from_the_profile(
+    db_path: Path,
+) -> None:
+    """A database of the schema before several stores, with claims and a store name and
+    signatures an admin set: after the upgrade store 1 carries them, the options are gone
+    (the stores table owns them) and every claim is store 1's."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(db_path)) as raw, raw:
+        schema_up_to(raw, 12)
+        raw.execute(
+            "INSERT INTO users (id, role, origin, active, created_at, updated_at)"
+            " VALUES (7, 'admin', 'console', 1, 'x', 'x')"
+        )
+        raw.executemany(
+            "INSERT INTO claims (id, order_id, marketplace, fulfillment, reason, buyer_language,"
+            " notified_at, respond_by, agent_id, stage, created_at, updated_at) VALUES"
+            " (?, ?, 'DE', 'fbm', 'defective', 'de', ?, ?, ?, 'new', ?, ?)",
+            [
+                (1, "303-1234567-7654321", *(["2026-11-30T08:00:00+00:00"] * 2), 7)
+                + ("2026-11-30T08:00:00+00:00",) * 2,
+                (2, "303-1234567-7654322", *(["2026-12-01T08:00:00+00:00"] * 2), None)
+                + ("2026-12-01T08:00:00+00:00",) * 2,
+            ],
+        )
+        raw.executemany(
+            "INSERT INTO options (key, value, updated_by, updated_at) VALUES (?, ?, 7, 'x')",
+            [
+                ("store.name", "Acme Haus"),
+                ("store.signature", "Jana Berg"),
+                ("store.signature.ja", "Acme 日本"),
+                ("review.required", "off"),
+            ],
+        )
+    db = Database(db_path)
+    try:
+        await db.open()
+        storage = Storage(db)
+        assert await db.schema_version() == 14
+        rows = await db.fetchall("SELECT id, store_id FROM claims ORDER BY id")
+        assert [tuple(r) for r in rows] == [(1, 1), (2, 1)]
+        (store,) = await storage.stores.all()
+        assert (store.id, store.name, store.signature) == (1, "Acme Haus", "Jana Berg")
+        assert store.signatures == {"ja": "Acme 日本"}
+        assert (store.gifts, store.marketplaces, store.mail_addresses) == ({}, (), ())
+        options = await db.fetchall("SELECT key FROM options")
+        assert [r["key"] for r in options] == ["review.required"]
+        claim = await storage.claims.get(2)
+        assert claim is not None
+        assert claim.store_id == 1
+        assert await db.integrity_check() == "ok"
     finally:
         await db.close()
 

@@ -142,6 +142,7 @@ class Claim:
     evidence: frozenset[Evidence] = frozenset()
     closed_at: datetime | None = None
     info_requested_at: datetime | None = None  # Amazon asked for more information
+    store_id: int = 1  # the store the claim belongs to (issue 16)
 
     @property
     def is_closed(self) -> bool:
@@ -185,6 +186,7 @@ class ClaimChange:
     evidence: frozenset[Evidence] | Unset = UNSET
     outcome: Outcome | Unset | None = UNSET
     closed_at: datetime | Unset | None = UNSET
+    store_id: int | Unset = UNSET  # the store it belongs to (issue 16)
 
     @classmethod
     def column_fact(cls, name: str, value: str) -> ClaimChange:

@@ -27,11 +27,14 @@ from bot.domain.notices import Notice
 from bot.domain.notices.reasons import reason_of
 from bot.domain.notices.text import normalise
 from bot.domain.orders import OrderIdError, parse_order_id
+from bot.domain.stores import DEFAULT_STORE
 
 
 class IntakeStep(StrEnum):
     """The question the intake is asking. The values are stored and sent in button data."""
 
+    # Which of the team's stores (issue 16): asked first, only when there are several.
+    STORE = "store"
     ORDER_ID = "order_id"
     MARKETPLACE = "marketplace"
     FULFILLMENT = "fulfillment"
@@ -88,10 +91,14 @@ class IntakeAnswers:
     details: Mapping[str, str] = field(default_factory=dict)
     detail: str | None = None  # the detail being typed, on DETAIL_VALUE
     claim_id: int | None = None  # the claim opened, on OPENED
+    # The store the claim is for (issue 16); None: still to ask (the team has several).
+    store_id: int | None = DEFAULT_STORE
 
     # --- The questions --------------------------------------------------------------------
     def next_step(self) -> IntakeStep:
         """The first question still unanswered, or the details screen."""
+        if self.store_id is None:
+            return IntakeStep.STORE
         answered = {
             IntakeStep.ORDER_ID: self.order_id,
             IntakeStep.MARKETPLACE: self.marketplace,
@@ -133,7 +140,7 @@ class IntakeAnswers:
 
     def ready(self) -> bool:
         """Whether the claim can be opened."""
-        return self.intact() and self.language in BUYER_LANGUAGES
+        return self.intact() and self.language in BUYER_LANGUAGES and self.store_id is not None
 
     # --- Answers ----------------------------------------------------------------------------
     def but(self, **changes: Any) -> IntakeAnswers:
@@ -233,6 +240,8 @@ class IntakeAnswers:
             "details": dict(self.details),
             "field": self.detail,
             "claim_id": self.claim_id,
+            # Store 1 is left out: the intakes of one store read as before.
+            "store_id": self.store_id if self.store_id != DEFAULT_STORE else None,
         }
         data.update({key: value for key, value in optional.items() if value})
         return data
@@ -243,9 +252,11 @@ class IntakeAnswers:
         None when they do not read back (the caller starts the intake over)."""
         try:
             details = data.get("details") or {}
+            step = IntakeStep(data.get("step") or IntakeStep.ORDER_ID)
+            stored_store = int(data["store_id"]) if data.get("store_id") else None
             answers = cls(
                 started_at=datetime.fromisoformat(data["started_at"]),
-                step=IntakeStep(data.get("step") or IntakeStep.ORDER_ID),
+                step=step,
                 order_id=data.get("order_id") or None,
                 order_ids=tuple(str(i) for i in data.get("order_ids") or ()),
                 marketplace=data.get("marketplace") or None,
@@ -257,6 +268,7 @@ class IntakeAnswers:
                 details={str(k): str(v) for k, v in details.items()},
                 detail=data.get("field") or None,
                 claim_id=int(data["claim_id"]) if data.get("claim_id") else None,
+                store_id=stored_store or (None if step is IntakeStep.STORE else DEFAULT_STORE),
             )
             if "claim_amount" in answers.details:
                 Decimal(answers.details["claim_amount"])

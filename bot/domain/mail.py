@@ -18,7 +18,7 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
-from email.utils import parseaddr, parsedate_to_datetime
+from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from enum import StrEnum
 from html import unescape
 from html.parser import HTMLParser
@@ -71,6 +71,9 @@ class MailText:
     text: str
     inner_sender: str | None = None
     broken: bool = False
+    # Who it was sent to (To, Cc, Delivered-To; of a forwarded mail, the inner one's too),
+    # lower-case: the store it is about (issue 16).
+    recipients: tuple[str, ...] = ()
 
 
 def read_mail(raw: bytes) -> MailText:
@@ -93,6 +96,7 @@ def read_mail(raw: bytes) -> MailText:
             message_id=_header(message, "message-id")[0].strip() or None,
             text="",
             broken=True,
+            recipients=_recipients(message),
         )
     broken = bool(message.defects)
     sender, broken_sender = _sender(message)
@@ -101,8 +105,10 @@ def read_mail(raw: bytes) -> MailText:
     when = _date(message)
     text, inner, broken_body = _body(message, 0)
     inner_sender = None
+    recipients = _recipients(message)
     if inner is not None:
         inner_sender, _ = _sender(inner)
+        recipients = tuple(dict.fromkeys((*recipients, *_recipients(inner))))
         when = _date(inner) or when  # when Amazon sent it, not when it was forwarded
     return MailText(
         sender=sender,
@@ -112,6 +118,7 @@ def read_mail(raw: bytes) -> MailText:
         text=text,
         inner_sender=inner_sender,
         broken=broken or broken_sender or broken_subject or broken_id or broken_body,
+        recipients=recipients,
     )
 
 
@@ -134,6 +141,23 @@ def _sender(message: Message) -> tuple[str | None, bool]:
         return (address.strip().lower() or None), False
     except Exception:
         return None, True
+
+
+def _recipients(message: Message) -> tuple[str, ...]:
+    """The addresses the mail was sent to, lower-case, each once; a malformed header adds
+    none."""
+    found: list[str] = []
+    for name in ("to", "cc", "delivered-to"):
+        try:
+            for value in message.get_all(name) or ():
+                addresses: tuple[Address, ...] = getattr(value, "addresses", ())
+                if addresses:
+                    found.extend(a.addr_spec for a in addresses)
+                else:
+                    found.extend(addr for _name, addr in getaddresses([str(value)]))
+        except Exception:  # noqa: S112 - outside data: an unreadable header names nobody
+            continue
+    return tuple(dict.fromkeys(a.strip().lower() for a in found if "@" in a))
 
 
 def _date(message: Message) -> datetime | None:

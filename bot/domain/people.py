@@ -70,20 +70,38 @@ def require(actor: Actor, permission: Permission) -> None:
 class Person(Actor, Protocol):
     @property
     def id(self) -> int: ...
+    @property
+    def stores(self) -> frozenset[int]: ...
 
 
-def works_on(actor: Person, owner_id: int | None) -> bool:
+class OwnedClaim(Protocol):
+    @property
+    def agent_id(self) -> int | None: ...
+    @property
+    def store_id(self) -> int: ...
+
+
+def serves_store(actor: Person, store_id: int) -> bool:
+    """Whether the person works for the store (issue 16): the stores an admin gave them, or
+    every store when none were given. Leads and admins with stores listed are limited too."""
+    return not actor.stores or store_id in actor.stores
+
+
+def works_on(actor: Person, claim: OwnedClaim) -> bool:
     """Agents work on their own claims; team leads and admins on the whole team's, the
     unassigned ones (owner None) included. An agent reaches an unassigned claim only through
-    the queue (/claims -> Unassigned: the list, and Take it), never its card."""
-    return actor.id == owner_id or allowed(actor.role, Permission.SEE_TEAM)
+    the queue (/claims -> Unassigned: the list, and Take it), never its card. Nobody works on
+    a claim of a store they do not work for, even one still assigned to them."""
+    if not serves_store(actor, claim.store_id):
+        return False
+    return actor.id == claim.agent_id or allowed(actor.role, Permission.SEE_TEAM)
 
 
-def require_claim(actor: Person, owner_id: int | None) -> None:
+def require_claim(actor: Person, claim: OwnedClaim) -> None:
     """Services call this for every change to a claim (its facts, steps, drafts, reviews):
     the person works on claims, and on this one, whoever's chat showed them its buttons."""
     require(actor, Permission.WORK_CLAIMS)
-    if not works_on(actor, owner_id):
+    if not works_on(actor, claim):
         raise NotAllowedError(Permission.SEE_TEAM)
 
 

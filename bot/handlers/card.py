@@ -13,6 +13,7 @@ from bot.handlers.access import refuse_button
 from bot.handlers.common import joined, send, show
 from bot.handlers.context import ClaimContext
 from bot.views import card as views
+from bot.views.stores import card_stores
 
 
 async def show_card(
@@ -27,14 +28,18 @@ async def show_card(
     above it in the same message, one message instead of two, or before it when too long."""
     now = context.services.clock()
     sent = await context.services.journey.sent_kinds(claim)
-    text = views.card_text(context.tr, claim, now, sent)
+    stores = card_stores(context.tr, context.services.store.stores)
+    text = views.card_text(context.tr, claim, now, sent, stores)
     if note is not None:
         together = joined(note, text, limit=views.MAX_SCREEN)
         if together is None:
             await send(update, note)
         text = together or text
     await show(
-        update, text, views.card_keyboard(context.tr, claim, now), replace_pressed=replace_pressed
+        update,
+        text,
+        views.card_keyboard(context.tr, claim, now, stores),
+        replace_pressed=replace_pressed,
     )
 
 

@@ -40,9 +40,12 @@ async def _list_page(
     sees_team = can(context, Permission.SEE_TEAM)
     team = team and sees_team
     owner = None if team else actor.id
-    total = await storage.claims.open_count_for_agent(owner)
+    stores = actor.stores  # a person limited to stores sees only theirs (issue 16)
+    total = await storage.claims.open_count_for_agent(owner, stores=stores)
     offset = min(offset, max(0, total - 1))
-    page = await storage.claims.open_page_for_agent(owner, offset=offset, limit=views.PAGE_SIZE)
+    page = await storage.claims.open_page_for_agent(
+        owner, offset=offset, limit=views.PAGE_SIZE, stores=stores
+    )
     owners: dict[int, str] = {}
     if team:
         people = await storage.users.names({c.agent_id for c in page if c.agent_id is not None})
@@ -55,7 +58,7 @@ async def _list_page(
         now=context.services.clock(),
         team=team if sees_team else None,
         owners=owners,
-        unassigned=await storage.claims.unassigned_count(),
+        unassigned=await storage.claims.unassigned_count(stores=stores),
     )
     await show(update, text, rows, replace_pressed=replace_pressed)
 

@@ -33,7 +33,7 @@ from bot.handlers.context import ClaimContext
 from bot.handlers.history import show_history
 from bot.storage import StaleClaimError
 from bot.views import card as views
-from bot.views.buttons import choice, parse_claim_button
+from bot.views.buttons import choice, parse_claim_button, row_id
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +158,13 @@ async def _ship(update: Update, context: ClaimContext, claim: Claim, arg: str | 
     await _correct(update, context, claim, fulfillment=choice(Fulfillment, arg))
 
 
+async def _store(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
+    """The store a mail's claim belongs to, confirmed on its card (issue 16)."""
+    fresh = await context.services.journey.change_store(claim, context.require_actor(), row_id(arg))
+    await answer_button(update)
+    await show_card(update, context, fresh)
+
+
 async def _lang(update: Update, context: ClaimContext, claim: Claim, arg: str | None) -> None:
     await _correct(update, context, claim, language=arg or "")
 
@@ -262,6 +269,7 @@ ACTIONS: Final[dict[str, Action]] = {
     "basic": _basic,
     "reason": _reason,
     "ship": _ship,
+    "store": _store,
     "lang": _lang,
     "stop": _stop,
     "hist": _hist,

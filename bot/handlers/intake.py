@@ -28,6 +28,7 @@ from bot.domain.marketplaces import BUYER_LANGUAGES, UnknownMarketplaceError, pa
 from bot.domain.notices import looks_like_notice, parse_notice
 from bot.domain.orders import BAD_SHAPE, EMPTY, TOO_LONG, OrderIdError, parse_order_id
 from bot.domain.questions import PendingQuestion, QuestionKind
+from bot.domain.stores import typed_store
 from bot.handlers import intake_open as opening
 from bot.handlers import questions
 from bot.handlers.common import answer_button, close_keyboard, markup, send
@@ -36,6 +37,7 @@ from bot.handlers.fallback import stale_button
 from bot.handlers.start import cancel_outside
 from bot.services.claims import already_open
 from bot.views import intake as views
+from bot.views.stores import store_labels
 
 # Button data the intake answers: every question's prefix, and Back.
 PATTERN: Final = "^(" + "|".join((*views.BUTTON_STEPS, views.BACK_BUTTON)) + ")"
@@ -44,8 +46,20 @@ PATTERN: Final = "^(" + "|".join((*views.BUTTON_STEPS, views.BACK_BUTTON)) + ")"
 # --- Asking ------------------------------------------------------------------------------------
 async def new_claim(update: Update, context: ClaimContext) -> None:
     """/new: a fresh intake (replacing an unfinished one). Without a notice, the claim clock
-    starts now."""
-    await _ask(update, context, IntakeAnswers(started_at=context.services.clock()))
+    starts now. A team of several stores is asked the store first (issue 16); a person who
+    works for one store only is not asked."""
+    services = context.services
+    choices = await _store_choices(context)
+    store_id = next(iter(choices)) if len(choices) == 1 else None
+    await _ask(update, context, IntakeAnswers(started_at=services.clock(), store_id=store_id))
+
+
+async def _store_choices(context: ClaimContext) -> dict[int, str]:
+    """The stores the person may open a claim for, by id, with their names."""
+    services = context.services
+    allowed = await services.store.stores_of(context.require_actor())
+    profiles = {sid: p for sid, p in services.store.stores.items() if sid in allowed}
+    return store_labels(context.tr, profiles)
 
 
 async def _ask(
@@ -65,7 +79,8 @@ async def _ask(
     answers = answers if step is IntakeStep.DETAIL_VALUE else answers.asking(step)
     services = context.services
     await services.storage.intakes.save(context.require_actor().id, answers, services.clock())
-    text, rows = views.question(context.tr, answers, step, hint)
+    stores = await _store_choices(context) if step is IntakeStep.STORE else None
+    text, rows = views.question(context.tr, answers, step, hint, stores)
     await send(update, text, markup(rows))
 
 
@@ -171,6 +186,28 @@ async def _has_open_claim(update: Update, context: ClaimContext, order_id: str) 
     await context.services.storage.intakes.discard(context.require_actor().id)
     await opening.already_open(update, context, order_id, existing)
     return True
+
+
+async def _store(
+    update: Update, context: ClaimContext, answers: IntakeAnswers, raw: str, *, typed: bool
+) -> None:
+    """The store the claim is for: a button's id, or a name (or number) typed."""
+    _ = context.tr.gettext
+    choices = await _store_choices(context)
+    if typed:
+        store_id = typed_store(raw, choices)
+    else:
+        store_id = int(raw) if raw.isascii() and raw.isdigit() else None
+    if store_id not in choices:
+        if typed:
+            hint = _("I do not know the store “%(text)s”.") % {"text": views.echo(raw)}
+        else:
+            await answer_button(update, _("That button is not valid any more."), alert=True)
+            hint = _("Please choose the store with a button.")
+        await _ask(update, context, answers, IntakeStep.STORE, hint)
+        return
+    await _settle(update, views.store_summary(context.tr, choices[store_id]))
+    await _ask(update, context, answers.but(store_id=store_id))
 
 
 async def _marketplace(
@@ -302,7 +339,9 @@ async def _answer(
     typed: bool,
 ) -> None:
     """The answer to `step`, typed or the value of its button."""
-    if step is IntakeStep.ORDER_ID:
+    if step is IntakeStep.STORE:
+        await _store(update, context, answers, value, typed=typed)
+    elif step is IntakeStep.ORDER_ID:
         if typed:
             await _order_id(update, context, answers, value)
         else:

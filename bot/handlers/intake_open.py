@@ -8,6 +8,7 @@ from telegram import Update
 from bot.domain.intake import IntakeAnswers
 from bot.domain.people import Permission
 from bot.domain.playbook import plan_for
+from bot.domain.stores import DEFAULT_STORE
 from bot.handlers.access import can
 from bot.handlers.card import show_card
 from bot.handlers.claim_drafts import send_draft
@@ -25,16 +26,18 @@ async def open_claim_of(update: Update, context: ClaimContext, answers: IntakeAn
     services = context.services
     actor = context.require_actor()
     facts, deadline = answers.to_claim()
+    store_id = answers.store_id or DEFAULT_STORE
     try:
         opened = await open_claim(
             services.storage,
             services.renderer,
-            services.journey.store,
+            services.store.profile_of(store_id),
             actor=actor,
             facts=facts,
             now=services.clock(),
             deadline=deadline,
             intake=answers,
+            store_id=store_id,
         )
     except ClaimAlreadyOpenError as already:
         await services.storage.intakes.discard(actor.id)

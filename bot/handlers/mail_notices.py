@@ -23,6 +23,7 @@ from bot.services.mail import MailResult
 from bot.services.mail_notices import MailNotice, NoticeKind
 from bot.views import card as card_views
 from bot.views import mail as views
+from bot.views.stores import card_stores
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,8 @@ async def _send_notice(
         await send_by(
             bot,
             to,
-            card_views.card_text(tr, claim, now, sent),
-            card_views.card_keyboard(tr, claim, now),
+            card_views.card_text(tr, claim, now, sent, card_stores(tr, services.store.stores)),
+            card_views.card_keyboard(tr, claim, now, card_stores(tr, services.store.stores)),
         )
     elif notice.kind is NoticeKind.GIVEN_IN_TURN:
         name = notice.agent.name() if notice.agent is not None else ""

@@ -20,6 +20,7 @@ from bot.storage import User
 from bot.views import people as views
 from bot.views.buttons import PeopleButton, choice, parse_people_button, row_id
 from bot.views.labels import ROLES
+from bot.views.stores import card_stores
 
 
 async def users_command(update: Update, context: ClaimContext) -> None:
@@ -35,7 +36,12 @@ async def _team(update: Update, context: ClaimContext, *, replace: bool = True) 
 async def _person(update: Update, context: ClaimContext, user_id: int) -> None:
     actor = context.require_actor()
     person, count = await context.services.people.person(actor, user_id)
-    await show(update, *views.person_screen(context.tr, person, count, actor))
+    await show(update, *views.person_screen(context.tr, person, count, actor, _stores(context)))
+
+
+def _stores(context: ClaimContext) -> dict[int, str] | None:
+    """The team's stores by name, or None with only one (nothing to limit anyone to)."""
+    return card_stores(context.tr, context.services.store.stores)
 
 
 async def _menu(context: ClaimContext, person: User) -> None:
@@ -56,6 +62,7 @@ def _problem(context: ClaimContext, error: PeopleError) -> str:
         "exists": _("That person is already in the team."),
         "bad_id": _("That is not a Telegram user id: it is a number like 123456789."),
         "target": _("That person cannot take claims."),
+        "last_store": _("A person works for at least one store: tick another one first."),
     }.get(error.reason, _("That person is not in the team."))
 
 
@@ -129,7 +136,7 @@ async def _open(update: Update, context: ClaimContext, uid: int, _arg: str | Non
     actor = context.require_actor()
     person, count = await context.services.people.person(actor, uid)  # raises first
     await answer_button(update)
-    await show(update, *views.person_screen(context.tr, person, count, actor))
+    await show(update, *views.person_screen(context.tr, person, count, actor, _stores(context)))
 
 
 async def _add_confirmed(update: Update, context: ClaimContext, uid: int, arg: str | None) -> None:
@@ -155,7 +162,7 @@ async def _add_confirmed(update: Update, context: ClaimContext, uid: int, arg: s
         _("%(name)s is now in the team as %(role)s. They can start with /start.")
         % {"name": person.name(), "role": _(ROLES[person.role])},
     )
-    await show(update, *views.person_screen(context.tr, person, 0, actor))
+    await show(update, *views.person_screen(context.tr, person, 0, actor, _stores(context)))
 
 
 async def _add_again(update: Update, context: ClaimContext, uid: int, arg: str | None) -> None:
@@ -201,6 +208,26 @@ async def _moved(update: Update, context: ClaimContext, uid: int, arg: str | Non
     await _person(update, context, uid)
 
 
+async def _store_list(update: Update, context: ClaimContext, uid: int, _arg: str | None) -> None:
+    stores = _stores(context)
+    if stores is None:  # one store: nothing to choose (an old or forged button)
+        raise InvalidChoiceError("stores")
+    person, _count = await context.services.people.person(context.require_actor(), uid)
+    await answer_button(update)
+    await show(update, *views.stores_screen(context.tr, person, stores))
+
+
+async def _store_toggled(update: Update, context: ClaimContext, uid: int, arg: str | None) -> None:
+    stores = _stores(context)
+    if stores is None:
+        raise InvalidChoiceError("store")
+    person = await context.services.people.toggle_store(
+        context.require_actor(), uid, row_id(arg), frozenset(stores)
+    )
+    await answer_button(update)
+    await show(update, *views.stores_screen(context.tr, person, stores))
+
+
 PERSON_ACTIONS: Final[
     dict[str, Callable[[Update, ClaimContext, int, str | None], Awaitable[None]]]
 ] = {
@@ -212,6 +239,8 @@ PERSON_ACTIONS: Final[
     "rmok": _removed,
     "move": _move,
     "to": _moved,
+    "stores": _store_list,
+    "store": _store_toggled,
 }
 
 

@@ -11,18 +11,32 @@ from bot.domain.fields import STORE_TEXTS
 from bot.domain.marketplaces import BUYER_LANGUAGES
 from bot.domain.people import Permission, Role
 from bot.domain.questions import PendingQuestion, QuestionKind
+from bot.domain.stores import DEFAULT_STORE
 from bot.handlers import questions
 from bot.handlers.access import permitted, pressed, refuse_button
 from bot.handlers.common import answer_button, send, show
 from bot.handlers.context import ClaimContext
 from bot.views.buttons import SettingButton, parse_setting_button
+from bot.views.card import Rows
 from bot.views.labels import language_name
 from bot.views.prompts import never_mind
-from bot.views.settings import on_duty_screen, settings_screen, signature_languages_screen
+from bot.views.settings import (
+    gifts_screen,
+    on_duty_screen,
+    settings_screen,
+    signature_languages_screen,
+    stores_screen,
+)
+from bot.views.stores import store_labels
 
 TEXTS: Final = {"name": "name", "sign": "signature"}  # button action -> store text
-# The question's argument for one language's signature: "signature:ja".
+# Buttons that ask for a store field -> the question's argument (issue 16).
+NEW_STORE: Final = "new"
+ASKED: Final = {"add": NEW_STORE, "mkts": "marketplaces", "mail": "mail"}
+# The question's argument for one language's signature: "signature:ja"; for another store
+# than store 1, its id after STORE_SEPARATOR: "signature:ja@2".
 LANGUAGE_SEPARATOR: Final = ":"
+STORE_SEPARATOR: Final = "@"
 
 
 async def settings_command(update: Update, context: ClaimContext) -> None:
@@ -35,38 +49,63 @@ async def setting_button(update: Update, context: ClaimContext) -> None:
     if button is None:
         return
     _ = context.tr.gettext
-    if button.action in TEXTS:
-        await answer_button(update)
-        await _ask(update, context, TEXTS[button.action])
+    store_service = context.services.store
+    store = button.store
+    if store not in store_service.stores or (
+        button.action == "slang" and button.value not in _languages(context)
+    ):
+        await refuse_button(update, context)
         return
-    if button.action == "langs":
+    question = _question(button)
+    if question is not None:
         await answer_button(update)
-        text, rows = signature_languages_screen(
-            context.tr, store=context.services.store.profile, languages=_languages(context)
-        )
-        await show(update, text, rows, replace_pressed=True)
+        await _ask(update, context, question)
         return
-    if button.action == "slang":
-        if button.value not in _languages(context):
-            await refuse_button(update, context)
-            return
+    screen = _subscreen(context, button.action, store)
+    if screen is not None:
         await answer_button(update)
-        await _ask(update, context, f"signature{LANGUAGE_SEPARATOR}{button.value}")
+        await show(update, *screen, replace_pressed=True)
         return
     if button.action in ("duty", "dutyset"):
         await _on_duty(update, context, button.value if button.action == "dutyset" else None)
         return
     if button.action == "review":
-        await context.services.store.set_review_required(
-            button.value == "on", context.require_actor()
-        )
+        await store_service.set_review_required(button.value == "on", context.require_actor())
         await answer_button(update, _("Saved."))
     elif button.action == "rr":
-        await context.services.store.set_round_robin(button.value == "on", context.require_actor())
+        await store_service.set_round_robin(button.value == "on", context.require_actor())
         await answer_button(update, _("Saved."))
     else:
         await answer_button(update)
-    await _screen(update, context, replace=True)
+    await _screen(update, context, replace=True, store=store)
+
+
+def _question(button: SettingButton) -> str | None:
+    """The question a button asks, as its argument, or None for a button that asks none."""
+    if button.action in TEXTS or button.action in ASKED:
+        return _arg(TEXTS.get(button.action) or ASKED[button.action], button.store)
+    if button.action == "slang":
+        return _arg(f"signature{LANGUAGE_SEPARATOR}{button.value}", button.store)
+    if button.action == "gift":
+        return _arg(f"gift{LANGUAGE_SEPARATOR}{button.value}", button.store)
+    return None
+
+
+def _subscreen(context: ClaimContext, action: str, store: int) -> tuple[str, Rows] | None:
+    """The screen a button opens: a store's signature languages or gifts, the stores."""
+    service = context.services.store
+    if action == "langs":
+        return signature_languages_screen(
+            context.tr,
+            store=service.profile_of(store),
+            languages=_languages(context),
+            store_id=store,
+        )
+    if action == "gifts":
+        return gifts_screen(context.tr, store=service.profile_of(store), store_id=store)
+    if action == "stores":
+        return stores_screen(context.tr, store_labels(context.tr, service.stores))
+    return None
 
 
 async def _on_duty(update: Update, context: ClaimContext, chosen: str | None) -> None:
@@ -101,10 +140,19 @@ def _languages(context: ClaimContext) -> tuple[str, ...]:
     return tuple(code for code in BUYER_LANGUAGES if renderer.resolve_language(code) == code)
 
 
-def _store_text(arg: str | None) -> tuple[str, str | None]:
-    """The question's argument as (store text, language): "name", "signature:ja"."""
-    name, _sep, language = (arg or "").partition(LANGUAGE_SEPARATOR)
-    return name, language or None
+def _arg(text: str, store: int) -> str:
+    """The question's argument for `store`: "name", "signature:ja@2" (store 1 has no tail, as
+    before there were several stores)."""
+    return text if store == DEFAULT_STORE else f"{text}{STORE_SEPARATOR}{store}"
+
+
+def _store_text(arg: str | None) -> tuple[str, str | None, int]:
+    """The question's argument as (what, its language or marketplace, store): "name",
+    "signature:ja", "gift:DE@2"."""
+    body, _at, store = (arg or "").partition(STORE_SEPARATOR)
+    name, _sep, language = body.partition(LANGUAGE_SEPARATOR)
+    number = int(store) if store.isascii() and store.isdigit() else DEFAULT_STORE
+    return name, language or None, number
 
 
 async def _ask(update: Update, context: ClaimContext, arg: str) -> None:
@@ -116,17 +164,40 @@ async def _prompt(
     update: Update, context: ClaimContext, pending: PendingQuestion, hint: str | None
 ) -> None:
     _ = context.tr.gettext
-    name, language = _store_text(pending.arg)
-    if language is not None:
+    name, language, store = _store_text(pending.arg)
+    first = store == DEFAULT_STORE
+    if name == "gift":
+        prompt = _(
+            "Send the gift for claims in %(marketplace)s, in its buyer language (such as"
+            " “two spare filters”); add | and its value to show it in the local currency"
+            " (“two spare filters | 5”). Or - for none."
+        ) % {"marketplace": language}
+    elif name == NEW_STORE:
+        prompt = _(
+            "Send the name of the new store, as buyers should read it (at most 80 characters)."
+        )
+    elif name == "marketplaces":
+        prompt = _("Send the store's marketplaces as codes, such as DE FR IT ES, or - for none.")
+    elif name == "mail":
+        prompt = _(
+            "Send the addresses Amazon mails this store's claim notices to, such as"
+            " claims-de@your-store.example, separated by spaces or commas; or - for none. A"
+            " notice sent to one of them opens its claim in this store."
+        )
+    elif language is not None:
         prompt = _(
             "Send the signature for messages to buyers in %(language)s (at most 4 lines), or"
             " - to go back to the one in claimbot.toml (without one there, messages in that"
             " language end with the default signature)."
         ) % {"language": language_name(language, context.tr)}
     elif name == "name":
-        prompt = _(
-            "Send the store name buyers should read (at most 80 characters), or - to use the"
-            " one in claimbot.toml."
+        prompt = (
+            _(
+                "Send the store name buyers should read (at most 80 characters), or - to use the"
+                " one in claimbot.toml."
+            )
+            if first
+            else _("Send the store name buyers should read (at most 80 characters).")
         )
     else:
         prompt = _(
@@ -137,7 +208,7 @@ async def _prompt(
     await show(
         update,
         text,
-        [never_mind(context.tr, SettingButton("show").data())],
+        [never_mind(context.tr, SettingButton("store", None, store).data())],
         replace_pressed=False,
     )
 
@@ -145,18 +216,31 @@ async def _prompt(
 async def _typed_answer(
     update: Update, context: ClaimContext, pending: PendingQuestion, message: Message
 ) -> bool:
-    """The new store name or signature (a FieldError asks again with its hint)."""
+    """The new store name or signature, or another field of a store (a FieldError asks
+    again with its hint)."""
     _ = context.tr.gettext
-    name, language = _store_text(pending.arg)
-    if name not in STORE_TEXTS:  # pragma: no cover - only this module asks
+    name, language, store = _store_text(pending.arg)
+    service = context.services.store
+    actor = context.require_actor()
+    text = message.text or ""
+    if store not in service.stores or (
+        name not in STORE_TEXTS and name not in {*ASKED.values(), "gift"}
+    ):  # pragma: no cover - only this module asks, and stores are never deleted
         await questions.done(context)
         return False
-    await context.services.store.set_text(
-        name, message.text or "", context.require_actor(), language=language
-    )
+    if name == NEW_STORE:
+        store = await service.add_store(text, actor)
+    elif name == "marketplaces":
+        await service.set_marketplaces(store, text, actor)
+    elif name == "mail":
+        await service.set_mail_addresses(store, text, actor)
+    elif name == "gift":
+        await service.set_gift(store, language or "", text, actor)
+    else:
+        await service.set_text(name, text, actor, language=language, store=store)
     await questions.done(context)
     await send(update, _("Saved. New drafts use it; drafts already written keep their text."))
-    await _screen(update, context, replace=False)
+    await _screen(update, context, replace=False, store=store)
     return True
 
 
@@ -167,15 +251,19 @@ QUESTIONS: Final = {
 }
 
 
-async def _screen(update: Update, context: ClaimContext, *, replace: bool) -> None:
+async def _screen(
+    update: Update, context: ClaimContext, *, replace: bool, store: int = DEFAULT_STORE
+) -> None:
     services = context.services
     text, rows = settings_screen(
         context.tr,
         required=await services.store.review_required(),
         round_robin=await services.store.round_robin(),
-        store=services.store.profile,
+        store=services.store.profile_of(store),
         leads_chat=services.settings.leads_chat,
         languages=_languages(context),
         on_duty=duty.name() if (duty := await services.store.on_duty()) is not None else None,
+        store_id=store,
+        store_count=len(services.store.stores),
     )
     await show(update, text, rows, replace_pressed=replace)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.domain.errors import ClaimNotFoundError
-from bot.domain.people import NotAllowedError, Permission
+from bot.domain.people import NotAllowedError, Permission, serves_store
 from bot.handlers.access import can, deny, permitted, pressed, refuse_button
 from bot.handlers.card import show_card
 from bot.handlers.common import answer_button, send, send_to, show
@@ -16,6 +16,7 @@ from bot.services import queue
 from bot.storage import User
 from bot.views import card as views
 from bot.views.buttons import parse_unassigned_button
+from bot.views.stores import card_stores
 
 
 async def unassigned_button(update: Update, context: ClaimContext) -> None:
@@ -38,9 +39,10 @@ async def unassigned_button(update: Update, context: ClaimContext) -> None:
 
 async def _page(update: Update, context: ClaimContext, offset: int) -> None:
     storage = context.services.storage
-    total = await storage.claims.unassigned_count()
+    stores = context.require_actor().stores  # a person limited to stores sees only theirs
+    total = await storage.claims.unassigned_count(stores=stores)
     offset = min(offset, max(0, total - 1))
-    page = await storage.claims.unassigned_page(offset=offset, limit=views.PAGE_SIZE)
+    page = await storage.claims.unassigned_page(offset=offset, limit=views.PAGE_SIZE, stores=stores)
     text, rows = views.unassigned_list(
         context.tr,
         page,
@@ -73,14 +75,14 @@ async def _take(update: Update, context: ClaimContext, claim_id: int) -> None:
 async def _choose(update: Update, context: ClaimContext, claim_id: int) -> None:
     storage = context.services.storage
     claim = await storage.claims.get(claim_id)
-    if claim is None:
+    if claim is None or not serves_store(context.require_actor(), claim.store_id):
         await refuse_button(update, context)
         return
     if claim.agent_id is not None or claim.closed_at is not None:
         owner = await storage.users.get(claim.agent_id) if claim.agent_id else None
         await _taken(update, context, queue.AlreadyTakenError(claim_id, owner))
         return
-    people = [(p.id, p.name()) for p in await queue.assignable(storage)]
+    people = [(p.id, p.name()) for p in await queue.assignable(storage, claim.store_id)]
     await answer_button(update)
     text, rows = views.assign_menu(context.tr, claim, context.services.clock(), people)
     await show(update, text, rows)
@@ -126,8 +128,8 @@ async def _send_card(context: ClaimContext, person: User, claim_id: int, by: Use
     await send_to(
         context,
         person.id,
-        views.card_text(tr, claim, now, sent),
-        views.card_keyboard(tr, claim, now),
+        views.card_text(tr, claim, now, sent, card_stores(tr, services.store.stores)),
+        views.card_keyboard(tr, claim, now, card_stores(tr, services.store.stores)),
     )
 
 

@@ -13,6 +13,7 @@ from bot.domain.compliance import Finding, lint, signature_findings
 from bot.domain.deadlines import respond_by
 from bot.domain.intake import IntakeAnswers
 from bot.domain.playbook import STAGE_AFTER_INTAKE, Plan, plan_for
+from bot.domain.stores import DEFAULT_STORE
 from bot.drafting.facts import draft_facts
 from bot.drafting.renderer import Draft, Renderer
 from bot.settings import StoreProfile
@@ -59,6 +60,7 @@ async def open_claim(
     deadline: datetime | None = None,
     intake: IntakeAnswers | None = None,
     also: Callable[[aiosqlite.Connection, int], Awaitable[None]] | None = None,
+    store_id: int = DEFAULT_STORE,
 ) -> OpenedClaim:
     """Store the claim with its first draft and their audit events, all or nothing. The
     deadline is 72 hours after the notice unless the notice gave an earlier one. An order
@@ -66,7 +68,9 @@ async def open_claim(
     these facts come from is marked opened in the same transaction: an intake is over exactly
     when its claim exists, whenever the bot stops. `also(tx, claim_id)` writes what else
     belongs with the claim in the same transaction (the mail that opened it). Without an
-    actor (the mail intake) the claim opens unassigned, for the queue (issue 15)."""
+    actor (the mail intake) the claim opens unassigned, for the queue (issue 15). `store` is
+    the profile of the store `store_id` the claim belongs to (issue 16): its drafts are
+    signed with it."""
     actor_id = actor.id if actor is not None else None
     plan = plan_for(facts.reason, facts.fulfillment)
     kind = plan.first_draft
@@ -93,6 +97,7 @@ async def open_claim(
             stage=STAGE_AFTER_INTAKE,
             respond_by=deadline if deadline is not None else respond_by(facts.notified_at),
             now=now,
+            store_id=store_id,
         )
         await storage.events.record(
             tx,
@@ -104,6 +109,7 @@ async def open_claim(
                 "marketplace": facts.marketplace,
                 "fulfillment": facts.fulfillment.value,
                 "reason": facts.reason.value,
+                **({"store": store_id} if store_id != DEFAULT_STORE else {}),
             },
         )
         record = await store_draft(

@@ -54,7 +54,7 @@ class PreparedDraft:
 
 def can_see(actor: User, claim: Claim) -> bool:
     """Agents work on their own claims; team leads and admins see the team's."""
-    return works_on(actor, claim.agent_id)
+    return works_on(actor, claim)
 
 
 class Drafting:
@@ -76,6 +76,10 @@ class Drafting:
     def store(self) -> StoreProfile:
         """The store profile drafts are signed with, as the store service has it now."""
         return self.store_service.profile
+
+    def store_of(self, claim: Claim) -> StoreProfile:
+        """The profile of the claim's store (issue 16): its name, signatures and gifts."""
+        return self.store_service.profile_of(claim.store_id)
 
     # --- Reading ---------------------------------------------------------------------------
     async def load(self, claim_id: int, actor: User) -> Claim:
@@ -103,7 +107,7 @@ class Drafting:
         contacted = claim.last_contact_at.date() if claim.last_contact_at else None
         facts = draft_facts(
             claim.facts,
-            self.store,
+            self.store_of(claim),
             language=self.renderer.resolve_language(language),
             agent_name=actor.display_name,
             contacted_on=contacted,
@@ -157,7 +161,7 @@ class Drafting:
         signed = self.renderer.resolve_language(written)
         return (
             *lint(text, language=written, order_id=claim.facts.order_id, to_buyer=not to_amazon),
-            *signature_findings(self.store.signature_for(signed), signed, text),
+            *signature_findings(self.store_of(claim).signature_for(signed), signed, text),
         )
 
     # --- Drafts ------------------------------------------------------------------------------
@@ -168,7 +172,7 @@ class Drafting:
         changed since the last generated one. If it did not, the newest version is shown
         again, an agent's or lead's edit included: asking for the draft again does not throw
         their edit away (only changed facts, which change the text, do)."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         if not kind.templated:
             raise InvalidChoiceError(kind)
         if kind is DraftKind.REFUND and needs_refund_guard(claim) and not refund_confirmed:
@@ -228,13 +232,13 @@ class Drafting:
 
     async def edit(self, claim: Claim, draft_id: int, text: str, actor: User) -> PreparedDraft:
         """Store the agent's own text as the next version of the draft's kind."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         base = await self._draft_of(claim, draft_id)
         return await self._store_text(claim, DraftKind(base.kind), base.subject, text, actor)
 
     async def write_free(self, claim: Claim, text: str, actor: User) -> PreparedDraft:
         """A message no template covers, written by the agent; linted like the rest."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         return await self._store_text(claim, DraftKind.FREE, "", text, actor)
 
     async def _store_text(
@@ -263,7 +267,8 @@ class Drafting:
 
     def _gift_known(self, claim: Claim) -> bool:
         """A gift typed on the claim, or the store's for its marketplace."""
-        return bool(claim.facts.extra.get("gift")) or claim.facts.marketplace in self.store.gifts
+        gifts = self.store_of(claim).gifts
+        return bool(claim.facts.extra.get("gift")) or claim.facts.marketplace in gifts
 
     async def mark_sent(
         self, claim: Claim, draft_id: int, actor: User
@@ -274,7 +279,7 @@ class Drafting:
         (`NeedsApprovalError`). A version is marked once (`AlreadySentError` for a second
         press, even a simultaneous one). A version that breaks a blocking messaging rule is
         never marked, by anyone (`SendBlockedError`): the seller's messaging is at stake."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         record = await self.newest_version(claim, draft_id)
         if record.sent_at is not None:
             raise AlreadySentError(record.id)

@@ -51,6 +51,7 @@ from bot.domain.journey import (
 )
 from bot.domain.marketplaces import BUYER_LANGUAGES
 from bot.domain.people import require_claim
+from bot.domain.stores import STORE_UNCONFIRMED
 from bot.services.drafts import Drafting, PreparedDraft, can_see
 from bot.storage import User
 
@@ -72,7 +73,7 @@ class Journey(Drafting):
 
     # --- The buyer's reply, the cause, the step, facts, evidence, the outcome ------------------
     async def record_reply(self, claim: Claim, text: str, actor: User) -> Claim:
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         reply = parse_field("buyer_reply", text)
         step = step_after_reply(claim)
         extra = {**claim.facts.extra, "buyer_reply": reply}
@@ -90,7 +91,7 @@ class Journey(Drafting):
 
     async def choose_cause(self, claim: Claim, cause: Cause | None, actor: User) -> Claim:
         """Record what the buyer's reply showed; `None` clears it to choose again."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         if cause is not None and cause not in causes_for(claim):
             raise InvalidChoiceError(cause)
         return await self._change(
@@ -105,7 +106,7 @@ class Journey(Drafting):
     async def move_to(self, claim: Claim, step_id: StepId, actor: User) -> Claim:
         """Put the claim at `step_id`, which must be a step of its plan. Moving past the buyer
         contact while no message to the buyer is recorded is refused (`ContactFirstError`)."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         if step_id not in {step.id for step in plan_of(claim).steps}:
             raise InvalidChoiceError(step_id)
         if skips_contact(claim, step_id):
@@ -121,7 +122,7 @@ class Journey(Drafting):
     # --- Facts ---------------------------------------------------------------------------------
     async def set_fact(self, claim: Claim, name: str, text: str, actor: User) -> Claim:
         """Check and store a typed fact. Raises `FieldError` for a bad answer."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         value = parse_field(name, text, today=self.clock().date())
         field = FIELDS[name]
         payload = {"field": name}
@@ -134,7 +135,7 @@ class Journey(Drafting):
     async def set_delay_cause(self, claim: Claim, cause: str, actor: User) -> Claim:
         """What held up the parcel. A "what happens now" that no longer fits the cause (on
         its way, after "lost") is cleared, to be chosen again."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         if cause not in DELAY_CAUSES:
             raise InvalidChoiceError(cause)
         extra = {**claim.facts.extra, "delay_cause": cause}
@@ -146,7 +147,7 @@ class Journey(Drafting):
 
     async def set_delay_next(self, claim: Claim, following: str, actor: User) -> Claim:
         """What happens now with the late parcel, one of the choices its cause allows."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         if following not in delay_next_choices(claim.facts.extra.get("delay_cause")):
             raise InvalidChoiceError(following)
         extra = {**claim.facts.extra, "delay_next": following}
@@ -157,12 +158,24 @@ class Journey(Drafting):
     async def set_statement_language(self, claim: Claim, language: str, actor: User) -> Claim:
         """The language the statement to Amazon is written in, among the marketplace's, the
         buyer's and English."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         if language not in statement_languages(claim):
             raise InvalidChoiceError(language)
         extra = {**claim.facts.extra, STATEMENT_LANGUAGE_FACT: language}
         payload = {"field": STATEMENT_LANGUAGE_FACT}
         return await self._change(claim, actor, "fact_changed", payload, ClaimChange(extra=extra))
+
+    async def change_store(self, claim: Claim, actor: User, store_id: int) -> Claim:
+        """The store the claim belongs to, confirmed or corrected (issue 16): its drafts are
+        signed with that store's profile from now on. `InvalidChoiceError` for a store that
+        does not exist or that the person does not work for."""
+        require_claim(actor, claim)
+        if store_id not in await self.store_service.stores_of(actor):
+            raise InvalidChoiceError(str(store_id))
+        extra = {k: v for k, v in claim.facts.extra.items() if k != STORE_UNCONFIRMED}
+        change = ClaimChange(store_id=store_id, extra=extra)
+        payload = {"store_id": str(store_id)}
+        return await self._change(claim, actor, "fact_changed", payload, change)
 
     async def change_basics(
         self,
@@ -176,7 +189,7 @@ class Journey(Drafting):
         """Correct what intake recorded. A new reason or fulfilment can change the plan: the
         claim keeps its step when the new plan has it, else returns to the buyer contact; a
         cause found or a delay cause the new plan has no use for is cleared."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         change = ClaimChange()
         if language is not None:
             if language not in BUYER_LANGUAGES:
@@ -212,7 +225,7 @@ class Journey(Drafting):
     async def toggle_evidence(self, claim: Claim, item: Evidence, actor: User) -> Claim:
         """Tick or untick an evidence item. Ticking one whose fact is unknown needs the fact
         first: `MissingFactError` names it."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         ticked = set(claim.evidence)
         if item in ticked:
             ticked.discard(item)
@@ -232,7 +245,7 @@ class Journey(Drafting):
     async def supply_evidence(self, claim: Claim, item: Evidence, text: str, actor: User) -> Claim:
         """The fact an evidence item was missing, typed by the agent: stored and ticked in one
         change. Raises `FieldError` for a bad answer."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         name = EVIDENCE_FACT.get(item)
         if name is None:  # an item that needs no fact is ticked, never typed
             raise InvalidChoiceError(item)
@@ -248,7 +261,7 @@ class Journey(Drafting):
 
     async def record_info_request(self, claim: Claim, actor: User) -> Claim:
         """Amazon asked the seller for more information: an answer is due within 48 hours."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         return await self._change(
             claim, actor, "info_requested", {}, ClaimChange(info_requested_at=self.clock())
         )
@@ -256,7 +269,7 @@ class Journey(Drafting):
     async def record_solved(self, claim: Claim, actor: User) -> Claim:
         """The buyer confirmed the item arrived or the problem is solved: from now on, and only
         now, the request to withdraw the claim may be prepared."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         if is_solved(claim):
             return claim
         today = self.clock().date().isoformat()
@@ -265,7 +278,7 @@ class Journey(Drafting):
 
     # --- The end -------------------------------------------------------------------------------
     async def close(self, claim: Claim, outcome: Outcome, actor: User) -> Claim:
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         now = self.clock()
         return await self._change(
             claim,

@@ -22,6 +22,7 @@ import aiosqlite
 from bot.domain.claims import FULFILLMENT_UNCONFIRMED
 from bot.domain.mail import MailKind, MailText, amazon_sender, classify, mail_answers, read_mail
 from bot.domain.mail_kinds import order_of
+from bot.domain.stores import STORE_UNCONFIRMED
 from bot.drafting.renderer import Renderer
 from bot.services.claims import ClaimAlreadyOpenError, open_claim
 from bot.services.mail_effects import FOLLOW_UPS, effect_of, target_claim
@@ -101,6 +102,11 @@ class MailIntake:
         facts, deadline = answers.to_claim()
         # The notice does not say who shipped: FBM until the agent confirms it on the card.
         facts = replace(facts, extra={**facts.extra, FULFILLMENT_UNCONFIRMED: "1"})
+        # The store whose address the notice was sent to; with several stores and none
+        # listing it, store 1 until the agent confirms one on the card (issue 16).
+        store_id, store_sure = self.store.store_for_recipients(mail.recipients)
+        if not store_sure:
+            facts = replace(facts, extra={**facts.extra, STORE_UNCONFIRMED: "1"})
         in_turn = await self.storage.options.get(ROUND_ROBIN) == "on"
 
         async def record_mail(tx: aiosqlite.Connection, claim_id: int) -> None:
@@ -119,7 +125,7 @@ class MailIntake:
                 now=now,
                 payload={"message_id": key, "sender": record.sender, "source": source},
             )
-            agent_id = await self.storage.claims.next_in_turn(tx) if in_turn else None
+            agent_id = await self.storage.claims.next_in_turn(tx, store_id) if in_turn else None
             if agent_id is not None:  # else it waits in the unassigned queue
                 await self.storage.claims.take(tx, claim_id, agent_id, now)
                 await self.storage.events.record(
@@ -135,12 +141,13 @@ class MailIntake:
             opened = await open_claim(
                 self.storage,
                 self.renderer,
-                self.store.profile,  # as it is now: /settings may have changed it
+                self.store.profile_of(store_id),  # as it is now: /settings may change it
                 actor=None,  # nobody has it yet: the unassigned queue
                 facts=facts,
                 now=now,
                 deadline=deadline,
                 also=record_mail,
+                store_id=store_id,
             )
         except ClaimAlreadyOpenError as already:
             found = replace(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.domain.errors import InvalidChoiceError
 from bot.domain.people import MAX_USER_ID, Permission, Role, require
 from bot.storage import Storage, User
 
@@ -106,6 +107,32 @@ class People:
                 actor_id=actor.id,
                 now=now,
                 payload={"user": user_id, "from": person.role.value, "to": role.value},
+            )
+        return await self._get(user_id)
+
+    async def toggle_store(
+        self, actor: User, user_id: int, store_id: int, known: frozenset[int]
+    ) -> User:
+        """Give the person `store_id`, or take it from them (issue 16). A person with no
+        stores listed works for every store, so every store is ticked for them; a person ticked
+        for every store is stored with none again. Nobody is left without a store."""
+        person, _count = await self.person(actor, user_id)
+        if store_id not in known:  # a store no screen offers (forged, or an old button)
+            raise InvalidChoiceError(str(store_id))
+        before = (person.stores & known) or known
+        after = before ^ {store_id}
+        if not after:
+            raise PeopleError("last_store")
+        stored = frozenset() if after == known else after
+        now = self.clock()
+        async with self.storage.db.transaction() as tx:
+            await self.storage.stores.set_of_user(tx, user_id, stored)
+            await self.storage.events.record(
+                tx,
+                "user_stores_changed",
+                actor_id=actor.id,
+                now=now,
+                payload={"user": user_id, "from": sorted(person.stores), "to": sorted(stored)},
             )
         return await self._get(user_id)
 

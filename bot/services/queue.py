@@ -8,7 +8,14 @@ from datetime import datetime
 
 from bot.domain.claims import Claim
 from bot.domain.errors import ClaimNotFoundError
-from bot.domain.people import NotAllowedError, Permission, Role, allowed, require
+from bot.domain.people import (
+    NotAllowedError,
+    Permission,
+    Role,
+    allowed,
+    require,
+    serves_store,
+)
 from bot.storage import Storage, User
 
 
@@ -24,29 +31,49 @@ class AlreadyTakenError(Exception):
 async def take(storage: Storage, claim_id: int, actor: User, now: datetime) -> Claim:
     """The actor takes an unassigned claim: it is theirs from now on."""
     require(actor, Permission.WORK_CLAIMS)
+    await _require_store(storage, claim_id, actor)
     return await _give(storage, claim_id, actor, actor=actor, now=now, kind="claim_taken")
 
 
 async def assign(
     storage: Storage, claim_id: int, to_id: int, actor: User, now: datetime
 ) -> tuple[Claim, User]:
-    """A lead gives an unassigned claim to an active agent of the team."""
+    """A lead gives an unassigned claim to an active agent of the team who works for the
+    claim's store; the lead must work for it too (issue 16)."""
     require(actor, Permission.SEE_TEAM)
+    store_id = await _require_store(storage, claim_id, actor)
     person = await storage.users.get(to_id)
-    if person is None or not person.active or person.role is not Role.AGENT:
+    if (
+        person is None
+        or not person.active
+        or person.role is not Role.AGENT
+        or not serves_store(person, store_id)
+    ):
         raise NotAllowedError(Permission.WORK_CLAIMS)
     return await _give(
         storage, claim_id, person, actor=actor, now=now, kind="claim_assigned"
     ), person
 
 
-async def assignable(storage: Storage) -> list[User]:
-    """Whom a lead may assign a claim to: the team's active agents."""
+async def assignable(storage: Storage, store_id: int) -> list[User]:
+    """Whom a lead may assign a claim of `store_id` to: the team's active agents who work for
+    that store (issue 16)."""
     return [
         person
         for person in await storage.users.all(active=True)
-        if person.role is Role.AGENT and allowed(person.role, Permission.WORK_CLAIMS)
+        if person.role is Role.AGENT
+        and allowed(person.role, Permission.WORK_CLAIMS)
+        and serves_store(person, store_id)
     ]
+
+
+async def _require_store(storage: Storage, claim_id: int, actor: User) -> int:
+    """The claim's store, when the actor works for it; a claim of another store is as
+    unknown to them as a claim that does not exist."""
+    claim = await storage.claims.get(claim_id)
+    if claim is None or not serves_store(actor, claim.store_id):
+        raise ClaimNotFoundError(claim_id)
+    return claim.store_id
 
 
 async def _give(

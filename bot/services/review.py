@@ -146,7 +146,7 @@ class Reviews:
         """Send the newest version of a draft to the leads. Pending reviews of older versions
         of the same kind are superseded (their ids are returned, to update their cards).
         Submitting a version already waiting or approved changes nothing."""
-        require_claim(actor, claim.agent_id)
+        require_claim(actor, claim)
         record = await self.journey.newest_version(claim, draft_id)
         if record.sent_at is not None:
             raise AlreadySentError(record.id)

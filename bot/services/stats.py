@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from bot.domain.claims import Claim
-from bot.domain.people import Permission, require
+from bot.domain.people import NotAllowedError, Permission, require, serves_store
 from bot.domain.stats import Period, Report, build_report, by_week, period_bounds
 from bot.services.spreadsheet import csv_bytes, safe_cell
 from bot.storage import Storage, User, iso
@@ -64,14 +64,25 @@ class Stats:
         require(actor, Permission.REPORTS)
         return by_week(period, await self.storage.stats.weeks(period.start, period.end))
 
-    async def export(self, actor: User, period: Period) -> tuple[str, bytes]:
+    async def export(
+        self, actor: User, period: Period, store: int | None = None
+    ) -> tuple[str, bytes]:
+        """The export of `store`, or of every store the person works for (issue 16): a
+        person limited to stores never exports another store's claims."""
         require(actor, Permission.REPORTS)
-        return await self.export_csv(period)
+        if store is None:
+            return await self.export_csv(period, actor.stores)
+        if not serves_store(actor, store):
+            raise NotAllowedError(Permission.REPORTS)
+        return await self.export_csv(period, frozenset({store}))
 
-    async def export_csv(self, period: Period) -> tuple[str, bytes]:
-        """(file name, CSV) of every claim noticed in the period, with its facts, outcome and
-        times (UTC, ISO 8601). UTF-8 with a byte-order mark for spreadsheets."""
-        claims = await self.storage.stats.claims(*period_bounds(period))
+    async def export_csv(
+        self, period: Period, stores: frozenset[int] = frozenset()
+    ) -> tuple[str, bytes]:
+        """(file name, CSV) of every claim noticed in the period (of `stores` only, when
+        given), with its facts, outcome and times (UTC, ISO 8601). UTF-8 with a byte-order
+        mark for spreadsheets."""
+        claims = await self.storage.stats.claims(*period_bounds(period), stores)
         people = await self.storage.users.names(
             {c.agent_id for c in claims if c.agent_id is not None}
         )

@@ -1,9 +1,9 @@
 """The only owner of the SQLite database: connection, migrations, repositories, persistence.
 
 One module per aggregate (`users`, `claims`, `drafts`, `reviews`, `events`, `reminders`,
-`options`, `pending`, `intakes`, `mails`, `stats`), each turning rows into domain objects and back;
-`rows` holds how values look in the database; `Storage` (in `storage`) puts the repositories
-together. Callers import from this package, not from its modules.
+`options`, `pending`, `intakes`, `mails`, `stats`, `stores`), each turning rows into domain
+objects and back; `rows` holds how values look in the database; `Storage` (in `storage`) puts
+the repositories together. Callers import from this package, not from its modules.
 
 Transactions, one convention for every repository:
 
@@ -38,6 +38,7 @@ from bot.storage.reviews import ReviewRecord, ReviewRepository, ReviewStatus
 from bot.storage.rows import iso
 from bot.storage.stats import StatsRepository
 from bot.storage.storage import Storage
+from bot.storage.stores import StoreRecord, StoreRepository
 from bot.storage.users import User, UserRepository
 
 __all__ = [
@@ -61,6 +62,8 @@ __all__ = [
     "StaleClaimError",
     "StatsRepository",
     "Storage",
+    "StoreRecord",
+    "StoreRepository",
     "User",
     "UserRepository",
     "iso",

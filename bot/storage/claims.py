@@ -49,12 +49,13 @@ class ClaimRepository:
         stage: Stage,
         respond_by: datetime,
         now: datetime,
+        store_id: int = 1,
     ) -> Claim:
         cursor = await tx.execute(
             "INSERT INTO claims (order_id, marketplace, fulfillment, reason, buyer_language,"
             " buyer_name, product, carrier, tracking_number, extra_facts, stage, agent_id,"
-            " notified_at, respond_by, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " notified_at, respond_by, created_at, updated_at, store_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 facts.order_id,
                 facts.marketplace,
@@ -72,12 +73,13 @@ class ClaimRepository:
                 iso(respond_by),
                 iso(now),
                 iso(now),
+                store_id,
             ),
         )
         claim_id = cursor.lastrowid
         if claim_id is None:  # pragma: no cover - sqlite always reports it for an INSERT
             raise RuntimeError("claim insert returned no row id")
-        return Claim(claim_id, agent_id, facts, stage, respond_by, now)
+        return Claim(claim_id, agent_id, facts, stage, respond_by, now, store_id=store_id)
 
     async def get(self, claim_id: int) -> Claim | None:
         row = await self.db.fetchone("SELECT * FROM claims WHERE id = ?", (claim_id,))
@@ -121,33 +123,33 @@ class ClaimRepository:
         if cursor.rowcount != 1:
             raise StaleClaimError(claim.id)
 
-    async def open_count_for_agent(self, agent_id: int | None) -> int:
-        """Open claims of one agent, or of the whole team for `None`."""
-        if agent_id is None:
-            row = await self.db.fetchone("SELECT COUNT(*) FROM claims WHERE closed_at IS NULL")
-        else:
-            row = await self.db.fetchone(
-                "SELECT COUNT(*) FROM claims WHERE agent_id = ? AND closed_at IS NULL",
-                (agent_id,),
-            )
+    async def open_count_for_agent(
+        self, agent_id: int | None, *, stores: frozenset[int] = frozenset()
+    ) -> int:
+        """Open claims of one agent, or of the whole team for `None`; of `stores` only, when
+        given (issue 16)."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM claims WHERE (? IS NULL OR agent_id = ?) AND closed_at IS NULL"
+            " AND (? OR store_id IN (SELECT value FROM json_each(?)))",
+            (agent_id, agent_id, *_stores_params(stores)),
+        )
         return int(row[0]) if row is not None else 0
 
     async def open_page_for_agent(
-        self, agent_id: int | None, *, offset: int, limit: int
+        self,
+        agent_id: int | None,
+        *,
+        offset: int,
+        limit: int,
+        stores: frozenset[int] = frozenset(),
     ) -> list[Claim]:
         """Open claims of one agent (or the team, for `None`), most urgent first."""
-        if agent_id is None:
-            rows = await self.db.fetchall(
-                "SELECT * FROM claims WHERE closed_at IS NULL"
-                " ORDER BY respond_by, id LIMIT ? OFFSET ?",
-                (limit, offset),
-            )
-        else:
-            rows = await self.db.fetchall(
-                "SELECT * FROM claims WHERE agent_id = ? AND closed_at IS NULL"
-                " ORDER BY respond_by, id LIMIT ? OFFSET ?",
-                (agent_id, limit, offset),
-            )
+        rows = await self.db.fetchall(
+            "SELECT * FROM claims WHERE (? IS NULL OR agent_id = ?) AND closed_at IS NULL"
+            " AND (? OR store_id IN (SELECT value FROM json_each(?)))"
+            " ORDER BY respond_by, id LIMIT ? OFFSET ?",
+            (agent_id, agent_id, *_stores_params(stores), limit, offset),
+        )
         return [claim_from_row(row) for row in rows]
 
     async def open_for_order(
@@ -185,18 +187,24 @@ class ClaimRepository:
         )
         return ids
 
-    async def unassigned_count(self) -> int:
+    async def unassigned_count(self, *, stores: frozenset[int] = frozenset()) -> int:
         row = await self.db.fetchone(
             "SELECT COUNT(*) FROM claims WHERE agent_id IS NULL AND closed_at IS NULL"
+            " AND (? OR store_id IN (SELECT value FROM json_each(?)))",
+            _stores_params(stores),
         )
         return int(row[0]) if row is not None else 0
 
-    async def unassigned_page(self, *, offset: int, limit: int) -> list[Claim]:
-        """Open claims nobody has yet (issue 15), most urgent first."""
+    async def unassigned_page(
+        self, *, offset: int, limit: int, stores: frozenset[int] = frozenset()
+    ) -> list[Claim]:
+        """Open claims nobody has yet (issue 15), most urgent first; of `stores` only, when
+        given (issue 16)."""
         rows = await self.db.fetchall(
             "SELECT * FROM claims WHERE agent_id IS NULL AND closed_at IS NULL"
+            " AND (? OR store_id IN (SELECT value FROM json_each(?)))"
             " ORDER BY respond_by, id LIMIT ? OFFSET ?",
-            (limit, offset),
+            (*_stores_params(stores), limit, offset),
         )
         return [claim_from_row(row) for row in rows]
 
@@ -212,9 +220,10 @@ class ClaimRepository:
         )
         return cursor.rowcount == 1
 
-    async def next_in_turn(self, tx: aiosqlite.Connection) -> int | None:
+    async def next_in_turn(self, tx: aiosqlite.Connection, store_id: int) -> int | None:
         """Round-robin (issue 15): the active agent after the one the last claim given in turn
-        went to (by user id, wrapping round), read inside `tx`; None without active agents."""
+        went to (by user id, wrapping round), read inside `tx`; None without active agents.
+        Agents who do not work for the claim's store are skipped (issue 16)."""
         async with tx.execute(
             "SELECT json_extract(payload, '$.to') FROM events WHERE kind = 'claim_in_turn'"
             " ORDER BY id DESC LIMIT 1"
@@ -223,8 +232,10 @@ class ClaimRepository:
         last = int(row[0]) if row is not None and row[0] is not None else 0
         async with tx.execute(
             "SELECT id FROM users WHERE role = 'agent' AND active = 1"
+            " AND (NOT EXISTS (SELECT 1 FROM user_stores WHERE user_id = users.id)"
+            " OR EXISTS (SELECT 1 FROM user_stores WHERE user_id = users.id AND store_id = ?))"
             " ORDER BY id > ? DESC, id LIMIT 1",
-            (last,),
+            (store_id, last),
         ) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row is not None else None
@@ -232,6 +243,12 @@ class ClaimRepository:
     async def count(self) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) FROM claims")
         return int(row[0]) if row is not None else 0
+
+
+def _stores_params(stores: frozenset[int]) -> tuple[bool, str]:
+    """The parameters of `AND (? OR store_id IN (SELECT value FROM json_each(?)))`: of the
+    stores given (a JSON array), or of every store when none are (issue 16)."""
+    return not stores, json.dumps(sorted(stores))
 
 
 def claim_from_row(row: aiosqlite.Row) -> Claim:
@@ -265,6 +282,7 @@ def claim_from_row(row: aiosqlite.Row) -> Claim:
         evidence=frozenset(Evidence(item) for item in json.loads(row["evidence"])),
         closed_at=maybe_time(row["closed_at"]),
         info_requested_at=maybe_time(row["info_requested_at"]),
+        store_id=row["store_id"],
     )
 
 

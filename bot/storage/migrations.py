@@ -474,4 +474,48 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         );
         """,
     ),
+    Migration(
+        14,
+        "several stores",
+        """
+        -- Several Amazon stores on one team (issue 16). A store: the name, signatures and
+        -- gifts buyers read, its marketplaces, and the addresses Amazon mails its notices to.
+        -- Store 1 is the profile of claimbot.toml: a NULL or missing value there falls back to
+        -- the configuration; the other stores have only what an admin set. Made from what an
+        -- admin had changed in /settings (the options store.name, store.signature and
+        -- store.signature.<language>), which the stores table now owns.
+        CREATE TABLE stores (
+            id             INTEGER PRIMARY KEY AUTOINCREMENT,
+            name           TEXT,
+            signature      TEXT,
+            signatures     TEXT NOT NULL DEFAULT '{}',  -- buyer language -> signature
+            gifts          TEXT NOT NULL DEFAULT '{}',  -- marketplace -> {description, value}
+            marketplaces   TEXT NOT NULL DEFAULT '[]',  -- marketplace codes
+            mail_addresses TEXT NOT NULL DEFAULT '[]',  -- lower-case e-mail addresses
+            created_at     TEXT NOT NULL
+        );
+        INSERT INTO stores (id, name, signature, signatures, created_at)
+            VALUES (
+                1,
+                (SELECT value FROM options WHERE key = 'store.name'),
+                (SELECT value FROM options WHERE key = 'store.signature'),
+                (SELECT COALESCE(json_group_object(substr(key, 17), value), '{}')
+                    FROM options WHERE substr(key, 1, 16) = 'store.signature.'),
+                strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
+            );
+        DELETE FROM options
+            WHERE key IN ('store.name', 'store.signature')
+               OR substr(key, 1, 16) = 'store.signature.';
+        -- Every claim so far is store 1's. (No REFERENCES: SQLite adds a column with a
+        -- foreign key only with a NULL default; the store service writes known ids only.)
+        ALTER TABLE claims ADD COLUMN store_id INTEGER NOT NULL DEFAULT 1;
+        CREATE INDEX claims_by_store_open ON claims (store_id, closed_at, respond_by);
+        -- The stores a person works for; none: every store.
+        CREATE TABLE user_stores (
+            user_id   INTEGER NOT NULL REFERENCES users (id),
+            store_id  INTEGER NOT NULL REFERENCES stores (id),
+            PRIMARY KEY (user_id, store_id)
+        ) WITHOUT ROWID;
+        """,
+    ),
 )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 from bot.domain.claims import Claim
@@ -48,10 +49,14 @@ class StatsRepository:
         )
         return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
 
-    async def claims(self, start: datetime, end: datetime) -> list[Claim]:
+    async def claims(
+        self, start: datetime, end: datetime, stores: frozenset[int] = frozenset()
+    ) -> list[Claim]:
+        """The claims noticed in [start, end), of `stores` only when given (issue 16)."""
         rows = await self.db.fetchall(
             "SELECT * FROM claims WHERE notified_at >= ? AND notified_at < ?"
+            " AND (? OR store_id IN (SELECT value FROM json_each(?)))"
             " ORDER BY notified_at, id",
-            (iso(start), iso(end)),
+            (iso(start), iso(end), not stores, json.dumps(sorted(stores))),
         )
         return [claim_from_row(row) for row in rows]

@@ -13,6 +13,7 @@ from bot.storage.pending import PendingInputRepository
 from bot.storage.reminders import ReminderRepository
 from bot.storage.reviews import ReviewRepository
 from bot.storage.stats import StatsRepository
+from bot.storage.stores import StoreRepository
 from bot.storage.users import UserRepository
 
 
@@ -32,3 +33,4 @@ class Storage:
         self.options = OptionRepository(db)
         self.reminders = ReminderRepository(db)
         self.stats = StatsRepository(db)
+        self.stores = StoreRepository(db)

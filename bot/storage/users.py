@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +24,7 @@ class User:
     client_language: str | None = None  # the Telegram client's, seen on the last update
     telegram_name: str | None = None  # as Telegram shows it, for lists; never to buyers
     time_zone: str | None = None  # None: each claim's marketplace's
+    stores: frozenset[int] = frozenset()  # the stores they work for (issue 16); empty: all
 
     @property
     def language(self) -> str | None:
@@ -33,6 +35,13 @@ class User:
         return self.display_name or self.telegram_name or str(self.id)
 
 
+# Each person with the stores an admin gave them (`user_stores`), as a JSON array.
+_SELECT = (
+    "SELECT users.*, (SELECT json_group_array(store_id) FROM user_stores"
+    " WHERE user_stores.user_id = users.id) AS store_ids FROM users"
+)
+
+
 class UserRepository:
     """People by Telegram user id. Most writes here stand alone and open their own
     transaction; `put` is the one a use case writes together with its audit event."""
@@ -41,7 +50,7 @@ class UserRepository:
         self.db = db
 
     async def get(self, user_id: int) -> User | None:
-        row = await self.db.fetchone("SELECT * FROM users WHERE id = ?", (user_id,))
+        row = await self.db.fetchone(_SELECT + " WHERE id = ?", (user_id,))
         return _user(row) if row is not None else None
 
     async def bootstrap_admin(
@@ -114,7 +123,7 @@ class UserRepository:
     async def all(self, *, active: bool | None = True) -> list[User]:
         """People, admins first, then leads, then agents, each by name."""
         rows = await self.db.fetchall(
-            "SELECT * FROM users WHERE (? IS NULL OR active = ?) ORDER BY CASE role"
+            _SELECT + " WHERE (? IS NULL OR active = ?) ORDER BY CASE role"
             " WHEN 'admin' THEN 0 WHEN 'lead' THEN 1 ELSE 2 END, COALESCE(display_name, ''), id",
             (active, active),
         )
@@ -125,8 +134,7 @@ class UserRepository:
         the console's local user too (who counts as a member all the same)."""
         second_origin = "console" if console else "telegram"
         rows = await self.db.fetchall(
-            "SELECT * FROM users WHERE role = ? AND active = 1 AND origin IN ('telegram', ?)"
-            " ORDER BY id",
+            _SELECT + " WHERE role = ? AND active = 1 AND origin IN ('telegram', ?) ORDER BY id",
             (role.value, second_origin),
         )
         return [_user(row) for row in rows]
@@ -136,7 +144,7 @@ class UserRepository:
             return {}
         marks = ",".join("?" * len(user_ids))
         rows = await self.db.fetchall(
-            f"SELECT * FROM users WHERE id IN ({marks})",  # noqa: S608 - only placeholders
+            _SELECT + f" WHERE id IN ({marks})",
             tuple(sorted(user_ids)),
         )
         return {row["id"]: _user(row) for row in rows}
@@ -173,4 +181,5 @@ def _user(row: aiosqlite.Row) -> User:
         client_language=row["client_language"],
         telegram_name=row["telegram_name"],
         time_zone=row["time_zone"],
+        stores=frozenset(int(store_id) for store_id in json.loads(row["store_ids"])),
     )

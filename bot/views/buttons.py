@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Final, TypeVar
 
 from bot.domain.errors import InvalidChoiceError
-from bot.domain.marketplaces import BUYER_LANGUAGES
+from bot.domain.marketplaces import BUYER_LANGUAGES, MARKETPLACES
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -59,6 +59,7 @@ ACTIONS: Final = frozenset(
         "hist",  # the claim's audit trail
         "info",  # Amazon asked for more information
         "solved",  # the buyer confirmed the problem is solved
+        "store",  # arg: the store the claim belongs to (a mail's guess confirmed)
     }
 )
 
@@ -145,17 +146,42 @@ REVIEW_ACTIONS: Final = frozenset({"ok", "edit", "ret", "open", "stop"})
 _REVIEW = re.compile(r"r:(\d{1,12}):([a-z]{1,6})")
 _QUEUE = re.compile(r"q:(\d{1,6})")
 # addok:<user id>:<role>: the admin confirmed adding the person the add question found.
-PEOPLE_ACTIONS: Final = frozenset({"list", "p", "role", "rm", "rmok", "add", "addok", "move", "to"})
+# stores:<user id>: the stores they work for (issue 16); store:<user id>:<store id> ticks one.
+PEOPLE_ACTIONS: Final = frozenset(
+    {"list", "p", "role", "rm", "rmok", "add", "addok", "move", "to", "stores", "store"}
+)
 # A user id up to 2**52 (bot.domain.people.MAX_USER_ID): 16 digits.
 _PEOPLE = re.compile(r"u:([a-z]{1,6})(?::(\d{1,16}))?(?::([a-z0-9]{1,15}))?")
 HISTORY_ACTIONS: Final = frozenset({"show", "csv"})
 _HISTORY = re.compile(r"h:(\d{1,12}):([a-z]{1,6})")
 # s:<action>[:<value>]: the review switch carries on/off, a signature language its code.
-SETTING_ACTIONS: Final = frozenset(
-    {"review", "rr", "show", "name", "sign", "langs", "slang", "duty", "dutyset"}
-)
+# With several stores (issue 16) a store's own buttons end in "#<store id>" (none: store 1):
+# store (its screen), stores (the picker), add (a new store), mkts (its marketplaces), mail
+# (its addresses), gifts (which marketplace's gift), gift:<marketplace>.
 # dutyset:<user id>, 0 for nobody: the lead on duty (review cards go to them alone).
-_SETTING = re.compile(rf"s:([a-z]{{1,8}})(?::(on|off|{_LANGUAGE}|0|[1-9]\d{{0,15}}))?")
+SETTING_ACTIONS: Final = frozenset(
+    {
+        "review",
+        "rr",
+        "show",
+        "name",
+        "sign",
+        "langs",
+        "slang",
+        "duty",
+        "dutyset",
+        "store",
+        "stores",
+        "add",
+        "mkts",
+        "mail",
+        "gifts",
+        "gift",
+    }
+)
+_SETTING = re.compile(
+    rf"s:([a-z]{{1,8}})(?::(on|off|[A-Z]{{2}}|{_LANGUAGE}|0|[1-9]\d{{0,15}}))?(?:#(\d{{1,6}}))?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,9 +251,11 @@ def parse_history_button(data: object) -> HistoryButton | None:
 class SettingButton:
     action: str
     value: str | None = None
+    store: int = 1  # the store the button is about (issue 16)
 
     def data(self) -> str:
-        return f"s:{self.action}" + (f":{self.value}" if self.value else "")
+        tail = f"#{self.store}" if self.store != 1 else ""
+        return f"s:{self.action}" + (f":{self.value}" if self.value else "") + tail
 
 
 def parse_setting_button(data: object) -> SettingButton | None:
@@ -241,9 +269,12 @@ def parse_setting_button(data: object) -> SettingButton | None:
         valid = value in BUYER_LANGUAGES
     elif action == "dutyset":
         valid = value is not None and value.isdigit()
+    elif action == "gift":
+        valid = value in MARKETPLACES
     else:
         valid = value is None
-    return SettingButton(action, value) if valid else None
+    store = int(match[3]) if match[3] else 1
+    return SettingButton(action, value, store) if valid and store > 0 else None
 
 
 # x:<first day>:<last day>:<action> (days as YYYYMMDD): the export or chart of a /stats period.

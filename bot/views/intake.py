@@ -7,6 +7,7 @@ prefix per question and the value (`mp:DE`); bot/handlers/intake.py checks both 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 from bot.domain.claims import Fulfillment, Reason
@@ -32,9 +33,11 @@ REASON_BUTTON: Final = "rs:"
 LANGUAGE_BUTTON: Final = "lang:"
 DETAIL_BUTTON: Final = "dt:"
 BACK_BUTTON: Final = "ib:"
+STORE_BUTTON: Final = "ist:"
 OPEN: Final = "open"  # DETAIL_BUTTON + OPEN opens the claim
 # The question each answer button belongs to.
 BUTTON_STEPS: Final = {
+    STORE_BUTTON: IntakeStep.STORE,
     ORDER_BUTTON: IntakeStep.ORDER_ID,
     MARKETPLACE_BUTTON: IntakeStep.MARKETPLACE,
     FULFILLMENT_BUTTON: IntakeStep.FULFILLMENT,
@@ -46,12 +49,20 @@ MAX_ECHO: Final = 40
 
 
 def question(
-    tr: Translator, answers: IntakeAnswers, step: IntakeStep, hint: str | None = None
+    tr: Translator,
+    answers: IntakeAnswers,
+    step: IntakeStep,
+    hint: str | None = None,
+    stores: Mapping[int, str] | None = None,
 ) -> tuple[str, Rows]:
-    """The question for `step` (after `hint`, when asked again) and its buttons."""
+    """The question for `step` (after `hint`, when asked again) and its buttons; `stores`:
+    the stores the agent may choose, by id, for the store question."""
     _ = tr.gettext
     rows: Rows = []
-    if step is IntakeStep.ORDER_ID:
+    if step is IntakeStep.STORE:
+        text = _("Which store is the claim for? Tap it, or type its name.")
+        rows = [[(name, f"{STORE_BUTTON}{sid}")] for sid, name in (stores or {}).items()]
+    elif step is IntakeStep.ORDER_ID:
         text = _(
             "Which order is the claim about? Send the Amazon order id, for example"
             " 123-1234567-1234567, or paste Amazon's whole claim notification."
@@ -81,7 +92,7 @@ def question(
         text, rows = _details(tr, answers)
     else:
         text = _(FIELD_PROMPTS[str(answers.detail)])
-    if step not in (IntakeStep.ORDER_ID, IntakeStep.DETAILS):
+    if step not in (IntakeStep.STORE, IntakeStep.ORDER_ID, IntakeStep.DETAILS):
         rows.append(back_row(tr, step))
     return (f"{hint}\n\n{text}" if hint else text), rows
 
@@ -158,6 +169,10 @@ def notice_summary(tr: Translator, lines: list[str], *, several_orders: bool) ->
 
 
 # --- What a pressed question turns into --------------------------------------------------------
+def store_summary(tr: Translator, name: str) -> str:
+    return tr.gettext("Store: %(store)s") % {"store": name}
+
+
 def order_summary(tr: Translator, order_id: str) -> str:
     return tr.gettext("Order: %(order_id)s") % {"order_id": order_id}
 

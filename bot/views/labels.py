@@ -46,6 +46,7 @@ EVENTS: Final = MappingProxyType(
         "claim_in_turn": N_("Given to the next agent in turn"),
         "user_added": N_("Person added"),
         "role_changed": N_("Role changed"),
+        "user_stores_changed": N_("Stores of a person changed"),
         "user_removed": N_("Person removed"),
         "setting_changed": N_("Setting changed"),
         "info_requested": N_("Amazon asked for information"),

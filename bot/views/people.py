@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.domain.people import Role
 from bot.i18n.translator import Translator
@@ -43,7 +43,19 @@ def team_screen(
     return "\n".join(lines), rows
 
 
-def person_screen(tr: Translator, person: User, open_claims: int, actor: User) -> tuple[str, Rows]:
+def _their_stores(tr: Translator, person: User, stores: Mapping[int, str]) -> str:
+    listed = [name for store_id, name in stores.items() if store_id in person.stores]
+    return ", ".join(listed) if listed else tr.gettext("all")
+
+
+def person_screen(
+    tr: Translator,
+    person: User,
+    open_claims: int,
+    actor: User,
+    stores: Mapping[int, str] | None = None,
+) -> tuple[str, Rows]:
+    """One person; `stores` (id: name) only when the team has several stores."""
     _ = tr.gettext
     lines = [
         person.name(),
@@ -51,6 +63,8 @@ def person_screen(tr: Translator, person: User, open_claims: int, actor: User) -
         labelled(tr, _("Role"), _role(tr, person.role)),
         _("Open claims: %(count)s") % {"count": open_claims},
     ]
+    if stores:
+        lines.insert(3, labelled(tr, _("Stores"), _their_stores(tr, person, stores)))
     if not person.active:
         lines.append(_("Removed: this person can no longer use the bot. Their history is kept."))
     rows: Rows = []
@@ -74,12 +88,36 @@ def person_screen(tr: Translator, person: User, open_claims: int, actor: User) -
                 )
             ]
         )
+    if stores and person.active:
+        rows.append([(_("Stores"), PeopleButton("stores", person.id).data())])
     if open_claims:
         rows.append([(_("Hand their open claims to…"), PeopleButton("move", person.id).data())])
     if person.active and person.id != actor.id:
         rows.append([("✕ " + _("Remove"), PeopleButton("rm", person.id).data())])
     rows.append([("◂ " + _("The team"), PeopleButton("list").data())])
     return "\n".join(lines), rows
+
+
+def stores_screen(tr: Translator, person: User, stores: Mapping[int, str]) -> tuple[str, Rows]:
+    """Which stores the person works for: tap a store to tick or untick it. Nobody ticked
+    for only some stores sees (and is given) the claims of every store."""
+    _ = tr.gettext
+    text = _(
+        "The stores %(name)s works for. They see, and are given, only these stores' claims."
+        " Tap a store to tick or untick it."
+    ) % {"name": person.name()}
+    ticked = person.stores & frozenset(stores) or frozenset(stores)
+    rows: Rows = [
+        [
+            (
+                ("☑ " if store_id in ticked else "☐ ") + name,
+                PeopleButton("store", person.id, str(store_id)).data(),
+            )
+        ]
+        for store_id, name in stores.items()
+    ]
+    rows.append([("◂ " + _("Back"), PeopleButton("p", person.id).data())])
+    return text, rows
 
 
 def remove_confirm(tr: Translator, person: User, open_claims: int) -> tuple[str, Rows]:

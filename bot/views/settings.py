@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from babel.lists import format_list
 
 from bot.domain.compliance import in_other_script
+from bot.domain.marketplaces import MARKETPLACES
 from bot.i18n.translator import Translator
 from bot.settings import StoreProfile
 from bot.storage import User
@@ -24,9 +25,12 @@ def settings_screen(
     leads_chat: int | None,
     languages: tuple[str, ...] = (),
     on_duty: str | None = None,
+    store_id: int = 1,
+    store_count: int = 1,
 ) -> tuple[str, Rows]:
     """The store settings; `languages`: those drafts are written in, whose signatures are
-    checked for their script."""
+    checked for their script. With several stores (issue 16), the store part is the one of
+    `store_id`."""
     _ = tr.gettext
     lines = [
         _("Store settings"),
@@ -52,6 +56,11 @@ def settings_screen(
             if on_duty is not None
             else _("each team lead, privately"),
         ),
+        *(
+            ["", _("Store %(number)s of %(count)s") % {"number": store_id, "count": store_count}]
+            if store_count > 1
+            else []
+        ),
         labelled(tr, _("Store name"), store.name or "—"),
         labelled(tr, _("Signature"), store.signature or "—"),
     ]
@@ -69,15 +78,23 @@ def settings_screen(
         labelled(tr, _("Gift in %(marketplace)s") % {"marketplace": code}, gift.description)
         for code, gift in sorted(store.gifts.items())
     )
+    lines.append(labelled(tr, _("Marketplaces"), " ".join(store.marketplaces) or "—"))
+    lines.append(
+        labelled(tr, _("Amazon mails its notices to"), ", ".join(store.mail_addresses) or "—")
+    )
     lines.extend(
         [
             "",
             _(
-                "Changes here take effect at once. Gifts and the leads' group are set in"
-                " claimbot.toml (see the README)."
+                "Changes here take effect at once. The leads' group is set in claimbot.toml"
+                " (see the README)."
             ),
         ]
     )
+
+    def button(label: str, action: str, value: str | None = None) -> tuple[str, str]:
+        return label, SettingButton(action, value, store_id).data()
+
     rows: Rows = [
         [
             (
@@ -92,11 +109,15 @@ def settings_screen(
             )
         ],
         [
-            (_("Change the store name"), SettingButton("name").data()),
-            (_("Change the signature"), SettingButton("sign").data()),
+            button(_("Change the store name"), "name"),
+            button(_("Change the signature"), "sign"),
         ],
-        [(_("Signature per language"), SettingButton("langs").data())],
+        [button(_("Signature per language"), "langs"), button(_("Gifts"), "gifts")],
+        [button(_("Marketplaces"), "mkts"), button(_("Mail addresses"), "mail")],
+        [(_("Add a store"), SettingButton("add").data())],
     ]
+    if store_count > 1:
+        rows[-1].append((_("Other stores"), SettingButton("stores").data()))
     if leads_chat is None:  # with a group, cards go there: nobody needs to be on duty
         rows.insert(1, [(_("Lead on duty"), SettingButton("duty").data())])
     return "\n".join(lines), rows
@@ -133,6 +154,32 @@ def on_duty_screen(
     return text, rows
 
 
+def stores_screen(tr: Translator, names: Mapping[int, str]) -> tuple[str, Rows]:
+    """Which store's settings to see (issue 16)."""
+    rows: Rows = [
+        [(name, SettingButton("store", None, store_id).data())] for store_id, name in names.items()
+    ]
+    return tr.gettext("Which store?"), rows
+
+
+def gifts_screen(tr: Translator, *, store: StoreProfile, store_id: int) -> tuple[str, Rows]:
+    """Which marketplace's gift to change: the store's marketplaces, else all; ✓ marks those
+    with a gift."""
+    _ = tr.gettext
+    text = _(
+        "The goodwill gift offered for seller-shipped delays, written in the marketplace's"
+        " buyer language. Which marketplace?"
+    )
+    codes = store.marketplaces or tuple(MARKETPLACES)
+    buttons = [
+        (code + (" ✓" if code in store.gifts else ""), SettingButton("gift", code, store_id).data())
+        for code in codes
+    ]
+    rows: Rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+    rows.append([("◂ " + _("Back"), SettingButton("store", None, store_id).data())])
+    return text, rows
+
+
 def signature_script_warning(
     tr: Translator, store: StoreProfile, languages: tuple[str, ...]
 ) -> str | None:
@@ -151,7 +198,7 @@ def signature_script_warning(
 
 
 def signature_languages_screen(
-    tr: Translator, *, store: StoreProfile, languages: tuple[str, ...]
+    tr: Translator, *, store: StoreProfile, languages: tuple[str, ...], store_id: int = 1
 ) -> tuple[str, Rows]:
     """Which buyer language's signature to change; ✓ marks those that have their own."""
     _ = tr.gettext
@@ -162,10 +209,10 @@ def signature_languages_screen(
     buttons = [
         (
             language_name(code, tr) + (" ✓" if code in store.signatures else ""),
-            SettingButton("slang", code).data(),
+            SettingButton("slang", code, store_id).data(),
         )
         for code in languages
     ]
     rows: Rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    rows.append([("◂ " + _("Back"), SettingButton("show").data())])
+    rows.append([("◂ " + _("Back"), SettingButton("store", None, store_id).data())])
     return text, rows

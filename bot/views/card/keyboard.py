@@ -3,6 +3,7 @@ buttons (from the table in bot/views/card/steps.py), moving along the plan, and 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from bot.domain.claims import Claim, fulfillment_unconfirmed
@@ -17,6 +18,7 @@ from bot.domain.journey import (
     previous_step,
 )
 from bot.domain.mail_kinds import mailed_decision
+from bot.domain.stores import store_unconfirmed
 from bot.i18n.translator import Translator
 from bot.views import labels
 from bot.views.card.base import Rows
@@ -24,12 +26,19 @@ from bot.views.card.base import button_data as _b
 from bot.views.card.steps import step_screen
 
 
-def card_keyboard(tr: Translator, claim: Claim, now: datetime) -> Rows:
+def card_keyboard(
+    tr: Translator, claim: Claim, now: datetime, stores: Mapping[int, str] | None = None
+) -> Rows:
+    """`stores`: the team's stores by id when it has several."""
     _ = tr.gettext
     if claim.outcome is not None:
         return [[(_("History"), _b(claim, "hist"))]]
     screen = step_screen(claim)
     rows: Rows = []
+    if stores is not None and store_unconfirmed(claim):
+        # The store is a guess (a mail to an address no store lists): every store, to confirm.
+        names = [(name, _b(claim, "store", str(sid))) for sid, name in stores.items()]
+        rows.extend(names[i : i + 2] for i in range(0, len(names), 2))
     if fulfillment_unconfirmed(claim):
         # Who shipped is a guess (a mail-opened claim): both choices, the current one too.
         rows.append(

@@ -3,6 +3,7 @@ step marked, the step's hint and the plan's warnings; for a closed claim, its ou
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from bot.domain.claims import Claim, Outcome, fulfillment_unconfirmed
@@ -25,6 +26,7 @@ from bot.domain.journey import (
 )
 from bot.domain.mail_kinds import DECISION_KIND_FACT, DecisionKind, mailed_decision
 from bot.domain.marketplaces import MARKETPLACES
+from bot.domain.stores import store_unconfirmed
 from bot.i18n.translator import Translator
 from bot.views import labels
 from bot.views.card.base import labelled, money, quote
@@ -34,9 +36,14 @@ from bot.views.labels import language_name, marketplace_name
 
 
 def card_text(
-    tr: Translator, claim: Claim, now: datetime, sent: frozenset[DraftKind] = frozenset()
+    tr: Translator,
+    claim: Claim,
+    now: datetime,
+    sent: frozenset[DraftKind] = frozenset(),
+    stores: Mapping[int, str] | None = None,
 ) -> str:
-    """The card; `sent` are the kinds of the claim's drafts marked as sent."""
+    """The card; `sent` are the kinds of the claim's drafts marked as sent; `stores`: the
+    team's stores by id when it has several (the card then names the claim's)."""
     _ = tr.gettext
     facts = claim.facts
     market = MARKETPLACES[facts.marketplace]
@@ -53,6 +60,9 @@ def card_text(
         ),
         _("Stage: %(stage)s") % {"stage": _(labels.STAGES[stage_of(claim.step, claim.outcome)])},
     ]
+    if stores is not None:
+        name = stores.get(claim.store_id) or str(claim.store_id)
+        lines.insert(2, _("Store: %(store)s") % {"store": name})
     if claim.outcome is not None:
         lines.extend(["", *outcome_lines(tr, claim), *decision_lines(tr, claim)])
         return "\n".join(lines)
@@ -83,6 +93,15 @@ def card_text(
     if hint:
         lines.extend(["", hint])
     warnings = [_(caution.text) for caution in cautions(claim, sent)]
+    if stores is not None and store_unconfirmed(claim) and claim.outcome is None:
+        warnings.insert(
+            0,
+            _(
+                "Store not confirmed: the address Amazon's mail was sent to belongs to none of"
+                " your stores. Choose the store below; its drafts are signed with that"
+                " store's name."
+            ),
+        )
     if fulfillment_unconfirmed(claim) and claim.outcome is None:
         warnings.insert(
             0,
