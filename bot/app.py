@@ -24,7 +24,7 @@ from bot.handlers.context import CONTEXT_TYPES, BotData, Channel, ClaimContext, 
 from bot.handlers.mailbox import start_mailbox, stop_mailbox
 from bot.handlers.menu import commands_for, set_personal_menu
 from bot.handlers.outbox import Outbox
-from bot.handlers.reminders import JOB_NAME, reminder_job
+from bot.handlers.reminders import JOB_NAME, reminder_job, reminder_notices
 from bot.handlers.review_notices import AgentNotices
 from bot.i18n.catalogs import BOT_DOMAIN, Catalogs
 from bot.i18n.translator import Translator
@@ -33,13 +33,13 @@ from bot.services.history import History
 from bot.services.journey import Journey
 from bot.services.mail import MailIntake
 from bot.services.people import People
-from bot.services.reminders import Reminders
+from bot.services.reminders import Reminder, Reminders
 from bot.services.review import Reviews
 from bot.services.stats import Stats
 from bot.services.store import StoreService
 from bot.services.strangers import Strangers
 from bot.settings import Settings
-from bot.storage import Storage, User
+from bot.storage import Outgoing, Storage, User
 from bot.storage.database import Database
 from bot.storage.persistence import SQLitePersistence
 from bot.transport import OFFLINE_TOKEN
@@ -97,6 +97,9 @@ def build_application(
         """Each notice in its recipient's language (`services` is bound below)."""
         return services.translator_for(person)
 
+    def reminder_messages(reminder: Reminder, now: datetime) -> list[Outgoing]:
+        return reminder_notices(services.translator, services.translator_for, reminder, now)
+
     reviews = Reviews(
         storage,
         journey,
@@ -121,7 +124,7 @@ def build_application(
         reviews=reviews,
         people=People(storage, clock, settings.admins),
         history=History(storage, journey),
-        reminders=Reminders(storage, clock, lead_chats),
+        reminders=Reminders(storage, clock, lead_chats, reminder_messages),
         stats=Stats(storage, clock, settings.orders_60d),
         strangers=Strangers(clock),
         mail=MailIntake(storage, renderer, store, clock),
