@@ -87,7 +87,7 @@ class Outbox:
         """Send what is due now (`only`: of these rows), each chat's rows in order; how many
         were sent. Rows that must wait (a retry, an earlier row of their chat) are left to the
         worker, which is woken."""
-        sent = 0
+        sent = settled = 0
         for _pass in range(100):  # each pass takes the next row of every chat
             due = [
                 record
@@ -96,14 +96,15 @@ class Outbox:
             ]
             if not due:
                 break
-            progressed = False
+            done = 0  # sent or given up: the chat's next row may go
             for record in due:
                 outcome = await self._send(bot, record)
                 sent += outcome == "sent"
-                progressed = progressed or outcome == "sent"
-            if not progressed:
+                done += outcome in {"sent", "failed"}
+            if not done:
                 break
-        if only is not None and sent < len(only):
+            settled += done
+        if only is not None and settled < len(only):
             self._wake.set()
         return sent
 
@@ -190,5 +191,8 @@ class Outbox:
         upcoming = await self.storage.outbox.next_due()
         if upcoming is not None:
             wait = min(wait, max((upcoming - self.clock()).total_seconds(), 0.05))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), wait)
+        waiter = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({waiter}, timeout=wait)
+        finally:
+            waiter.cancel()
