@@ -23,20 +23,23 @@ from bot.drafting.renderer import Renderer
 from bot.handlers.context import CONTEXT_TYPES, BotData, Channel, ClaimContext, Services
 from bot.handlers.mailbox import start_mailbox, stop_mailbox
 from bot.handlers.menu import commands_for, set_personal_menu
-from bot.handlers.reminders import JOB_NAME, reminder_job
+from bot.handlers.outbox import Outbox
+from bot.handlers.reminders import JOB_NAME, reminder_job, reminder_notices
+from bot.handlers.review_notices import AgentNotices
 from bot.i18n.catalogs import BOT_DOMAIN, Catalogs
+from bot.i18n.translator import Translator
 from bot.processor import DEFAULT_CONCURRENCY, ChatOrderedProcessor, Observer
 from bot.services.history import History
 from bot.services.journey import Journey
 from bot.services.mail import MailIntake
 from bot.services.people import People
-from bot.services.reminders import Reminders
+from bot.services.reminders import Reminder, Reminders
 from bot.services.review import Reviews
 from bot.services.stats import Stats
 from bot.services.store import StoreService
 from bot.services.strangers import Strangers
 from bot.settings import Settings
-from bot.storage import Storage
+from bot.storage import Outgoing, Storage, User
 from bot.storage.database import Database
 from bot.storage.persistence import SQLitePersistence
 from bot.transport import OFFLINE_TOKEN
@@ -89,7 +92,22 @@ def build_application(
     renderer = Renderer(catalogs)
     store = StoreService(storage, settings.store, clock, review_default=settings.review_required)
     journey = Journey(storage, renderer, store, clock)
-    reviews = Reviews(storage, journey, store, clock, leads_chat=settings.leads_chat)
+
+    def translator_for(person: User | None) -> Translator:
+        """Each notice in its recipient's language (`services` is bound below)."""
+        return services.translator_for(person)
+
+    def reminder_messages(reminder: Reminder, now: datetime) -> list[Outgoing]:
+        return reminder_notices(services.translator, services.translator_for, reminder, now)
+
+    reviews = Reviews(
+        storage,
+        journey,
+        store,
+        clock,
+        leads_chat=settings.leads_chat,
+        notices=AgentNotices(translator_for),
+    )
 
     async def lead_chats(leaving_out: int | None) -> list[tuple[int, str | None]]:
         return await reviews.lead_chats(exclude=leaving_out)
@@ -106,10 +124,11 @@ def build_application(
         reviews=reviews,
         people=People(storage, clock, settings.admins),
         history=History(storage, journey),
-        reminders=Reminders(storage, clock, lead_chats),
+        reminders=Reminders(storage, clock, lead_chats, reminder_messages),
         stats=Stats(storage, clock, settings.orders_60d),
         strangers=Strangers(clock),
         mail=MailIntake(storage, renderer, store, clock),
+        outbox=Outbox(storage, clock),
         reminder_interval=reminder_interval,
     )
     builder = (
@@ -176,6 +195,8 @@ async def _post_init(application: BaseApplication) -> None:
         await services.storage.users.bootstrap_admin(CONSOLE_ADMIN_ID, now, origin="console")
     await _set_commands(application, services)
     _schedule_reminders(application, services)
+    # What was not sent before the last stop goes out now; then whatever falls due.
+    services.outbox.start(application.bot)
     if isinstance(application, ClaimApplication):
         application.mailbox = start_mailbox(application.bot, services)
     log.info(
@@ -221,7 +242,9 @@ async def _post_shutdown(application: BaseApplication) -> None:
     if isinstance(application, ClaimApplication):
         await stop_mailbox(application.mailbox)  # before the database closes under it
         application.mailbox = None
-    await services_of(application).storage.db.close()
+    services = services_of(application)
+    await services.outbox.stop()  # after the mailbox (it writes rows), before the database
+    await services.storage.db.close()
 
 
 @asynccontextmanager

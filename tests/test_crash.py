@@ -229,6 +229,7 @@ def test_sigkill_at_random_points_loses_nothing_acknowledged(tmp_path: Path) -> 
             bot.close()  # a failed test leaves no bot behind
     check_after_crash(bot.db, acked)
     check_final(bot, kills, rounds_done)
+    check_notices_delivered(fake, bot.db)
 
 
 def drive(  # noqa: PLR0917 - the test's pieces, passed once
@@ -277,6 +278,44 @@ def check_final(bot: Bot, kills: dict[str, int], rounds_done: int) -> None:
     # Both kinds of kill happened, many times.
     assert kills["call"] >= KILLS // 5, kills
     assert kills["timer"] >= KILLS // 5, kills
+
+
+def check_notices_delivered(fake: FakeTelegram, db: Path) -> None:
+    """Every stored decision's notice reached the agent, after all the kills (issue 16): each
+    `draft_approved` event has its outbox rows, each sent, and the message Telegram confirmed
+    for each is in the agent's chat with the row's text. A row is sent again only when its
+    attempt was never confirmed; in this crash model that call never reached Telegram, so no
+    notice arrives twice."""
+    with sqlite3.connect(db) as conn:
+        decisions = conn.execute(
+            "SELECT e.id, c.agent_id FROM events e JOIN claims c ON c.id = e.claim_id"
+            " WHERE e.kind = 'draft_approved'"
+        ).fetchall()
+        rows = conn.execute(
+            "SELECT event_id, chat_id, text, sent_at, message_id FROM outbox"
+            " WHERE event_id IS NOT NULL"
+        ).fetchall()
+    with fake.changed:
+        # Each message sent, by (chat, message id): its text as sent.
+        sent = {
+            (int(c.result["chat"]["id"]), int(c.result["message_id"])): str(c.params["text"])
+            for c in fake.api.calls
+            if c.method == "sendMessage" and isinstance(c.result, dict)
+        }
+    assert decisions
+    by_event: dict[int, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        by_event.setdefault(int(row[0]), []).append(row)
+    for event_id, agent in decisions:
+        notices = by_event.get(int(event_id), [])
+        # The approval and the final text: one message, or two when too long for one.
+        assert len(notices) in (1, 2), f"decision {event_id}: {len(notices)} notice rows"
+        for _event, chat_id, text, sent_at, message_id in notices:
+            assert chat_id == agent
+            assert sent_at is not None, f"decision {event_id}: a notice never sent"
+            assert sent.get((chat_id, int(message_id))) == text, (
+                f"decision {event_id}: its notice is not in the agent's chat"
+            )
 
 
 T0 = time.monotonic()

@@ -117,7 +117,7 @@ async def test_open_applies_the_migrations_and_sets_the_pragmas(
 ) -> None:
     assert db.is_open
     assert db_path.is_file()
-    assert await db.schema_version() == len(MIGRATIONS) == 14
+    assert await db.schema_version() == len(MIGRATIONS) == 15
     rows = await db.fetchall("SELECT version, name FROM schema_migrations")
     assert [(r["version"], r["name"]) for r in rows] == [
         (1, "initial schema"),
@@ -134,6 +134,7 @@ async def test_open_applies_the_migrations_and_sets_the_pragmas(
         (12, "mails from a mailbox"),
         (13, "review topics"),
         (14, "several stores"),
+        (15, "outbox"),
     ]
     tables = {
         r["name"] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")
@@ -156,6 +157,7 @@ async def test_open_applies_the_migrations_and_sets_the_pragmas(
         "group_chats",
         "stores",
         "user_stores",
+        "outbox",
     } <= tables
     journal = await db.fetchone("PRAGMA journal_mode")
     assert journal is not None
@@ -199,6 +201,7 @@ async def test_reopening_applies_no_migration_again(
         "applied migration 12 (mails from a mailbox)",
         "applied migration 13 (review topics)",
         "applied migration 14 (several stores)",
+        "applied migration 15 (outbox)",
     ]
     assert not first.is_open
 
@@ -207,14 +210,14 @@ async def test_reopening_applies_no_migration_again(
     try:
         await second.open()
         after = [tuple(r) for r in await second.fetchall("SELECT * FROM schema_migrations")]
-        assert await second.schema_version() == 14
+        assert await second.schema_version() == 15
         journal = await second.fetchone("PRAGMA journal_mode")
         assert journal is not None
         assert str(journal[0]).lower() == "wal"
     finally:
         await second.close()
     assert after == before
-    assert len(after) == 14
+    assert len(after) == 15
     assert [r for r in caplog.records if "applied migration" in r.getMessage()] == []
 
 
@@ -245,7 +248,7 @@ async def test_a_database_from_a_newer_claimbot_is_refused(db_path: Path) -> Non
     with sqlite3.connect(db_path) as raw:
         versions = [r[0] for r in raw.execute("SELECT version FROM schema_migrations ORDER BY 1")]
     raw.close()
-    assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 99]
+    assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 99]
 
 
 async def test_using_a_closed_database_fails_clearly(db_path: Path) -> None:
@@ -712,7 +715,7 @@ async def test_persisted_data_survives_closing_and_reopening(db_path: Path) -> N
         assert second.is_open
         assert await reader.get_user_data() == {4242: {"lang": "zh_Hans", "name": "李雷"}}
         assert await reader.get_chat_data() == {4242: {"last": "Ärger"}}
-        assert await second.schema_version() == 14
+        assert await second.schema_version() == 15
         assert await second.integrity_check() == "ok"
     finally:
         await second.close()
@@ -871,7 +874,7 @@ async def test_migration_14_puts_every_claim_in_store_1_made_from_the_profile(
     try:
         await db.open()
         storage = Storage(db)
-        assert await db.schema_version() == 14
+        assert await db.schema_version() == len(MIGRATIONS)
         rows = await db.fetchall("SELECT id, store_id FROM claims ORDER BY id")
         assert [tuple(r) for r in rows] == [(1, 1), (2, 1)]
         (store,) = await storage.stores.all()

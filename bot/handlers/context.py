@@ -10,6 +10,7 @@ from typing import Any, Literal
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.drafting.renderer import Renderer
+from bot.handlers.outbox import Outbox
 from bot.i18n.catalogs import BOT_DOMAIN, SOURCE_LANGUAGE, Catalogs
 from bot.i18n.locales import normalize_language
 from bot.i18n.translator import Translator
@@ -47,6 +48,7 @@ class Services:
     stats: Stats
     strangers: Strangers  # how often people outside the team get an answer
     mail: MailIntake  # Amazon's mails: a saved one, or the mailbox's (issue 15)
+    outbox: Outbox  # messages to other people, stored with their cause (issue 16)
     # Seconds between reminder sweeps; None: no sweeping job (tests call the sweep).
     reminder_interval: float | None = 60
     _translators: dict[str, Translator] = field(default_factory=dict, repr=False)

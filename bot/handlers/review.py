@@ -277,7 +277,7 @@ async def review_button(update: Update, context: ClaimContext) -> None:
             item = await reviews.approve(button.review_id, actor)
             await answer_button(update, context.tr.gettext("Approved."))
             await _decided(update, context, item)
-            await _tell_agent_approved(context, item)
+            await _deliver(context, item)
         elif button.action == "stop":
             await questions.done(context)
             await answer_button(update)
@@ -357,7 +357,14 @@ async def _decided(update: Update, context: ClaimContext, item: ReviewItem) -> N
     await refresh_copies(context, [item.review.id], actor=context.require_actor().id, done=pressed)
 
 
+async def _deliver(context: ClaimContext, item: ReviewItem) -> None:
+    """The agent's notice of the decision, written to the outbox with it: sent now."""
+    if item.notices:
+        await context.services.outbox.deliver(context.bot, item.notices)
+
+
 async def _tell_agent_approved(context: ClaimContext, item: ReviewItem) -> None:
+    """The approval once more, to the agent who pressed Submit again (their own press)."""
     agent, tr = await _person(context, item.claim.agent_id)
     if agent is None or not on_team(agent):
         return
@@ -433,17 +440,13 @@ async def _typed_answer(
             await questions.done(context)
             await refresh_copies(context, [old.review.id], actor=actor.id)
             await show_review(context, actor.id, new, context.tr)
-            agent, agent_tr = await _person(context, new.claim.agent_id)
-            if agent is not None and on_team(agent):
-                await send_to(context, agent.id, views.corrected_notice(agent_tr, old, new))
+            await _deliver(context, old)
         else:
             item = await services.reviews.return_draft(review_id, text, actor)
             await questions.done(context)
             await refresh_copies(context, [item.review.id], actor=actor.id)
-            agent, agent_tr = await _person(context, item.claim.agent_id)
-            notice, rows = views.returned_notice(agent_tr, item)
-            if agent is not None and on_team(agent):
-                await send_to(context, agent.id, notice, rows)
+            await _deliver(context, item)  # the agent's notice, from the outbox
+            agent, _agent_tr = await _person(context, item.claim.agent_id)
             await send(
                 update,
                 _("Returned to %(name)s with your comment.")

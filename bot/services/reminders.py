@@ -3,11 +3,15 @@
 The database is the truth: a sweep at start and then every minute finds the claims whose
 reminder is due, so nothing needs rebuilding after a restart, reminders that fell due while
 the bot was down go out at start, and the recorded ones are never sent twice.
+
+A reminder is recorded and its messages written to the outbox (rendered by `notices`, given by
+the composition root) in one transaction: recorded means it will be delivered, after any
+number of restarts (issue 16).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,7 +26,7 @@ from bot.domain.reminders import (
     superseded_by,
 )
 from bot.services.people import on_team
-from bot.storage import Storage, User
+from bot.storage import Outgoing, Storage, User
 from bot.storage.rows import iso
 
 # Where the team leads are told things, as (chat id, language), leaving one person out.
@@ -45,18 +49,27 @@ class Reminder:
         return self.due if self.due is not None else self.claim.respond_by
 
 
+# A reminder's messages (to the agent, to the leads) as outbox rows, rendered at `now`.
+ReminderNotices = Callable[["Reminder", datetime], Sequence[Outgoing]]
+
+
 class Reminders:
     def __init__(
-        self, storage: Storage, clock: Callable[[], datetime], lead_chats: LeadChats
+        self,
+        storage: Storage,
+        clock: Callable[[], datetime],
+        lead_chats: LeadChats,
+        notices: ReminderNotices | None = None,
     ) -> None:
         self.storage = storage
         self.clock = clock
         self.lead_chats = lead_chats
+        self.notices = notices
 
     async def sweep(self) -> list[Reminder]:
         """The reminders due now, for every deadline of every claim (one per deadline
         instance and mark), each recorded (so no later sweep, after any number of
-        restarts, sends it again) before it is returned for sending."""
+        restarts, sends it again) with its outbox rows, before it is returned."""
         now = self.clock()
         due: list[Reminder] = []
         until = now + SCHEDULES[Deadline.RESPOND].earliest
@@ -72,19 +85,34 @@ class Reminders:
                 if kind is None:
                     continue
                 skipped = [k.value for k in superseded_by(kind, which)[:-1] if k not in sent]
-                if await self.storage.reminders.record_sent(
-                    claim.id, kind.value, skipped, now, deadline=which.value, instance=at
-                ):
-                    due.append(await self._addressed(claim, kind, which, at))
+                reminder = await self._addressed(claim, kind, which, at)
+                if await self._record(reminder, skipped, now, which.value, at):
+                    due.append(reminder)
         waiting = await self.storage.reminders.waiting_reviews(
             now - REVIEW_WAIT, now + REVIEW_WITHIN
         )
         for claim, since in waiting:
-            if await self.storage.reminders.record_sent(
-                claim.id, ReminderKind.WAITING.value, [], now, deadline="review", instance=since
-            ):
-                due.append(await self._waiting(claim, since))
+            reminder = await self._waiting(claim, since)
+            if await self._record(reminder, [], now, "review", since):
+                due.append(reminder)
         return due
+
+    async def _record(
+        self, reminder: Reminder, skipped: list[str], now: datetime, deadline: str, at: datetime
+    ) -> bool:
+        """Record the reminder and write its messages to the outbox, in one transaction:
+        False (nothing written) when an earlier sweep recorded it."""
+        claim_id = reminder.claim.id
+        async with self.storage.db.transaction() as tx:
+            if not await self.storage.reminders.record(
+                tx, claim_id, reminder.kind.value, skipped, now, deadline=deadline, instance=at
+            ):
+                return False
+            if self.notices is not None:
+                await self.storage.outbox.add(
+                    tx, self.notices(reminder, now), now=now, claim_id=claim_id
+                )
+        return True
 
     async def _waiting(self, claim: Claim, since: datetime) -> Reminder:
         """A draft waiting in review: for the leads only (the agent is waiting too)."""

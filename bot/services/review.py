@@ -3,13 +3,18 @@
 Every decision is a compare-and-set on the review's status inside one transaction with its
 audit event, so when two leads decide at once exactly one decision is stored and the other is
 told who made it. Permissions are checked here again, whatever the chat layer checked.
+
+The agent's notice of a decision is written to the outbox in that same transaction (issue 16):
+`ReviewNotices`, given by the composition root, renders it for the decided review; the rows'
+ids come back on the item (`ReviewItem.notices`) for the chat layer to deliver at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 
 from bot.domain.claims import Claim
 from bot.domain.compliance import Finding, has_block
@@ -34,6 +39,7 @@ from bot.services.journey import Journey
 from bot.services.store import StoreService
 from bot.storage import (
     DraftRecord,
+    Outgoing,
     ReviewRecord,
     ReviewStatus,
     Storage,
@@ -67,6 +73,7 @@ class ReviewItem:
     generated: DraftRecord | None  # for an edited version: the generated text it changed
     findings: tuple[Finding, ...]
     people: dict[int, User]  # submitter and decider, by id, when still known
+    notices: tuple[int, ...] = ()  # outbox rows written with the decision, to deliver now
 
     @property
     def blocked(self) -> bool:
@@ -77,6 +84,15 @@ class ReviewItem:
             return "?"
         user = self.people.get(user_id)
         return user.name() if user is not None else str(user_id)
+
+
+class ReviewNotices(Protocol):
+    """What the agent is told of a decision, rendered inside the decision's transaction (so
+    from the item alone, no reads): outbox rows, none when nobody is to be told."""
+
+    def decided(self, item: ReviewItem) -> Sequence[Outgoing]: ...
+
+    def corrected(self, old: ReviewItem, new: ReviewItem) -> Sequence[Outgoing]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +110,14 @@ class Reviews:
         clock: Callable[[], datetime],
         *,
         leads_chat: int | None = None,
+        notices: ReviewNotices | None = None,
     ) -> None:
         self.storage = storage
         self.journey = journey
         self.store = store
         self.clock = clock
         self.leads_chat = leads_chat
+        self.notices = notices
 
     # --- The setting ---------------------------------------------------------------------------
     async def required(self) -> bool:
@@ -211,6 +229,7 @@ class Reviews:
         item = await self.open_for_decision(review_id, actor)
         generated = item.generated or (item.draft if item.draft.source == "generated" else None)
         now = self.clock()
+        notices: list[int] = []
         async with self.storage.db.transaction() as tx:
             won = await self.storage.reviews.decide(
                 tx, review_id, ReviewStatus.EDITED, by=actor.id, now=now
@@ -233,11 +252,20 @@ class Reviews:
                 review = await self.storage.reviews.add(
                     tx, claim_id=item.claim.id, draft_id=record.id, by=actor.id, now=now
                 )
+                if self.notices is not None:
+                    old_item = _decided(item, ReviewStatus.EDITED, actor, now)
+                    new_item = replace(item, review=review, draft=record, generated=generated)
+                    notices = await self.storage.outbox.add(
+                        tx,
+                        self.notices.corrected(old_item, new_item),
+                        now=now,
+                        claim_id=item.claim.id,
+                    )
         # Reads come after the transaction: the one connection is not ours inside it.
         old = await self._fresh(review_id)
         if review is None:
             raise ReviewDecidedError(old)
-        return await self._item(old), await self._item(review)
+        return replace(await self._item(old), notices=tuple(notices)), await self._item(review)
 
     async def standing(self, record: DraftRecord, reader: User) -> DraftStanding:
         """What the reader of a draft version is told about it besides its text: the lead's
@@ -275,6 +303,7 @@ class Reviews:
         comment: str | None = None,
     ) -> ReviewItem:
         now = self.clock()
+        notices: list[int] = []
         async with self.storage.db.transaction() as tx:
             won = await self.storage.reviews.decide(
                 tx, item.review.id, status, by=actor.id, now=now, comment=comment
@@ -287,7 +316,7 @@ class Reviews:
                 }
                 if comment is not None:
                     payload["comment"] = comment
-                await self.storage.events.record(
+                event_id = await self.storage.events.record(
                     tx,
                     event,
                     actor_id=actor.id,
@@ -296,10 +325,19 @@ class Reviews:
                     now=now,
                     payload=payload,
                 )
+                if self.notices is not None:
+                    decided = _decided(item, status, actor, now, comment)
+                    notices = await self.storage.outbox.add(
+                        tx,
+                        self.notices.decided(decided),
+                        now=now,
+                        claim_id=item.claim.id,
+                        event_id=event_id,
+                    )
         fresh = await self._fresh(item.review.id)
         if not won:
             raise ReviewDecidedError(fresh)
-        return await self._item(fresh)
+        return replace(await self._item(fresh), notices=tuple(notices))
 
     async def _fresh(self, review_id: int) -> ReviewRecord:
         review = await self.storage.reviews.get(review_id)
@@ -321,6 +359,21 @@ class Reviews:
         return ReviewItem(review, claim, draft, generated, findings, people)
 
 
+def _decided(
+    item: ReviewItem,
+    status: ReviewStatus,
+    actor: User,
+    now: datetime,
+    comment: str | None = None,
+) -> ReviewItem:
+    """The item as the decision stored it (what the stored row says once committed), built
+    without a read: the transaction's connection is the only one."""
+    review = replace(item.review, status=status, decided_by=actor.id, decided_at=now)
+    if comment is not None:
+        review = replace(review, comment=comment)
+    return replace(item, review=review, people={**item.people, actor.id: actor})
+
+
 __all__ = [
     "MAX_COMMENT",
     "DraftStanding",
@@ -328,5 +381,6 @@ __all__ = [
     "ReviewDecidedError",
     "ReviewError",
     "ReviewItem",
+    "ReviewNotices",
     "Reviews",
 ]

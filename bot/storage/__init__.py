@@ -1,8 +1,8 @@
 """The only owner of the SQLite database: connection, migrations, repositories, persistence.
 
 One module per aggregate (`users`, `claims`, `drafts`, `reviews`, `events`, `reminders`,
-`options`, `pending`, `intakes`, `mails`, `stats`, `stores`), each turning rows into domain
-objects and back; `rows` holds how values look in the database; `Storage` (in `storage`) puts
+`options`, `pending`, `intakes`, `mails`, `stats`, `stores`, `outbox`), each turning rows into
+domain objects and back; `rows` holds how values look in the database; `Storage` (in `storage`) puts
 the repositories together. Callers import from this package, not from its modules.
 
 Transactions, one convention for every repository:
@@ -18,7 +18,8 @@ Transactions, one convention for every repository:
 - A method that opens its own transaction does one self-contained write that no use case
   combines with anything (no audit event): it takes no `tx`, and its name says what it writes
   (`users.bootstrap_admin`, `users.set_ui_language`, `users.seen`, `reviews.add_messages`,
-  `reminders.record_sent`, `pending.set` and `pending.clear`, `intakes.save` and
+  `reminders.record_sent`, the outbox's delivery marks (`outbox.start_attempt`, `mark_sent`,
+  `mark_retry`, `mark_failed`), `pending.set` and `pending.clear`, `intakes.save` and
   `intakes.discard`); where the same write is also part of larger ones, a `tx` twin does it
   there (`pending.delete`, `intakes.put`, `intakes.delete`).
 - No method takes an optional `tx`.
@@ -32,6 +33,7 @@ from bot.storage.events import EventRecord, EventRepository
 from bot.storage.intakes import IntakeRepository
 from bot.storage.mails import MailboxSpot, MailRecord, MailRepository
 from bot.storage.options import OptionRepository
+from bot.storage.outbox import OutboxRecord, OutboxRepository, Outgoing
 from bot.storage.pending import PendingInputRepository
 from bot.storage.reminders import ReminderRepository
 from bot.storage.reviews import ReviewRecord, ReviewRepository, ReviewStatus
@@ -53,6 +55,9 @@ __all__ = [
     "MailRepository",
     "MailboxSpot",
     "OptionRepository",
+    "OutboxRecord",
+    "OutboxRepository",
+    "Outgoing",
     "PendingInputRepository",
     "ReminderRepository",
     "ReviewRecord",

@@ -40,8 +40,9 @@ class EventRepository:
         claim_id: int | None = None,
         draft_id: int | None = None,
         payload: dict[str, Any] | None = None,
-    ) -> None:
-        await tx.execute(
+    ) -> int:
+        """Record the event; its id (an outbox row names the event that caused it)."""
+        cursor = await tx.execute(
             "INSERT INTO events (claim_id, draft_id, actor_id, kind, payload, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (
@@ -53,6 +54,9 @@ class EventRepository:
                 iso(now),
             ),
         )
+        if cursor.lastrowid is None:  # pragma: no cover
+            raise RuntimeError("event insert returned no row id")
+        return cursor.lastrowid
 
     async def for_claim(self, claim_id: int) -> list[EventRecord]:
         rows = await self.db.fetchall(

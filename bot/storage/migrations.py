@@ -518,4 +518,37 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         ) WITHOUT ROWID;
         """,
     ),
+    Migration(
+        15,
+        "outbox",
+        """
+        -- Messages to other people (issue 16): one row per Telegram message, written in the
+        -- transaction of what caused it (a review decision, a reminder), sent by the outbox
+        -- worker (bot/outbox.py) in order per chat. attempts/attempted_at are recorded before
+        -- each Bot API call; sent_at and message_id once Telegram confirmed it; failed_at when
+        -- it will never be sent (the person blocked the bot, too many failures).
+        -- last_error: the error's type only, never its text.
+        CREATE TABLE outbox (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            chat_id         INTEGER NOT NULL,
+            text            TEXT NOT NULL,
+            buttons         TEXT NOT NULL DEFAULT '[]',  -- JSON: rows of [label, data]
+            kind            TEXT NOT NULL,
+            claim_id        INTEGER REFERENCES claims (id),
+            event_id        INTEGER REFERENCES events (id),
+            created_at      TEXT NOT NULL,
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            attempted_at    TEXT,
+            next_attempt_at TEXT NOT NULL,
+            sent_at         TEXT,
+            message_id      INTEGER,
+            failed_at       TEXT,
+            last_error      TEXT
+        );
+        -- What is left to send, per chat in order.
+        CREATE INDEX outbox_waiting ON outbox (chat_id, id)
+            WHERE sent_at IS NULL AND failed_at IS NULL;
+        CREATE INDEX outbox_by_event ON outbox (event_id) WHERE event_id IS NOT NULL;
+        """,
+    ),
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+import aiosqlite
+
 from bot.domain.claims import Claim, Outcome
 from bot.domain.deadlines import APPEAL_WINDOW
 from bot.storage.claims import claim_from_row
@@ -89,23 +91,40 @@ class ReminderRepository:
     ) -> bool:
         """Claim the right to send `sent` for this instance of the deadline (and mark the less
         urgent `skipped` ones): False when it was recorded already, by an earlier run."""
-        key = (claim_id, deadline, iso(instance))
         async with self.db.transaction() as tx:
-            cursor = await tx.execute(
+            return await self.record(
+                tx, claim_id, sent, skipped, now, deadline=deadline, instance=instance
+            )
+
+    async def record(
+        self,
+        tx: aiosqlite.Connection,
+        claim_id: int,
+        sent: str,
+        skipped: list[str],
+        now: datetime,
+        *,
+        deadline: str = "respond_by",
+        instance: datetime,
+    ) -> bool:
+        """`record_sent` in the caller's transaction (the one that also writes the reminder's
+        outbox rows)."""
+        key = (claim_id, deadline, iso(instance))
+        cursor = await tx.execute(
+            "INSERT OR IGNORE INTO reminders"
+            " (claim_id, deadline, instance, kind, sent_at, skipped)"
+            " VALUES (?, ?, ?, ?, ?, 0)",
+            (*key, sent, iso(now)),
+        )
+        if cursor.rowcount != 1:
+            return False
+        for kind in skipped:
+            await tx.execute(
                 "INSERT OR IGNORE INTO reminders"
                 " (claim_id, deadline, instance, kind, sent_at, skipped)"
-                " VALUES (?, ?, ?, ?, ?, 0)",
-                (*key, sent, iso(now)),
+                " VALUES (?, ?, ?, ?, ?, 1)",
+                (*key, kind, iso(now)),
             )
-            if cursor.rowcount != 1:
-                return False
-            for kind in skipped:
-                await tx.execute(
-                    "INSERT OR IGNORE INTO reminders"
-                    " (claim_id, deadline, instance, kind, sent_at, skipped)"
-                    " VALUES (?, ?, ?, ?, ?, 1)",
-                    (*key, kind, iso(now)),
-                )
         return True
 
     async def for_claim(

@@ -9,6 +9,7 @@ from bot.storage.events import EventRepository
 from bot.storage.intakes import IntakeRepository
 from bot.storage.mails import MailRepository
 from bot.storage.options import OptionRepository
+from bot.storage.outbox import OutboxRepository
 from bot.storage.pending import PendingInputRepository
 from bot.storage.reminders import ReminderRepository
 from bot.storage.reviews import ReviewRepository
@@ -34,3 +35,4 @@ class Storage:
         self.reminders = ReminderRepository(db)
         self.stats = StatsRepository(db)
         self.stores = StoreRepository(db)
+        self.outbox = OutboxRepository(db)

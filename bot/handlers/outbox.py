@@ -1,0 +1,198 @@
+"""The outbox's sender (issue 16): messages to other people, delivered from the database.
+
+A notice to someone other than the person acting (the agent told of a lead's decision, a
+reminder) is written as an `outbox` row in the transaction of what caused it, rendered then in
+the recipient's language (bot/storage/outbox.py). Then:
+
+- the handler that caused it delivers its own rows at once (`deliver(bot, only=ids)`), so the
+  people concerned see it as quickly as before;
+- a worker task, started in `post_init` and stopped in `post_shutdown` before the database
+  closes, sends whatever is due and left over: rows whose sending failed and waits for its
+  retry, and after a restart everything not confirmed sent.
+
+Each chat's rows go out in the order they were written: a row waiting for its retry holds back
+the later rows of its chat (not those of other chats).
+
+Failures: a `RetryAfter` (flood control) is retried after the time Telegram names; a network
+error, a timeout or a 5xx after a back-off (5 s, 10 s, 20 s... up to 10 minutes), and after
+MAX_ATTEMPTS attempts the row is given up (failed). `Forbidden` (the person blocked the bot or
+never started it) and `BadRequest` (the chat does not exist, the message is refused) would be
+refused again: the row is failed at once, never retried. Only the error's type is stored.
+
+**At most once, and what a crash does.** Before each Bot API call the attempt is recorded
+(`attempts` + 1, `attempted_at`) in its own committed transaction, and the row is marked sent
+(with Telegram's message id) as soon as Telegram confirms it. A row is never sent again once
+confirmed, and two senders (the handler and the worker) cannot both send it: the attempt is a
+compare-and-set on `attempts`. A row whose attempt was recorded but never confirmed means the
+process died (or timed out) during the call, and nobody can know whether Telegram delivered
+it: the Bot API has no idempotency key to ask with. Such a row **is sent again** after the
+restart (or after the timeout's back-off). So delivery is exactly once when the process lives
+through the call, and at least once across a crash or a timeout in the middle of the call:
+a notice is never lost, and may in that one case arrive twice. We chose a possible duplicate
+over a possible silence because a lost notice (an approval the agent never hears of, a
+missed deadline reminder) costs a claim, while a duplicate costs a glance.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Final
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+
+from bot.handlers.common import markup, split_text
+from bot.storage import OutboxRecord, Outgoing, Storage
+from bot.storage.outbox import ButtonRows
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS: Final = 10
+FIRST_BACKOFF: Final = timedelta(seconds=5)
+MAX_BACKOFF: Final = timedelta(minutes=10)
+IDLE_WAKE: Final = 30.0  # seconds: the worker looks again at least this often
+
+
+def outgoing(chat_id: int, text: str, kind: str, rows: ButtonRows | None = None) -> list[Outgoing]:
+    """A message as outbox rows: split like any long text, the buttons on the last piece."""
+    pieces = split_text(text)
+    return [
+        Outgoing(chat_id, piece, kind, tuple(rows or ()) if number == len(pieces) else ())
+        for number, piece in enumerate(pieces, start=1)
+    ]
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt."""
+    wait: timedelta = FIRST_BACKOFF * 2 ** max(attempts - 1, 0)
+    return min(wait, MAX_BACKOFF)
+
+
+class Outbox:
+    """Sends the outbox's due rows; owns the worker task."""
+
+    def __init__(self, storage: Storage, clock: Callable[[], datetime]) -> None:
+        self.storage = storage
+        self.clock = clock
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._in_flight: set[int] = set()  # rows being sent by this process right now
+
+    # --- sending ----------------------------------------------------------------------------------
+    async def deliver(self, bot: Bot, only: Sequence[int] | None = None) -> int:
+        """Send what is due now (`only`: of these rows), each chat's rows in order; how many
+        were sent. Rows that must wait (a retry, an earlier row of their chat) are left to the
+        worker, which is woken."""
+        sent = settled = 0
+        for _pass in range(100):  # each pass takes the next row of every chat
+            due = [
+                record
+                for record in await self.storage.outbox.due(self.clock(), only=only)
+                if record.id not in self._in_flight
+            ]
+            if not due:
+                break
+            done = 0  # sent or given up: the chat's next row may go
+            for record in due:
+                outcome = await self._send(bot, record)
+                sent += outcome == "sent"
+                done += outcome in {"sent", "failed"}
+            if not done:
+                break
+            settled += done
+        if only is not None and settled < len(only):
+            self._wake.set()
+        return sent
+
+    async def _send(self, bot: Bot, record: OutboxRecord) -> str:
+        """One row: "sent", "retry", "failed", or "skipped" (someone else has it)."""
+        if not await self.storage.outbox.start_attempt(record, self.clock()):
+            return "skipped"
+        self._in_flight.add(record.id)
+        try:
+            message = await bot.send_message(
+                record.chat_id, record.text, reply_markup=markup(record.rows)
+            )
+        except RetryAfter as error:
+            wait = error.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            await self.storage.outbox.mark_retry(
+                record.id, type(error).__name__, self.clock() + timedelta(seconds=seconds)
+            )
+            log.warning("outbox %s: flood control, retrying in %s s", record.id, seconds)
+            return "retry"
+        except (Forbidden, BadRequest) as error:
+            # Blocked, never started, no such chat: it would be refused again.
+            await self.storage.outbox.mark_failed(record.id, type(error).__name__, self.clock())
+            log.warning(
+                "outbox %s: chat %s refused it (%s)",
+                record.id,
+                record.chat_id,
+                type(error).__name__,
+            )
+            return "failed"
+        except (TelegramError, OSError, RuntimeError) as error:
+            return await self._failed_attempt(record, type(error).__name__)
+        finally:
+            self._in_flight.discard(record.id)
+        await self.storage.outbox.mark_sent(record.id, message.message_id, self.clock())
+        return "sent"
+
+    async def _failed_attempt(self, record: OutboxRecord, error: str) -> str:
+        attempts = record.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
+            await self.storage.outbox.mark_failed(record.id, error, self.clock())
+            log.warning("outbox %s: given up after %d attempts (%s)", record.id, attempts, error)
+            return "failed"
+        await self.storage.outbox.mark_retry(record.id, error, self.clock() + backoff(attempts))
+        log.warning("outbox %s: attempt %d failed (%s), will retry", record.id, attempts, error)
+        return "retry"
+
+    # --- the worker -------------------------------------------------------------------------------
+    def wake(self) -> None:
+        """Look at the outbox now (new rows were written)."""
+        self._wake.set()
+
+    def start(self, bot: Bot) -> None:
+        """The worker, as a task of the running loop: what was not sent before a restart goes
+        out at once."""
+        if self._task is None:
+            self._wake = asyncio.Event()
+            self._task = asyncio.create_task(self._run(bot), name="outbox")
+
+    async def stop(self) -> None:
+        """Cancel the worker and wait for it (before the database closes). A call cancelled
+        in flight leaves its row attempted but unconfirmed: it is sent again at the next start."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    async def _run(self, bot: Bot) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                sent = await self.deliver(bot)
+            except Exception:  # a bug or a database error: logged, and tried again later
+                log.exception("outbox: delivery failed")
+                sent = 0
+            if sent:
+                continue
+            await self._sleep()
+
+    async def _sleep(self) -> None:
+        wait = IDLE_WAKE
+        upcoming = await self.storage.outbox.next_due()
+        if upcoming is not None:
+            wait = min(wait, max((upcoming - self.clock()).total_seconds(), 0.05))
+        waiter = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({waiter}, timeout=wait)
+        finally:
+            waiter.cancel()
