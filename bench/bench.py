@@ -224,7 +224,8 @@ class Team:
         self.sends += call.method in SENDS
         if self.calls_by_update:
             self.calls_by_update[-1].append(
-                (call.method, call.params, isinstance(call.result, dict))
+                # A Message comes back (sendMessage, an edit); not a forum topic or a chat.
+                (call.method, call.params, isinstance(call.result, dict) and "date" in call.result)
             )
         if call.method == "sendMessage":
             self.messages.setdefault(call.result["chat"]["id"], []).append(
