@@ -62,8 +62,13 @@ async def test_migration_11_keeps_every_row_index_trigger_and_reference(tmp_path
         claims = [tuple(r) for r in await db.fetchall("SELECT * FROM claims")]
         assert [row[:-1] for row in claims] == claim_before
         assert {row[-1] for row in claims} == {1}
-        days = await db.fetchall("SELECT * FROM claim_days ORDER BY dim, key")
+        # Migration 16 puts the daily counts per store (all store 1's here).
+        days = await db.fetchall(
+            "SELECT day, dim, key, name, n, late FROM claim_days ORDER BY dim, key"
+        )
         assert [tuple(r) for r in days] == days_before
+        stores = await db.fetchall("SELECT DISTINCT store FROM claim_days")
+        assert [tuple(r) for r in stores] == [(1,)]
         names = {
             (r["type"], r["name"])
             for r in await db.fetchall("SELECT type, name FROM sqlite_master")

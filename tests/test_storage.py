@@ -117,7 +117,7 @@ async def test_open_applies_the_migrations_and_sets_the_pragmas(
 ) -> None:
     assert db.is_open
     assert db_path.is_file()
-    assert await db.schema_version() == len(MIGRATIONS) == 15
+    assert await db.schema_version() == len(MIGRATIONS) == 16
     rows = await db.fetchall("SELECT version, name FROM schema_migrations")
     assert [(r["version"], r["name"]) for r in rows] == [
         (1, "initial schema"),
@@ -135,6 +135,7 @@ async def test_open_applies_the_migrations_and_sets_the_pragmas(
         (13, "review topics"),
         (14, "several stores"),
         (15, "outbox"),
+        (16, "daily counts per store"),
     ]
     tables = {
         r["name"] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")
@@ -202,6 +203,7 @@ async def test_reopening_applies_no_migration_again(
         "applied migration 13 (review topics)",
         "applied migration 14 (several stores)",
         "applied migration 15 (outbox)",
+        "applied migration 16 (daily counts per store)",
     ]
     assert not first.is_open
 
@@ -210,14 +212,14 @@ async def test_reopening_applies_no_migration_again(
     try:
         await second.open()
         after = [tuple(r) for r in await second.fetchall("SELECT * FROM schema_migrations")]
-        assert await second.schema_version() == 15
+        assert await second.schema_version() == 16
         journal = await second.fetchone("PRAGMA journal_mode")
         assert journal is not None
         assert str(journal[0]).lower() == "wal"
     finally:
         await second.close()
     assert after == before
-    assert len(after) == 15
+    assert len(after) == 16
     assert [r for r in caplog.records if "applied migration" in r.getMessage()] == []
 
 
@@ -248,7 +250,7 @@ async def test_a_database_from_a_newer_claimbot_is_refused(db_path: Path) -> Non
     with sqlite3.connect(db_path) as raw:
         versions = [r[0] for r in raw.execute("SELECT version FROM schema_migrations ORDER BY 1")]
     raw.close()
-    assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 99]
+    assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 99]
 
 
 async def test_using_a_closed_database_fails_clearly(db_path: Path) -> None:
@@ -715,7 +717,7 @@ async def test_persisted_data_survives_closing_and_reopening(db_path: Path) -> N
         assert second.is_open
         assert await reader.get_user_data() == {4242: {"lang": "zh_Hans", "name": "李雷"}}
         assert await reader.get_chat_data() == {4242: {"last": "Ärger"}}
-        assert await second.schema_version() == 15
+        assert await second.schema_version() == 16
         assert await second.integrity_check() == "ok"
     finally:
         await second.close()

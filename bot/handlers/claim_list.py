@@ -1,6 +1,8 @@
-"""/claims and /due: pages of open claims, most urgent first, and the button that opens one.
+"""/claims and /due [store:N]: pages of open claims, most urgent first, and the button that
+opens one.
 
-An agent sees their own claims; a team lead may switch to the whole team's.
+An agent sees their own claims; a team lead may switch to the whole team's. With several
+stores, a row of store buttons shows one store's claims, or all the person works for.
 """
 
 from __future__ import annotations
@@ -12,18 +14,24 @@ from bot.handlers.access import can, permitted, pressed
 from bot.handlers.card import load_or_refuse, show_card
 from bot.handlers.common import answer_button, show
 from bot.handlers.context import ClaimContext
+from bot.handlers.stats import pressed_store, store_name, typed_store, visible_stores
 from bot.views import card as views
-from bot.views.buttons import parse_list_button
+from bot.views.buttons import ListButton, parse_list_button
+from bot.views.stores import store_rows
 
 
 async def claims_command(update: Update, context: ClaimContext) -> None:
-    await _list_page(update, context, 0, replace_pressed=False)
+    ok, store = await typed_store(update, context, "/claims store:2")
+    if ok:
+        await _list_page(update, context, 0, replace_pressed=False, store=store)
 
 
 async def due_command(update: Update, context: ClaimContext) -> None:
     """Claims by time left: the agent's own; for leads, the whole team's."""
-    team = can(context, Permission.SEE_TEAM)
-    await _list_page(update, context, 0, replace_pressed=False, team=team)
+    ok, store = await typed_store(update, context, "/due store:2")
+    if ok:
+        team = can(context, Permission.SEE_TEAM)
+        await _list_page(update, context, 0, replace_pressed=False, team=team, store=store)
 
 
 async def _list_page(
@@ -33,14 +41,17 @@ async def _list_page(
     *,
     replace_pressed: bool,
     team: bool = False,
+    store: int | None = None,
 ) -> None:
-    """A page of open claims: the person's own, or for leads (who may switch) the team's."""
+    """A page of open claims: the person's own, or for leads (who may switch) the team's; of
+    `store`, or of every store the person works for."""
     actor = context.require_actor()
     storage = context.services.storage
     sees_team = can(context, Permission.SEE_TEAM)
     team = team and sees_team
     owner = None if team else actor.id
-    stores = actor.stores  # a person limited to stores sees only theirs (issue 16)
+    # A person limited to stores sees only theirs (issue 16); `store` is one of them.
+    stores = actor.stores if store is None else frozenset({store})
     total = await storage.claims.open_count_for_agent(owner, stores=stores)
     offset = min(offset, max(0, total - 1))
     page = await storage.claims.open_page_for_agent(
@@ -59,6 +70,14 @@ async def _list_page(
         team=team if sees_team else None,
         owners=owners,
         unassigned=await storage.claims.unassigned_count(stores=stores),
+        store=store,
+        store_name=store_name(context, store),
+        store_rows=store_rows(
+            context.tr,
+            await visible_stores(context),
+            store,
+            lambda sid: ListButton(offset=0, team=team, store=sid).data(),
+        ),
     )
     await show(update, text, rows, replace_pressed=replace_pressed)
 
@@ -70,9 +89,16 @@ async def list_button(update: Update, context: ClaimContext) -> None:
     if button.claim_id is None:
         if button.team and not await permitted(update, context, Permission.SEE_TEAM):
             return
+        if not await pressed_store(update, context, button.store):
+            return
         await answer_button(update)
         await _list_page(
-            update, context, button.offset or 0, replace_pressed=True, team=button.team
+            update,
+            context,
+            button.offset or 0,
+            replace_pressed=True,
+            team=button.team,
+            store=button.store,
         )
         return
     claim = await load_or_refuse(update, context, button.claim_id)

@@ -44,37 +44,36 @@ class Stats:
         self.clock = clock
         self.orders_60d = orders_60d
 
-    async def report(self, actor: User, period: Period) -> Report:
-        require(actor, Permission.REPORTS)
-        return await self.compute(period)
+    async def report(self, actor: User, period: Period, store: int | None = None) -> Report:
+        """The report of `store`, or of every store the person works for (issue 16)."""
+        return await self.compute(period, _scope(actor, store))
 
-    async def compute(self, period: Period) -> Report:
-        """The report, without a person (the command line and the benchmark)."""
+    async def compute(self, period: Period, stores: frozenset[int] = frozenset()) -> Report:
+        """The report, without a person (the command line and the benchmark); of `stores`
+        only when given. The ODR estimate needs the team's orders: every store only."""
         start, end = period_bounds(period)
         stats = self.storage.stats
         return build_report(
             period,
-            await stats.day_counts(period.start, period.end),
-            open_overdue=await stats.open_overdue(start, end, self.clock()),
-            orders_60d=self.orders_60d,
+            await stats.day_counts(period.start, period.end, stores),
+            open_overdue=await stats.open_overdue(start, end, self.clock(), stores),
+            orders_60d=None if stores else self.orders_60d,
         )
 
-    async def weeks(self, actor: User, period: Period) -> list[tuple[date, dict[str, int]]]:
-        """Claims per week by outcome, every week of the period (the chart's bars)."""
-        require(actor, Permission.REPORTS)
-        return by_week(period, await self.storage.stats.weeks(period.start, period.end))
+    async def weeks(
+        self, actor: User, period: Period, store: int | None = None
+    ) -> list[tuple[date, dict[str, int]]]:
+        """Claims per week by outcome, every week of the period (the chart's bars), of
+        `store` or of every store the person works for."""
+        stores = _scope(actor, store)
+        return by_week(period, await self.storage.stats.weeks(period.start, period.end, stores))
 
     async def export(
         self, actor: User, period: Period, store: int | None = None
     ) -> tuple[str, bytes]:
         """The export of `store`, or of every store the person works for (issue 16): a
         person limited to stores never exports another store's claims."""
-        require(actor, Permission.REPORTS)
-        if store is None:
-            return await self.export_csv(period, actor.stores)
-        if not serves_store(actor, store):
-            raise NotAllowedError(Permission.REPORTS)
-        return await self.export_csv(period, frozenset({store}))
+        return await self.export_csv(period, _scope(actor, store))
 
     async def export_csv(
         self, period: Period, stores: frozenset[int] = frozenset()
@@ -92,6 +91,17 @@ class Stats:
         )
         name = f"claims-{period.start.isoformat()}-{period.end.isoformat()}.csv"
         return name, csv_bytes(EXPORT_COLUMNS, rows)
+
+
+def _scope(actor: User, store: int | None) -> frozenset[int]:
+    """The stores a report of `actor` covers: `store`, refused when not one of theirs, or
+    (None) every store they work for; empty means every store (issue 16)."""
+    require(actor, Permission.REPORTS)
+    if store is None:
+        return actor.stores
+    if not serves_store(actor, store):
+        raise NotAllowedError(Permission.REPORTS)
+    return frozenset({store})
 
 
 def _name(person: User | None) -> str:

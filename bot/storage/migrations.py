@@ -19,7 +19,8 @@ class Migration(NamedTuple):
     rebuilds_parent: bool = False
 
 
-# Migration 11 (a table rebuild); the triggers of bot/storage/rollup.py follow it.
+# Migration 11 (a table rebuild); the triggers of bot/storage/rollup.py (as of migration 7)
+# follow it.
 _CLAIMS_UNASSIGNED: Final = """
         -- A claim may have no agent yet (issue 15): a mail-opened claim waits in the unassigned
         -- queue until an agent takes it or a lead assigns it. SQLite cannot drop NOT NULL in
@@ -296,7 +297,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         "daily counts",
         # /stats adds up daily counts kept by triggers (bot/storage/rollup.py), filled here
         # from the claims already stored.
-        rollup.SCHEMA + rollup.TRIGGERS + rollup.rebuild_sql(),
+        rollup.SCHEMA_V7 + rollup.TRIGGERS_V7 + rollup.rebuild_sql_v7(),
     ),
     Migration(
         8,
@@ -407,7 +408,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(
         11,
         "claims may be unassigned",
-        _CLAIMS_UNASSIGNED + rollup.TRIGGERS,
+        _CLAIMS_UNASSIGNED + rollup.TRIGGERS_V7,
         rebuilds_parent=True,
     ),
     Migration(
@@ -550,5 +551,21 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
             WHERE sent_at IS NULL AND failed_at IS NULL;
         CREATE INDEX outbox_by_event ON outbox (event_id) WHERE event_id IS NOT NULL;
         """,
+    ),
+    Migration(
+        16,
+        "daily counts per store",
+        # /stats by store (issue 16): the daily counts get a store column, in their key, and
+        # their triggers follow a claim's store too (a claim moved to another store takes
+        # its counts with it). Recounted from the claims as they are.
+        """
+        DROP TRIGGER claim_days_insert;
+        DROP TRIGGER claim_days_update;
+        DROP TRIGGER claim_days_delete;
+        DROP TABLE claim_days;
+        """
+        + rollup.SCHEMA
+        + rollup.TRIGGERS
+        + rollup.rebuild_sql(),
     ),
 )

@@ -6,6 +6,11 @@ for the dimension "all", how many were closed after their respond-by time. "cont
 first messages to the buyer in 10-minute buckets of the time since the notice, for the median.
 Every trigger takes the claim's old row out and puts the new one in, so any change, however
 made, keeps the counts right.
+
+Since migration 16 (issue 16) every row is also per store (`store`, the claim's `store_id`):
+/stats of one store adds up that store's rows, and a claim moved to another store takes its
+counts with it. Migrations 7 and 11 made the table and triggers without it; their SQL is kept
+as it shipped (`SCHEMA_V7`, `TRIGGERS_V7`, `rebuild_sql_v7`).
 """
 
 from __future__ import annotations
@@ -45,32 +50,69 @@ _COLUMNS: Final = (
 )
 
 
-def _add(row: str) -> str:
+def _add(row: str, stores: bool = True) -> str:
     statements = []
+    store_col, store_val = (" store,", f" {row}.store_id,") if stores else ("", "")
     for dim, key, name, cond in _DIMENSIONS:
         late = _LATE.format(r=row) if dim == "all" else "0"
         statements.append(
-            "INSERT INTO claim_days (day, dim, key, name, n, late)"
-            f" SELECT date({row}.notified_at), '{dim}', {key.format(r=row)},"
+            f"INSERT INTO claim_days (day,{store_col} dim, key, name, n, late)"
+            f" SELECT date({row}.notified_at),{store_val} '{dim}', {key.format(r=row)},"
             f" {name.format(r=row)}, 1, {late} WHERE {cond.format(r=row)}"
-            " ON CONFLICT (day, dim, key) DO UPDATE SET n = n + 1, late = late + excluded.late;"
+            f" ON CONFLICT (day,{store_col} dim, key) DO UPDATE SET n = n + 1,"
+            " late = late + excluded.late;"
         )
     return "\n".join(statements)
 
 
-def _remove(row: str) -> str:
+def _remove(row: str, stores: bool = True) -> str:
     statements = []
+    same_store = f" AND store = {row}.store_id" if stores else ""
     for dim, key, _name, cond in _DIMENSIONS:
         late = _LATE.format(r=row) if dim == "all" else "0"
         statements.append(
             f"UPDATE claim_days SET n = n - 1, late = late - {late}"
-            f" WHERE day = date({row}.notified_at) AND dim = '{dim}'"
+            f" WHERE day = date({row}.notified_at){same_store} AND dim = '{dim}'"
             f" AND key = {key.format(r=row)} AND {cond.format(r=row)};"
         )
     return "\n".join(statements)
 
 
-SCHEMA: Final = """
+def _triggers(stores: bool) -> str:
+    columns = _COLUMNS + ", store_id" if stores else _COLUMNS
+    return f"""
+CREATE TRIGGER claim_days_insert AFTER INSERT ON claims BEGIN
+{_add("NEW", stores)}
+END;
+CREATE TRIGGER claim_days_update AFTER UPDATE OF {columns} ON claims BEGIN
+{_remove("OLD", stores)}
+{_add("NEW", stores)}
+END;
+CREATE TRIGGER claim_days_delete AFTER DELETE ON claims BEGIN
+{_remove("OLD", stores)}
+END;
+"""
+
+
+def _rebuild(stores: bool) -> str:
+    parts = ["DELETE FROM claim_days;"]
+    store_col, store_val, store_group = (
+        (" store,", " c.store_id,", ", 2") if stores else ("", "", "")
+    )
+    key_at = 4 if stores else 3
+    for dim, key, name, cond in _DIMENSIONS:
+        late = f"SUM({_LATE.format(r='c')})" if dim == "all" else "0"
+        parts.append(
+            f"INSERT INTO claim_days (day,{store_col} dim, key, name, n, late)"
+            f" SELECT date(c.notified_at),{store_val} '{dim}', {key.format(r='c')},"
+            f" MIN({name.format(r='c')}), COUNT(*), {late} FROM claims c"
+            f" WHERE {cond.format(r='c')} GROUP BY 1{store_group}, {key_at};"
+        )
+    return "\n".join(parts)
+
+
+# As migration 7 made them (and migration 11 made the triggers again): no store.
+SCHEMA_V7: Final = """
 CREATE TABLE claim_days (
     day   TEXT NOT NULL,        -- the notice's date, UTC
     dim   TEXT NOT NULL,
@@ -82,29 +124,31 @@ CREATE TABLE claim_days (
 ) WITHOUT ROWID;
 """
 
-TRIGGERS: Final = f"""
-CREATE TRIGGER claim_days_insert AFTER INSERT ON claims BEGIN
-{_add("NEW")}
-END;
-CREATE TRIGGER claim_days_update AFTER UPDATE OF {_COLUMNS} ON claims BEGIN
-{_remove("OLD")}
-{_add("NEW")}
-END;
-CREATE TRIGGER claim_days_delete AFTER DELETE ON claims BEGIN
-{_remove("OLD")}
-END;
+TRIGGERS_V7: Final = _triggers(stores=False)
+
+
+def rebuild_sql_v7() -> str:
+    """Migration 7's recount, without stores."""
+    return _rebuild(stores=False)
+
+
+# Since migration 16: per store.
+SCHEMA: Final = """
+CREATE TABLE claim_days (
+    day   TEXT NOT NULL,        -- the notice's date, UTC
+    store INTEGER NOT NULL,     -- the claim's store_id
+    dim   TEXT NOT NULL,
+    key   TEXT NOT NULL,
+    name  TEXT,                 -- products and carriers: a spelling to show
+    n     INTEGER NOT NULL,
+    late  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, store, dim, key)
+) WITHOUT ROWID;
 """
+
+TRIGGERS: Final = _triggers(stores=True)
 
 
 def rebuild_sql() -> str:
     """Recount every day from the claims (after a bulk load without the triggers)."""
-    parts = ["DELETE FROM claim_days;"]
-    for dim, key, name, cond in _DIMENSIONS:
-        late = f"SUM({_LATE.format(r='c')})" if dim == "all" else "0"
-        parts.append(
-            "INSERT INTO claim_days (day, dim, key, name, n, late)"
-            f" SELECT date(c.notified_at), '{dim}', {key.format(r='c')},"
-            f" MIN({name.format(r='c')}), COUNT(*), {late} FROM claims c"
-            f" WHERE {cond.format(r='c')} GROUP BY 1, 3;"
-        )
-    return "\n".join(parts)
+    return _rebuild(stores=True)

@@ -19,14 +19,14 @@ E = TypeVar("E", bound=StrEnum)
 
 PREFIX: Final = "c:"
 # l:<offset> a page of /claims, l:t:<offset> a page of the team's claims (leads),
-# l:o:<claim> open a claim's card
+# l:o:<claim> open a claim's card; a page may end in :s<store>, one store's claims (issue 16)
 LIST_PREFIX: Final = "l:"
 # A language code as claimbot writes it: "de", "pt_BR", "zh_Hans".
 _LANGUAGE = r"[a-z]{2,3}(?:_(?:[A-Z]{2}|[A-Z][a-z]{3}))?"
 _DATA = re.compile(
     rf"c:(\d{{1,12}}):(\d{{1,9}}):([a-z]{{1,6}})(?::([a-z0-9_]{{1,32}}|{_LANGUAGE}))?"
 )
-_LIST = re.compile(r"l:(?:(\d{1,6})|t:(\d{1,6})|o:(\d{1,12}))")
+_LIST = re.compile(r"l:(?:(?:(\d{1,6})|t:(\d{1,6}))(?::s(\d{1,6}))?|o:(\d{1,12}))")
 
 # Every action a claim button can carry.
 ACTIONS: Final = frozenset(
@@ -118,11 +118,13 @@ class ListButton:
     offset: int | None = None  # a page
     claim_id: int | None = None  # open this claim
     team: bool = False  # the page is of the whole team's claims
+    store: int | None = None  # of this store only (None: every store the person works for)
 
     def data(self) -> str:
         if self.claim_id is not None:
             return f"{LIST_PREFIX}o:{self.claim_id}"
-        return f"{LIST_PREFIX}{'t:' if self.team else ''}{self.offset or 0}"
+        store = f":s{self.store}" if self.store is not None else ""
+        return f"{LIST_PREFIX}{'t:' if self.team else ''}{self.offset or 0}{store}"
 
 
 def parse_list_button(data: object) -> ListButton | None:
@@ -131,11 +133,14 @@ def parse_list_button(data: object) -> ListButton | None:
     match = _LIST.fullmatch(data)
     if match is None:
         return None
-    if match[3] is not None:
-        return ListButton(claim_id=int(match[3]))
+    if match[4] is not None:
+        return ListButton(claim_id=int(match[4]))
+    store = int(match[3]) if match[3] is not None else None
+    if store == 0:
+        return None
     if match[2] is not None:
-        return ListButton(offset=int(match[2]), team=True)
-    return ListButton(offset=int(match[1]))
+        return ListButton(offset=int(match[2]), team=True, store=store)
+    return ListButton(offset=int(match[1]), store=store)
 
 
 # --- Review, queue, people, history, settings -------------------------------------------------
@@ -277,9 +282,10 @@ def parse_setting_button(data: object) -> SettingButton | None:
     return SettingButton(action, value, store) if valid and store > 0 else None
 
 
-# x:<first day>:<last day>:<action> (days as YYYYMMDD): the export or chart of a /stats period.
-STATS_ACTIONS: Final = frozenset({"csv", "chart"})
-_STATS = re.compile(r"x:(\d{8}):(\d{8}):([a-z]{1,6})")
+# x:<first day>:<last day>:<action>[:<store>] (days as YYYYMMDD): the export or chart of a
+# /stats period, or (show) /stats again; of one store when given (issue 16).
+STATS_ACTIONS: Final = frozenset({"csv", "chart", "show"})
+_STATS = re.compile(r"x:(\d{8}):(\d{8}):([a-z]{1,6})(?::(\d{1,6}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,9 +293,11 @@ class StatsButton:
     start: date
     end: date
     action: str
+    store: int | None = None  # None: every store the person works for
 
     def data(self) -> str:
-        return f"x:{self.start:%Y%m%d}:{self.end:%Y%m%d}:{self.action}"
+        store = f":{self.store}" if self.store is not None else ""
+        return f"x:{self.start:%Y%m%d}:{self.end:%Y%m%d}:{self.action}{store}"
 
 
 def parse_stats_button(data: object) -> StatsButton | None:
@@ -300,9 +308,10 @@ def parse_stats_button(data: object) -> StatsButton | None:
         start, end = (datetime.strptime(match[i], "%Y%m%d").date() for i in (1, 2))
     except ValueError:
         return None
-    if start > end:
+    store = int(match[4]) if match[4] is not None else None
+    if start > end or store == 0:
         return None
-    return StatsButton(start, end, match[3])
+    return StatsButton(start, end, match[3], store)
 
 
 # --- The unassigned queue (issue 15) ------------------------------------------------------

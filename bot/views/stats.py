@@ -47,10 +47,20 @@ def chart_caption(tr: Translator, first: date, last: date) -> str:
     )
 
 
-def stats_text(tr: Translator, report: Report, agents: Mapping[int, str]) -> tuple[str, Rows]:
+def stats_text(
+    tr: Translator,
+    report: Report,
+    agents: Mapping[int, str],
+    *,
+    store: int | None = None,
+    store_name: str | None = None,
+) -> tuple[str, Rows]:
+    """The report's text and its buttons (the export and chart of the same period and
+    `store`, None for every store the person works for; `store_name` heads the text)."""
     _ = tr.gettext
     period = report.period
-    lines = [
+    lines = [_("Store: %(store)s") % {"store": store_name}] if store_name else []
+    lines += [
         _("Claims noticed from %(start)s to %(end)s (%(days)s days): %(total)s")
         % {
             "start": tr.date(period.start),
@@ -61,8 +71,14 @@ def stats_text(tr: Translator, report: Report, agents: Mapping[int, str]) -> tup
     ]
     rows: Rows = [
         [
-            ("⇩ " + _("Export as CSV"), StatsButton(period.start, period.end, "csv").data()),
-            ("📈 " + _("Chart by week"), StatsButton(period.start, period.end, "chart").data()),
+            (
+                "⇩ " + _("Export as CSV"),
+                StatsButton(period.start, period.end, "csv", store).data(),
+            ),
+            (
+                "📈 " + _("Chart by week"),
+                StatsButton(period.start, period.end, "chart", store).data(),
+            ),
         ]
     ]
     if report.total == 0:

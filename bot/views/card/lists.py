@@ -46,16 +46,21 @@ def claims_list(
     team: bool | None = None,
     owners: Mapping[int, str] | None = None,
     unassigned: int = 0,
+    store: int | None = None,
+    store_name: str | None = None,
+    store_rows: Rows | None = None,
 ) -> tuple[str, Rows]:
     """A page of open claims. `team` is None for agents (their own claims only); for leads it
-    says whether the page is the whole team's, and a button switches between the two."""
+    says whether the page is the whole team's, and a button switches between the two.
+    `store`: the page is of that store only (named `store_name`; issue 16); `store_rows`, the
+    store buttons, go last."""
     _ = tr.gettext
     switch: list[tuple[str, str]] = []
     if team is not None:
         switch = [
-            (_("Only mine"), ListButton(offset=0).data())
+            (_("Only mine"), ListButton(offset=0, store=store).data())
             if team
-            else (_("Whole team"), ListButton(offset=0, team=True).data())
+            else (_("Whole team"), ListButton(offset=0, team=True, store=store).data())
         ]
     if unassigned:
         queue_row = [
@@ -68,13 +73,16 @@ def claims_list(
             if team
             else _("You have no open claims. Send /new to open one.")
         )
-        return empty, [switch] if switch else []
+        if store_name:
+            empty = _("Store: %(store)s") % {"store": store_name} + "\n" + empty
+        return empty, ([switch] if switch else []) + (store_rows or [])
     heading = (
         _("The team's open claims, most urgent first (%(first)s–%(last)s of %(total)s):")
         if team
         else _("Your open claims, most urgent first (%(first)s–%(last)s of %(total)s):")
     )
-    lines = [heading % {"first": offset + 1, "last": offset + len(claims), "total": total}]
+    lines = [_("Store: %(store)s") % {"store": store_name}] if store_name else []
+    lines.append(heading % {"first": offset + 1, "last": offset + len(claims), "total": total})
     rows: Rows = []
     for claim in claims:
         level = urgency(claim.respond_by, now)
@@ -102,11 +110,12 @@ def claims_list(
             shown=len(claims),
             total=total,
             size=PAGE_SIZE,
-            page=lambda at: ListButton(offset=at, team=bool(team)).data(),
+            page=lambda at: ListButton(offset=at, team=bool(team), store=store).data(),
         )
     )
     if switch:
         rows.append(switch)
+    rows.extend(store_rows or [])
     return "\n".join(lines), rows
 
 
