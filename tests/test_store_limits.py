@@ -8,9 +8,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.domain.claims import Claim
 from bot.domain.people import Role
 from bot.services.mail import MailIntake, MailOutcome
+from bot.services.people import PeopleError
 from bot.views.buttons import ListButton, PeopleButton
 from tests.helpers import (
     ADMIN,
@@ -246,3 +249,26 @@ async def test_claims_and_due_list_only_the_persons_stores(bot: Any, clock: Any)
         assert "113-5550123-4567892" in due
         await chat.send("/claims", LEAD)
         assert "Unassigned (1)" in chat.labels(LEAD)
+
+
+async def test_claims_are_handed_only_to_someone_who_works_for_their_stores(bot: Any) -> None:
+    """Hand their open claims to…: a person limited to stores takes them only when every claim
+    is of their stores; else nothing moves and the admin is told why."""
+    async with bot() as chat:
+        await two_stores(chat)
+        await open_claim_in(chat, AGENT, "Acme Home")
+        await limit(chat, BEN, 2)
+        admin = await person(chat, ADMIN)
+        people = chat.services.people
+        with pytest.raises(PeopleError, match="target_stores"):
+            await people.reassign(admin, AGENT, BEN)
+        assert (await stored_claim(chat)).agent_id == AGENT  # nothing moved
+        assert await people.reassign(admin, AGENT, CARA) == [1]  # Cara works for every store
+        assert (await stored_claim(chat)).agent_id == CARA
+        # Through /users (Ben still works for store 2 only), the refusal is said in words.
+        calls = await chat.press_data(
+            PeopleButton("to", CARA, str(BEN)).data(), old_screen(ADMIN), user_id=ADMIN
+        )
+        said = texts(calls, ADMIN) + alerts(calls)
+        assert any("does not work for the stores of all these claims" in t for t in said), said
+        assert (await stored_claim(chat)).agent_id == CARA

@@ -62,6 +62,10 @@ def _problem(context: ClaimContext, error: PeopleError) -> str:
         "exists": _("That person is already in the team."),
         "bad_id": _("That is not a Telegram user id: it is a number like 123456789."),
         "target": _("That person cannot take claims."),
+        "target_stores": _(
+            "That person does not work for the stores of all these claims: give them those"
+            " stores first (Stores), or choose someone who works for them."
+        ),
         "last_store": _("A person works for at least one store: tick another one first."),
     }.get(error.reason, _("That person is not in the team."))
 

@@ -168,11 +168,16 @@ class People:
         ]
 
     async def reassign(self, actor: User, from_id: int, to_id: int) -> list[int]:
-        """Every open claim of `from_id` to `to_id`; the ids of the claims moved."""
+        """Every open claim of `from_id` to `to_id`; the ids of the claims moved. A person
+        limited to stores takes them only if every one is of their stores (else none moves)."""
         require(actor, Permission.MANAGE_PEOPLE)
         target = await self.storage.users.get(to_id)
         if target is None or not target.active or to_id == from_id:
             raise PeopleError("target")
+        if target.stores:  # limited to stores (issue 16): every claim must be one of theirs
+            claims = await self.storage.claims.open_for_agent(from_id)
+            if any(claim.store_id not in target.stores for claim in claims):
+                raise PeopleError("target_stores")
         now = self.clock()
         async with self.storage.db.transaction() as tx:
             moved = await self.storage.claims.reassign(tx, from_id, to_id, now)
