@@ -21,6 +21,7 @@ from bot.domain.people import Role
 from bot.door import valid_update
 from bot.drafting.renderer import Renderer
 from bot.handlers.context import CONTEXT_TYPES, BotData, Channel, ClaimContext, Services
+from bot.handlers.mail_notices import MailAnnouncements
 from bot.handlers.mailbox import start_mailbox, stop_mailbox
 from bot.handlers.menu import commands_for, set_personal_menu
 from bot.handlers.outbox import Outbox
@@ -127,7 +128,13 @@ def build_application(
         reminders=Reminders(storage, clock, lead_chats, reminder_messages),
         stats=Stats(storage, clock, settings.orders_60d),
         strangers=Strangers(clock),
-        mail=MailIntake(storage, renderer, store, clock),
+        mail=MailIntake(
+            storage,
+            renderer,
+            store,
+            clock,
+            notices=MailAnnouncements(storage, store, translator_for, console=channel == "console"),
+        ),
         outbox=Outbox(storage, clock),
         reminder_interval=reminder_interval,
     )
