@@ -31,6 +31,11 @@ through the call, and at least once across a crash or a timeout in the middle of
 a notice is never lost, and may in that one case arrive twice. We chose a possible duplicate
 over a possible silence because a lost notice (an approval the agent never hears of, a
 missed deadline reminder) costs a claim, while a duplicate costs a glance.
+
+A kind of row may have a `Delivery` (registered by the composition root): a review card to the
+leads' group is sent into the claim's forum topic, made at delivery time (createForumTopic is a
+Bot API call), and once Telegram confirms it, its message id is stored where a decision finds
+it to edit (review_messages), in the transaction that marks the row sent.
 """
 
 from __future__ import annotations
@@ -40,9 +45,10 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Final, Protocol
 
-from telegram import Bot
+import aiosqlite
+from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.handlers.common import markup, split_text
@@ -66,6 +72,22 @@ def outgoing(chat_id: int, text: str, kind: str, rows: ButtonRows | None = None)
     ]
 
 
+class Delivery(Protocol):
+    """What one kind of row needs around its Bot API call."""
+
+    async def thread(self, bot: Bot, record: OutboxRecord) -> int | None:
+        """The forum topic to send it into (None: the chat itself)."""
+        ...
+
+    async def lost_thread(self, record: OutboxRecord) -> None:
+        """Sending into the topic was refused (deleted): forget it, a new one is made."""
+        ...
+
+    async def sent(self, tx: aiosqlite.Connection, record: OutboxRecord, message_id: int) -> None:
+        """Telegram confirmed it: written with the row's sent mark."""
+        ...
+
+
 def backoff(attempts: int) -> timedelta:
     """How long to wait after the `attempts`-th failed attempt."""
     wait: timedelta = FIRST_BACKOFF * 2 ** max(attempts - 1, 0)
@@ -81,6 +103,11 @@ class Outbox:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._in_flight: set[int] = set()  # rows being sent by this process right now
+        self._deliveries: dict[str, Delivery] = {}
+
+    def register(self, kind: str, delivery: Delivery) -> None:
+        """Rows of `kind` are sent through `delivery` (before the worker starts)."""
+        self._deliveries[kind] = delivery
 
     # --- sending ----------------------------------------------------------------------------------
     async def deliver(self, bot: Bot, only: Sequence[int] | None = None) -> int:
@@ -113,10 +140,9 @@ class Outbox:
         if not await self.storage.outbox.start_attempt(record, self.clock()):
             return "skipped"
         self._in_flight.add(record.id)
+        delivery = self._deliveries.get(record.kind)
         try:
-            message = await bot.send_message(
-                record.chat_id, record.text, reply_markup=markup(record.rows)
-            )
+            message = await self._call(bot, record, delivery)
         except RetryAfter as error:
             wait = error.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -139,8 +165,37 @@ class Outbox:
             return await self._failed_attempt(record, type(error).__name__)
         finally:
             self._in_flight.discard(record.id)
-        await self.storage.outbox.mark_sent(record.id, message.message_id, self.clock())
+        also = None
+        if delivery is not None:
+            hook, message_id = delivery, message.message_id
+
+            async def also(tx: aiosqlite.Connection) -> None:
+                await hook.sent(tx, record, message_id)
+
+        await self.storage.outbox.mark_sent(record.id, message.message_id, self.clock(), also=also)
         return "sent"
+
+    async def _call(self, bot: Bot, record: OutboxRecord, delivery: Delivery | None) -> Message:
+        """The Bot API call; into the row's forum topic when its kind has one (made again once
+        when the send into it is refused: the topic was deleted)."""
+        thread = await delivery.thread(bot, record) if delivery is not None else None
+        try:
+            return await bot.send_message(
+                record.chat_id,
+                record.text,
+                reply_markup=markup(record.rows),
+                message_thread_id=thread,
+            )
+        except BadRequest:
+            if delivery is None or thread is None:
+                raise
+            await delivery.lost_thread(record)
+        return await bot.send_message(
+            record.chat_id,
+            record.text,
+            reply_markup=markup(record.rows),
+            message_thread_id=await delivery.thread(bot, record),
+        )
 
     async def _failed_attempt(self, record: OutboxRecord, error: str) -> str:
         attempts = record.attempts + 1
