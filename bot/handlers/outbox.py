@@ -61,6 +61,9 @@ MAX_ATTEMPTS: Final = 10
 FIRST_BACKOFF: Final = timedelta(seconds=5)
 MAX_BACKOFF: Final = timedelta(minutes=10)
 IDLE_WAKE: Final = 30.0  # seconds: the worker looks again at least this often
+# How long a handler's delivery waits for an earlier row of the same chat that this process is
+# sending right now (another handler's, the worker's), so its own row goes out before it answers.
+FLIGHT_WAIT: Final = 10.0  # seconds
 
 
 def outgoing(chat_id: int, text: str, kind: str, rows: ButtonRows | None = None) -> list[Outgoing]:
@@ -102,7 +105,8 @@ class Outbox:
         self.clock = clock
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
-        self._in_flight: set[int] = set()  # rows being sent by this process right now
+        self._in_flight: dict[int, int] = {}  # rows being sent by this process now: chat ids
+        self._landed = asyncio.Event()  # set (and replaced) whenever a send in flight ends
         self._deliveries: dict[str, Delivery] = {}
 
     def register(self, kind: str, delivery: Delivery) -> None:
@@ -112,25 +116,35 @@ class Outbox:
     # --- sending ----------------------------------------------------------------------------------
     async def deliver(self, bot: Bot, only: Sequence[int] | None = None) -> int:
         """Send what is due now (`only`: of these rows), each chat's rows in order; how many
-        were sent. Rows that must wait (a retry, an earlier row of their chat) are left to the
-        worker, which is woken."""
+        were sent. A row of `only` behind an earlier row of its chat that this process is sending
+        right now (or itself being sent by the worker) is waited for, up to FLIGHT_WAIT: the
+        people concerned get it before the handler answers, as before the outbox. Rows that
+        must wait longer (a retry, an earlier row waiting for its own) are left to the worker,
+        which is woken."""
         sent = settled = 0
+        waited_until = asyncio.get_running_loop().time() + FLIGHT_WAIT
         for _pass in range(100):  # each pass takes the next row of every chat
             due = [
                 record
                 for record in await self.storage.outbox.due(self.clock(), only=only)
                 if record.id not in self._in_flight
             ]
-            if not due:
-                break
             done = 0  # sent or given up: the chat's next row may go
             for record in due:
                 outcome = await self._send(bot, record)
                 sent += outcome == "sent"
                 done += outcome in {"sent", "failed"}
-            if not done:
-                break
             settled += done
+            if done:
+                continue
+            if only is None or not await self._behind_flight(only):
+                break
+            landed = self._landed
+            left = waited_until - asyncio.get_running_loop().time()
+            if left <= 0:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(landed.wait(), timeout=left)
         if only is not None and settled < len(only):
             self._wake.set()
         return sent
@@ -139,7 +153,7 @@ class Outbox:
         """One row: "sent", "retry", "failed", or "skipped" (someone else has it)."""
         if not await self.storage.outbox.start_attempt(record, self.clock()):
             return "skipped"
-        self._in_flight.add(record.id)
+        self._in_flight[record.id] = record.chat_id
         delivery = self._deliveries.get(record.kind)
         try:
             message = await self._call(bot, record, delivery)
@@ -164,7 +178,9 @@ class Outbox:
         except (TelegramError, OSError, RuntimeError) as error:
             return await self._failed_attempt(record, type(error).__name__)
         finally:
-            self._in_flight.discard(record.id)
+            self._in_flight.pop(record.id, None)
+            self._landed.set()
+            self._landed = asyncio.Event()
         also = None
         if delivery is not None:
             hook, message_id = delivery, message.message_id
@@ -196,6 +212,20 @@ class Outbox:
             reply_markup=markup(record.rows),
             message_thread_id=await delivery.thread(bot, record),
         )
+
+    async def _behind_flight(self, only: Sequence[int]) -> bool:
+        """Whether a row of `only` still to send is being sent by this process, or waits behind
+        an earlier row of its chat that is."""
+        for row_id in only:
+            record = await self.storage.outbox.get(row_id)
+            if record is None or record.sent_at is not None or record.failed_at is not None:
+                continue
+            if any(
+                flying == record.id or (chat == record.chat_id and flying < record.id)
+                for flying, chat in self._in_flight.items()
+            ):
+                return True
+        return False
 
     async def _failed_attempt(self, record: OutboxRecord, error: str) -> str:
         attempts = record.attempts + 1

@@ -260,10 +260,13 @@ async def submitted(
         await _tell_agent_approved(context, item)
         return
     await refresh_copies(context, superseded, actor=context.require_actor().id)
-    # The cards were written to the outbox with the submission: sent now (a submission
-    # pressed again wrote none; the worker sends what is left).
-    await context.services.outbox.deliver(context.bot, item.notices)
-    count = len(await context.services.reviews.recipients(item.review))
+    # The cards were written to the outbox with the submission: sent now. A submission pressed
+    # again (say the bot died before its cards went out) writes none: its claim's cards still
+    # waiting are sent now, as the press asks.
+    services = context.services
+    cards = item.notices or tuple(await services.storage.outbox.waiting(item.claim.id, CARD_KIND))
+    await services.outbox.deliver(context.bot, cards)
+    count = len(await services.reviews.recipients(item.review))
     note = views.submitted_note(context.tr, item, count)
     if count and len(note) <= MAX_ANSWER:
         # The confirmation is the answer to the press itself, not one more message.

@@ -129,6 +129,15 @@ class OutboxRepository:
         rows = await self.db.fetchall(sql + " ORDER BY o.id LIMIT ?", (*params, limit))
         return [_record(row) for row in rows]
 
+    async def waiting(self, claim_id: int, kind: str) -> list[int]:
+        """The rows of `kind` about the claim still to send (not sent, not given up)."""
+        rows = await self.db.fetchall(
+            "SELECT id FROM outbox WHERE claim_id = ? AND kind = ? AND sent_at IS NULL"
+            " AND failed_at IS NULL ORDER BY id",
+            (claim_id, kind),
+        )
+        return [int(row[0]) for row in rows]
+
     async def next_due(self) -> datetime | None:
         """When the next row that may be sent falls due (None: nothing to send)."""
         row = await self.db.fetchone("SELECT MIN(o.next_attempt_at)" + _HEADS)
