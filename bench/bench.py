@@ -285,6 +285,9 @@ class Team:
                 await services.people.add(boss, agent, Role.AGENT)
             before, sends_before = self.calls, self.sends
             for kind, value in SCRIPT:
+                # Outside the timings, what the outbox's worker sends moments after a wave: a
+                # leads' group card whose handler found an earlier card of the group in flight.
+                await services.outbox.deliver(self.app.bot)
                 wave = [
                     await self.update(index, agent, kind, value)
                     for index, agent in enumerate(self.agents)

@@ -21,10 +21,12 @@ from bot.domain.people import Role
 from bot.door import valid_update
 from bot.drafting.renderer import Renderer
 from bot.handlers.context import CONTEXT_TYPES, BotData, Channel, ClaimContext, Services
+from bot.handlers.mail_notices import MailAnnouncements
 from bot.handlers.mailbox import start_mailbox, stop_mailbox
 from bot.handlers.menu import commands_for, set_personal_menu
 from bot.handlers.outbox import Outbox
 from bot.handlers.reminders import JOB_NAME, reminder_job, reminder_notices
+from bot.handlers.review import CARD_KIND, CardDelivery, LeadCards
 from bot.handlers.review_notices import AgentNotices
 from bot.i18n.catalogs import BOT_DOMAIN, Catalogs
 from bot.i18n.translator import Translator
@@ -97,6 +99,10 @@ def build_application(
         """Each notice in its recipient's language (`services` is bound below)."""
         return services.translator_for(person)
 
+    def translator(language: str | None) -> Translator:
+        """A chat's language, for a review card (`services` is bound below)."""
+        return services.translator(language)
+
     def reminder_messages(reminder: Reminder, now: datetime) -> list[Outgoing]:
         return reminder_notices(services.translator, services.translator_for, reminder, now)
 
@@ -107,6 +113,7 @@ def build_application(
         clock,
         leads_chat=settings.leads_chat,
         notices=AgentNotices(translator_for),
+        cards=LeadCards(journey, translator, clock),
     )
 
     async def lead_chats(leaving_out: int | None) -> list[tuple[int, str | None]]:
@@ -127,10 +134,17 @@ def build_application(
         reminders=Reminders(storage, clock, lead_chats, reminder_messages),
         stats=Stats(storage, clock, settings.orders_60d),
         strangers=Strangers(clock),
-        mail=MailIntake(storage, renderer, store, clock),
+        mail=MailIntake(
+            storage,
+            renderer,
+            store,
+            clock,
+            notices=MailAnnouncements(storage, store, translator_for, console=channel == "console"),
+        ),
         outbox=Outbox(storage, clock),
         reminder_interval=reminder_interval,
     )
+    services.outbox.register(CARD_KIND, CardDelivery(services))
     builder = (
         ApplicationBuilder()
         .application_class(ClaimApplication)

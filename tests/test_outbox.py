@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
+from bot.handlers.review import CARD_KIND
 from bot.storage import OutboxRecord, Outgoing
 from bot.transport import OfflineBotApi
-from tests.helpers import AGENT, LEAD, Chat, Clock, person, team_claim, texts
+from tests.helpers import AGENT, LEAD, LEAD2, Chat, Clock, person, stored_claim, team_claim, texts
 
 APPROVED = "Lead 50 approved"
 
@@ -55,7 +56,12 @@ class FlakyApi(OfflineBotApi):
 
 
 async def rows(chat: Chat) -> list[OutboxRecord]:
-    return await chat.services.storage.outbox.all()
+    """The outbox's rows but the review cards to the leads (see the tests at the end)."""
+    return [r for r in await chat.services.storage.outbox.all() if r.kind != CARD_KIND]
+
+
+async def cards(chat: Chat) -> list[OutboxRecord]:
+    return [r for r in await chat.services.storage.outbox.all() if r.kind == CARD_KIND]
 
 
 async def approve_first_review(chat: Chat) -> list[Any]:
@@ -258,3 +264,60 @@ async def test_a_recorded_reminder_is_delivered_after_a_restart(bot: Any, clock:
         # The sweep at start does not record (nor send) it again.
         await reminder_job(ClaimContext(chat.app))
         assert [r.id for r in await rows(chat) if r.kind == "reminder"] == [reminder.id]
+
+
+# --- Review cards to the leads -----------------------------------------------------------------
+async def test_a_submissions_cards_are_stored_with_it_and_where_they_went_is_recorded(
+    bot: Any,
+) -> None:
+    async with bot() as chat:
+        calls = await team_claim(chat, submit=True)  # no group, no lead on duty: every lead
+        stored = await cards(chat)
+        assert sorted(r.chat_id for r in stored) == [LEAD, LEAD2]
+        events = await chat.services.storage.events.for_claim(1)
+        (submitted,) = [e for e in events if e.kind == "draft_submitted"]
+        assert {r.event_id for r in stored} == {submitted.id}
+        assert all(r.sent_at is not None and r.attempts == 1 for r in stored)
+        # Sent at once, by the submission's handler; where each went, for the decision's edit.
+        sent = {
+            int(c.params["chat_id"]): c.result["message_id"]
+            for c in calls
+            if c.method == "sendMessage"
+        }
+        assert {(r.chat_id, r.message_id) for r in stored} == {
+            (chat_id, sent[chat_id]) for chat_id in (LEAD, LEAD2)
+        }
+        copies = await chat.services.storage.reviews.messages(1)
+        assert copies == sorted((r.chat_id, r.message_id or 0) for r in stored)
+
+
+async def test_a_crash_after_the_submission_loses_no_card(bot: Any, clock: Clock) -> None:
+    """The cards are written with the submission: the process dying before they are sent
+    loses none; after the restart the worker sends each once, and the lead decides on it."""
+    api = OfflineBotApi()
+    async with bot(api=api) as chat:
+        await team_claim(chat)
+        await chat.services.outbox.stop()  # nothing is sent from here on: the "crash"
+        claim = await stored_claim(chat)
+        (draft,) = await chat.services.storage.drafts.for_claim(claim.id)
+        item, _superseded = await chat.services.reviews.submit(
+            claim, draft.id, await person(chat, AGENT)
+        )
+        assert len(item.notices) == 2
+        assert all(r.sent_at is None for r in await cards(chat))
+        assert await chat.services.storage.reviews.messages(item.review.id) == []
+    before = len(api.calls)
+    clock.advance(seconds=10)
+    async with bot(api=api) as chat:
+        for _ in range(200):  # the worker, started with the bot, sends what is left
+            if all(r.sent_at is not None for r in await cards(chat)):
+                break
+            await asyncio.sleep(0.01)
+        assert all(r.sent_at is not None for r in await cards(chat))
+        for lead in (LEAD, LEAD2):
+            (card,) = texts(api.calls[before:], lead)  # exactly once
+            assert "#1" in card
+        assert len(await chat.services.storage.reviews.messages(item.review.id)) == 2
+        calls = await approve_first_review(chat)
+        (notice,) = texts(calls, AGENT)
+        assert "approved" in notice

@@ -1,6 +1,7 @@
 """The mailbox reader's place in the running bot (issue 15): started with the application
-when a mailbox is configured, stopped before the database closes; each mail's result and
-each trouble is told through bot/handlers/mail_notices.py."""
+when a mailbox is configured, stopped before the database closes; each mail's notices
+(written to the outbox with the mail) are delivered, and each trouble told, through
+bot/handlers/mail_notices.py."""
 
 from __future__ import annotations
 

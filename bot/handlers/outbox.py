@@ -31,6 +31,11 @@ through the call, and at least once across a crash or a timeout in the middle of
 a notice is never lost, and may in that one case arrive twice. We chose a possible duplicate
 over a possible silence because a lost notice (an approval the agent never hears of, a
 missed deadline reminder) costs a claim, while a duplicate costs a glance.
+
+A kind of row may have a `Delivery` (registered by the composition root): a review card to the
+leads' group is sent into the claim's forum topic, made at delivery time (createForumTopic is a
+Bot API call), and once Telegram confirms it, its message id is stored where a decision finds
+it to edit (review_messages), in the transaction that marks the row sent.
 """
 
 from __future__ import annotations
@@ -40,9 +45,10 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Final, Protocol
 
-from telegram import Bot
+import aiosqlite
+from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.handlers.common import markup, split_text
@@ -55,6 +61,9 @@ MAX_ATTEMPTS: Final = 10
 FIRST_BACKOFF: Final = timedelta(seconds=5)
 MAX_BACKOFF: Final = timedelta(minutes=10)
 IDLE_WAKE: Final = 30.0  # seconds: the worker looks again at least this often
+# How long a handler's delivery waits for an earlier row of the same chat that this process is
+# sending right now (another handler's, the worker's), so its own row goes out before it answers.
+FLIGHT_WAIT: Final = 10.0  # seconds
 
 
 def outgoing(chat_id: int, text: str, kind: str, rows: ButtonRows | None = None) -> list[Outgoing]:
@@ -64,6 +73,22 @@ def outgoing(chat_id: int, text: str, kind: str, rows: ButtonRows | None = None)
         Outgoing(chat_id, piece, kind, tuple(rows or ()) if number == len(pieces) else ())
         for number, piece in enumerate(pieces, start=1)
     ]
+
+
+class Delivery(Protocol):
+    """What one kind of row needs around its Bot API call."""
+
+    async def thread(self, bot: Bot, record: OutboxRecord) -> int | None:
+        """The forum topic to send it into (None: the chat itself)."""
+        ...
+
+    async def lost_thread(self, record: OutboxRecord) -> None:
+        """Sending into the topic was refused (deleted): forget it, a new one is made."""
+        ...
+
+    async def sent(self, tx: aiosqlite.Connection, record: OutboxRecord, message_id: int) -> None:
+        """Telegram confirmed it: written with the row's sent mark."""
+        ...
 
 
 def backoff(attempts: int) -> timedelta:
@@ -80,30 +105,46 @@ class Outbox:
         self.clock = clock
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
-        self._in_flight: set[int] = set()  # rows being sent by this process right now
+        self._in_flight: dict[int, int] = {}  # rows being sent by this process now: chat ids
+        self._landed = asyncio.Event()  # set (and replaced) whenever a send in flight ends
+        self._deliveries: dict[str, Delivery] = {}
+
+    def register(self, kind: str, delivery: Delivery) -> None:
+        """Rows of `kind` are sent through `delivery` (before the worker starts)."""
+        self._deliveries[kind] = delivery
 
     # --- sending ----------------------------------------------------------------------------------
     async def deliver(self, bot: Bot, only: Sequence[int] | None = None) -> int:
         """Send what is due now (`only`: of these rows), each chat's rows in order; how many
-        were sent. Rows that must wait (a retry, an earlier row of their chat) are left to the
-        worker, which is woken."""
+        were sent. A row of `only` behind an earlier row of its chat that this process is sending
+        right now (or itself being sent by the worker) is waited for, up to FLIGHT_WAIT: the
+        people concerned get it before the handler answers, as before the outbox. Rows that
+        must wait longer (a retry, an earlier row waiting for its own) are left to the worker,
+        which is woken."""
         sent = settled = 0
+        waited_until = asyncio.get_running_loop().time() + FLIGHT_WAIT
         for _pass in range(100):  # each pass takes the next row of every chat
             due = [
                 record
                 for record in await self.storage.outbox.due(self.clock(), only=only)
                 if record.id not in self._in_flight
             ]
-            if not due:
-                break
             done = 0  # sent or given up: the chat's next row may go
             for record in due:
                 outcome = await self._send(bot, record)
                 sent += outcome == "sent"
                 done += outcome in {"sent", "failed"}
-            if not done:
-                break
             settled += done
+            if done:
+                continue
+            if only is None or not await self._behind_flight(only):
+                break
+            landed = self._landed
+            left = waited_until - asyncio.get_running_loop().time()
+            if left <= 0:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(landed.wait(), timeout=left)
         if only is not None and settled < len(only):
             self._wake.set()
         return sent
@@ -112,11 +153,10 @@ class Outbox:
         """One row: "sent", "retry", "failed", or "skipped" (someone else has it)."""
         if not await self.storage.outbox.start_attempt(record, self.clock()):
             return "skipped"
-        self._in_flight.add(record.id)
+        self._in_flight[record.id] = record.chat_id
+        delivery = self._deliveries.get(record.kind)
         try:
-            message = await bot.send_message(
-                record.chat_id, record.text, reply_markup=markup(record.rows)
-            )
+            message = await self._call(bot, record, delivery)
         except RetryAfter as error:
             wait = error.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -138,9 +178,54 @@ class Outbox:
         except (TelegramError, OSError, RuntimeError) as error:
             return await self._failed_attempt(record, type(error).__name__)
         finally:
-            self._in_flight.discard(record.id)
-        await self.storage.outbox.mark_sent(record.id, message.message_id, self.clock())
+            self._in_flight.pop(record.id, None)
+            self._landed.set()
+            self._landed = asyncio.Event()
+        also = None
+        if delivery is not None:
+            hook, message_id = delivery, message.message_id
+
+            async def also(tx: aiosqlite.Connection) -> None:
+                await hook.sent(tx, record, message_id)
+
+        await self.storage.outbox.mark_sent(record.id, message.message_id, self.clock(), also=also)
         return "sent"
+
+    async def _call(self, bot: Bot, record: OutboxRecord, delivery: Delivery | None) -> Message:
+        """The Bot API call; into the row's forum topic when its kind has one (made again once
+        when the send into it is refused: the topic was deleted)."""
+        thread = await delivery.thread(bot, record) if delivery is not None else None
+        try:
+            return await bot.send_message(
+                record.chat_id,
+                record.text,
+                reply_markup=markup(record.rows),
+                message_thread_id=thread,
+            )
+        except BadRequest:
+            if delivery is None or thread is None:
+                raise
+            await delivery.lost_thread(record)
+        return await bot.send_message(
+            record.chat_id,
+            record.text,
+            reply_markup=markup(record.rows),
+            message_thread_id=await delivery.thread(bot, record),
+        )
+
+    async def _behind_flight(self, only: Sequence[int]) -> bool:
+        """Whether a row of `only` still to send is being sent by this process, or waits behind
+        an earlier row of its chat that is."""
+        for row_id in only:
+            record = await self.storage.outbox.get(row_id)
+            if record is None or record.sent_at is not None or record.failed_at is not None:
+                continue
+            if any(
+                flying == record.id or (chat == record.chat_id and flying < record.id)
+                for flying, chat in self._in_flight.items()
+            ):
+                return True
+        return False
 
     async def _failed_attempt(self, record: OutboxRecord, error: str) -> str:
         attempts = record.attempts + 1

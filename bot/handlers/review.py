@@ -5,12 +5,17 @@ the notices each side receives. The rules live in bot/services/review.py.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Final
 
-from telegram import Message, Update
+import aiosqlite
+from telegram import Bot, Message, Update
 from telegram.constants import CallbackQueryLimit
 from telegram.error import TelegramError
 
+from bot.domain.claims import Claim
+from bot.domain.compliance import Finding
 from bot.domain.errors import (
     ClaimClosedError,
     JourneyError,
@@ -31,12 +36,13 @@ from bot.handlers.common import (
     show,
     unchanged,
 )
-from bot.handlers.context import ClaimContext
+from bot.handlers.context import ClaimContext, Services
+from bot.handlers.outbox import outgoing
 from bot.i18n.translator import Translator
-from bot.services.journey import PreparedDraft
+from bot.services.journey import Journey, PreparedDraft
 from bot.services.people import on_team
-from bot.services.review import NotAllowedError, ReviewDecidedError, ReviewItem
-from bot.storage import ReviewStatus, User
+from bot.services.review import CardRenderer, NotAllowedError, ReviewDecidedError, ReviewItem
+from bot.storage import DraftRecord, OutboxRecord, Outgoing, ReviewStatus, User
 from bot.views import prompts
 from bot.views import review as views
 from bot.views.buttons import ReviewButton, parse_queue_button, parse_review_button
@@ -46,6 +52,7 @@ log = logging.getLogger(__name__)
 
 MAX_ANSWER: Final = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH  # 200
 MAX_TOPIC_NAME: Final = 128  # a forum topic's name, in characters
+CARD_KIND: Final = "review_card"  # the outbox rows of review cards to the leads
 
 
 # --- Delivering cards --------------------------------------------------------------------------
@@ -82,66 +89,91 @@ async def show_review(
     await context.services.storage.reviews.add_messages(item.review.id, [copy] if copy else [])
 
 
-async def deliver(context: ClaimContext, item: ReviewItem) -> int:
-    """The new review to the leads' group when there is one (in the claim's forum topic when
-    the group is a forum), else to the lead on duty, else to every lead (or admin), each in
-    their own language. Returns how many chats received it. The preview is rendered once per
-    language, and where the copies went is stored in one write (also when a later send fails),
-    not one per lead."""
-    services = context.services
-    recipients = await services.reviews.recipients(item.review)
-    previews: dict[str, tuple[str, str] | None] = {}
-    copies: list[tuple[int, int]] = []
-    try:
+class LeadCards:
+    """`ReviewCards` for the chat: the new review's card to each recipient (the leads' group,
+    the lead on duty, or every lead), each in its language, the preview rendered once per
+    language before the submission's transaction."""
+
+    def __init__(
+        self,
+        journey: Journey,
+        translator: Callable[[str | None], Translator],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.journey = journey
+        self.translator = translator
+        self.clock = clock
+
+    async def prepare(
+        self,
+        claim: Claim,
+        draft: DraftRecord,
+        findings: tuple[Finding, ...],
+        submitter: User,
+        recipients: Sequence[tuple[int, str | None]],
+    ) -> CardRenderer:
+        previews: dict[str, tuple[str, str] | None] = {}
+        chats: list[tuple[int, Translator]] = []
         for chat_id, language in recipients:
-            tr = services.translator(language)
+            tr = self.translator(language)
             if tr.language not in previews:
-                previews[tr.language] = await _preview(context, item, tr)
-            copy = await _send_to_group_or_person(context, chat_id, item, tr, previews[tr.language])
-            if copy is not None:
-                copies.append(copy)
-    finally:
-        await services.storage.reviews.add_messages(item.review.id, copies)
-    return len(recipients)
+                prepared = PreparedDraft(claim, draft, findings, False, None)
+                shown = await self.journey.preview(prepared, tr.language, submitter)
+                previews[tr.language] = (shown.language, shown.text) if shown else None
+            chats.append((chat_id, tr))
+        now = self.clock()
+
+        def render(item: ReviewItem) -> list[Outgoing]:
+            rows: list[Outgoing] = []
+            for chat_id, tr in chats:
+                text, buttons = views.review_card(tr, item, now, previews[tr.language])
+                rows.extend(outgoing(chat_id, text, CARD_KIND, buttons))
+            return rows
+
+        return render
 
 
-async def _send_to_group_or_person(
-    context: ClaimContext,
-    chat_id: int,
-    item: ReviewItem,
-    tr: Translator,
-    preview: tuple[str, str] | None,
-) -> tuple[int, int] | None:
-    """One card; in a forum group, in the claim's topic (opened again once if it was
-    deleted: the send into it fails, the topic is forgotten and a new one made)."""
-    if chat_id > 0:
-        return await _send_card(context, chat_id, item, tr, preview)
-    for _attempt in range(2):
-        thread = await _topic(context, chat_id, item, tr)
-        text, rows = views.review_card(tr, item, context.services.clock(), preview)
-        message = await send_to(context, chat_id, text, rows, thread_id=thread)
-        if message is not None:
-            return (chat_id, message.message_id) if rows else None
-        if thread is None:
+class CardDelivery:
+    """The outbox's `Delivery` of review cards: into the claim's forum topic in a forum group,
+    and where each card went stored for the decision's edit (review_messages)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def thread(self, bot: Bot, record: OutboxRecord) -> int | None:
+        if record.chat_id > 0 or record.claim_id is None:
             return None
-        await context.services.storage.reviews.forget_topic(chat_id, item.claim.id)
-    return None
+        claim = await self.services.storage.claims.get(record.claim_id)
+        if claim is None:
+            return None
+        chats = await self.services.reviews.lead_chats()
+        language = next((lang for chat, lang in chats if chat == record.chat_id), None)
+        tr = self.services.translator(language)
+        return await _topic(bot, self.services, record.chat_id, claim, tr)
+
+    async def lost_thread(self, record: OutboxRecord) -> None:
+        if record.claim_id is not None:
+            await self.services.storage.reviews.forget_topic(record.chat_id, record.claim_id)
+
+    async def sent(self, tx: aiosqlite.Connection, record: OutboxRecord, message_id: int) -> None:
+        if record.rows and record.event_id is not None:  # the piece with the buttons
+            reviews = self.services.storage.reviews
+            await reviews.add_message_of_event(tx, record.event_id, record.chat_id, message_id)
 
 
 async def _topic(
-    context: ClaimContext, chat_id: int, item: ReviewItem, tr: Translator
+    bot: Bot, services: Services, chat_id: int, claim: Claim, tr: Translator
 ) -> int | None:
     """The claim's forum topic in the leads' group, when the group is a forum: whether it is
     one is asked once (getChat) and remembered; the topic is made on first use
     (createForumTopic, which needs the bot to be an admin allowed to manage topics) and its
     thread id stored. None: the group's main chat (not a forum, or the topic cannot be made:
     the card is not lost for that)."""
-    services = context.services
     reviews = services.storage.reviews
     forum = await reviews.is_forum(chat_id)
     if forum is None:
         try:
-            chat = await context.bot.get_chat(chat_id)
+            chat = await bot.get_chat(chat_id)
         except TelegramError as error:
             log.warning("could not read chat %s: %s", chat_id, type(error).__name__)
             return None  # not remembered: asked again with the next card
@@ -149,19 +181,19 @@ async def _topic(
         await reviews.set_forum(chat_id, forum, services.clock())
     if not forum:
         return None
-    thread = await reviews.topic(chat_id, item.claim.id)
+    thread = await reviews.topic(chat_id, claim.id)
     if thread is not None:
         return thread
     name = tr.gettext("Claim #%(number)s · order %(order_id)s") % {
-        "number": item.claim.id,
-        "order_id": item.claim.facts.order_id,
+        "number": claim.id,
+        "order_id": claim.facts.order_id,
     }
     try:
-        topic = await context.bot.create_forum_topic(chat_id, name[:MAX_TOPIC_NAME])
+        topic = await bot.create_forum_topic(chat_id, name[:MAX_TOPIC_NAME])
     except TelegramError as error:
         log.warning("could not open a topic in chat %s: %s", chat_id, type(error).__name__)
         return None
-    await reviews.set_topic(chat_id, item.claim.id, topic.message_thread_id)
+    await reviews.set_topic(chat_id, claim.id, topic.message_thread_id)
     return topic.message_thread_id
 
 
@@ -228,8 +260,13 @@ async def submitted(
         await _tell_agent_approved(context, item)
         return
     await refresh_copies(context, superseded, actor=context.require_actor().id)
-    already = await context.services.storage.reviews.messages(item.review.id)
-    count = len(already) or await deliver(context, item)
+    # The cards were written to the outbox with the submission: sent now. A submission pressed
+    # again (say the bot died before its cards went out) writes none: its claim's cards still
+    # waiting are sent now, as the press asks.
+    services = context.services
+    cards = item.notices or tuple(await services.storage.outbox.waiting(item.claim.id, CARD_KIND))
+    await services.outbox.deliver(context.bot, cards)
+    count = len(await services.reviews.recipients(item.review))
     note = views.submitted_note(context.tr, item, count)
     if count and len(note) <= MAX_ANSWER:
         # The confirmation is the answer to the press itself, not one more message.

@@ -6,20 +6,26 @@ a claim notice opens a claim (in the transaction that records the mail), or find
 open claim; a request for information, Amazon's decision or a buyer's message is recorded on
 the order's claim (bot/services/mail_effects.py), in the same transaction; any other mail, and
 one of those without a claim to record it on, is left and listed for an admin, never lost.
+
+Whom a mail concerns is told in that same transaction (issue 16): `MailNotices`, given by the
+composition root, reads the team before it and renders the notices inside it from the claim as
+the transaction leaves it; they are written as outbox rows (`MailResult.notices`) and sent by
+the outbox, so a crash between the mail's commit and the sending loses no announcement.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
 
 import aiosqlite
 
-from bot.domain.claims import FULFILLMENT_UNCONFIRMED
+from bot.domain.claims import FULFILLMENT_UNCONFIRMED, Claim
 from bot.domain.mail import MailKind, MailText, amazon_sender, classify, mail_answers, read_mail
 from bot.domain.mail_kinds import order_of
 from bot.domain.stores import STORE_UNCONFIRMED
@@ -27,7 +33,10 @@ from bot.drafting.renderer import Renderer
 from bot.services.claims import ClaimAlreadyOpenError, open_claim
 from bot.services.mail_effects import FOLLOW_UPS, effect_of, target_claim
 from bot.services.store import ROUND_ROBIN, StoreService
-from bot.storage import MailboxSpot, MailRecord, StaleClaimError, Storage
+from bot.storage import MailboxSpot, MailRecord, Outgoing, StaleClaimError, Storage
+
+if TYPE_CHECKING:
+    from bot.services.mail_notices import Team
 
 
 class MailOutcome(StrEnum):
@@ -46,6 +55,22 @@ class MailResult:
     order_id: str | None = None
     claim_id: int | None = None
     seen_at: datetime | None = None  # for SEEN: when it was first processed
+    notices: tuple[int, ...] = ()  # outbox rows written with the mail, to deliver now
+
+
+class MailNotices(Protocol):
+    """Who is told what of a mail, as outbox rows written in the mail's transaction."""
+
+    async def team(self) -> Team:
+        """The people notices can go to, read before the transaction (inside it the one
+        connection is the transaction's)."""
+        ...
+
+    def rows(
+        self, result: MailResult, claim: Claim | None, team: Team, now: datetime
+    ) -> Sequence[Outgoing]:
+        """The notices of `result`, `claim` as the transaction leaves it: no reads."""
+        ...
 
 
 def mail_key(mail: MailText, raw: bytes) -> str:
@@ -61,11 +86,14 @@ class MailIntake:
         renderer: Renderer,
         store: StoreService,
         clock: Callable[[], datetime],
+        *,
+        notices: MailNotices | None = None,
     ) -> None:
         self.storage = storage
         self.renderer = renderer
         self.store = store
         self.clock = clock
+        self.notices = notices
 
     async def process(self, raw: bytes, source: str, spot: MailboxSpot | None = None) -> MailResult:
         """Read one mail and do what it says, once. A claim notice opens an unassigned claim:
@@ -82,6 +110,7 @@ class MailIntake:
                 async with self.storage.db.transaction() as tx:
                     await self.storage.mails.record_spot(tx, spot, key, now)
             return _seen(earlier, kind, mail)
+        team = await self._team()
         record = MailRecord(
             message_id=key,
             received_at=now,
@@ -93,12 +122,13 @@ class MailIntake:
             outcome=MailOutcome.LEFT.value,
         )
         if kind in FOLLOW_UPS:
-            return await self._follow_up(mail, kind, record, spot)
+            return await self._follow_up(mail, kind, record, spot, team)
         answers = mail_answers(mail, now) if kind is MailKind.CLAIM_NOTICE else None
         if answers is None or not answers.ready():  # (a notice classify takes is ready)
             kind = MailKind.NOT_UNDERSTOOD if answers is not None else kind
             record = replace(record, kind=kind.value)
-            return await self._record(record, MailResult(MailOutcome.LEFT, kind, mail), spot)
+            left = MailResult(MailOutcome.LEFT, kind, mail)
+            return await self._record(record, left, spot, team)
         facts, deadline = answers.to_claim()
         # The notice does not say who shipped: FBM until the agent confirms it on the card.
         facts = replace(facts, extra={**facts.extra, FULFILLMENT_UNCONFIRMED: "1"})
@@ -108,6 +138,7 @@ class MailIntake:
         if not store_sure:
             facts = replace(facts, extra={**facts.extra, STORE_UNCONFIRMED: "1"})
         in_turn = await self.storage.options.get(ROUND_ROBIN) == "on"
+        notices: list[int] = []
 
         async def record_mail(tx: aiosqlite.Connection, claim_id: int) -> None:
             opened_record = replace(
@@ -136,6 +167,8 @@ class MailIntake:
                     now=now,
                     payload={"to": agent_id},
                 )
+            opened = MailResult(MailOutcome.OPENED, kind, mail, facts.order_id, claim_id)
+            notices.extend(await self._notices(tx, opened, team, now))
 
         try:
             opened = await open_claim(
@@ -159,10 +192,13 @@ class MailIntake:
             result = MailResult(
                 MailOutcome.ALREADY_OPEN, kind, mail, facts.order_id, already.claim_id
             )
-            return await self._record(found, result, spot)
+            return await self._record(found, result, spot, team)
         except sqlite3.IntegrityError:  # the same mail, processed meanwhile
             return await self._seen_now(key, kind, mail, spot)
-        return MailResult(MailOutcome.OPENED, kind, mail, facts.order_id, opened.claim.id)
+        claim_id = opened.claim.id
+        return MailResult(
+            MailOutcome.OPENED, kind, mail, facts.order_id, claim_id, notices=tuple(notices)
+        )
 
     async def leave(self, raw: bytes, source: str, spot: MailboxSpot | None = None) -> MailResult:
         """Record a mail that could not be processed (claimbot failed on it) as left for an
@@ -181,10 +217,15 @@ class MailIntake:
             outcome=MailOutcome.LEFT.value,
         )
         left = MailResult(MailOutcome.LEFT, MailKind.NOT_UNDERSTOOD, mail)
-        return await self._record(record, left, spot)
+        return await self._record(record, left, spot, await self._team())
 
     async def _follow_up(
-        self, mail: MailText, kind: MailKind, record: MailRecord, spot: MailboxSpot | None
+        self,
+        mail: MailText,
+        kind: MailKind,
+        record: MailRecord,
+        spot: MailboxSpot | None,
+        team: Team | None,
     ) -> MailResult:
         """A request for information, a decision or a buyer's message: recorded on the order's
         claim (bot/services/mail_effects.py) in the transaction that records the mail and its
@@ -202,8 +243,10 @@ class MailIntake:
                     kind, mail, claim, received=record.received_at, key=key, source=source
                 )
             if claim is None or effect is None:
-                return await self._record(record, left, spot)
+                return await self._record(record, left, spot, team)
             done = replace(record, claim_id=claim.id, outcome=MailOutcome.RECORDED.value)
+            result = MailResult(MailOutcome.RECORDED, kind, mail, order_id, claim.id)
+            notices: tuple[int, ...] = ()
             try:
                 async with self.storage.db.transaction() as tx:
                     earlier = await self.storage.mails.seen(tx, record.message_id)
@@ -225,6 +268,7 @@ class MailIntake:
                         )
                         # Last: a duplicate refused here takes the claim change back with it.
                         await self._write(tx, done, spot)
+                        notices = await self._notices(tx, result, team, record.received_at)
                     elif spot is not None:
                         await self.storage.mails.record_spot(
                             tx, spot, record.message_id, record.received_at
@@ -235,7 +279,7 @@ class MailIntake:
                 return await self._seen_now(record.message_id, kind, mail, spot)
             if earlier is not None:
                 return _seen(earlier, kind, mail)
-            return MailResult(MailOutcome.RECORDED, kind, mail, order_id, claim.id)
+            return replace(result, notices=notices)
         raise StaleClaimError(order_id)  # pragma: no cover - three changes in a row
 
     async def _write(
@@ -246,20 +290,41 @@ class MailIntake:
         if spot is not None:
             await self.storage.mails.record_spot(tx, spot, record.message_id, record.received_at)
 
+    async def _team(self) -> Team | None:
+        """Whom notices can go to, read before a mail's transaction (None: no notices)."""
+        return await self.notices.team() if self.notices is not None else None
+
+    async def _notices(
+        self, tx: aiosqlite.Connection, result: MailResult, team: Team | None, now: datetime
+    ) -> tuple[int, ...]:
+        """Write the result's notices as outbox rows, in the mail's transaction `tx`."""
+        if self.notices is None or team is None:
+            return ()
+        claim_id = result.claim_id
+        claim = await self.storage.claims.read(tx, claim_id) if claim_id is not None else None
+        rows = self.notices.rows(result, claim, team, now)
+        return tuple(await self.storage.outbox.add(tx, rows, now=now, claim_id=claim_id))
+
     async def _record(
-        self, record: MailRecord, result: MailResult, spot: MailboxSpot | None
+        self,
+        record: MailRecord,
+        result: MailResult,
+        spot: MailboxSpot | None,
+        team: Team | None,
     ) -> MailResult:
+        notices: tuple[int, ...] = ()
         async with self.storage.db.transaction() as tx:
             earlier = await self.storage.mails.seen(tx, record.message_id)
             if earlier is None:
                 await self._write(tx, record, spot)
+                notices = await self._notices(tx, result, team, record.received_at)
             elif spot is not None:
                 await self.storage.mails.record_spot(
                     tx, spot, record.message_id, record.received_at
                 )
         if earlier is not None:
             return _seen(earlier, result.kind, result.mail)
-        return result
+        return replace(result, notices=notices)
 
     async def _seen_now(
         self, key: str, kind: MailKind, mail: MailText, spot: MailboxSpot | None

@@ -1,5 +1,6 @@
 """Who is told what when a mail arrives (issue 15). The chat layer (bot/handlers/mail_notices.py)
-only renders and sends what `decide` says here.
+only renders what `decide` says here, inside the mail's transaction, as outbox rows (issue 16):
+the team is read before it (`read_team`), the claim is the transaction's.
 
 - A claim notice opened an unassigned claim: every lead and admin, with the queue's buttons.
 - Round-robin gave it an agent: that agent (the card), and the leads one line.
@@ -15,8 +16,8 @@ group only takes review buttons).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.domain.claims import Claim
@@ -56,10 +57,18 @@ class MailNotice:
 
 @dataclass(frozen=True, slots=True)
 class Team:
-    """The people a mail's notices can go to, as stored now (active, on Telegram)."""
+    """The people a mail's notices can go to, as stored before its transaction: the leads and
+    admins (active, on Telegram) and every active person by id (a claim's agent)."""
 
     leads: Sequence[User]
     admins: Sequence[User]
+    active: Mapping[int, User] = field(default_factory=dict)
+
+    def agent_of(self, claim: Claim | None) -> User | None:
+        """The claim's agent when active (None: nobody has it, or they left the team)."""
+        if claim is None or claim.agent_id is None:
+            return None
+        return self.active.get(claim.agent_id)
 
     def deciders(self) -> list[User]:
         """Who hears of a claim nobody has: the leads, else the admins."""
@@ -108,23 +117,14 @@ def decide(
     return []  # ALREADY_OPEN, SEEN: nothing new for anyone
 
 
-async def notices_for(
-    storage: Storage, result: MailResult, *, console: bool = False
-) -> list[MailNotice]:
-    """`decide`, with the claim and the people read from storage; `console`: the console's
-    local admin counts (the one person there)."""
-    if result.outcome in (MailOutcome.ALREADY_OPEN, MailOutcome.SEEN):
-        return []
-    claim = await storage.claims.get(result.claim_id) if result.claim_id is not None else None
-    agent = None
-    if claim is not None and claim.agent_id is not None:
-        owner = await storage.users.get(claim.agent_id)
-        agent = owner if owner is not None and owner.active else None
-    team = Team(
+async def read_team(storage: Storage, *, console: bool = False) -> Team:
+    """The team as stored now; `console`: the console's local admin counts (the one person
+    there)."""
+    return Team(
         leads=await storage.users.with_role(Role.LEAD, console=console),
         admins=await storage.users.with_role(Role.ADMIN, console=console),
+        active={person.id: person for person in await storage.users.all(active=True)},
     )
-    return decide(result, claim, agent, team)
 
 
 async def admins(storage: Storage, *, console: bool = False) -> list[User]:

@@ -55,6 +55,8 @@ _UIDVALIDITY: Final = re.compile(rb"\[UIDVALIDITY (\d+)\]")
 _PERMANENT: Final = re.compile(rb"\[PERMANENTFLAGS \(([^)]*)\)\]")
 _MONTHS: Final = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
+# Delivers a processed mail's notices: they were written to the outbox with the mail (issue 16),
+# so the reader only hurries them; the outbox's worker sends whatever it does not.
 MailAnnouncer = Callable[[MailResult], Awaitable[None]]
 TroubleAnnouncer = Callable[[MailboxTrouble, str], Awaitable[None]]
 

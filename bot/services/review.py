@@ -6,7 +6,10 @@ told who made it. Permissions are checked here again, whatever the chat layer ch
 
 The agent's notice of a decision is written to the outbox in that same transaction (issue 16):
 `ReviewNotices`, given by the composition root, renders it for the decided review; the rows'
-ids come back on the item (`ReviewItem.notices`) for the chat layer to deliver at once.
+ids come back on the item (`ReviewItem.notices`) for the chat layer to deliver at once. So
+are a submission's review cards to the leads (`ReviewCards`): prepared before the submission's
+transaction (the recipients, the previews), rendered inside it for the new review, and written
+with it, naming its `draft_submitted` event (the outbox stores where each card went once sent).
 """
 
 from __future__ import annotations
@@ -73,7 +76,9 @@ class ReviewItem:
     generated: DraftRecord | None  # for an edited version: the generated text it changed
     findings: tuple[Finding, ...]
     people: dict[int, User]  # submitter and decider, by id, when still known
-    notices: tuple[int, ...] = ()  # outbox rows written with the decision, to deliver now
+    # Outbox rows written with the decision (the agent's notice) or the submission (the cards
+    # to the leads), to deliver now.
+    notices: tuple[int, ...] = ()
 
     @property
     def blocked(self) -> bool:
@@ -95,6 +100,26 @@ class ReviewNotices(Protocol):
     def corrected(self, old: ReviewItem, new: ReviewItem) -> Sequence[Outgoing]: ...
 
 
+# A submission's cards to the leads, rendered for the new review inside its transaction.
+CardRenderer = Callable[[ReviewItem], Sequence[Outgoing]]
+
+
+class ReviewCards(Protocol):
+    """The review cards of a submission, as outbox rows."""
+
+    async def prepare(
+        self,
+        claim: Claim,
+        draft: DraftRecord,
+        findings: tuple[Finding, ...],
+        submitter: User,
+        recipients: Sequence[tuple[int, str | None]],
+    ) -> CardRenderer:
+        """Read and render what needs no review id (the previews), before the transaction;
+        the renderer then makes each recipient's card from the new review alone."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class DraftStanding:
     returned: ReviewItem | None  # this version was sent back by a lead (with a comment)
@@ -111,6 +136,7 @@ class Reviews:
         *,
         leads_chat: int | None = None,
         notices: ReviewNotices | None = None,
+        cards: ReviewCards | None = None,
     ) -> None:
         self.storage = storage
         self.journey = journey
@@ -118,6 +144,7 @@ class Reviews:
         self.clock = clock
         self.leads_chat = leads_chat
         self.notices = notices
+        self.cards = cards
 
     # --- The setting ---------------------------------------------------------------------------
     async def required(self) -> bool:
@@ -136,11 +163,14 @@ class Reviews:
         (issue 16: Telegram takes about 30 messages a second per bot). The leads' group when
         one is configured; else the lead on duty, privately, when an admin named one; else,
         and only then, every reviewer (see `lead_chats`)."""
+        return await self._recipients(review.submitted_by)
+
+    async def _recipients(self, submitter: int) -> list[tuple[int, str | None]]:
         if self.leads_chat is None:
             duty = await self.store.on_duty()
-            if duty is not None and duty.id != review.submitted_by:
+            if duty is not None and duty.id != submitter:
                 return [(duty.id, duty.language)]
-        return await self.lead_chats(exclude=review.submitted_by)
+        return await self.lead_chats(exclude=submitter)
 
     async def fan_out(self) -> bool:
         """Whether review cards go to every lead privately (neither a group nor a lead on
@@ -171,13 +201,27 @@ class Reviews:
         latest = await self.storage.reviews.latest_for_draft(record.id)
         if latest is not None and latest.status in (ReviewStatus.PENDING, ReviewStatus.APPROVED):
             return await self._item(latest), []
+        render = None
+        if self.cards is not None:
+            # What the cards show, read before the transaction (inside it the one connection
+            # is the transaction's); the review itself is added to it there.
+            fresh = await self.storage.claims.get(claim.id) or claim
+            generated = None
+            if record.source == "edited" and DraftKind(record.kind).templated:
+                generated = await self.storage.drafts.latest_generated(claim.id, record.kind)
+            ids = {actor.id, fresh.agent_id, record.author_id}
+            people = await self.storage.users.names({i for i in ids if i is not None})
+            findings = self.journey.findings(fresh, record.text, record.kind, record.language)
+            recipients = await self._recipients(actor.id)
+            render = await self.cards.prepare(fresh, record, findings, actor, recipients)
         now = self.clock()
+        cards: list[int] = []
         async with self.storage.db.transaction() as tx:
             superseded = await self.storage.reviews.supersede_kind(tx, claim.id, record.kind, now)
             review = await self.storage.reviews.add(
                 tx, claim_id=claim.id, draft_id=record.id, by=actor.id, now=now
             )
-            await self.storage.events.record(
+            event_id = await self.storage.events.record(
                 tx,
                 "draft_submitted",
                 actor_id=actor.id,
@@ -186,7 +230,12 @@ class Reviews:
                 now=now,
                 payload={"kind": record.kind, "version": record.version, "review": review.id},
             )
-        return await self._item(review), superseded
+            if render is not None:
+                item = ReviewItem(review, fresh, record, generated, findings, people)
+                cards = await self.storage.outbox.add(
+                    tx, render(item), now=now, claim_id=claim.id, event_id=event_id
+                )
+        return replace(await self._item(review), notices=tuple(cards)), superseded
 
     async def is_approved(self, draft_id: int) -> bool:
         latest = await self.storage.reviews.latest_for_draft(draft_id)
@@ -376,8 +425,10 @@ def _decided(
 
 __all__ = [
     "MAX_COMMENT",
+    "CardRenderer",
     "DraftStanding",
     "NotAllowedError",
+    "ReviewCards",
     "ReviewDecidedError",
     "ReviewError",
     "ReviewItem",

@@ -85,6 +85,12 @@ class ClaimRepository:
         row = await self.db.fetchone("SELECT * FROM claims WHERE id = ?", (claim_id,))
         return claim_from_row(row) if row is not None else None
 
+    async def read(self, tx: aiosqlite.Connection, claim_id: int) -> Claim | None:
+        """The claim as the caller's transaction sees it (what it wrote included)."""
+        async with tx.execute("SELECT * FROM claims WHERE id = ?", (claim_id,)) as cursor:
+            row = await cursor.fetchone()
+        return claim_from_row(row) if row is not None else None
+
     async def open_for_agent(self, agent_id: int) -> list[Claim]:
         rows = await self.db.fetchall(
             "SELECT * FROM claims WHERE agent_id = ? AND closed_at IS NULL ORDER BY respond_by",

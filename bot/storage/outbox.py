@@ -5,7 +5,7 @@ stored), sent in order within each chat."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -129,6 +129,15 @@ class OutboxRepository:
         rows = await self.db.fetchall(sql + " ORDER BY o.id LIMIT ?", (*params, limit))
         return [_record(row) for row in rows]
 
+    async def waiting(self, claim_id: int, kind: str) -> list[int]:
+        """The rows of `kind` about the claim still to send (not sent, not given up)."""
+        rows = await self.db.fetchall(
+            "SELECT id FROM outbox WHERE claim_id = ? AND kind = ? AND sent_at IS NULL"
+            " AND failed_at IS NULL ORDER BY id",
+            (claim_id, kind),
+        )
+        return [int(row[0]) for row in rows]
+
     async def next_due(self) -> datetime | None:
         """When the next row that may be sent falls due (None: nothing to send)."""
         row = await self.db.fetchone("SELECT MIN(o.next_attempt_at)" + _HEADS)
@@ -145,12 +154,23 @@ class OutboxRepository:
             )
             return cursor.rowcount == 1
 
-    async def mark_sent(self, outbox_id: int, message_id: int | None, now: datetime) -> None:
+    async def mark_sent(
+        self,
+        outbox_id: int,
+        message_id: int | None,
+        now: datetime,
+        *,
+        also: Callable[[aiosqlite.Connection], Awaitable[None]] | None = None,
+    ) -> None:
+        """Sent, with Telegram's message id; `also(tx)` writes what else belongs with it in the
+        same transaction (where a review card went, to edit it on a decision)."""
         async with self.db.transaction() as tx:
             await tx.execute(
                 "UPDATE outbox SET sent_at = ?, message_id = ?, last_error = NULL WHERE id = ?",
                 (iso(now), message_id, outbox_id),
             )
+            if also is not None:
+                await also(tx)
 
     async def mark_retry(self, outbox_id: int, error: str, at: datetime) -> None:
         async with self.db.transaction() as tx:

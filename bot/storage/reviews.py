@@ -128,6 +128,19 @@ class ReviewRepository:
                 [(review_id, chat_id, message_id) for chat_id, message_id in copies],
             )
 
+    async def add_message_of_event(
+        self, tx: aiosqlite.Connection, event_id: int, chat_id: int, message_id: int
+    ) -> None:
+        """Where a copy of the card of the review that event `event_id` submitted was shown
+        (the outbox row of a card names its `draft_submitted` event), in the caller's
+        transaction."""
+        await tx.execute(
+            "INSERT OR IGNORE INTO review_messages (review_id, chat_id, message_id)"
+            " SELECT json_extract(payload, '$.review'), ?, ? FROM events"
+            " WHERE id = ? AND json_extract(payload, '$.review') IS NOT NULL",
+            (chat_id, message_id, event_id),
+        )
+
     async def messages(self, review_id: int) -> list[tuple[int, int]]:
         rows = await self.db.fetchall(
             "SELECT chat_id, message_id FROM review_messages WHERE review_id = ?"
