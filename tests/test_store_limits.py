@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.domain.claims import Claim
-from bot.domain.people import Role
+from bot.domain.people import NotAllowedError, Role
 from bot.services.mail import MailIntake, MailOutcome
 from bot.services.people import PeopleError
 from bot.views.buttons import ListButton, PeopleButton
@@ -19,6 +19,7 @@ from tests.helpers import (
     ADMIN,
     AGENT,
     LEAD,
+    LEAD2,
     Chat,
     alerts,
     old_screen,
@@ -272,3 +273,30 @@ async def test_claims_are_handed_only_to_someone_who_works_for_their_stores(bot:
         said = texts(calls, ADMIN) + alerts(calls)
         assert any("does not work for the stores of all these claims" in t for t in said), said
         assert (await stored_claim(chat)).agent_id == CARA
+
+
+async def test_a_lead_limited_to_stores_reviews_only_their_stores_drafts(bot: Any) -> None:
+    """/queue lists only the lead's stores' drafts, and a decision on another store's draft
+    (an old card, a forged button) is refused; a lead with every store decides it."""
+    async with bot() as chat:
+        await two_stores(chat)
+        await open_claim_in(chat, AGENT, "Acme Home")  # store 1
+        await chat.press("📤 Submit for review", AGENT)
+        waiting = texts(await chat.send("/queue", LEAD2))  # a lead of every store: it waits
+        assert any("303-1234567-7654321" in t for t in waiting), waiting
+        await limit(chat, LEAD, 2)
+        queue = texts(await chat.send("/queue", LEAD))
+        assert not any("303-1234567-7654321" in t for t in queue), queue
+        lead = await person(chat, LEAD)
+        with pytest.raises(NotAllowedError):
+            await chat.services.reviews.approve(1, lead)
+        review = await chat.services.storage.reviews.get(1)
+        assert review is not None
+        assert review.status.value == "pending"
+        calls = await chat.press_data("r:1:ok", old_screen(LEAD), user_id=LEAD)
+        assert alerts(calls) == [
+            "Your role does not allow that. Ask your team's admin if you need it."
+        ]
+        lead2 = await person(chat, LEAD2)
+        approved = await chat.services.reviews.approve(1, lead2)
+        assert approved.review.status.value == "approved"

@@ -291,10 +291,12 @@ async def queue_button(update: Update, context: ClaimContext) -> None:
 
 
 async def _queue_page(update: Update, context: ClaimContext, offset: int, *, replace: bool) -> None:
-    total, items = await context.services.reviews.queue(offset=offset, limit=views.QUEUE_PAGE)
+    reviews = context.services.reviews
+    stores = context.require_actor().stores  # a lead limited to stores sees only theirs
+    total, items = await reviews.queue(offset=offset, limit=views.QUEUE_PAGE, stores=stores)
     if offset and offset >= total:
         offset = max(0, total - views.QUEUE_PAGE)
-        total, items = await context.services.reviews.queue(offset=offset, limit=views.QUEUE_PAGE)
+        total, items = await reviews.queue(offset=offset, limit=views.QUEUE_PAGE, stores=stores)
     text, rows = views.queue_list(
         context.tr, items, total=total, offset=offset, now=context.services.clock()
     )

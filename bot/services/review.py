@@ -252,6 +252,9 @@ class Reviews:
         item = await self.item(review_id)
         if item is None:
             raise ReviewNotFoundError(review_id)
+        if actor.stores and item.claim.store_id not in actor.stores:
+            # A lead limited to stores (issue 16) decides only on their stores' drafts.
+            raise NotAllowedError(Permission.REVIEW)
         self._check_decidable(item)
         return item
 
@@ -331,9 +334,13 @@ class Reviews:
             author = person.name() if person is not None else str(author_id)
         return DraftStanding(returned, author)
 
-    async def queue(self, *, offset: int, limit: int) -> tuple[int, list[ReviewItem]]:
-        total = await self.storage.reviews.pending_count()
-        page = await self.storage.reviews.pending_page(offset=offset, limit=limit)
+    async def queue(
+        self, *, offset: int, limit: int, stores: frozenset[int] = frozenset()
+    ) -> tuple[int, list[ReviewItem]]:
+        """The drafts waiting for a lead, most urgent first; of `stores` only when given (a
+        lead limited to stores, issue 16)."""
+        total = await self.storage.reviews.pending_count(stores=stores)
+        page = await self.storage.reviews.pending_page(offset=offset, limit=limit, stores=stores)
         return total, [await self._item(review) for review in page]
 
     # --- Plumbing ------------------------------------------------------------------------------

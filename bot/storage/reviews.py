@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -100,20 +101,26 @@ class ReviewRepository:
         )
         return _review(row) if row is not None else None
 
-    async def pending_count(self) -> int:
+    async def pending_count(self, *, stores: frozenset[int] = frozenset()) -> int:
         row = await self.db.fetchone(
             "SELECT COUNT(*) FROM reviews r JOIN claims c ON c.id = r.claim_id"
             " WHERE r.status = 'pending' AND c.closed_at IS NULL"
+            " AND (? OR c.store_id IN (SELECT value FROM json_each(?)))",
+            _of_stores(stores),
         )
         return int(row[0]) if row is not None else 0
 
-    async def pending_page(self, *, offset: int, limit: int) -> list[ReviewRecord]:
-        """Pending reviews of open claims, the claim with the earliest deadline first."""
+    async def pending_page(
+        self, *, offset: int, limit: int, stores: frozenset[int] = frozenset()
+    ) -> list[ReviewRecord]:
+        """Pending reviews of open claims, the claim with the earliest deadline first; of
+        `stores` only when given (issue 16)."""
         rows = await self.db.fetchall(
             "SELECT r.* FROM reviews r JOIN claims c ON c.id = r.claim_id"
             " WHERE r.status = 'pending' AND c.closed_at IS NULL"
+            " AND (? OR c.store_id IN (SELECT value FROM json_each(?)))"
             " ORDER BY c.respond_by, r.id LIMIT ? OFFSET ?",
-            (limit, offset),
+            (*_of_stores(stores), limit, offset),
         )
         return [_review(row) for row in rows]
 
@@ -200,3 +207,9 @@ def _review(row: aiosqlite.Row) -> ReviewRecord:
         decided_at=maybe_time(row["decided_at"]),
         comment=row["comment"],
     )
+
+
+def _of_stores(stores: frozenset[int]) -> tuple[bool, str]:
+    """`AND (? OR c.store_id IN (SELECT value FROM json_each(?)))`: every store when none are
+    given, else those (a JSON array)."""
+    return not stores, json.dumps(sorted(stores))
