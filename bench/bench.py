@@ -287,7 +287,7 @@ class Team:
             for kind, value in SCRIPT:
                 # Outside the timings, what the outbox's worker sends moments after a wave: a
                 # leads' group card whose handler found an earlier card of the group in flight.
-                await services.outbox.deliver(self.app.bot)
+                await self._settle(services)
                 wave = [
                     await self.update(index, agent, kind, value)
                     for index, agent in enumerate(self.agents)
@@ -304,6 +304,17 @@ class Team:
             calls, sends = self.calls - before, self.sends - sends_before
             await self._check(services)
         return timings, calls, sends
+
+    async def _settle(self, services: Any) -> None:
+        """Until the outbox has sent everything it holds (its worker may be sending a row
+        right now: wait for it rather than look for a card that is still on its way)."""
+        for _ in range(1000):
+            await services.outbox.deliver(self.app.bot)
+            rows = await services.storage.outbox.all()
+            if all(r.sent_at is not None or r.failed_at is not None for r in rows):
+                return
+            await asyncio.sleep(0.01)
+        raise RuntimeError("the outbox did not empty between two waves")
 
     async def _check(self, services: Any) -> None:
         """The journeys really happened: every claim closed as withdrawn, three messages sent
