@@ -26,7 +26,7 @@ from bot.domain.claims import (
 )
 from bot.domain.journey import stage_of
 from bot.storage.database import Database
-from bot.storage.rows import iso, maybe_time, parse_iso, to_json
+from bot.storage.rows import iso, maybe_time, parse_iso, stores_params, to_json
 
 
 class StaleClaimError(RuntimeError):
@@ -137,7 +137,7 @@ class ClaimRepository:
         row = await self.db.fetchone(
             "SELECT COUNT(*) FROM claims WHERE (? IS NULL OR agent_id = ?) AND closed_at IS NULL"
             " AND (? OR store_id IN (SELECT value FROM json_each(?)))",
-            (agent_id, agent_id, *_stores_params(stores)),
+            (agent_id, agent_id, *stores_params(stores)),
         )
         return int(row[0]) if row is not None else 0
 
@@ -154,7 +154,7 @@ class ClaimRepository:
             "SELECT * FROM claims WHERE (? IS NULL OR agent_id = ?) AND closed_at IS NULL"
             " AND (? OR store_id IN (SELECT value FROM json_each(?)))"
             " ORDER BY respond_by, id LIMIT ? OFFSET ?",
-            (agent_id, agent_id, *_stores_params(stores), limit, offset),
+            (agent_id, agent_id, *stores_params(stores), limit, offset),
         )
         return [claim_from_row(row) for row in rows]
 
@@ -197,7 +197,7 @@ class ClaimRepository:
         row = await self.db.fetchone(
             "SELECT COUNT(*) FROM claims WHERE agent_id IS NULL AND closed_at IS NULL"
             " AND (? OR store_id IN (SELECT value FROM json_each(?)))",
-            _stores_params(stores),
+            stores_params(stores),
         )
         return int(row[0]) if row is not None else 0
 
@@ -210,7 +210,7 @@ class ClaimRepository:
             "SELECT * FROM claims WHERE agent_id IS NULL AND closed_at IS NULL"
             " AND (? OR store_id IN (SELECT value FROM json_each(?)))"
             " ORDER BY respond_by, id LIMIT ? OFFSET ?",
-            (*_stores_params(stores), limit, offset),
+            (*stores_params(stores), limit, offset),
         )
         return [claim_from_row(row) for row in rows]
 
@@ -249,12 +249,6 @@ class ClaimRepository:
     async def count(self) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) FROM claims")
         return int(row[0]) if row is not None else 0
-
-
-def _stores_params(stores: frozenset[int]) -> tuple[bool, str]:
-    """The parameters of `AND (? OR store_id IN (SELECT value FROM json_each(?)))`: of the
-    stores given (a JSON array), or of every store when none are (issue 16)."""
-    return not stores, json.dumps(sorted(stores))
 
 
 def claim_from_row(row: aiosqlite.Row) -> Claim:

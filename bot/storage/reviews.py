@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -10,7 +9,7 @@ from enum import StrEnum
 import aiosqlite
 
 from bot.storage.database import Database
-from bot.storage.rows import iso, maybe_time, parse_iso
+from bot.storage.rows import iso, maybe_time, parse_iso, stores_params
 
 
 class ReviewStatus(StrEnum):
@@ -106,7 +105,7 @@ class ReviewRepository:
             "SELECT COUNT(*) FROM reviews r JOIN claims c ON c.id = r.claim_id"
             " WHERE r.status = 'pending' AND c.closed_at IS NULL"
             " AND (? OR c.store_id IN (SELECT value FROM json_each(?)))",
-            _of_stores(stores),
+            stores_params(stores),
         )
         return int(row[0]) if row is not None else 0
 
@@ -120,7 +119,7 @@ class ReviewRepository:
             " WHERE r.status = 'pending' AND c.closed_at IS NULL"
             " AND (? OR c.store_id IN (SELECT value FROM json_each(?)))"
             " ORDER BY c.respond_by, r.id LIMIT ? OFFSET ?",
-            (*_of_stores(stores), limit, offset),
+            (*stores_params(stores), limit, offset),
         )
         return [_review(row) for row in rows]
 
@@ -207,9 +206,3 @@ def _review(row: aiosqlite.Row) -> ReviewRecord:
         decided_at=maybe_time(row["decided_at"]),
         comment=row["comment"],
     )
-
-
-def _of_stores(stores: frozenset[int]) -> tuple[bool, str]:
-    """`AND (? OR c.store_id IN (SELECT value FROM json_each(?)))`: every store when none are
-    given, else those (a JSON array)."""
-    return not stores, json.dumps(sorted(stores))

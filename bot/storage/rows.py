@@ -26,3 +26,9 @@ def maybe_time(text: str | None) -> datetime | None:
 def to_json(value: object) -> str:
     """JSON as stored: readable non-ASCII text, keys sorted so equal values are equal text."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def stores_params(stores: frozenset[int]) -> tuple[bool, str]:
+    """The parameters of `AND (? OR store_id IN (SELECT value FROM json_each(?)))`: of the
+    stores given (a JSON array), or of every store when none are (issue 16)."""
+    return not stores, json.dumps(sorted(stores))
