@@ -111,16 +111,7 @@ class MailIntake:
                     await self.storage.mails.record_spot(tx, spot, key, now)
             return _seen(earlier, kind, mail)
         team = await self._team()
-        record = MailRecord(
-            message_id=key,
-            received_at=now,
-            source=source,
-            sender=amazon_sender(mail) or mail.sender,
-            subject=mail.subject[:500],
-            kind=kind.value,
-            claim_id=None,
-            outcome=MailOutcome.LEFT.value,
-        )
+        record = _left_record(mail, key, source, kind, now)
         if kind in FOLLOW_UPS:
             return await self._follow_up(mail, kind, record, spot, team)
         answers = mail_answers(mail, now) if kind is MailKind.CLAIM_NOTICE else None
@@ -206,16 +197,7 @@ class MailIntake:
         admin finds it under /mails. Only headers are used: they were readable."""
         mail = read_mail(raw)
         key = mail_key(mail, raw)
-        record = MailRecord(
-            message_id=key,
-            received_at=self.clock(),
-            source=source,
-            sender=amazon_sender(mail) or mail.sender,
-            subject=mail.subject[:500],
-            kind=MailKind.NOT_UNDERSTOOD.value,
-            claim_id=None,
-            outcome=MailOutcome.LEFT.value,
-        )
+        record = _left_record(mail, key, source, MailKind.NOT_UNDERSTOOD, self.clock())
         left = MailResult(MailOutcome.LEFT, MailKind.NOT_UNDERSTOOD, mail)
         return await self._record(record, left, spot, await self._team())
 
@@ -336,6 +318,23 @@ class MailIntake:
         if earlier is None:  # pragma: no cover - the conflict was this very row
             raise RuntimeError(key)
         return _seen(earlier, kind, mail)
+
+
+def _left_record(
+    mail: MailText, key: str, source: str, kind: MailKind, now: datetime
+) -> MailRecord:
+    """The mail's record as it starts: left for an admin until something else is done with
+    it (the sender: the Amazon address it comes from, else its From)."""
+    return MailRecord(
+        message_id=key,
+        received_at=now,
+        source=source,
+        sender=amazon_sender(mail) or mail.sender,
+        subject=mail.subject[:500],
+        kind=kind.value,
+        claim_id=None,
+        outcome=MailOutcome.LEFT.value,
+    )
 
 
 def _seen(earlier: MailRecord, kind: MailKind, mail: MailText) -> MailResult:
