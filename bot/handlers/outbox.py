@@ -5,7 +5,9 @@ reminder) is written as an `outbox` row in the transaction of what caused it, re
 the recipient's language (bot/storage/outbox.py). Then:
 
 - the handler that caused it delivers its own rows at once (`deliver(bot, only=ids)`), so the
-  people concerned see it as quickly as before;
+  people concerned see it as quickly as before; a row that must wait for an earlier row of its
+  chat (another handler's card to the same leads' group, still in flight) is left to the worker,
+  woken when that row lands: a handler never waits for someone else's message;
 - a worker task, started in `post_init` and stopped in `post_shutdown` before the database
   closes, sends whatever is due and left over: rows whose sending failed and waits for its
   retry, and after a restart everything not confirmed sent.
@@ -61,9 +63,6 @@ MAX_ATTEMPTS: Final = 10
 FIRST_BACKOFF: Final = timedelta(seconds=5)
 MAX_BACKOFF: Final = timedelta(minutes=10)
 IDLE_WAKE: Final = 30.0  # seconds: the worker looks again at least this often
-# How long a handler's delivery waits for an earlier row of the same chat that this process is
-# sending right now (another handler's, the worker's), so its own row goes out before it answers.
-FLIGHT_WAIT: Final = 10.0  # seconds
 
 
 def outgoing(chat_id: int, text: str, kind: str, rows: ButtonRows | None = None) -> list[Outgoing]:
@@ -106,7 +105,7 @@ class Outbox:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._in_flight: dict[int, int] = {}  # rows being sent by this process now: chat ids
-        self._landed = asyncio.Event()  # set (and replaced) whenever a send in flight ends
+        self._left_behind = False  # a handler left rows to the worker (see deliver)
         self._deliveries: dict[str, Delivery] = {}
 
     def register(self, kind: str, delivery: Delivery) -> None:
@@ -116,13 +115,13 @@ class Outbox:
     # --- sending ----------------------------------------------------------------------------------
     async def deliver(self, bot: Bot, only: Sequence[int] | None = None) -> int:
         """Send what is due now (`only`: of these rows), each chat's rows in order; how many
-        were sent. A row of `only` behind an earlier row of its chat that this process is sending
-        right now (or itself being sent by the worker) is waited for, up to FLIGHT_WAIT: the
-        people concerned get it before the handler answers, as before the outbox. Rows that
-        must wait longer (a retry, an earlier row waiting for its own) are left to the worker,
-        which is woken."""
+        were sent. A row of `only` that cannot go now (behind an earlier row of its chat that
+        is being sent right now or waits for its retry, or itself being sent by the worker) is
+        left to the worker, which is woken as soon as the row in flight lands: a handler never
+        waits for another person's message (in a burst, 200 submissions would otherwise queue
+        behind each other's cards to the one leads' group, each re-reading the outbox whenever
+        any of them landed)."""
         sent = settled = 0
-        waited_until = asyncio.get_running_loop().time() + FLIGHT_WAIT
         for _pass in range(100):  # each pass takes the next row of every chat
             due = [
                 record
@@ -135,17 +134,11 @@ class Outbox:
                 sent += outcome == "sent"
                 done += outcome in {"sent", "failed"}
             settled += done
-            if done:
-                continue
-            if only is None or not await self._behind_flight(only):
+            if not done:
                 break
-            landed = self._landed
-            left = waited_until - asyncio.get_running_loop().time()
-            if left <= 0:
-                break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(landed.wait(), timeout=left)
         if only is not None and settled < len(only):
+            # Left behind: the worker sends them, now or when the row in flight lands.
+            self._left_behind = True
             self._wake.set()
         return sent
 
@@ -179,8 +172,8 @@ class Outbox:
             return await self._failed_attempt(record, type(error).__name__)
         finally:
             self._in_flight.pop(record.id, None)
-            self._landed.set()
-            self._landed = asyncio.Event()
+            if self._left_behind:  # a row waited behind this one: the worker takes it now
+                self._wake.set()
         also = None
         if delivery is not None:
             hook, message_id = delivery, message.message_id
@@ -212,20 +205,6 @@ class Outbox:
             reply_markup=markup(record.rows),
             message_thread_id=await delivery.thread(bot, record),
         )
-
-    async def _behind_flight(self, only: Sequence[int]) -> bool:
-        """Whether a row of `only` still to send is being sent by this process, or waits behind
-        an earlier row of its chat that is."""
-        for row_id in only:
-            record = await self.storage.outbox.get(row_id)
-            if record is None or record.sent_at is not None or record.failed_at is not None:
-                continue
-            if any(
-                flying == record.id or (chat == record.chat_id and flying < record.id)
-                for flying, chat in self._in_flight.items()
-            ):
-                return True
-        return False
 
     async def _failed_attempt(self, record: OutboxRecord, error: str) -> str:
         attempts = record.attempts + 1
@@ -262,6 +241,7 @@ class Outbox:
     async def _run(self, bot: Bot) -> None:
         while True:
             self._wake.clear()
+            self._left_behind = False
             try:
                 sent = await self.deliver(bot)
             except Exception:  # a bug or a database error: logged, and tried again later
