@@ -53,6 +53,7 @@ COMMAND_TIMEOUT: Final = 60.0  # a 10 MB mail over a slow line still arrives wit
 KEYWORD: Final = "$Claimbot"
 _UIDVALIDITY: Final = re.compile(rb"\[UIDVALIDITY (\d+)\]")
 _PERMANENT: Final = re.compile(rb"\[PERMANENTFLAGS \(([^)]*)\)\]")
+_EXISTS: Final = re.compile(rb"\d+ EXISTS\b")
 _MONTHS: Final = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 # Delivers a processed mail's notices: they were written to the outbox with the mail (issue 16),
@@ -91,6 +92,9 @@ class ImapSession:
         self.keywords = False  # the server keeps keywords such as $Claimbot
         self.idle = False  # the server offers IDLE
         self.lost = asyncio.Event()
+        # The server said "n EXISTS" after the last search: a mail came in while the reader
+        # was busy (fetching, flagging). It is not said again in IDLE: read again first.
+        self.news = False
 
     async def open(self) -> None:
         s = self.settings
@@ -130,16 +134,21 @@ class ImapSession:
     async def _call(self, command: Awaitable[Any]) -> Any:
         """One command; a dropped connection or a silent server is UNREACHABLE."""
         try:
-            return await asyncio.wait_for(command, self.timeout)
+            answer = await asyncio.wait_for(command, self.timeout)
         except ssl.SSLError as error:
             raise MailboxError(MailboxTrouble.TLS, _reason(error)) from error
         except (OSError, TimeoutError, aioimaplib.AioImapException) as error:
             raise MailboxError(MailboxTrouble.UNREACHABLE, _reason(error)) from error
+        lines = getattr(answer, "lines", ())
+        if any(isinstance(line, bytes) and _EXISTS.match(line) for line in lines):
+            self.news = True
+        return answer
 
     async def new_uids(self, after: int, since: datetime | None) -> list[int]:
         """The UIDs above `after` (the first time: of the mails since `since`), ascending."""
         criteria = f"UID {after + 1}:*" if since is None else f"SINCE {_imap_date(since)}"
         await self._call(self.client.noop())  # let the server tell of new mail first
+        self.news = False  # what the search finds is read now
         found = await self._call(self.client.uid_search(criteria, charset=None))
         if found.result != "OK":
             raise MailboxError(MailboxTrouble.MAILBOX, _said(found.lines))
@@ -172,7 +181,11 @@ class ImapSession:
             raise MailboxError(MailboxTrouble.MAILBOX, _said(answer.lines))
 
     async def wait_for_news(self, seconds: float) -> None:
-        """Until the server says something changed (IDLE) or `seconds` passed."""
+        """Until the server says something changed (IDLE) or `seconds` passed; at once when
+        it already said so since the last search."""
+        if self.news:
+            self.news = False
+            return
         if not (self.idle and self.settings.idle):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.lost.wait(), seconds)
