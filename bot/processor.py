@@ -101,6 +101,11 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         try:
             if previous is not None:
                 await previous.wait()  # an Event: cancelling this wait cancels nothing else
+            # Give way once before running: an update that never has to wait (the database
+            # answers on the loop's thread, bot/storage/database.py) would otherwise run as
+            # soon as the one before it in its chat finished, and a chat's whole backlog
+            # fetched in one batch would pass before another chat's update of that batch.
+            await asyncio.sleep(0)
             async with self._slots:  # the chat's turn first, then a slot
                 self._running += 1
                 try:

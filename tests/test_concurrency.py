@@ -21,7 +21,7 @@ from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.persistence import SQLitePersistence
 from bot.transport import OFFLINE_TOKEN, OfflineBotApi, UpdateFactory
-from tests.helpers import ADMIN
+from tests.helpers import ADMIN, full_journey
 
 # A handler blocks on the event named in the message text ("wait:a"); others return at once.
 Gates = dict[str, asyncio.Event]
@@ -297,3 +297,16 @@ async def test_persistence_writes_only_what_changed(tmp_path: Any) -> None:
             assert conn.execute("SELECT COUNT(*) FROM ptb_conversations").fetchone() == (0,)
     finally:
         await db.close()
+
+
+async def test_a_whole_journey_keeps_nothing_in_python_telegram_bots_user_or_chat_data(
+    bot: Any,
+) -> None:
+    """claimbot's state lives in its own tables (the intake, pending questions), written in
+    the update's transaction: the persistence does not store user_data or chat_data, so a
+    handler that kept something there would lose it at a restart. None does."""
+    async with bot() as chat:
+        await full_journey(chat)
+        assert await chat.services.storage.claims.count() == 1
+        assert all(not data for data in chat.app.user_data.values())
+        assert all(not data for data in chat.app.chat_data.values())

@@ -248,7 +248,10 @@ def drive(  # noqa: PLR0917 - the test's pieces, passed once
     for group in journeys(iter(range(1, 1000))):
         while not all(p.done for p in group):
             for progress in group:
-                if not progress.done and not push(users, fake, bot, progress):
+                if progress.done:
+                    continue
+                card_on_screen(users, fake, bot, progress, restart)
+                if not push(users, fake, bot, progress):
                     raise AssertionError(f"{progress}: nothing to press")
             for progress in group:
                 if not progress.done:
@@ -350,6 +353,27 @@ def chat_log(fake: FakeTelegram, chat_id: int, since: int) -> list[str]:
 
 
 INTAKE_STEPS = 7  # the first seven steps are the /new conversation
+
+
+def card_on_screen(
+    users: Users, fake: FakeTelegram, bot: Bot, progress: Progress, restart: Callable[[], None]
+) -> None:
+    """Before a lead's approval: the lead presses the card once it is on screen. The outbox
+    sends it, maybe a moment after the agent's confirmation (when another card to the lead was
+    in flight), or after a restart when the bot died first."""
+    step = JOURNEY[progress.step]
+    if step.kind != "approve":
+        return
+    for _attempt in range(3):
+
+        def shown_or_dead() -> bool:
+            shown = step_update(users, progress.agent, step, progress.order) is not None
+            return shown or not bot.alive()
+
+        fake.wait(shown_or_dead, 10)
+        if bot.alive():
+            return
+        restart()
 
 
 def push(users: Users, fake: FakeTelegram, bot: Bot, progress: Progress) -> bool:

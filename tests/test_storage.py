@@ -38,12 +38,14 @@ from bot.storage import (
     Storage,
     UserRepository,
 )
+from bot.storage.database import CHECKPOINT_COMMITS
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.persistence import SQLitePersistence
 from tests.helpers import schema_up_to
 
 NOW = datetime(2026, 3, 2, 10, 15, tzinfo=UTC)
 AGENT = 501
+LEAD = 502
 ADMIN = 7
 
 
@@ -277,6 +279,70 @@ async def test_transaction_commits_when_the_block_ends(db: Database, db_path: Pa
             ("agent",)
         ]
     raw.close()
+
+
+async def test_a_long_read_sees_what_is_committed_and_does_not_wait_for_a_write(
+    db: Database,
+) -> None:
+    """`scan` (an export, a report over months) runs on aiosqlite's thread and its own
+    connection: it neither waits for a transaction in progress nor sees its rows."""
+    users = UserRepository(db)
+    await users.add(AGENT, Role.AGENT, NOW)
+    inside = asyncio.Event()
+    release = asyncio.Event()
+
+    async def writer() -> None:
+        async with db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO users (id, role, created_at, updated_at) VALUES (?, 'lead', ?, ?)",
+                (LEAD, "2026-03-02T10:15:00+00:00", "2026-03-02T10:15:00+00:00"),
+            )
+            inside.set()
+            await release.wait()
+
+    task = asyncio.create_task(writer())
+    await inside.wait()
+    try:
+        seen = await asyncio.wait_for(db.scan("SELECT id FROM users ORDER BY id"), 5)
+        assert [row[0] for row in seen] == [AGENT]
+    finally:
+        release.set()
+        await task
+    assert [row[0] for row in await db.scan("SELECT id FROM users ORDER BY id")] == [AGENT, LEAD]
+
+
+async def test_an_in_memory_database_scans_through_its_one_connection() -> None:
+    database = Database(":memory:")
+    await database.open()
+    try:
+        row = await database.scan("SELECT COUNT(*) FROM schema_migrations")
+        assert row[0][0] == await database.schema_version()
+    finally:
+        await database.close()
+
+
+async def test_checkpoints_run_off_the_loop_every_so_many_commits(db: Database) -> None:
+    """The loop's connection never checkpoints at commit (an fsync on the loop's thread);
+    the side connection does, every CHECKPOINT_COMMITS commits."""
+    setting = await db.fetchone("PRAGMA wal_autocheckpoint")
+    assert setting is not None
+    assert setting[0] == 0
+    before = db.checkpoints
+    for number in range(2 * CHECKPOINT_COMMITS + 1):
+        async with db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO users (id, role, created_at, updated_at) VALUES (?, 'agent', ?, ?)",
+                (50_000 + number, "2026-03-02T10:15:00+00:00", "2026-03-02T10:15:00+00:00"),
+            )
+        await asyncio.sleep(0)  # the checkpoint task gets its turn, as between updates
+    for _ in range(100):
+        if db.checkpoints >= before + 2:
+            break
+        await asyncio.sleep(0.01)
+    assert db.checkpoints == before + 2
+    count = await db.fetchone("SELECT COUNT(*) FROM users WHERE id >= 50000")
+    assert count is not None
+    assert count[0] == 2 * CHECKPOINT_COMMITS + 1
 
 
 async def test_transaction_rolls_back_when_the_block_raises(db: Database) -> None:
@@ -685,12 +751,14 @@ async def test_empty_data_deletes_the_row(db: Database) -> None:
     assert await persistence.get_user_data() == {}
 
 
-async def test_persistence_never_stores_bot_or_callback_data(db: Database) -> None:
+async def test_persistence_stores_only_conversations(db: Database) -> None:
+    """Not bot or callback data, and not user or chat data: claimbot keeps its state in its
+    own tables (a whole journey leaves them empty: tests/test_concurrency.py)."""
     persistence = SQLitePersistence(db)
     assert persistence.store_data.bot_data is False
     assert persistence.store_data.callback_data is False
-    assert persistence.store_data.user_data is True
-    assert persistence.store_data.chat_data is True
+    assert persistence.store_data.user_data is False
+    assert persistence.store_data.chat_data is False
     assert await persistence.get_callback_data() is None
     with pytest.raises(RuntimeError, match="bot_data"):
         await persistence.get_bot_data()

@@ -49,12 +49,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Final, Protocol
 
-import aiosqlite
 from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.handlers.common import markup, split_text
 from bot.storage import OutboxRecord, Outgoing, Storage
+from bot.storage.database import Connection
 from bot.storage.outbox import ButtonRows
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ class Delivery(Protocol):
         """Sending into the topic was refused (deleted): forget it, a new one is made."""
         ...
 
-    async def sent(self, tx: aiosqlite.Connection, record: OutboxRecord, message_id: int) -> None:
+    async def sent(self, tx: Connection, record: OutboxRecord, message_id: int) -> None:
         """Telegram confirmed it: written with the row's sent mark."""
         ...
 
@@ -178,7 +178,7 @@ class Outbox:
         if delivery is not None:
             hook, message_id = delivery, message.message_id
 
-            async def also(tx: aiosqlite.Connection) -> None:
+            async def also(tx: Connection) -> None:
                 await hook.sent(tx, record, message_id)
 
         await self.storage.outbox.mark_sent(record.id, message.message_id, self.clock(), also=also)

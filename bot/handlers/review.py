@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Final
 
-import aiosqlite
 from telegram import Bot, Message, Update
 from telegram.constants import CallbackQueryLimit
 from telegram.error import TelegramError
@@ -43,6 +42,7 @@ from bot.services.journey import Journey, PreparedDraft
 from bot.services.people import on_team
 from bot.services.review import CardRenderer, NotAllowedError, ReviewDecidedError, ReviewItem
 from bot.storage import DraftRecord, OutboxRecord, Outgoing, ReviewStatus, User
+from bot.storage.database import Connection
 from bot.views import prompts
 from bot.views import review as views
 from bot.views.buttons import ReviewButton, parse_queue_button, parse_review_button
@@ -155,7 +155,7 @@ class CardDelivery:
         if record.claim_id is not None:
             await self.services.storage.reviews.forget_topic(record.chat_id, record.claim_id)
 
-    async def sent(self, tx: aiosqlite.Connection, record: OutboxRecord, message_id: int) -> None:
+    async def sent(self, tx: Connection, record: OutboxRecord, message_id: int) -> None:
         if record.rows and record.event_id is not None:  # the piece with the buttons
             reviews = self.services.storage.reviews
             await reviews.add_message_of_event(tx, record.event_id, record.chat_id, message_id)

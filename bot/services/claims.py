@@ -6,8 +6,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.claims import Claim, ClaimFacts
 from bot.domain.compliance import Finding, lint, signature_findings
 from bot.domain.deadlines import respond_by
@@ -18,6 +16,7 @@ from bot.drafting.facts import draft_facts
 from bot.drafting.renderer import Draft, Renderer
 from bot.settings import StoreProfile
 from bot.storage import DraftRecord, Storage, User, store_draft
+from bot.storage.database import Connection
 
 
 class ClaimAlreadyOpenError(Exception):
@@ -59,7 +58,7 @@ async def open_claim(
     now: datetime,
     deadline: datetime | None = None,
     intake: IntakeAnswers | None = None,
-    also: Callable[[aiosqlite.Connection, int], Awaitable[None]] | None = None,
+    also: Callable[[Connection, int], Awaitable[None]] | None = None,
     store_id: int = DEFAULT_STORE,
 ) -> OpenedClaim:
     """Store the claim with its first draft and their audit events, all or nothing. The

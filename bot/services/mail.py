@@ -23,8 +23,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
-import aiosqlite
-
 from bot.domain.claims import FULFILLMENT_UNCONFIRMED, Claim
 from bot.domain.mail import MailKind, MailText, amazon_sender, classify, mail_answers, read_mail
 from bot.domain.mail_kinds import order_of
@@ -34,6 +32,7 @@ from bot.services.claims import ClaimAlreadyOpenError, open_claim
 from bot.services.mail_effects import FOLLOW_UPS, effect_of, target_claim
 from bot.services.store import ROUND_ROBIN, StoreService
 from bot.storage import MailboxSpot, MailRecord, Outgoing, StaleClaimError, Storage
+from bot.storage.database import Connection
 
 if TYPE_CHECKING:
     from bot.services.mail_notices import Team
@@ -131,7 +130,7 @@ class MailIntake:
         in_turn = await self.storage.options.get(ROUND_ROBIN) == "on"
         notices: list[int] = []
 
-        async def record_mail(tx: aiosqlite.Connection, claim_id: int) -> None:
+        async def record_mail(tx: Connection, claim_id: int) -> None:
             opened_record = replace(
                 record,
                 claim_id=claim_id,
@@ -264,9 +263,7 @@ class MailIntake:
             return replace(result, notices=notices)
         raise StaleClaimError(order_id)  # pragma: no cover - three changes in a row
 
-    async def _write(
-        self, tx: aiosqlite.Connection, record: MailRecord, spot: MailboxSpot | None
-    ) -> None:
+    async def _write(self, tx: Connection, record: MailRecord, spot: MailboxSpot | None) -> None:
         """The mail's record and, for a mailbox message, its UID: in the caller's transaction."""
         await self.storage.mails.record(tx, record)
         if spot is not None:
@@ -277,7 +274,7 @@ class MailIntake:
         return await self.notices.team() if self.notices is not None else None
 
     async def _notices(
-        self, tx: aiosqlite.Connection, result: MailResult, team: Team | None, now: datetime
+        self, tx: Connection, result: MailResult, team: Team | None, now: datetime
     ) -> tuple[int, ...]:
         """Write the result's notices as outbox rows, in the mail's transaction `tx`."""
         if self.notices is None or team is None:

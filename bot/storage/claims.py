@@ -9,8 +9,6 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-import aiosqlite
-
 from bot.domain.claims import (
     UNSET,
     Cause,
@@ -25,7 +23,7 @@ from bot.domain.claims import (
     StepId,
 )
 from bot.domain.journey import stage_of
-from bot.storage.database import Database
+from bot.storage.database import Connection, Database, Row
 from bot.storage.rows import iso, maybe_time, parse_iso, stores_params, to_json
 
 
@@ -42,7 +40,7 @@ class ClaimRepository:
 
     async def insert(
         self,
-        tx: aiosqlite.Connection,
+        tx: Connection,
         facts: ClaimFacts,
         *,
         agent_id: int | None,  # None: unassigned (issue 15)
@@ -85,7 +83,7 @@ class ClaimRepository:
         row = await self.db.fetchone("SELECT * FROM claims WHERE id = ?", (claim_id,))
         return claim_from_row(row) if row is not None else None
 
-    async def read(self, tx: aiosqlite.Connection, claim_id: int) -> Claim | None:
+    async def read(self, tx: Connection, claim_id: int) -> Claim | None:
         """The claim as the caller's transaction sees it (what it wrote included)."""
         async with tx.execute("SELECT * FROM claims WHERE id = ?", (claim_id,)) as cursor:
             row = await cursor.fetchone()
@@ -100,7 +98,7 @@ class ClaimRepository:
 
     async def update(
         self,
-        tx: aiosqlite.Connection,
+        tx: Connection,
         claim: Claim,
         now: datetime,
         change: ClaimChange,
@@ -158,9 +156,7 @@ class ClaimRepository:
         )
         return [claim_from_row(row) for row in rows]
 
-    async def open_for_order(
-        self, tx: aiosqlite.Connection, order_id: str
-    ) -> tuple[int, int | None] | None:
+    async def open_for_order(self, tx: Connection, order_id: str) -> tuple[int, int | None] | None:
         """The order's open claim, as (claim id, agent id or None), read inside `tx`."""
         async with tx.execute(
             "SELECT id, agent_id FROM claims WHERE order_id = ? AND closed_at IS NULL"
@@ -178,7 +174,7 @@ class ClaimRepository:
         return [claim_from_row(row) for row in rows]
 
     async def reassign(
-        self, tx: aiosqlite.Connection, from_agent: int, to_agent: int, now: datetime
+        self, tx: Connection, from_agent: int, to_agent: int, now: datetime
     ) -> list[int]:
         """Hand every open claim of one agent to another; the ids of the claims moved."""
         async with tx.execute(
@@ -214,9 +210,7 @@ class ClaimRepository:
         )
         return [claim_from_row(row) for row in rows]
 
-    async def take(
-        self, tx: aiosqlite.Connection, claim_id: int, agent_id: int, now: datetime
-    ) -> bool:
+    async def take(self, tx: Connection, claim_id: int, agent_id: int, now: datetime) -> bool:
         """Give an unassigned open claim to `agent_id`, compare-and-set: False when someone
         has it already (or it closed), so of two takers at once exactly one wins."""
         cursor = await tx.execute(
@@ -226,7 +220,7 @@ class ClaimRepository:
         )
         return cursor.rowcount == 1
 
-    async def next_in_turn(self, tx: aiosqlite.Connection, store_id: int) -> int | None:
+    async def next_in_turn(self, tx: Connection, store_id: int) -> int | None:
         """Round-robin (issue 15): the active agent after the one the last claim given in turn
         went to (by user id, wrapping round), read inside `tx`; None without active agents.
         Agents who do not work for the claim's store are skipped (issue 16)."""
@@ -251,7 +245,7 @@ class ClaimRepository:
         return int(row[0]) if row is not None else 0
 
 
-def claim_from_row(row: aiosqlite.Row) -> Claim:
+def claim_from_row(row: Row) -> Claim:
     facts = ClaimFacts(
         order_id=row["order_id"],
         marketplace=row["marketplace"],

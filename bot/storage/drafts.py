@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-import aiosqlite
-
-from bot.storage.database import Database
+from bot.storage.database import Connection, Database, Row
 from bot.storage.rows import iso, maybe_time, parse_iso
 
 if TYPE_CHECKING:  # the composition of repositories, which includes this module's
@@ -43,7 +41,7 @@ class DraftRepository:
 
     async def add_version(
         self,
-        tx: aiosqlite.Connection,
+        tx: Connection,
         *,
         claim_id: int,
         kind: str,
@@ -98,7 +96,7 @@ class DraftRepository:
         )
         return _draft(row) if row is not None else None
 
-    async def mark_sent(self, tx: aiosqlite.Connection, draft_id: int, now: datetime) -> bool:
+    async def mark_sent(self, tx: Connection, draft_id: int, now: datetime) -> bool:
         """Whether this call marked it (False: it was marked already)."""
         async with tx.execute(
             "UPDATE drafts SET sent_at = ? WHERE id = ? AND sent_at IS NULL", (iso(now), draft_id)
@@ -108,7 +106,7 @@ class DraftRepository:
 
 async def store_draft(
     storage: Storage,
-    tx: aiosqlite.Connection,
+    tx: Connection,
     *,
     claim_id: int,
     kind: str,
@@ -145,7 +143,7 @@ async def store_draft(
     return record
 
 
-def _draft(row: aiosqlite.Row) -> DraftRecord:
+def _draft(row: Row) -> DraftRecord:
     return DraftRecord(
         id=row["id"],
         claim_id=row["claim_id"],

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
-from bot.storage.database import Database
+from bot.storage.database import Connection, Database
 from bot.storage.rows import iso, parse_iso, to_json
 
 
@@ -32,7 +30,7 @@ class EventRepository:
 
     async def record(
         self,
-        tx: aiosqlite.Connection,
+        tx: Connection,
         kind: str,
         *,
         actor_id: int | None,

@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.intake import UNREADABLE, IntakeAnswers, Unreadable
-from bot.storage.database import Database
+from bot.storage.database import Connection, Database
 from bot.storage.pending import PendingInputRepository
 from bot.storage.rows import iso
 
@@ -44,7 +42,7 @@ class IntakeRepository:
             await PendingInputRepository(self.db).delete(tx, user_id)
 
     async def put(
-        self, tx: aiosqlite.Connection, user_id: int, answers: IntakeAnswers, now: datetime
+        self, tx: Connection, user_id: int, answers: IntakeAnswers, now: datetime
     ) -> None:
         await tx.execute(
             "INSERT INTO intakes (user_id, answers, updated_at) VALUES (?, ?, ?)"
@@ -58,7 +56,7 @@ class IntakeRepository:
         async with self.db.transaction() as tx:
             return await self.delete(tx, user_id)
 
-    async def delete(self, tx: aiosqlite.Connection, user_id: int) -> bool:
+    async def delete(self, tx: Connection, user_id: int) -> bool:
         """Drop the intake inside a larger write; whether there was one."""
         cursor = await tx.execute("DELETE FROM intakes WHERE user_id = ?", (user_id,))
         return cursor.rowcount > 0

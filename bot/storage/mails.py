@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from bot.storage.database import Database
+from bot.storage.database import Connection, Database, Row
 from bot.storage.rows import iso, parse_iso
 
 
@@ -41,13 +39,13 @@ class MailRepository:
         row = await self.db.fetchone("SELECT * FROM mails WHERE message_id = ?", (message_id,))
         return None if row is None else _record(row)
 
-    async def seen(self, tx: aiosqlite.Connection, message_id: str) -> MailRecord | None:
+    async def seen(self, tx: Connection, message_id: str) -> MailRecord | None:
         """The record of a mail already read, through the transaction that would record it."""
         cursor = await tx.execute("SELECT * FROM mails WHERE message_id = ?", (message_id,))
         row = await cursor.fetchone()
         return None if row is None else _record(row)
 
-    async def record(self, tx: aiosqlite.Connection, mail: MailRecord) -> None:
+    async def record(self, tx: Connection, mail: MailRecord) -> None:
         await tx.execute(
             "INSERT INTO mails (message_id, received_at, source, sender, subject, kind,"
             " claim_id, outcome, order_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -66,7 +64,7 @@ class MailRepository:
 
     # --- The mailbox's messages, by UID -----------------------------------------------------
     async def record_spot(
-        self, tx: aiosqlite.Connection, spot: MailboxSpot, message_id: str, now: datetime
+        self, tx: Connection, spot: MailboxSpot, message_id: str, now: datetime
     ) -> None:
         """The mailbox message at `spot` was read (in the transaction of what it caused)."""
         await tx.execute(
@@ -119,7 +117,7 @@ class MailRepository:
         return [_record(row) for row in rows]
 
 
-def _record(row: aiosqlite.Row) -> MailRecord:
+def _record(row: Row) -> MailRecord:
     return MailRecord(
         message_id=row["message_id"],
         received_at=parse_iso(row["received_at"]),

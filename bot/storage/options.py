@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
-from bot.storage.database import Database
+from bot.storage.database import Connection, Database
 from bot.storage.rows import iso
 
 
@@ -27,12 +25,10 @@ class OptionRepository:
         )
         return {str(row[0])[len(prefix) :]: str(row[1]) for row in rows}
 
-    async def delete(self, tx: aiosqlite.Connection, key: str) -> None:
+    async def delete(self, tx: Connection, key: str) -> None:
         await tx.execute("DELETE FROM options WHERE key = ?", (key,))
 
-    async def set(
-        self, tx: aiosqlite.Connection, key: str, value: str, by: int, now: datetime
-    ) -> None:
+    async def set(self, tx: Connection, key: str, value: str, by: int, now: datetime) -> None:
         await tx.execute(
             "INSERT INTO options (key, value, updated_by, updated_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"

@@ -9,9 +9,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from bot.storage.database import Database
+from bot.storage.database import Connection, Database, Row
 from bot.storage.rows import iso, maybe_time, parse_iso, to_json
 
 # Inline keyboard rows as the views make them: [[(label, callback data), ...], ...].
@@ -48,7 +46,7 @@ class OutboxRecord:
     last_error: str | None
 
 
-def _record(row: aiosqlite.Row) -> OutboxRecord:
+def _record(row: Row) -> OutboxRecord:
     return OutboxRecord(
         id=row["id"],
         chat_id=row["chat_id"],
@@ -84,7 +82,7 @@ class OutboxRepository:
 
     async def add(
         self,
-        tx: aiosqlite.Connection,
+        tx: Connection,
         messages: Iterable[Outgoing],
         *,
         now: datetime,
@@ -160,7 +158,7 @@ class OutboxRepository:
         message_id: int | None,
         now: datetime,
         *,
-        also: Callable[[aiosqlite.Connection], Awaitable[None]] | None = None,
+        also: Callable[[Connection], Awaitable[None]] | None = None,
     ) -> None:
         """Sent, with Telegram's message id; `also(tx)` writes what else belongs with it in the
         same transaction (where a review card went, to edit it on a decision)."""

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.questions import PendingQuestion, QuestionKind
-from bot.storage.database import Database
+from bot.storage.database import Connection, Database
 from bot.storage.rows import iso
 
 
@@ -58,7 +56,7 @@ class PendingInputRepository:
         async with self.db.transaction() as tx:
             await self.delete(tx, user_id)
 
-    async def delete(self, tx: aiosqlite.Connection, user_id: int) -> None:
+    async def delete(self, tx: Connection, user_id: int) -> None:
         """Stop waiting, inside a larger write."""
         await tx.execute("DELETE FROM pending_inputs WHERE user_id = ?", (user_id,))
 

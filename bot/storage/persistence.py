@@ -1,9 +1,10 @@
 """python-telegram-bot persistence in claimbot's own SQLite database.
 
-Conversation states and per-user / per-chat data are stored as JSON (never pickle: the database
-must not be able to run code). A restart resumes every open conversation at the same question.
-python-telegram-bot hands over what changed every `update_interval` seconds, at shutdown, and
-(through `ChatOrderedProcessor`) after every update. Each row is remembered as last written, so
+Conversation states are stored as JSON (never pickle: the database must not be able to run
+code); per-user / per-chat data could be, but claimbot keeps none (see `SQLitePersistence`).
+A restart resumes every open conversation at the same question. python-telegram-bot hands
+over what changed every `update_interval` seconds, at shutdown, and (through
+`ChatOrderedProcessor`) after every update. Each row is remembered as last written, so
 handing over data that has not changed writes nothing.
 """
 
@@ -28,9 +29,15 @@ CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 class SQLitePersistence(BasePersistence[UserData, ChatData, Any]):
     def __init__(self, db: Database, update_interval: float = 5) -> None:
         # bot_data holds the process's services, never persisted; callback data is not used
-        # (buttons carry short, validated strings).
+        # (buttons carry short, validated strings). Nor are user_data and chat_data: claimbot
+        # keeps its state (the intake, a question awaiting its answer) in its own tables,
+        # written in the update's transaction (migration 8). Handing them over after every
+        # update cost a deep copy, a JSON encoding and a comparison each, for empty dicts
+        # (issue 16); tests/test_concurrency.py checks a whole journey leaves them empty.
         super().__init__(
-            store_data=PersistenceInput(bot_data=False, callback_data=False),
+            store_data=PersistenceInput(
+                bot_data=False, callback_data=False, user_data=False, chat_data=False
+            ),
             update_interval=update_interval,
         )
         self.db = db

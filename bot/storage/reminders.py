@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.claims import Claim, Outcome
 from bot.domain.deadlines import APPEAL_WINDOW
 from bot.storage.claims import claim_from_row
-from bot.storage.database import Database
+from bot.storage.database import Connection, Database
 from bot.storage.rows import iso, parse_iso
 
 # A reminder already handled: (deadline, instance, kind).
@@ -98,7 +96,7 @@ class ReminderRepository:
 
     async def record(
         self,
-        tx: aiosqlite.Connection,
+        tx: Connection,
         claim_id: int,
         sent: str,
         skipped: list[str],

@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-import aiosqlite
-
-from bot.storage.database import Database
+from bot.storage.database import Connection, Database, Row
 from bot.storage.rows import iso, maybe_time, parse_iso, stores_params
 
 
@@ -41,7 +39,7 @@ class ReviewRepository:
         self.db = db
 
     async def add(
-        self, tx: aiosqlite.Connection, *, claim_id: int, draft_id: int, by: int, now: datetime
+        self, tx: Connection, *, claim_id: int, draft_id: int, by: int, now: datetime
     ) -> ReviewRecord:
         cursor = await tx.execute(
             "INSERT INTO reviews (claim_id, draft_id, status, submitted_by, submitted_at)"
@@ -57,7 +55,7 @@ class ReviewRepository:
 
     async def decide(
         self,
-        tx: aiosqlite.Connection,
+        tx: Connection,
         review_id: int,
         status: ReviewStatus,
         *,
@@ -74,7 +72,7 @@ class ReviewRepository:
         return cursor.rowcount == 1
 
     async def supersede_kind(
-        self, tx: aiosqlite.Connection, claim_id: int, kind: str, now: datetime
+        self, tx: Connection, claim_id: int, kind: str, now: datetime
     ) -> list[int]:
         """Pending reviews of older versions of a draft kind: superseded by a newer one."""
         async with tx.execute(
@@ -135,7 +133,7 @@ class ReviewRepository:
             )
 
     async def add_message_of_event(
-        self, tx: aiosqlite.Connection, event_id: int, chat_id: int, message_id: int
+        self, tx: Connection, event_id: int, chat_id: int, message_id: int
     ) -> None:
         """Where a copy of the card of the review that event `event_id` submitted was shown
         (the outbox row of a card names its `draft_submitted` event), in the caller's
@@ -194,7 +192,7 @@ class ReviewRepository:
             )
 
 
-def _review(row: aiosqlite.Row) -> ReviewRecord:
+def _review(row: Row) -> ReviewRecord:
     return ReviewRecord(
         id=row["id"],
         claim_id=row["claim_id"],

@@ -8,10 +8,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-import aiosqlite
-
 from bot.settings import Gift
-from bot.storage.database import Database
+from bot.storage.database import Connection, Database, Row
 from bot.storage.rows import iso, to_json
 
 
@@ -36,7 +34,7 @@ class StoreRepository:
         rows = await self.db.fetchall("SELECT * FROM stores ORDER BY id")
         return [_record(row) for row in rows]
 
-    async def add(self, tx: aiosqlite.Connection, name: str, now: datetime) -> int:
+    async def add(self, tx: Connection, name: str, now: datetime) -> int:
         cursor = await tx.execute(
             "INSERT INTO stores (name, created_at) VALUES (?, ?)", (name, iso(now))
         )
@@ -44,7 +42,7 @@ class StoreRepository:
             raise RuntimeError("store insert returned no row id")
         return cursor.lastrowid
 
-    async def update(self, tx: aiosqlite.Connection, record: StoreRecord) -> None:
+    async def update(self, tx: Connection, record: StoreRecord) -> None:
         await tx.execute(
             "UPDATE stores SET name = ?, signature = ?, signatures = ?, gifts = ?,"
             " marketplaces = ?, mail_addresses = ? WHERE id = ?",
@@ -74,9 +72,7 @@ class StoreRepository:
         )
         return frozenset(int(row[0]) for row in rows)
 
-    async def set_of_user(
-        self, tx: aiosqlite.Connection, user_id: int, store_ids: frozenset[int]
-    ) -> None:
+    async def set_of_user(self, tx: Connection, user_id: int, store_ids: frozenset[int]) -> None:
         await tx.execute("DELETE FROM user_stores WHERE user_id = ?", (user_id,))
         await tx.executemany(
             "INSERT INTO user_stores (user_id, store_id) VALUES (?, ?)",
@@ -84,7 +80,7 @@ class StoreRepository:
         )
 
 
-def _record(row: aiosqlite.Row) -> StoreRecord:
+def _record(row: Row) -> StoreRecord:
     gifts: dict[str, Any] = json.loads(row["gifts"])
     return StoreRecord(
         id=int(row["id"]),

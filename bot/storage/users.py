@@ -6,10 +6,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.people import Role
-from bot.storage.database import Database
+from bot.storage.database import Connection, Database, Row
 from bot.storage.rows import iso
 
 
@@ -151,7 +149,7 @@ class UserRepository:
 
     async def put(
         self,
-        tx: aiosqlite.Connection,
+        tx: Connection,
         user_id: int,
         *,
         role: Role,
@@ -170,7 +168,7 @@ class UserRepository:
         )
 
 
-def _user(row: aiosqlite.Row) -> User:
+def _user(row: Row) -> User:
     return User(
         id=row["id"],
         role=Role(row["role"]),
