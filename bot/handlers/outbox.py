@@ -134,8 +134,8 @@ class Outbox:
                 sent += outcome == "sent"
                 done += outcome in {"sent", "failed"}
             settled += done
-            if not done:
-                break
+            if not done or (only is not None and settled == len(only)):
+                break  # nothing more can go now, or all of `only` went: no second look
         if only is not None and settled < len(only):
             # Left behind: the worker sends them, now or when the row in flight lands.
             self._left_behind = True

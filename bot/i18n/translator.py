@@ -6,6 +6,7 @@ import gettext
 from dataclasses import dataclass, field
 from datetime import date as calendar_date
 from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -39,12 +40,10 @@ class Translator:
         """Date (medium) and time (short, no seconds) in `time_zone`, in the agent's locale's
         own order, with the zone named: "Dec 1, 2026, 7:44 PM (Europe/Berlin)"."""
         time_zone = self.time_zone or time_zone
-        zone = ZoneInfo(time_zone)
-        local = ensure_utc(moment).astimezone(zone)  # a naive time is a bug: refuse it
-        pattern = str(get_datetime_format("medium", locale=self.locale)).replace("'", "")
-        text = pattern.replace("{0}", format_time(local, "short", tzinfo=zone, locale=self.locale))
-        text = text.replace("{1}", format_date(local, "medium", locale=self.locale))
-        return self.bracketed(text, time_zone)
+        local = ensure_utc(moment).astimezone(ZoneInfo(time_zone))  # naive: a bug, refused
+        # Shown to the minute: every moment of that minute reads the same.
+        minute = local.replace(second=0, microsecond=0)
+        return self.bracketed(_date_and_time(self.language, minute, time_zone), time_zone)
 
     def bracketed(self, text: str, note: str) -> str:
         """`text` with `note` in brackets, as the agent's language writes them: "Germany (DE)",
@@ -65,4 +64,20 @@ class Translator:
             value, unit = seconds // 3600, "duration-hour"
         else:
             value, unit = seconds // 60, "duration-minute"
-        return format_unit(value, unit, length="long", locale=self.locale)
+        return _span(self.language, value, unit)
+
+
+# Babel's formatting was a tenth of a card's cost (issue 16); what it gives depends only on
+# these arguments, and a card shows the same deadlines and spans again and again.
+@lru_cache(maxsize=4096)
+def _date_and_time(language: str, local: datetime, time_zone: str) -> str:
+    locale = Locale.parse(language)
+    zone = ZoneInfo(time_zone)
+    pattern = str(get_datetime_format("medium", locale=locale)).replace("'", "")
+    text = pattern.replace("{0}", format_time(local, "short", tzinfo=zone, locale=locale))
+    return text.replace("{1}", format_date(local, "medium", locale=locale))
+
+
+@lru_cache(maxsize=1024)
+def _span(language: str, value: int, unit: str) -> str:
+    return format_unit(value, unit, length="long", locale=Locale.parse(language))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Final
 
 from bot.domain.compliance.contacts import find_phone, foreign_link, mentions
@@ -25,18 +26,43 @@ from bot.domain.compliance.rules import MAX_LENGTH, RULES, Finding, Severity
 from bot.domain.compliance.withdrawal import withdrawal_requests
 from bot.domain.compliance.words import LEXICON, detect_language
 
+# Drafts already read: a draft is linted when it is shown, submitted, previewed on the review
+# card and approved, each time the same text (issue 16: 2.6 lints per draft). The rules are a
+# pure function of their arguments; the findings are frozen. About 4 MB at most.
+LINT_CACHE: Final = 1024
 
-def lint(  # noqa: PLR0912, PLR0915 - a branch per rule
+
+def lint(
     text: str,
     *,
     language: str | None = None,
     order_id: str | None = None,
     to_buyer: bool = True,
 ) -> list[Finding]:
-    """Every finding for `text`, in rule order. `language` is the one it should be written in
-    (enables the language check); `order_id`, when given, must appear in the text. The coupling
-    of a gift or refund with the withdrawal request is about what one buyer reads together:
-    not checked in the statement to Amazon (`to_buyer=False`), which reports both.
+    """Every finding for `text`, in rule order (see `check`), remembered for the last
+    LINT_CACHE texts read."""
+    return list(_remembered(text, language, order_id, to_buyer))
+
+
+@lru_cache(maxsize=LINT_CACHE)
+def _remembered(
+    text: str, language: str | None, order_id: str | None, to_buyer: bool
+) -> tuple[Finding, ...]:
+    return tuple(check(text, language=language, order_id=order_id, to_buyer=to_buyer))
+
+
+def check(  # noqa: PLR0912, PLR0915 - a branch per rule
+    text: str,
+    *,
+    language: str | None = None,
+    order_id: str | None = None,
+    to_buyer: bool = True,
+) -> list[Finding]:
+    """Every finding for `text`, in rule order, read afresh (`lint` remembers them).
+    `language` is the one it should be written in (enables the language check); `order_id`,
+    when given, must appear in the text. The coupling of a gift or refund with the withdrawal
+    request is about what one buyer reads together: not checked in the statement to Amazon
+    (`to_buyer=False`), which reports both.
 
     The rules read the text as it displays (bot/domain/compliance/hidden.py): a character
     that is invisible, changes the direction or imitates a Latin letter is a finding of its

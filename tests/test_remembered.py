@@ -1,0 +1,43 @@
+"""What claimbot remembers instead of working out again (issue 16): the lint of a text it read
+before, and Babel's formatting of a moment or a span. Remembering must never change an answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.domain.compliance import lint
+from bot.domain.compliance.lint import check
+from bot.i18n import BOT_DOMAIN, Catalogs, Translator
+
+DRAFT = (
+    "Guten Tag, zu Ihrer Bestellung 303-1234567-7654321: bitte kontaktieren Sie uns unter"
+    " shop@example.com, dann erstatten wir sofort."
+)
+
+
+def test_a_remembered_lint_is_the_same_as_a_fresh_one_and_a_copy_of_it() -> None:
+    first = lint(DRAFT, language="de", order_id="303-1234567-7654321")
+    assert first == check(DRAFT, language="de", order_id="303-1234567-7654321")
+    assert first  # the e-mail address at least
+    first.clear()  # a caller's list is its own
+    again = lint(DRAFT, language="de", order_id="303-1234567-7654321")
+    assert again == check(DRAFT, language="de", order_id="303-1234567-7654321")
+    assert again
+    # Every argument is part of what is remembered.
+    assert lint(DRAFT, language="de", order_id="111-1111111-1111111") != again
+    assert lint(DRAFT, language="fr", order_id="303-1234567-7654321") != again
+
+
+def test_a_moment_reads_the_same_within_its_minute_and_differs_across_zones_and_languages() -> None:
+    catalogs = Catalogs()
+    english = Translator("en", catalogs.get(BOT_DOMAIN, "en"))
+    chinese = Translator("zh_Hans", catalogs.get(BOT_DOMAIN, "zh_Hans"))
+    moment = datetime(2026, 12, 1, 18, 44, 5, tzinfo=UTC)
+    shown = english.datetime(moment, "Europe/Berlin")
+    assert shown == "Dec 1, 2026, 7:44\u202fPM (Europe/Berlin)"
+    assert english.datetime(moment + timedelta(seconds=50), "Europe/Berlin") == shown
+    assert english.datetime(moment + timedelta(seconds=60), "Europe/Berlin") != shown
+    assert english.datetime(moment, "America/New_York").startswith("Dec 1, 2026, 1:44")
+    assert chinese.datetime(moment, "Europe/Berlin") != shown
+    assert english.duration(timedelta(hours=5)) == "5 hours"
+    assert chinese.duration(timedelta(hours=5)) != "5 hours"
