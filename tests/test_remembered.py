@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.domain.compliance import lint
 from bot.domain.compliance.lint import check
+from bot.handlers.common import markup
 from bot.i18n import BOT_DOMAIN, Catalogs, Translator
 
 DRAFT = (
@@ -41,3 +42,20 @@ def test_a_moment_reads_the_same_within_its_minute_and_differs_across_zones_and_
     assert chinese.datetime(moment, "Europe/Berlin") != shown
     assert english.duration(timedelta(hours=5)) == "5 hours"
     assert chinese.duration(timedelta(hours=5)) != "5 hours"
+
+
+def test_the_same_buttons_make_one_keyboard_and_other_buttons_another() -> None:
+    rows = [[("✓ Approve", "r:1:ok"), ("↩ Return", "r:1:back")], [("Edit", "r:1:edit")]]
+    keyboard = markup(rows)
+    assert keyboard is not None
+    # python-telegram-bot freezes it: the one object can be sent again and again.
+    assert markup([list(row) for row in rows]) is keyboard
+    assert [[b.callback_data for b in row] for row in keyboard.inline_keyboard] == [
+        ["r:1:ok", "r:1:back"],
+        ["r:1:edit"],
+    ]
+    other = markup([[("✓ Approve", "r:2:ok")]])
+    assert other is not keyboard
+    assert other is not None
+    assert other.inline_keyboard[0][0].callback_data == "r:2:ok"
+    assert markup([]) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from typing import Any, Final
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
@@ -72,8 +73,17 @@ def unchanged(message: Message, text: str | None, keyboard: InlineKeyboardMarkup
 
 
 def markup(rows: Rows) -> InlineKeyboardMarkup | None:
+    """The keyboard of `rows`; the same rows give the same (immutable) keyboard object."""
     if not rows:
         return None
+    return _keyboard(tuple(tuple((label, data) for label, data in row) for row in rows))
+
+
+# Building python-telegram-bot's button objects was 4 % of an update's cost (issue 16), and
+# many keyboards recur: the intake's choices for every agent, a claim's card shown again.
+# python-telegram-bot freezes its objects, so one keyboard can be sent any number of times.
+@lru_cache(maxsize=1024)
+def _keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
     )

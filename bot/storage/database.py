@@ -242,7 +242,13 @@ class Database:
         return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._reading():
+        if self._owner is not None and self._owner is asyncio.current_task():
+            raise RuntimeError("inside a transaction, read through its connection (tx)")
+        if not self._lock.locked():
+            # No transaction is open, and none can open while this runs: the read does not
+            # give way to the loop.
+            return list(self.conn.raw.execute(sql, params).fetchall())
+        async with self._lock:  # another task's transaction is open: it must end first
             return list(self.conn.raw.execute(sql, params).fetchall())
 
     async def scan(self, sql: str, params: Params = ()) -> list[Row]:
@@ -252,15 +258,6 @@ class Database:
         if self._side is None:  # in memory: no second connection can see the database
             return await self.fetchall(sql, params)
         return list(await self._side.execute_fetchall(sql, params))
-
-    @asynccontextmanager
-    async def _reading(self) -> AsyncIterator[None]:
-        """Reads wait for an open write transaction to end: the one connection would otherwise
-        show another task's uncommitted (and maybe rolled back) rows."""
-        if self._owner is not None and self._owner is asyncio.current_task():
-            raise RuntimeError("inside a transaction, read through its connection (tx)")
-        async with self._lock:
-            yield
 
     def _after_commit(self) -> None:
         """Every CHECKPOINT_COMMITS commits, the side connection copies the write-ahead log
