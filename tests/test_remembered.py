@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
 from bot.domain.compliance import lint
 from bot.domain.compliance.lint import check
-from bot.handlers.common import markup
+from bot.handlers.common import Keyboard, markup
 from bot.i18n import BOT_DOMAIN, Catalogs, Translator
 
 DRAFT = (
@@ -59,3 +61,21 @@ def test_the_same_buttons_make_one_keyboard_and_other_buttons_another() -> None:
     assert other is not None
     assert other.inline_keyboard[0][0].callback_data == "r:2:ok"
     assert markup([]) is None
+
+
+def test_a_keyboard_is_sent_as_python_telegram_bot_would_write_it() -> None:
+    """`Keyboard` writes its JSON form from its pairs; python-telegram-bot's own form of the
+    same buttons is the reference, and the two keyboards compare equal."""
+    rows = ((("✓ Approve", "r:1:ok"), ("↩ Zurück «ä»", "r:1:back")), (("Edit", "r:1:edit"),))
+    ours = Keyboard(rows)
+    theirs = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(text, callback_data=data) for text, data in row] for row in rows]
+    )
+    assert ours.to_dict() == theirs.to_dict()
+    assert ours.to_dict(recursive=False).keys() == theirs.to_dict(recursive=False).keys()
+    assert ours == theirs
+    assert theirs == ours
+    assert ours != InlineKeyboardMarkup([[InlineKeyboardButton("Edit", callback_data="r:2")]])
+    sent = ours.to_dict()
+    sent["inline_keyboard"][0][0]["text"] = "changed"  # each send gets its own copy
+    assert ours.to_dict() == theirs.to_dict()

@@ -69,7 +69,8 @@ def unchanged(message: Message, text: str | None, keyboard: InlineKeyboardMarkup
     current = message.reply_markup
     if current is None or not current.inline_keyboard:
         return keyboard is None or not keyboard.inline_keyboard
-    return keyboard is not None and current.to_dict() == keyboard.to_dict()
+    # python-telegram-bot compares keyboards button by button (text, data, link...).
+    return keyboard is not None and current == keyboard
 
 
 def markup(rows: Rows) -> InlineKeyboardMarkup | None:
@@ -79,14 +80,43 @@ def markup(rows: Rows) -> InlineKeyboardMarkup | None:
     return _keyboard(tuple(tuple((label, data) for label, data in row) for row in rows))
 
 
-# Building python-telegram-bot's button objects was 4 % of an update's cost (issue 16), and
-# many keyboards recur: the intake's choices for every agent, a claim's card shown again.
-# python-telegram-bot freezes its objects, so one keyboard can be sent any number of times.
+FrozenRows = tuple[tuple[tuple[str, str], ...], ...]
+
+
+class Keyboard(InlineKeyboardMarkup):
+    """An inline keyboard of (label, callback data) buttons whose JSON form is written straight
+    from those pairs. python-telegram-bot turns the object into that form at every send by
+    walking each button's twenty-odd attributes: with building the buttons, that was about a
+    tenth of an update's own cost (issue 16); tests/test_remembered.py checks the two forms
+    are the same."""
+
+    __slots__ = ("_pairs",)
+
+    def __init__(self, rows: FrozenRows) -> None:
+        super().__init__(
+            [
+                [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                for row in rows
+            ]
+        )
+        self._pairs = rows  # a protected attribute: python-telegram-bot lets it be set
+
+    def to_dict(self, recursive: bool = True) -> dict[str, Any]:
+        if not recursive:
+            return super().to_dict(recursive=False)
+        return {
+            "inline_keyboard": [
+                [{"text": label, "callback_data": data} for label, data in row]
+                for row in self._pairs
+            ]
+        }
+
+
+# Many keyboards recur (the intake's choices for every agent, a claim's card shown again), and
+# python-telegram-bot freezes its objects: one keyboard can be sent any number of times.
 @lru_cache(maxsize=1024)
-def _keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
+def _keyboard(rows: FrozenRows) -> InlineKeyboardMarkup:
+    return Keyboard(rows)
 
 
 async def show(update: Update, text: str, rows: Rows, *, replace_pressed: bool = True) -> None:

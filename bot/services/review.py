@@ -216,6 +216,7 @@ class Reviews:
             render = await self.cards.prepare(fresh, record, findings, actor, recipients)
         now = self.clock()
         cards: list[int] = []
+        item: ReviewItem | None = None
         async with self.storage.db.transaction() as tx:
             superseded = await self.storage.reviews.supersede_kind(tx, claim.id, record.kind, now)
             review = await self.storage.reviews.add(
@@ -235,7 +236,11 @@ class Reviews:
                 cards = await self.storage.outbox.add(
                     tx, render(item), now=now, claim_id=claim.id, event_id=event_id
                 )
-        return replace(await self._item(review), notices=tuple(cards)), superseded
+        if item is None:  # no cards to show: the item is read as usual
+            item = await self._item(review)
+        # Else the item the cards were made of: the review just added, the claim, the draft
+        # and the people read a moment ago (issue 16: not read all again).
+        return replace(item, notices=tuple(cards)), superseded
 
     async def is_approved(self, draft_id: int) -> bool:
         latest = await self.storage.reviews.latest_for_draft(draft_id)
@@ -390,10 +395,12 @@ class Reviews:
                         claim_id=item.claim.id,
                         event_id=event_id,
                     )
-        fresh = await self._fresh(item.review.id)
         if not won:
-            raise ReviewDecidedError(fresh)
-        return replace(await self._item(fresh), notices=tuple(notices))
+            raise ReviewDecidedError(await self._fresh(item.review.id))
+        # The item as the transaction left it, without reading it all again (issue 16: the
+        # claim, the draft, the people and the lint were read a moment ago, and the decision
+        # changed only the review's own row, as `_decided` writes it).
+        return replace(_decided(item, status, actor, now, comment), notices=tuple(notices))
 
     async def _fresh(self, review_id: int) -> ReviewRecord:
         review = await self.storage.reviews.get(review_id)
