@@ -14,7 +14,8 @@ Transactions, one convention for every repository:
 - A read that a write in the same transaction depends on (a compare-and-set, "is there an open
   claim for this order?", the next version number) takes `tx` as well and reads through it.
 - Every other read goes through `db.fetchone` / `db.fetchall`, outside any transaction (inside
-  one, `Database` refuses them: the one connection belongs to the transaction).
+  one, `Database` refuses them: the one connection belongs to the transaction); a long read
+  (an export over months) through `db.scan`, which runs off the event loop's thread.
 - A method that opens its own transaction does one self-contained write that no use case
   combines with anything (no audit event): it takes no `tx`, and its name says what it writes
   (`users.bootstrap_admin`, `users.set_ui_language`, `users.seen`, `reviews.add_messages`,
