@@ -19,7 +19,7 @@ Transactions, one convention for every repository:
 - A method that opens its own transaction does one self-contained write that no use case
   combines with anything (no audit event): it takes no `tx`, and its name says what it writes
   (`users.bootstrap_admin`, `users.set_ui_language`, `users.seen`, `reviews.add_messages`,
-  `reminders.record_sent`, the outbox's delivery marks (`outbox.start_attempt`, `mark_sent`,
+  the outbox's delivery marks (`outbox.start_attempt`, `mark_sent`,
   `mark_retry`, `mark_failed`), `pending.set` and `pending.clear`, `intakes.save` and
   `intakes.discard`); where the same write is also part of larger ones, a `tx` twin does it
   there (`pending.delete`, `intakes.put`, `intakes.delete`).

@@ -77,23 +77,6 @@ class ReminderRepository:
         )
         return [(claim_from_row(row), parse_iso(row["waiting_since"])) for row in rows]
 
-    async def record_sent(
-        self,
-        claim_id: int,
-        sent: str,
-        skipped: list[str],
-        now: datetime,
-        *,
-        deadline: str = "respond_by",
-        instance: datetime,
-    ) -> bool:
-        """Claim the right to send `sent` for this instance of the deadline (and mark the less
-        urgent `skipped` ones): False when it was recorded already, by an earlier run."""
-        async with self.db.transaction() as tx:
-            return await self.record(
-                tx, claim_id, sent, skipped, now, deadline=deadline, instance=instance
-            )
-
     async def record(
         self,
         tx: Connection,
@@ -105,8 +88,9 @@ class ReminderRepository:
         deadline: str = "respond_by",
         instance: datetime,
     ) -> bool:
-        """`record_sent` in the caller's transaction (the one that also writes the reminder's
-        outbox rows)."""
+        """Claim the right to send `sent` for this instance of the deadline (and mark the less
+        urgent `skipped` ones), in the caller's transaction (the one that also writes the
+        reminder's outbox rows): False when it was recorded already, by an earlier run."""
         key = (claim_id, deadline, iso(instance))
         cursor = await tx.execute(
             "INSERT OR IGNORE INTO reminders"
