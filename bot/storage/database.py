@@ -128,22 +128,23 @@ class Connection:
         return self.raw.in_transaction
 
 
-def _pragmas(conn: sqlite3.Connection, *, checkpoints: bool) -> None:
+def _pragmas(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
     # The loop's connection never checkpoints at commit (an fsync): `Database` has the side
-    # connection do it on its thread.
-    conn.execute(f"PRAGMA wal_autocheckpoint = {1000 if checkpoints else 0}")
+    # connection do it on its thread. (An in-memory database has no write-ahead log.)
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
 
 
 class Database:
     """The SQLite file: opened once, migrated at open, written by one writer at a time.
 
     Every write goes through `transaction()`, which holds a lock for the whole
-    `BEGIN IMMEDIATE ... COMMIT`. There is one connection for statements, so reads take the
-    same lock: a read never sees a transaction that is still open (and may yet roll back).
+    `BEGIN IMMEDIATE ... COMMIT`. There is one connection for statements, so a read waits for
+    that lock while another task's transaction is open: it never sees a transaction that may
+    yet roll back. With no transaction open, a read runs at once (see `fetchall`).
     """
 
     def __init__(self, path: Path | str) -> None:
@@ -176,7 +177,7 @@ class Database:
             conn = Connection(raw)
             try:
                 raw.row_factory = sqlite3.Row
-                _pragmas(raw, checkpoints=self._in_memory)
+                _pragmas(raw)
                 await _migrate(conn, MIGRATIONS)
                 if not self._in_memory:
                     self._side = await aiosqlite.connect(
